@@ -1,0 +1,3 @@
+// cnnrepl: the executable (placeholder until the REPL lands).
+import CNNSession
+print("cnnrepl: not yet written")
