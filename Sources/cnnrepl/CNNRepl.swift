@@ -1,0 +1,70 @@
+// cnnrepl: the executable. Parses the command line and hands over to the REPL or the script runner.
+//
+// This file only wires things together: the language lives in CNNScript, rendering in CNNExplain, and one
+// session (text in, text out) in CNNSession. Exit status: 0 on success, 1 on any error in a script.
+import ArgumentParser
+import CNNSession
+import Glibc
+
+/// The `cnnrepl` command: run a lesson or script, evaluate code, or start the interactive REPL.
+@main
+struct CNNRepl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cnnrepl",
+        abstract: "An educational, step-by-step interpreter for convolutional neural networks.",
+        discussion: """
+            With no FILE and a terminal on standard input, starts the REPL (type `help`).
+            With a FILE (e.g. lessons/padding.cnn), runs it statement by statement, echoing each one as
+            `cnn> statement` followed by its output. Standard input that is not a terminal is read as a script.
+            """,
+        version: CNNSession.Version.string
+    )
+
+    @Argument(help: "A script to run, e.g. lessons/padding.cnn.")
+    var file: String?
+
+    @Option(name: [.short, .customLong("eval")], help: "Run CODE (after FILE, if given) and exit.")
+    var eval: [String] = []
+
+    @Flag(name: .long, help: "Pause after each statement of a script until Enter is pressed.")
+    var step = false
+
+    @Flag(name: .customLong("no-color"), help: "Plain text without colour (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Option(name: .long, help: "Seed of the random generator at start-up.")
+    var seed: UInt64?
+
+    mutating func run() throws {
+        let stdinIsTerminal = isatty(STDIN_FILENO) == 1
+        let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+        let colorWanted = !noColor && stdoutIsTerminal && Terminal.colorAllowedByEnvironment()
+        var options = SessionOptions()
+        options.color = colorWanted
+        if let seed { options.seed = seed }
+        let session = Session(options: options)
+        let console = Console(color: colorWanted)
+
+        var ok = true
+        if let file {
+            let runner = ScriptRunner(session: session, console: console, pauseAfterEachEntry: step)
+            ok = runner.runFile(path: file)
+            if !ok { throw ExitCode(1) }
+        }
+        for code in eval {
+            let runner = ScriptRunner(session: session, console: console, pauseAfterEachEntry: false)
+            ok = runner.run(source: code, fileName: "<eval>", echo: false)
+            if !ok { throw ExitCode(1) }
+        }
+        if file != nil || !eval.isEmpty { return }
+
+        if stdinIsTerminal {
+            REPL(session: session, console: console).run()
+        } else {
+            let source = StandardInput.readAll()
+            let runner = ScriptRunner(session: session, console: console, pauseAfterEachEntry: false)
+            ok = runner.run(source: source, fileName: "<stdin>", echo: false)
+            if !ok { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+// REPL: the interactive loop. GNU readline for line editing, history and tab completion.
+//
+// Prompts are `cnn> ` and, while brackets or a model block are open, `...> `. Ctrl-C abandons the line
+// being typed (or, once the interrupt support lands, a long computation); Ctrl-D on an empty line exits.
+import CNNSession
+import CReadline
+import Glibc
+
+/// The interactive read-eval-print loop.
+struct REPL {
+    let session: Session
+    let console: Console
+
+    /// Runs until end of input (Ctrl-D) or `exit`/`quit`.
+    func run() {
+        let history = HistoryFile(path: HistoryFile.defaultPath())
+        history.load()
+        Completion.install(session: session)
+        Interrupts.installForPrompt()
+        console.write("cnnrepl \(Version.string): type `help` for a tour, `help NAME` for one built-in, Ctrl-D to leave.\n", kind: .normal)
+
+        var pending = ""
+        while true {
+            let prompt = pending.isEmpty ? "cnn> " : "...> "
+            Interrupts.atPrompt = true
+            guard let line = LineEditor.read(prompt: prompt) else {
+                Interrupts.atPrompt = false
+                if pending.isEmpty {
+                    console.write("\n", kind: .normal)
+                    break
+                }
+                // Ctrl-D inside an open block abandons it.
+                console.write("\n", kind: .normal)
+                pending = ""
+                continue
+            }
+            Interrupts.atPrompt = false
+            if Interrupts.takeLineAbandoned() {
+                pending = ""
+            }
+            pending += pending.isEmpty ? line : "\n" + line
+            if session.isIncomplete(pending) { continue }
+            let entry = pending
+            pending = ""
+            let trimmed = entry.trimmingSpaces()
+            if trimmed.isEmpty { continue }
+            history.add(entry)
+            if trimmed == "exit" || trimmed == "quit" { break }
+            _ = session.runEntry(entry, output: { console.write($0, kind: $1) })
+        }
+        history.save()
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and newlines.
+    func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}
+
+/// Thin wrapper over readline().
+enum LineEditor {
+    /// Shows `prompt` and returns the line typed, or nil at end of input.
+    static func read(prompt: String) -> String? {
+        guard let raw = readline(prompt) else { return nil }
+        defer { free(raw) }
+        return String(cString: raw)
+    }
+}

@@ -1,0 +1,66 @@
+// ScriptRunner: runs a lesson or script file (or piped standard input) through a session.
+//
+// In a lesson each entry is echoed as `cnn> statement` followed by its output, exactly what typing it at
+// the REPL would show; with --step it waits for Enter after each entry. The first error stops the run.
+import CNNSession
+import Glibc
+
+/// Runs whole scripts through a session.
+struct ScriptRunner {
+    let session: Session
+    let console: Console
+    let pauseAfterEachEntry: Bool
+
+    /// Reads the file at `path` and runs it with echo; false if it could not be read or an error occurred.
+    func runFile(path: String) -> Bool {
+        switch FileText.read(path: path) {
+        case .success(let text):
+            return run(source: text, fileName: path, echo: true)
+        case .failure(let error):
+            console.write("cnnrepl: \(error.message)\n", kind: .error)
+            return false
+        }
+    }
+
+    /// Runs `source`; `echo` prints each entry as `cnn> …` before its output (lessons).
+    func run(source: String, fileName: String, echo: Bool) -> Bool {
+        let pause = pauseAfterEachEntry
+        return session.runScript(source, fileName: fileName, echo: echo, output: { console.write($0, kind: $1) },
+            afterEntry: {
+                guard pause else { return }
+                console.write("   [Enter to continue]", kind: .normal)
+                _ = StandardInput.readLine()
+            })
+    }
+}
+
+/// Reads a whole text file with the C library; invalid UTF-8 becomes U+FFFD.
+enum FileText {
+    /// The file's text, or a message saying why it could not be read.
+    static func read(path: String) -> Result<String, FileError> {
+        guard let handle = fopen(path, "rb") else {
+            return .failure(FileError("cannot open '\(path)': \(String(cString: strerror(errno)))"))
+        }
+        defer { fclose(handle) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
+            if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
+            if bytes.count > SessionLimits.maxScriptBytes {
+                return .failure(FileError("'\(path)' is larger than the script size limit of \(SessionLimits.maxScriptBytes) bytes"))
+            }
+            if n < buffer.count { break }
+        }
+        if ferror(handle) != 0 {
+            return .failure(FileError("cannot read '\(path)': \(String(cString: strerror(errno)))"))
+        }
+        return .success(String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+/// A file that could not be read, with the reason.
+struct FileError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
