@@ -1,0 +1,307 @@
+// Pooling: max and average pooling with a sliding window over an H x W map or each channel of H x W x C.
+//
+// Design note. A window of `size` rows x columns moves by `stride` (by default the window size, so
+// windows do not overlap) and each output cell is the largest value (max) or the mean (average) of the
+// input cells under the window. Three padding modes decide what happens at the bottom/right edge:
+//   - `valid`: no padding; the window must fit; out = floor((n - k)/s) + 1 per axis.
+//   - `same`: TensorFlow's rule (the same as convolution with dilation 1): out = ceil(n/s), the padding
+//     total max((out - 1)*s + k - n, 0) split with the extra row/column at the bottom/right. Padding cells
+//     do NOT take part: max pooling ignores them, average pooling divides by the number of real cells.
+//   - `padToFit`: the learning material's own variant ("ceil mode"). Before pooling, an odd-sized map is
+//     padded with zero rows at the bottom and zero columns at the right until the windows cover it, so
+//     2x2 pooling turns a 7x7 map into 4x4. The padded zeros DO take part, exactly as the notes' NumPy code
+//     does with np.pad followed by reshape-max: a window of negative values next to the padding pools to 0,
+//     and an average window divides by the full window size. The windows always start inside the input.
+// `apply` is the fast path (unsafe-buffer loops, channels innermost, as the data is stored); the plain
+// readable loop lives in `applyReference` and in `trace`, and the tests check that they agree.
+
+/// Max or average pooling with a sliding window, as a Keras MaxPooling2D / AveragePooling2D layer.
+public struct Pooling: Equatable, Sendable {
+    /// How the cells of a window are combined.
+    public enum Kind: String, Equatable, Sendable, CaseIterable {
+        /// The largest value of the window.
+        case max
+        /// The mean of the window.
+        case average
+
+        /// The name used in messages and step headers: "maxpool" or "avgpool".
+        public var operationName: String {
+            switch self {
+            case .max: return "maxpool"
+            case .average: return "avgpool"
+            }
+        }
+    }
+
+    /// How the input's edges are padded before pooling.
+    public enum PaddingMode: String, Equatable, Sendable, CaseIterable {
+        /// No padding: only positions where the window fits inside the input.
+        case valid
+        /// TensorFlow's `same`: output size ceil(n / stride); padding cells are ignored.
+        case same
+        /// The learning material's ceil mode: zero rows/columns added at the bottom/right so the windows
+        /// cover an odd-sized map (7x7 -> 4x4 with 2x2 pooling); the added zeros take part.
+        case padToFit
+    }
+
+    /// The geometry of one pooling call: sizes, padding and the arithmetic for step headers.
+    public struct Plan: Equatable, Sendable {
+        /// The input height (rows).
+        public var inputHeight: Int
+        /// The input width (columns).
+        public var inputWidth: Int
+        /// The number of channels of an H x W x C input, or nil for a single H x W map.
+        public var channels: Int?
+        /// The padding on each side (zero for `valid`; top/left always zero for `padToFit`).
+        public var padding: PaddingAmounts
+        /// Whether the padding cells take part in the result (only for `padToFit`).
+        public var paddingTakesPart: Bool
+        /// The output height with its arithmetic, e.g. "out = (7 + 1 - 2)/2 + 1 = 4".
+        public var outputHeight: Derivation
+        /// The output width with its arithmetic.
+        public var outputWidth: Derivation
+        /// The output shape: [outputHeight, outputWidth] or [outputHeight, outputWidth, channels].
+        public var outputShape: [Int]
+    }
+
+    /// Max or average.
+    public var kind: Kind
+    /// The window size (rows x columns).
+    public var size: Pair
+    /// How far the window moves between outputs (rows, columns).
+    public var stride: Pair
+    /// How the edges are padded.
+    public var padding: PaddingMode
+
+    /// Creates a pooling operation; the stride defaults to the window size, as in Keras.
+    /// Sizes are checked when the operation is planned or applied, not here.
+    public init(kind: Kind, size: Pair, stride: Pair? = nil, padding: PaddingMode = .valid) {
+        self.kind = kind
+        self.size = size
+        self.stride = stride ?? size
+        self.padding = padding
+    }
+
+    // MARK: - Planning
+
+    /// Checks the operation against an input shape (H x W or H x W x C) and returns the output geometry
+    /// with the per-axis output-size arithmetic. Throws a learner-readable error for a rank other than 2
+    /// or 3, a window or stride below 1, or a window that does not fit with `valid` padding.
+    public func plan(inputShape: [Int]) throws -> Plan {
+        let name = kind.operationName
+        guard inputShape.count == 2 || inputShape.count == 3 else {
+            throw CoreError(
+                "\(name): expects an H x W map or an H x W x C stack of maps, not a \(Pooling.describeRank(inputShape))",
+                hint: inputShape.count == 1 ? "reshape the vector into a map first" : "pool each image of the batch separately")
+        }
+        try Pooling.checkWindowAxis(size.rows, what: "window height", name: name)
+        try Pooling.checkWindowAxis(size.cols, what: "window width", name: name)
+        try Pooling.checkWindowAxis(stride.rows, what: "stride along the rows", name: name)
+        try Pooling.checkWindowAxis(stride.cols, what: "stride along the columns", name: name)
+        // Also keeps every size below Limits.maxElements, so the arithmetic below cannot overflow.
+        _ = try Limits.elementCount(of: inputShape, for: name)
+        let height = inputShape[0]
+        let width = inputShape[1]
+        let channels: Int? = inputShape.count == 3 ? inputShape[2] : nil
+
+        let amounts: PaddingAmounts
+        switch padding {
+        case .valid:
+            amounts = .zero
+        case .same:
+            let rows = Padding.sameAmounts(inputSize: height, kernel: size.rows, stride: stride.rows, dilation: 1)
+            let cols = Padding.sameAmounts(inputSize: width, kernel: size.cols, stride: stride.cols, dilation: 1)
+            amounts = PaddingAmounts(top: rows.before, bottom: rows.after, left: cols.before, right: cols.after)
+        case .padToFit:
+            amounts = PaddingAmounts(
+                top: 0, bottom: Pooling.padToFitAmount(inputSize: height, window: size.rows, stride: stride.rows),
+                left: 0, right: Pooling.padToFitAmount(inputSize: width, window: size.cols, stride: stride.cols))
+        }
+        let outputHeight = OutputSize.along(inputSize: height, kernel: size.rows, stride: stride.rows,
+                                            padBefore: amounts.top, padAfter: amounts.bottom)
+        let outputWidth = OutputSize.along(inputSize: width, kernel: size.cols, stride: stride.cols,
+                                           padBefore: amounts.left, padAfter: amounts.right)
+        guard outputHeight.value >= 1, outputWidth.value >= 1 else {
+            let formula = outputHeight.value < 1 ? outputHeight.formula : outputWidth.formula
+            throw CoreError(
+                "\(name): a \(size.sizeDescription) window does not fit a \(Shape.describe(inputShape)) input with valid padding",
+                hint: "\(formula); use padding=same, padToFit or a smaller window")
+        }
+        var outputShape = [outputHeight.value, outputWidth.value]
+        if let channels { outputShape.append(channels) }
+        _ = try Limits.elementCount(of: outputShape, for: name)
+        return Plan(inputHeight: height, inputWidth: width, channels: channels, padding: amounts,
+                    paddingTakesPart: padding == .padToFit, outputHeight: outputHeight,
+                    outputWidth: outputWidth, outputShape: outputShape)
+    }
+
+    /// The zero rows (or columns) `padToFit` adds after an axis of size n so that windows of size k
+    /// moving by s cover it, every window starting inside the input: 7 with k = s = 2 gets 1.
+    static func padToFitAmount(inputSize n: Int, window k: Int, stride s: Int) -> Int {
+        guard n > k else { return k - n }
+        var outputSize = (n - k + s - 1) / s + 1
+        // A last window that would start in the padding covers nothing new: drop it (PyTorch does too).
+        if (outputSize - 1) * s >= n { outputSize -= 1 }
+        return max((outputSize - 1) * s + k - n, 0)
+    }
+
+    /// Throws unless a window size or stride is between 1 and the largest possible dimension.
+    static func checkWindowAxis(_ value: Int, what: String, name: String) throws {
+        guard value >= 1 else {
+            throw CoreError("\(name): the \(what) must be at least 1, not \(value)")
+        }
+        guard value <= Limits.maxElements else {
+            throw CoreError(
+                "\(name): the \(what) \(value) is larger than any tensor dimension can be (\(Format.count(Limits.maxElements)))")
+        }
+    }
+
+    /// "5-element vector" or "2x3x4x5 tensor": a shape named for a rank error.
+    static func describeRank(_ shape: [Int]) -> String {
+        switch shape.count {
+        case 0: return "tensor with no dimensions"
+        case 1: return "\(shape[0])-element vector"
+        default: return "\(Shape.describe(shape)) tensor"
+        }
+    }
+
+    /// Whether `candidate` replaces `best` as the maximum: a larger value does, and a NaN does (once),
+    /// so that a NaN in the window propagates as it does in NumPy.
+    @inline(__always)
+    static func beats(_ candidate: Double, _ best: Double) -> Bool {
+        candidate > best || (candidate.isNaN && !best.isNaN)
+    }
+
+    // MARK: - Applying (fast path)
+
+    /// Pools `input` (H x W, or H x W x C channel by channel) and returns the pooled tensor.
+    public func apply(_ input: Tensor) throws -> Tensor {
+        let plan = try self.plan(inputShape: input.shape)
+        let width = plan.inputWidth
+        let height = plan.inputHeight
+        let channels = plan.channels ?? 1
+        let outputHeight = plan.outputHeight.value
+        let outputWidth = plan.outputWidth.value
+        let windowCells = size.rows * size.cols
+        let top = plan.padding.top
+        let left = plan.padding.left
+        let paddingTakesPart = plan.paddingTakesPart
+        let kind = self.kind
+        let size = self.size
+        let stride = self.stride
+        var output = try Tensor(shape: plan.outputShape, repeating: 0)
+        input.scalars.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableScalars { target in
+                for oy in 0..<outputHeight {
+                    let rowStart = oy * stride.rows - top
+                    let iyLow = Swift.max(rowStart, 0)
+                    let iyHigh = Swift.min(rowStart + size.rows, height)
+                    for ox in 0..<outputWidth {
+                        let columnStart = ox * stride.cols - left
+                        let ixLow = Swift.max(columnStart, 0)
+                        let ixHigh = Swift.min(columnStart + size.cols, width)
+                        let realCells = Swift.max(iyHigh - iyLow, 0) * Swift.max(ixHigh - ixLow, 0)
+                        let outBase = (oy * outputWidth + ox) * channels
+                        switch kind {
+                        case .max:
+                            let startValue = realCells == 0 ? 0 : -Double.infinity
+                            for c in 0..<channels { target[outBase + c] = startValue }
+                            for iy in iyLow..<Swift.max(iyHigh, iyLow) {
+                                for ix in ixLow..<Swift.max(ixHigh, ixLow) {
+                                    let inBase = (iy * width + ix) * channels
+                                    for c in 0..<channels {
+                                        let value = source[inBase + c]
+                                        if Pooling.beats(value, target[outBase + c]) { target[outBase + c] = value }
+                                    }
+                                }
+                            }
+                            if paddingTakesPart && realCells < windowCells {
+                                for c in 0..<channels where Pooling.beats(0, target[outBase + c]) {
+                                    target[outBase + c] = 0
+                                }
+                            }
+                        case .average:
+                            for iy in iyLow..<Swift.max(iyHigh, iyLow) {
+                                for ix in ixLow..<Swift.max(ixHigh, ixLow) {
+                                    let inBase = (iy * width + ix) * channels
+                                    for c in 0..<channels { target[outBase + c] += source[inBase + c] }
+                                }
+                            }
+                            let divisor = paddingTakesPart ? windowCells : realCells
+                            if divisor > 0 {
+                                let scale = Double(divisor)
+                                for c in 0..<channels { target[outBase + c] /= scale }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    // MARK: - Reference loop and trace
+
+    /// The same result as `apply`, computed the plain way: for every output cell, collect the window's
+    /// cells and combine them. Slow; kept as the readable reference the fast path is tested against.
+    func applyReference(_ input: Tensor) throws -> Tensor {
+        let plan = try self.plan(inputShape: input.shape)
+        var output = try Tensor(shape: plan.outputShape, repeating: 0)
+        for oy in 0..<plan.outputHeight.value {
+            for ox in 0..<plan.outputWidth.value {
+                for c in 0..<(plan.channels ?? 1) {
+                    let index = plan.channels == nil ? [oy, ox] : [oy, ox, c]
+                    let trace = windowTrace(input: input, plan: plan, index: index)
+                    try output.setValue(trace.value, at: index)
+                }
+            }
+        }
+        return output
+    }
+
+    /// Explains one output value: the window's cells (input coordinates, value, padding or not), the
+    /// winning cell for max pooling or the sum and divisor for average pooling, and the value.
+    /// `index` is the output position: [oy, ox] for an H x W input, [oy, ox, c] for H x W x C.
+    public func trace(input: Tensor, at index: [Int]) throws -> PoolingTrace {
+        let plan = try self.plan(inputShape: input.shape)
+        try Pooling.checkOutputIndex(index, outputShape: plan.outputShape, name: kind.operationName)
+        return windowTrace(input: input, plan: plan, index: index)
+    }
+
+    /// Throws unless `index` names a cell of an output of shape `outputShape`.
+    static func checkOutputIndex(_ index: [Int], outputShape: [Int], name: String) throws {
+        guard index.count == outputShape.count else {
+            throw CoreError(
+                "\(name): a position in the \(Shape.describe(outputShape)) output has \(outputShape.count) numbers, not \(index.count)")
+        }
+        for (axis, i) in index.enumerated() where i < 0 || i >= outputShape[axis] {
+            throw CoreError(
+                "\(name): there is no output position \(index) in the \(Shape.describe(outputShape)) output",
+                hint: "positions along axis \(axis) run from 0 to \(outputShape[axis] - 1)")
+        }
+    }
+
+    /// The window behind output `index` (already checked), read with a plain loop over ky, kx.
+    func windowTrace(input: Tensor, plan: Plan, index: [Int]) -> PoolingTrace {
+        let oy = index[0]
+        let ox = index[1]
+        let channel: Int? = plan.channels == nil ? nil : index[2]
+        var cells: [PoolingTrace.Cell] = []
+        cells.reserveCapacity(size.rows * size.cols)
+        for ky in 0..<size.rows {
+            for kx in 0..<size.cols {
+                let iy = oy * stride.rows - plan.padding.top + ky
+                let ix = ox * stride.cols - plan.padding.left + kx
+                let inside = iy >= 0 && iy < plan.inputHeight && ix >= 0 && ix < plan.inputWidth
+                var value = 0.0
+                if inside {
+                    let flat = (iy * plan.inputWidth + ix) * (plan.channels ?? 1) + (channel ?? 0)
+                    value = input.scalars[flat]
+                }
+                cells.append(PoolingTrace.Cell(row: iy, column: ix, channel: channel, value: value,
+                                               isPadding: !inside, takesPart: inside || plan.paddingTakesPart))
+            }
+        }
+        return PoolingTrace.combine(kind: kind, outputIndex: index, windowShape: [size.rows, size.cols], cells: cells)
+    }
+}
