@@ -45,7 +45,11 @@ public struct Pooling: Equatable, Sendable {
     }
 
     /// The geometry of one pooling call: sizes, padding and the arithmetic for step headers.
-    public struct Plan: Equatable, Sendable {
+    public struct Plan: Equatable, Sendable, CustomStringConvertible {
+        /// The pooling operation that was planned.
+        public var pooling: Pooling
+        /// The input shape, H x W or H x W x C.
+        public var inputShape: [Int]
         /// The input height (rows).
         public var inputHeight: Int
         /// The input width (columns).
@@ -62,6 +66,21 @@ public struct Pooling: Equatable, Sendable {
         public var outputWidth: Derivation
         /// The output shape: [outputHeight, outputWidth] or [outputHeight, outputWidth, channels].
         public var outputShape: [Int]
+
+        /// "maxpool 7x7, 2x2 window, stride 2, padToFit -> 4x4".
+        public var summary: String {
+            "\(pooling.kind.operationName) \(Shape.describe(inputShape)), \(pooling.size.sizeDescription) window, "
+                + "stride \(pooling.stride), \(pooling.padding.rawValue) -> \(Shape.describe(outputShape))"
+        }
+
+        /// The output-size arithmetic: one formula when rows and columns agree, else both.
+        public var arithmetic: String {
+            if outputHeight.formula == outputWidth.formula { return outputHeight.formula }
+            return "rows: \(outputHeight.formula); columns: \(outputWidth.formula)"
+        }
+
+        /// The summary followed by the arithmetic in parentheses.
+        public var description: String { "\(summary) (\(arithmetic))" }
     }
 
     /// Max or average.
@@ -130,7 +149,7 @@ public struct Pooling: Equatable, Sendable {
         var outputShape = [outputHeight.value, outputWidth.value]
         if let channels { outputShape.append(channels) }
         _ = try Limits.elementCount(of: outputShape, for: name)
-        return Plan(inputHeight: height, inputWidth: width, channels: channels, padding: amounts,
+        return Plan(pooling: self, inputShape: inputShape, inputHeight: height, inputWidth: width, channels: channels, padding: amounts,
                     paddingTakesPart: padding == .padToFit, outputHeight: outputHeight,
                     outputWidth: outputWidth, outputShape: outputShape)
     }
