@@ -37,7 +37,7 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .executableTarget(name: "cnnbench", dependencies: ["CNNCore"]),
-        .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore"]),
+        .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CNNScriptTests", dependencies: ["CNNScript"]),
         .testTarget(name: "CNNExplainTests", dependencies: ["CNNExplain"]),
         .testTarget(name: "CNNSessionTests", dependencies: ["CNNSession"]),
