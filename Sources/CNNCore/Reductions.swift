@@ -4,6 +4,8 @@
 // summed along axis 1 is 4x3, and out[i, c] = sum over j of x[i, j, c]. A vector reduced along its only
 // axis gives a number. Negative axes count from the end (-1 is the last axis). Like NumPy, max, min and
 // argmax let nan win (a nan anywhere makes the max nan), and argmax reports the first of equal maxima.
+// The methods are named `maximum`/`minimum`, not `max`/`min`, so that `max(a, b)` inside any Tensor
+// extension still means Swift's two-argument function.
 
 /// A reduction that combines many numbers into one.
 public enum ReductionKind: String, CaseIterable, Sendable {
@@ -56,9 +58,9 @@ extension Tensor {
     /// The mean of all elements.
     public func mean() -> Double { reduced(.mean) }
     /// The largest element (nan if any element is nan).
-    public func max() -> Double { reduced(.max) }
+    public func maximum() -> Double { reduced(.max) }
     /// The smallest element (nan if any element is nan).
-    public func min() -> Double { reduced(.min) }
+    public func minimum() -> Double { reduced(.min) }
 
     /// Where the largest element is: the first one when several are equal, the first nan if there is one.
     public func argmax() -> ArgmaxResult {
@@ -96,9 +98,9 @@ extension Tensor {
     /// Averages along `axis`, removing it; throws if the axis does not exist.
     public func mean(axis: Int) throws -> ReductionResult { try reduced(.mean, axis: axis) }
     /// The largest values along `axis`, removing it; throws if the axis does not exist.
-    public func max(axis: Int) throws -> ReductionResult { try reduced(.max, axis: axis) }
+    public func maximum(axis: Int) throws -> ReductionResult { try reduced(.max, axis: axis) }
     /// The smallest values along `axis`, removing it; throws if the axis does not exist.
-    public func min(axis: Int) throws -> ReductionResult { try reduced(.min, axis: axis) }
+    public func minimum(axis: Int) throws -> ReductionResult { try reduced(.min, axis: axis) }
 
     /// The index of the largest value along `axis` (as a Double), removing that axis.
     /// Throws if the axis does not exist.
