@@ -1,0 +1,56 @@
+// ParameterCount: how many weights a layer learns, returned with the arithmetic the learning material writes.
+//
+//     conv  kh x kw, Cin -> Cout:  kh*kw*Cin*Cout weights (one kh x kw x Cin filter per output map)
+//                                  + Cout biases (one per filter)        "3x3x32x64 + 64 = 18,496"
+//     dense in -> out:             in*out weights + out biases           "12544x128 + 128 = 1,605,760"
+// Weight sharing is why convolution is cheap: the count does not depend on the image size at all.
+// The factors are written as plain integers and the result with thousands separators, as in the notes.
+// Sizes come from users, so every product and sum is checked for overflow.
+
+/// Parameter counts of layers, each with its instantiated formula.
+public enum ParameterCount {
+    /// The parameter count of a 2-D convolution: kh x kw x Cin x Cout weights, plus Cout biases.
+    /// - Parameters:
+    ///   - kernel: the kernel size (rows x cols).
+    ///   - inputChannels: Cin, the depth of the input (and of every filter).
+    ///   - filters: Cout, the number of filters (output maps).
+    ///   - bias: whether each filter has a bias (Keras' default `use_bias=True`).
+    /// - Returns: e.g. value 18496, formula "3x3x32x64 + 64 = 18,496".
+    public static func convolution(kernel: Pair, inputChannels: Int, filters: Int, bias: Bool = true) throws -> Derivation {
+        let factors = [kernel.rows, kernel.cols, inputChannels, filters]
+        let names = ["kernel height", "kernel width", "number of input channels", "number of filters"]
+        for (factor, name) in zip(factors, names) where factor < 1 {
+            throw CoreError("conv: the \(name) must be at least 1, not \(factor)")
+        }
+        return try derivation(factors: factors, bias: bias ? filters : 0, what: "conv")
+    }
+
+    /// The parameter count of a dense (fully connected) layer: in x out weights, plus out biases.
+    /// - Parameters:
+    ///   - inputs: the number of input values (the length of the flattened input).
+    ///   - units: the number of output units.
+    ///   - bias: whether each unit has a bias (Keras' default `use_bias=True`).
+    /// - Returns: e.g. value 1605760, formula "12544x128 + 128 = 1,605,760".
+    public static func dense(inputs: Int, units: Int, bias: Bool = true) throws -> Derivation {
+        guard inputs >= 1 else { throw CoreError("dense: the number of inputs must be at least 1, not \(inputs)") }
+        guard units >= 1 else { throw CoreError("dense: the number of units must be at least 1, not \(units)") }
+        return try derivation(factors: [inputs, units], bias: bias ? units : 0, what: "dense")
+    }
+
+    /// "a x b x ... + bias = total", with overflow checks; `bias` 0 leaves the "+ bias" out.
+    private static func derivation(factors: [Int], bias: Int, what: String) throws -> Derivation {
+        let product = factors.map(String.init).joined(separator: "x")
+        let overflow = CoreError("\(what): the parameter count \(product)\(bias > 0 ? " + \(bias)" : "") is too large to compute",
+                                 hint: "use smaller sizes")
+        var weights = 1
+        for factor in factors {
+            let (next, overflowed) = weights.multipliedReportingOverflow(by: factor)
+            guard !overflowed else { throw overflow }
+            weights = next
+        }
+        let (total, overflowed) = weights.addingReportingOverflow(bias)
+        guard !overflowed else { throw overflow }
+        let formula = bias > 0 ? "\(product) + \(bias) = \(Format.count(total))" : "\(product) = \(Format.count(total))"
+        return Derivation(value: total, formula: formula)
+    }
+}
