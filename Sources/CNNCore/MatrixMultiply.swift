@@ -1,0 +1,204 @@
+// MatrixMultiply: a cache-blocked, SIMD matrix multiply C = A * B (+ C) for the fast paths.
+//
+// Design note (the classic Goto/BLIS scheme, kept small):
+//   - The k dimension is cut into blocks of `kc` and B's columns into blocks of `nc`. Each block of B is
+//     copied ("packed") into panels of `nr` = 8 columns, so the inner loop reads it contiguously.
+//   - For each block of `mc` rows, A is packed into panels of `mr` = 6 rows, stored column by column.
+//   - The micro-kernel keeps a 6 x 8 tile of C in six SIMD8<Double> registers and, for each of the kc steps,
+//     adds one column of A (broadcast) times one row of B. Edge tiles are zero-padded in the packs and
+//     only their valid part is written back.
+// Accumulation uses a multiply and then an add (no fused multiply-add), so each product is rounded as in
+// the plain loops; only the order of the additions differs from them.
+// The public entry points check every count before touching memory; the unchecked kernel is internal.
+
+/// Matrix multiplication over flat row-major storage, blocked for the cache and vectorised.
+public enum MatrixMultiply {
+    /// Rows of A per micro-tile.
+    static let mr = 6
+    /// Columns of B per micro-tile (one SIMD8<Double>).
+    static let nr = 8
+    /// Depth of one block of the k dimension.
+    static let kc = 256
+    /// Rows of A per packed block (a multiple of mr).
+    static let mc = 72
+    /// Columns of B per packed block (a multiple of nr).
+    static let nc = 1024
+
+    /// Multiplies an m x k matrix by a k x n matrix, both row-major, into an m x n row-major result.
+    /// - Parameters:
+    ///   - a: m * k values, row-major.
+    ///   - b: k * n values, row-major.
+    ///   - c: m * n values; overwritten, or added to when `accumulate` is true.
+    ///   - accumulate: whether to compute C += A * B instead of C = A * B.
+    /// - Throws: `CoreError` when a size is below 1, overflows, or a buffer has the wrong count.
+    public static func multiply(a: UnsafeBufferPointer<Double>, b: UnsafeBufferPointer<Double>,
+                                into c: UnsafeMutableBufferPointer<Double>,
+                                m: Int, n: Int, k: Int, accumulate: Bool = false) throws {
+        guard m >= 1, n >= 1, k >= 1 else {
+            throw CoreError("matmul: the sizes must be at least 1, not m=\(m), n=\(n), k=\(k)")
+        }
+        let sizes: [(String, Int, Int, Int)] = [("A", m, k, a.count), ("B", k, n, b.count), ("C", m, n, c.count)]
+        for (name, rows, cols, count) in sizes {
+            let (product, overflow) = rows.multipliedReportingOverflow(by: cols)
+            guard !overflow, product == count else {
+                throw CoreError("matmul: \(name) should hold \(rows)x\(cols) values but has \(Format.count(count))")
+            }
+        }
+        guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else { return }
+        multiplyUnchecked(m: m, n: n, k: k, a: pa, lda: k, b: pb, ldb: n, c: pc, ldc: n, accumulate: accumulate)
+    }
+
+    /// Multiplies two matrices given as arrays: returns the m x n row-major product of A (m x k) and B (k x n).
+    /// - Throws: `CoreError` when a count does not match its sizes.
+    public static func multiply(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int) throws -> [Double] {
+        guard m >= 1, n >= 1 else {
+            throw CoreError("matmul: the sizes must be at least 1, not m=\(m), n=\(n), k=\(k)")
+        }
+        let count = try Limits.elementCount(of: [m, n], for: "matmul")
+        var c = Array(repeating: 0.0, count: count)
+        try a.withUnsafeBufferPointer { pa in
+            try b.withUnsafeBufferPointer { pb in
+                try c.withUnsafeMutableBufferPointer { pc in
+                    try multiply(a: pa, b: pb, into: pc, m: m, n: n, k: k)
+                }
+            }
+        }
+        return c
+    }
+
+    /// C = A * B (+ C) with leading dimensions (row strides); every size at least 1, buffers large enough.
+    static func multiplyUnchecked(m: Int, n: Int, k: Int,
+                                  a: UnsafePointer<Double>, lda: Int,
+                                  b: UnsafePointer<Double>, ldb: Int,
+                                  c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
+        let packedB = UnsafeMutablePointer<Double>.allocate(capacity: kc * nc)
+        let packedA = UnsafeMutablePointer<Double>.allocate(capacity: mc * kc)
+        defer {
+            packedB.deallocate()
+            packedA.deallocate()
+        }
+        var jc = 0
+        while jc < n {
+            let ncb = min(nc, n - jc)
+            var pc = 0
+            while pc < k {
+                let kcb = min(kc, k - pc)
+                packB(b + pc * ldb + jc, ldb: ldb, depth: kcb, cols: ncb, into: packedB)
+                let addToC = accumulate || pc > 0
+                var ic = 0
+                while ic < m {
+                    let mcb = min(mc, m - ic)
+                    packA(a + ic * lda + pc, lda: lda, rows: mcb, depth: kcb, into: packedA)
+                    var jr = 0
+                    while jr < ncb {
+                        let cols = min(nr, ncb - jr)
+                        var ir = 0
+                        while ir < mcb {
+                            let rows = min(mr, mcb - ir)
+                            microKernel(depth: kcb, a: packedA + ir * kcb, b: packedB + jr * kcb,
+                                        c: c + (ic + ir) * ldc + jc + jr, ldc: ldc,
+                                        rows: rows, cols: cols, accumulate: addToC)
+                            ir += mr
+                        }
+                        jr += nr
+                    }
+                    ic += mc
+                }
+                pc += kc
+            }
+            jc += nc
+        }
+    }
+
+    /// Packs `depth` rows x `cols` columns of B into panels of nr columns (depth x nr each, zero-padded).
+    @inline(__always)
+    static func packB(_ b: UnsafePointer<Double>, ldb: Int, depth: Int, cols: Int, into out: UnsafeMutablePointer<Double>) {
+        var panel = 0
+        while panel < cols {
+            let width = min(nr, cols - panel)
+            let dst = out + panel * depth
+            if width == nr {
+                for p in 0..<depth {
+                    let row = UnsafeRawPointer(b + p * ldb + panel).loadUnaligned(as: SIMD8<Double>.self)
+                    UnsafeMutableRawPointer(dst + p * nr).storeBytes(of: row, as: SIMD8<Double>.self)
+                }
+            } else {
+                for p in 0..<depth {
+                    for j in 0..<nr { dst[p * nr + j] = j < width ? b[p * ldb + panel + j] : 0 }
+                }
+            }
+            panel += nr
+        }
+    }
+
+    /// Packs `rows` x `depth` of A into panels of mr rows stored column by column (zero-padded).
+    @inline(__always)
+    static func packA(_ a: UnsafePointer<Double>, lda: Int, rows: Int, depth: Int, into out: UnsafeMutablePointer<Double>) {
+        var panel = 0
+        while panel < rows {
+            let height = min(mr, rows - panel)
+            let dst = out + panel * depth
+            if height == mr {
+                let r0 = a + panel * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda
+                for p in 0..<depth {
+                    let d = dst + p * mr
+                    d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p]; d[3] = r3[p]; d[4] = r4[p]; d[5] = r5[p]
+                }
+            } else {
+                for p in 0..<depth {
+                    for i in 0..<mr { dst[p * mr + i] = i < height ? a[(panel + i) * lda + p] : 0 }
+                }
+            }
+            panel += mr
+        }
+    }
+
+    /// The 6 x 8 micro-kernel: C tile (+)= packed A panel (depth x 6) * packed B panel (depth x 8).
+    @inline(__always)
+    static func microKernel(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+                            c: UnsafeMutablePointer<Double>, ldc: Int,
+                            rows: Int, cols: Int, accumulate: Bool) {
+        var c0 = SIMD8<Double>(), c1 = SIMD8<Double>(), c2 = SIMD8<Double>()
+        var c3 = SIMD8<Double>(), c4 = SIMD8<Double>(), c5 = SIMD8<Double>()
+        var pa = a
+        var pb = b
+        for _ in 0..<depth {
+            let bv = UnsafeRawPointer(pb).loadUnaligned(as: SIMD8<Double>.self)
+            c0 += SIMD8(repeating: pa[0]) * bv
+            c1 += SIMD8(repeating: pa[1]) * bv
+            c2 += SIMD8(repeating: pa[2]) * bv
+            c3 += SIMD8(repeating: pa[3]) * bv
+            c4 += SIMD8(repeating: pa[4]) * bv
+            c5 += SIMD8(repeating: pa[5]) * bv
+            pa += mr
+            pb += nr
+        }
+        if rows == mr && cols == nr {
+            store(c0, to: c, accumulate: accumulate)
+            store(c1, to: c + ldc, accumulate: accumulate)
+            store(c2, to: c + 2 * ldc, accumulate: accumulate)
+            store(c3, to: c + 3 * ldc, accumulate: accumulate)
+            store(c4, to: c + 4 * ldc, accumulate: accumulate)
+            store(c5, to: c + 5 * ldc, accumulate: accumulate)
+            return
+        }
+        let tile = [c0, c1, c2, c3, c4, c5]
+        for i in 0..<rows {
+            let row = c + i * ldc
+            for j in 0..<cols {
+                row[j] = accumulate ? row[j] + tile[i][j] : tile[i][j]
+            }
+        }
+    }
+
+    @inline(__always)
+    static func store(_ value: SIMD8<Double>, to c: UnsafeMutablePointer<Double>, accumulate: Bool) {
+        let raw = UnsafeMutableRawPointer(c)
+        if accumulate {
+            let old = UnsafeRawPointer(c).loadUnaligned(as: SIMD8<Double>.self)
+            raw.storeBytes(of: old + value, as: SIMD8<Double>.self)
+        } else {
+            raw.storeBytes(of: value, as: SIMD8<Double>.self)
+        }
+    }
+}

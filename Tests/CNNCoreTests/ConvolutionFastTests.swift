@@ -1,0 +1,133 @@
+// The fast convolution (direct SIMD loops, im2col + blocked matrix multiply) against the reference loops,
+// on many random shapes: odd and even sizes, strides, dilations, every padding mode, channels, filters, bias.
+import Testing
+@testable import CNNCore
+
+/// A small deterministic random generator (SplitMix64) so that failures can be reproduced.
+struct ConvTestRandom {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A whole number in range.
+    mutating func int(_ range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(next() % UInt64(range.count))
+    }
+
+    /// A value in -1..<1.
+    mutating func value() -> Double {
+        Double(next() >> 11) / Double(1 << 53) * 2 - 1
+    }
+
+    mutating func tensor(_ shape: [Int]) throws -> Tensor {
+        let count = shape.reduce(1, *)
+        return try Tensor(shape: shape, scalars: (0..<count).map { _ in value() })
+    }
+}
+
+/// The largest difference between two tensors relative to the largest magnitude of the expected one.
+private func scaledError(_ actual: Tensor, _ expected: Tensor) -> Double {
+    guard actual.shape == expected.shape else { return .infinity }
+    let scale = max(1, expected.scalars.map { abs($0) }.max() ?? 0)
+    return zip(actual.scalars, expected.scalars).map { abs($0 - $1) }.max().map { $0 / scale } ?? 0
+}
+
+@Test func fastConvolutionMatchesReferenceOnRandomShapes() throws {
+    var random = ConvTestRandom(state: 12345)
+    var checked = 0
+    var usedUnrolled = false, usedDirect = false
+    for _ in 0..<400 {
+        let height = random.int(1...20), width = random.int(1...23)
+        let channels = random.int(1...5), filters = random.int(1...11)
+        let kernel = Pair(random.int(1...5), random.int(1...5))
+        let stride = Pair(random.int(1...3), random.int(1...3))
+        let dilation = random.int(0...2) == 0 ? Pair(random.int(1...3), random.int(1...3)) : Pair(square: 1)
+        let padding: Padding
+        switch random.int(0...3) {
+        case 0: padding = .valid
+        case 1: padding = .same
+        case 2: padding = .full
+        default:
+            padding = .explicit(PaddingAmounts(top: random.int(0...3), bottom: random.int(0...3),
+                                               left: random.int(0...3), right: random.int(0...3)))
+        }
+        // Kernel layouts: 2-D (one channel), one 3-D filter, or a 4-D bank; input 2-D or 3-D.
+        let layout = random.int(0...2)
+        let inputShape = channels == 1 && random.int(0...1) == 0 ? [height, width] : [height, width, channels]
+        let kernelShape: [Int]
+        switch layout {
+        case 0 where channels == 1: kernelShape = [kernel.rows, kernel.cols]
+        case 1: kernelShape = [kernel.rows, kernel.cols, channels]
+        default: kernelShape = [kernel.rows, kernel.cols, channels, filters]
+        }
+        let bankFilters = kernelShape.count == 4 ? filters : 1
+        let conv = try Convolution(stride: stride, padding: padding, dilation: dilation)
+        guard (try? conv.plan(inputShape: inputShape, kernelShape: kernelShape, biasShape: nil)) != nil else {
+            continue  // the kernel does not fit this input; the error paths are tested elsewhere
+        }
+        let input = try random.tensor(inputShape)
+        let weights = try random.tensor(kernelShape)
+        let bias = random.int(0...1) == 0 ? try random.tensor([bankFilters]) : nil
+        let fast = try conv.apply(input, kernel: weights, bias: bias)
+        let reference = try conv.applyReference(input, kernel: weights, bias: bias)
+        #expect(scaledError(fast, reference) <= 1e-12,
+                "\(Shape.describe(inputShape)) * \(Shape.describe(kernelShape)) stride \(stride) \(padding) dilation \(dilation)")
+        if channels == 1 && bankFilters == 1 {
+            // The direct path adds in the reference order, so it agrees exactly.
+            #expect(fast == reference)
+            usedDirect = true
+        } else {
+            usedUnrolled = true
+        }
+        checked += 1
+    }
+    #expect(checked >= 200)
+    #expect(usedDirect && usedUnrolled)
+}
+
+@Test func fastConvolutionMatchesReferenceOnLargerBanksAcrossBlocks() throws {
+    // Sizes that cross the matrix multiply's blocks (kc = 256 deep, several blocks of output cells).
+    var random = ConvTestRandom(state: 777)
+    let cases: [([Int], [Int], Padding, Pair)] = [
+        ([28, 28, 32], [3, 3, 32, 64], .same, Pair(square: 1)),
+        ([30, 17, 40], [3, 3, 40, 13], .valid, Pair(2, 1)),
+        ([64, 64], [3, 3], .same, Pair(square: 1)),
+        ([37, 41], [5, 4], .same, Pair(square: 1)),
+        ([20, 20, 3], [7, 7, 3, 9], .same, Pair(square: 2)),
+    ]
+    for (inputShape, kernelShape, padding, stride) in cases {
+        let conv = try Convolution(stride: stride, padding: padding)
+        let input = try random.tensor(inputShape)
+        let weights = try random.tensor(kernelShape)
+        let filters = kernelShape.count == 4 ? kernelShape[3] : 1
+        let bias = try random.tensor([filters])
+        let fast = try conv.apply(input, kernel: weights, bias: bias)
+        let reference = try conv.applyReference(input, kernel: weights, bias: bias)
+        #expect(scaledError(fast, reference) <= 1e-12, "\(Shape.describe(inputShape)) * \(Shape.describe(kernelShape))")
+    }
+}
+
+@Test func convolutionOfOnesCountsTheWindowCells() throws {
+    // With an all-ones input and kernel, each output cell counts the kernel taps inside the input.
+    let input = try Tensor(shape: [4, 4], repeating: 1)
+    let kernel = try Tensor(shape: [3, 3], repeating: 1)
+    let same = try Convolution(padding: .same).apply(input, kernel: kernel)
+    #expect(same.scalars == [4, 6, 6, 4, 6, 9, 9, 6, 6, 9, 9, 6, 4, 6, 6, 4])
+    let valid = try Convolution().applyReference(input, kernel: kernel, bias: Tensor(scalar: 0.5))
+    #expect(valid.shape == [2, 2])
+    #expect(valid.scalars == [9.5, 9.5, 9.5, 9.5])
+}
+
+@Test func kernelIsNotFlipped() throws {
+    // Cross-correlation: a kernel with a single 1 at its top-left reads the window's top-left cell.
+    let input = try Tensor(rows: [[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    let kernel = try Tensor(rows: [[1, 0], [0, 0]])
+    let output = try Convolution().apply(input, kernel: kernel)
+    #expect(output.scalars == [1, 2, 4, 5])
+}
