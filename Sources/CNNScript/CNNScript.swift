@@ -1,2 +1,0 @@
-// CNNScript: the cnn script language (placeholder until the front end lands).
-import CNNCore
