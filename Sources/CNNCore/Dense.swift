@@ -139,6 +139,10 @@ public struct Dense: Equatable, Sendable {
     public func trace(input: Tensor, at index: [Int]) throws -> DenseTrace {
         let outputShape = try self.outputShape(inputShape: input.shape)
         try Pooling.checkOutputIndex(index, outputShape: outputShape, name: "dense")
+        guard inputCount <= DenseTrace.maxTerms else {
+            throw CoreError("dense: an output with \(inputCount) terms has too many to trace one by one",
+                            hint: "a trace lists at most \(Format.count(DenseTrace.maxTerms)) terms; trace a smaller example")
+        }
         let row = index.count == 2 ? index[0] : 0
         let j = index[index.count - 1]
         var terms: [DenseTrace.Term] = []
@@ -158,6 +162,9 @@ public struct Dense: Equatable, Sendable {
 
 /// How one output of a dense layer was made: the dot product's terms, their sum and the bias.
 public struct DenseTrace: Equatable, Sendable {
+    /// The most terms one trace may list (a million); larger layers are refused rather than listed.
+    public static let maxTerms = 1_000_000
+
     /// One term x[i] * W[i, j] of the dot product.
     public struct Term: Equatable, Sendable {
         /// i, the position in the input vector (and the row of the weights).

@@ -87,6 +87,7 @@ public struct DepthwisePooling: Equatable, Sendable {
     public func trace(input: Tensor, at index: [Int]) throws -> PoolingTrace {
         let outputShape = try self.outputShape(inputShape: input.shape)
         try Pooling.checkOutputIndex(index, outputShape: outputShape, name: DepthwisePooling.operationName)
+        try PoolingTrace.checkSize(cells: size, window: "\(size)-channel", name: DepthwisePooling.operationName)
         let row = index[0]
         let column = index[1]
         let channels = input.shape[2]

@@ -69,6 +69,7 @@ public struct GlobalPooling: Equatable, Sendable {
         try Pooling.checkOutputIndex(index, outputShape: outputShape, name: operationName)
         let height = input.shape[0]
         let width = input.shape[1]
+        try PoolingTrace.checkSize(cells: height * width, window: "\(height)x\(width)", name: operationName)
         let channels = outputShape[0]
         let channel: Int? = input.rank == 3 ? index[0] : nil
         var cells: [PoolingTrace.Cell] = []

@@ -284,6 +284,7 @@ public struct Pooling: Equatable, Sendable {
     public func trace(input: Tensor, at index: [Int]) throws -> PoolingTrace {
         let plan = try self.plan(inputShape: input.shape)
         try Pooling.checkOutputIndex(index, outputShape: plan.outputShape, name: kind.operationName)
+        try PoolingTrace.checkSize(cells: size.rows * size.cols, window: size.sizeDescription, name: kind.operationName)
         return windowTrace(input: input, plan: plan, index: index)
     }
 

@@ -8,6 +8,17 @@
 
 /// The cells behind one pooled value, and how they were combined.
 public struct PoolingTrace: Equatable, Sendable {
+    /// The most cells one trace may list (a million); larger windows are refused rather than listed.
+    public static let maxCells = 1_000_000
+
+    /// Throws unless a window of `cells` cells is small enough to be traced cell by cell.
+    static func checkSize(cells: Int, window: String, name: String) throws {
+        guard cells <= maxCells else {
+            throw CoreError("\(name): a \(window) window has too many cells to trace one by one",
+                            hint: "a trace lists at most \(Format.count(maxCells)) cells; trace a smaller example")
+        }
+    }
+
     /// One cell of a pooling window.
     public struct Cell: Equatable, Sendable {
         /// The input row of the cell; -1 or `height` and beyond for padding rows.
