@@ -5,12 +5,12 @@
 //   m x k  @  k      ->  m          (the vector acts as a k x 1 column)
 //   k      @  k      ->  1          (the dot product, as a 1-element vector)
 // The inner sizes (columns of the left, rows of the right) must agree. This is not the element-wise
-// product `*` that convolution uses. `.plainLoop` is the textbook triple loop, kept as the reference
-// the faster method is tested against.
+// product `*` that convolution uses. The default method is the blocked GEMM `MatrixMultiply`;
+// `.plainLoop` is the textbook triple loop, kept as the reference the fast method is tested against.
 
 /// How `matrixProduct` computes its result.
 public enum MatrixProductMethod: Sendable {
-    /// The default: the fastest method the core has.
+    /// The default: the cache-blocked, vectorised `MatrixMultiply` (MatrixMultiply.swift).
     case fast
     /// The textbook triple loop over rows, columns and the inner index; the reference for tests.
     case plainLoop
@@ -48,7 +48,9 @@ extension Tensor {
         _ = try Limits.elementCount(of: resultShape, for: "@")
         let out: [Double]
         switch method {
-        case .fast, .plainLoop:
+        case .fast:
+            out = try MatrixMultiply.multiply(scalars, other.scalars, m: rows, n: cols, k: inner)
+        case .plainLoop:
             out = Tensor.plainMatrixProduct(scalars, other.scalars, rows: rows, inner: inner, cols: cols)
         }
         return Tensor(unchecked: resultShape, scalars: out)
