@@ -71,6 +71,12 @@ public enum MatrixMultiply {
                                   a: UnsafePointer<Double>, lda: Int,
                                   b: UnsafePointer<Double>, ldb: Int,
                                   c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
+        if m <= thinRows {
+            for i in 0..<m {
+                rowTimesMatrix(n: n, k: k, a: a + i * lda, b: b, ldb: ldb, c: c + i * ldc, accumulate: accumulate)
+            }
+            return
+        }
         let packedB = UnsafeMutablePointer<Double>.allocate(capacity: kc * nc)
         let packedA = UnsafeMutablePointer<Double>.allocate(capacity: mc * kc)
         defer {
@@ -107,6 +113,62 @@ public enum MatrixMultiply {
                 pc += kc
             }
             jc += nc
+        }
+    }
+
+    /// Up to this many rows of A, each row is multiplied on its own without packing (vector-matrix products).
+    static let thinRows = 2
+
+    /// One row of C (+)= one row of A (1 x k) * B (k x n), reading B row by row, 32 columns at a time.
+    /// Packing B would cost as much as the product itself here; this is the dense layer's case.
+    static func rowTimesMatrix(n: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
+                               c: UnsafeMutablePointer<Double>, accumulate: Bool) {
+        var j = 0
+        while j + 32 <= n {
+            // Two sets of accumulators (even and odd p) keep more additions in flight.
+            var e0 = SIMD8<Double>(), e1 = SIMD8<Double>(), e2 = SIMD8<Double>(), e3 = SIMD8<Double>()
+            var o0 = SIMD8<Double>(), o1 = SIMD8<Double>(), o2 = SIMD8<Double>(), o3 = SIMD8<Double>()
+            var p = 0
+            while p + 2 <= k {
+                let even = UnsafeRawPointer(b + p * ldb + j), odd = UnsafeRawPointer(b + (p + 1) * ldb + j)
+                let ae = SIMD8(repeating: a[p]), ao = SIMD8(repeating: a[p + 1])
+                e0 += ae * even.loadUnaligned(as: SIMD8<Double>.self)
+                e1 += ae * even.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+                e2 += ae * even.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
+                e3 += ae * even.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
+                o0 += ao * odd.loadUnaligned(as: SIMD8<Double>.self)
+                o1 += ao * odd.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+                o2 += ao * odd.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
+                o3 += ao * odd.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
+                p += 2
+            }
+            if p < k {
+                let row = UnsafeRawPointer(b + p * ldb + j)
+                let ae = SIMD8(repeating: a[p])
+                e0 += ae * row.loadUnaligned(as: SIMD8<Double>.self)
+                e1 += ae * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+                e2 += ae * row.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
+                e3 += ae * row.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
+            }
+            store(e0 + o0, to: c + j, accumulate: accumulate)
+            store(e1 + o1, to: c + j + 8, accumulate: accumulate)
+            store(e2 + o2, to: c + j + 16, accumulate: accumulate)
+            store(e3 + o3, to: c + j + 24, accumulate: accumulate)
+            j += 32
+        }
+        while j + 8 <= n {
+            var acc = SIMD8<Double>()
+            for p in 0..<k {
+                acc += SIMD8(repeating: a[p]) * UnsafeRawPointer(b + p * ldb + j).loadUnaligned(as: SIMD8<Double>.self)
+            }
+            store(acc, to: c + j, accumulate: accumulate)
+            j += 8
+        }
+        while j < n {
+            var sum = 0.0
+            for p in 0..<k { sum += a[p] * b[p * ldb + j] }
+            c[j] = accumulate ? c[j] + sum : sum
+            j += 1
         }
     }
 
