@@ -124,3 +124,25 @@ import Testing
     // A failed assignment leaves the tensor unchanged.
     #expect(t == original)
 }
+
+@Test func everyRangeOfTheGridSelectsWhatNumPySelects() throws {
+    let lines = TensorOpsFixtures.readText(TensorOpsFixtures.folder + "slice_grid.txt")
+        .split(separator: "\n").filter { !$0.hasPrefix("#") }
+    #expect(lines.count == 13 * 13 * 10)
+    let size = 7
+    let axis = try Tensor(vector: (0..<size).map(Double.init))
+    for line in lines {
+        let words = line.split(separator: " ").map(String.init)
+        let selection = TensorOpsFixtures.selections(words[0])
+        let expected = words[1] == "empty" ? [] : words.dropFirst().compactMap { Int($0) }
+        do {
+            let resolved = try #require(selection.first).resolved(axis: 0, size: size)
+            #expect(resolved.positions == expected, "\(words[0])")
+            #expect(try axis.sliced(selection).scalars == expected.map(Double.init), "\(words[0])")
+        } catch let error as CoreError {
+            // Only an empty selection may fail here, and with the learner's message.
+            #expect(expected.isEmpty, "\(words[0]): \(error)")
+            #expect(error.message.hasPrefix("slice selects no elements"), "\(words[0])")
+        }
+    }
+}
