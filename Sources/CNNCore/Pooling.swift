@@ -196,67 +196,79 @@ public struct Pooling: Equatable, Sendable {
     /// Pools `input` (H x W, or H x W x C channel by channel) and returns the pooled tensor.
     public func apply(_ input: Tensor) throws -> Tensor {
         let plan = try self.plan(inputShape: input.shape)
+        let count = plan.outputShape.reduce(1, *)  // checked by plan against Limits.maxElements
+        let scalars = input.scalars.withUnsafeBufferPointer { source in
+            [Double](unsafeUninitializedCapacity: count) { target, initializedCount in
+                if let from = source.baseAddress, let to = target.baseAddress {
+                    pool(from: from, into: to, plan: plan)
+                }
+                initializedCount = count
+            }
+        }
+        return Tensor(unchecked: plan.outputShape, scalars: scalars)
+    }
+
+    /// The fast kernel: every output cell of every channel, from raw storage planned by `plan`.
+    ///
+    /// For each output cell it clips the window to the input rows iyLow..<iyHigh and columns
+    /// ixLow..<ixHigh, copies the first real cell's channels into the output and folds the other real
+    /// cells in with the channel loop innermost (consecutive memory, so the compiler vectorises it).
+    /// Padding is then accounted for: ignored for `same`, a zero that takes part for `padToFit`.
+    private func pool(from source: UnsafePointer<Double>, into target: UnsafeMutablePointer<Double>, plan: Plan) {
         let width = plan.inputWidth
         let height = plan.inputHeight
         let channels = plan.channels ?? 1
-        let outputHeight = plan.outputHeight.value
         let outputWidth = plan.outputWidth.value
         let windowCells = size.rows * size.cols
-        let top = plan.padding.top
-        let left = plan.padding.left
-        let paddingTakesPart = plan.paddingTakesPart
-        let kind = self.kind
-        let size = self.size
-        let stride = self.stride
-        var output = try Tensor(shape: plan.outputShape, repeating: 0)
-        input.scalars.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableScalars { target in
-                for oy in 0..<outputHeight {
-                    let rowStart = oy * stride.rows - top
-                    let iyLow = Swift.max(rowStart, 0)
-                    let iyHigh = Swift.min(rowStart + size.rows, height)
-                    for ox in 0..<outputWidth {
-                        let columnStart = ox * stride.cols - left
-                        let ixLow = Swift.max(columnStart, 0)
-                        let ixHigh = Swift.min(columnStart + size.cols, width)
-                        let realCells = Swift.max(iyHigh - iyLow, 0) * Swift.max(ixHigh - ixLow, 0)
-                        let outBase = (oy * outputWidth + ox) * channels
+        for oy in 0..<plan.outputHeight.value {
+            let rowStart = oy * stride.rows - plan.padding.top
+            let iyLow = Swift.max(rowStart, 0)
+            let iyHigh = Swift.max(Swift.min(rowStart + size.rows, height), iyLow)
+            for ox in 0..<outputWidth {
+                let columnStart = ox * stride.cols - plan.padding.left
+                let ixLow = Swift.max(columnStart, 0)
+                let ixHigh = Swift.max(Swift.min(columnStart + size.cols, width), ixLow)
+                let realCells = (iyHigh - iyLow) * (ixHigh - ixLow)
+                let out = target + (oy * outputWidth + ox) * channels
+                guard realCells > 0 else {
+                    // Cannot happen for the windows the plan allows; a defined value all the same.
+                    out.update(repeating: 0, count: channels)
+                    continue
+                }
+                out.update(from: source + (iyLow * width + ixLow) * channels, count: channels)
+                var first = true
+                for iy in iyLow..<iyHigh {
+                    for ix in ixLow..<ixHigh {
+                        if first {
+                            first = false
+                            continue
+                        }
+                        let cell = source + (iy * width + ix) * channels
                         switch kind {
                         case .max:
-                            let startValue = realCells == 0 ? 0 : -Double.infinity
-                            for c in 0..<channels { target[outBase + c] = startValue }
-                            for iy in iyLow..<Swift.max(iyHigh, iyLow) {
-                                for ix in ixLow..<Swift.max(ixHigh, ixLow) {
-                                    let inBase = (iy * width + ix) * channels
-                                    for c in 0..<channels {
-                                        let value = source[inBase + c]
-                                        if Pooling.beats(value, target[outBase + c]) { target[outBase + c] = value }
-                                    }
-                                }
-                            }
-                            if paddingTakesPart && realCells < windowCells {
-                                for c in 0..<channels where Pooling.beats(0, target[outBase + c]) {
-                                    target[outBase + c] = 0
-                                }
+                            for c in 0..<channels {
+                                // Pooling.beats written as a select: a larger value or a NaN wins.
+                                let value = cell[c]
+                                let best = out[c]
+                                out[c] = (value > best || value != value) ? value : best
                             }
                         case .average:
-                            for iy in iyLow..<Swift.max(iyHigh, iyLow) {
-                                for ix in ixLow..<Swift.max(ixHigh, ixLow) {
-                                    let inBase = (iy * width + ix) * channels
-                                    for c in 0..<channels { target[outBase + c] += source[inBase + c] }
-                                }
-                            }
-                            let divisor = paddingTakesPart ? windowCells : realCells
-                            if divisor > 0 {
-                                let scale = Double(divisor)
-                                for c in 0..<channels { target[outBase + c] /= scale }
-                            }
+                            for c in 0..<channels { out[c] += cell[c] }
                         }
                     }
                 }
+                let hasPadding = realCells < windowCells
+                switch kind {
+                case .max:
+                    if hasPadding && plan.paddingTakesPart {
+                        for c in 0..<channels where Pooling.beats(0, out[c]) { out[c] = 0 }
+                    }
+                case .average:
+                    let divisor = Double(plan.paddingTakesPart ? windowCells : realCells)
+                    for c in 0..<channels { out[c] /= divisor }
+                }
             }
         }
-        return output
     }
 
     // MARK: - Reference loop and trace
