@@ -2,7 +2,8 @@
 //
 // A LayerSpec only describes a layer (its kind and settings); ModelSpec.analyze() works out what it does
 // to shapes and how many parameters it has. Defaults follow Keras: stride 1, valid padding, dilation 1,
-// no activation (linear), biases on, and a pooling stride equal to the pool size.
+// no activation (linear), biases on, and a pooling stride equal to the pool size. Keras only has valid and
+// same padding; the other Padding modes (full, explicit amounts) are accepted and use the same arithmetic.
 
 /// One layer of a sequential model, described by its settings (like a Keras layer before it is built).
 public enum LayerSpec: Equatable, Sendable {
