@@ -12,8 +12,9 @@
 //     2x2 pooling turns a 7x7 map into 4x4. The padded zeros DO take part, exactly as the notes' NumPy code
 //     does with np.pad followed by reshape-max: a window of negative values next to the padding pools to 0,
 //     and an average window divides by the full window size. The windows always start inside the input.
-// `apply` is the fast path (unsafe-buffer loops, channels innermost, as the data is stored); the plain
-// readable loop lives in `applyReference` and in `trace`, and the tests check that they agree.
+// `apply` is the fast path (raw-pointer loops, channels innermost, as the data is stored); the plain
+// readable loop lives in `applyReference` and in `trace`, and the tests check that they agree exactly.
+// (The script language spells the modes padding=valid, padding=same and padding=fit.)
 
 /// Max or average pooling with a sliding window, as a Keras MaxPooling2D / AveragePooling2D layer.
 public struct Pooling: Equatable, Sendable {
@@ -144,14 +145,14 @@ public struct Pooling: Equatable, Sendable {
             let formula = outputHeight.value < 1 ? outputHeight.formula : outputWidth.formula
             throw CoreError(
                 "\(name): a \(size.sizeDescription) window does not fit a \(Shape.describe(inputShape)) input with valid padding",
-                hint: "\(formula); use padding=same, padToFit or a smaller window")
+                hint: "\(formula); use padding=same or padding=fit, or a smaller window")
         }
         var outputShape = [outputHeight.value, outputWidth.value]
         if let channels { outputShape.append(channels) }
         _ = try Limits.elementCount(of: outputShape, for: name)
-        return Plan(pooling: self, inputShape: inputShape, inputHeight: height, inputWidth: width, channels: channels, padding: amounts,
-                    paddingTakesPart: padding == .padToFit, outputHeight: outputHeight,
-                    outputWidth: outputWidth, outputShape: outputShape)
+        return Plan(pooling: self, inputShape: inputShape, inputHeight: height, inputWidth: width,
+                    channels: channels, padding: amounts, paddingTakesPart: padding == .padToFit,
+                    outputHeight: outputHeight, outputWidth: outputWidth, outputShape: outputShape)
     }
 
     /// The zero rows (or columns) `padToFit` adds after an axis of size n so that windows of size k

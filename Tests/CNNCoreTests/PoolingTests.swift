@@ -197,11 +197,11 @@ import Testing
     let input = try Tensor(shape: [2, 2], repeating: 1)
     let error = OpsFixtures.error { try Pooling(kind: .max, size: Pair(square: 3)).apply(input) }
     #expect(error?.message == "maxpool: a 3x3 window does not fit a 2x2 input with valid padding")
-    #expect(error?.hint == "out = (2 - 3)/3 + 1 = 0; use padding=same, padToFit or a smaller window")
+    #expect(error?.hint == "out = (2 - 3)/3 + 1 = 0; use padding=same or padding=fit, or a smaller window")
     let stack = try Tensor(shape: [4, 2, 3], repeating: 1)
     let average = OpsFixtures.error { try Pooling(kind: .average, size: Pair(3, 3), stride: Pair(1, 1)).apply(stack) }
     #expect(average?.message == "avgpool: a 3x3 window does not fit a 4x2x3 input with valid padding")
-    #expect(average?.hint == "out = (2 - 3)/1 + 1 = 0; use padding=same, padToFit or a smaller window")
+    #expect(average?.hint == "out = (2 - 3)/1 + 1 = 0; use padding=same or padding=fit, or a smaller window")
     // The same window is fine with same padding and with padToFit.
     #expect(try Pooling(kind: .max, size: Pair(square: 3), padding: .same).apply(input).shape == [1, 1])
     #expect(try Pooling(kind: .max, size: Pair(square: 3), padding: .padToFit).apply(input).shape == [1, 1])
