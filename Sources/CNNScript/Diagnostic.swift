@@ -85,6 +85,7 @@ extension Diagnostic {
         if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || isInvisible(scalar) {
             return code
         }
+        if scalar == "'" { return "\"'\"" }
         if scalar.isASCII { return "'\(Character(scalar))'" }
         return "'\(Character(scalar))' (\(code))"
     }

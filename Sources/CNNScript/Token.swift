@@ -146,3 +146,39 @@ extension TokenKind {
         }
     }
 }
+
+/// The kind of a token without its value: one byte, cheap to compare (the parser keeps an array of these).
+enum TokenTag: UInt8, Equatable, Sendable {
+    case identifier, number, dimensions, string
+    case leftParen, rightParen, leftBracket, rightBracket
+    case comma, semicolon, colon, equals, plus, minus, star, slash, at
+    case newline, endOfInput, invalid
+}
+
+extension TokenKind {
+    /// The kind without its value.
+    var tag: TokenTag {
+        switch self {
+        case .identifier: return .identifier
+        case .number: return .number
+        case .dimensions: return .dimensions
+        case .string: return .string
+        case .leftParen: return .leftParen
+        case .rightParen: return .rightParen
+        case .leftBracket: return .leftBracket
+        case .rightBracket: return .rightBracket
+        case .comma: return .comma
+        case .semicolon: return .semicolon
+        case .colon: return .colon
+        case .equals: return .equals
+        case .plus: return .plus
+        case .minus: return .minus
+        case .star: return .star
+        case .slash: return .slash
+        case .at: return .at
+        case .newline: return .newline
+        case .endOfInput: return .endOfInput
+        case .invalid: return .invalid
+        }
+    }
+}

@@ -1,5 +1,11 @@
 // Session: one REPL or script session, text in and text out. No terminal I/O happens here: the executable
 // and the transcript tests both drive a Session and decide where its output goes.
+//
+// A script is run in entries: an entry is what one REPL input would be (a line, or several lines when
+// brackets or a model block stay open). With echo, each entry is printed as `cnn> line` (continuation
+// lines `...> line`) before its output, and comment lines are printed as narration, with a blank line
+// before a narration block that follows code. A script is parsed whole before anything runs, so a syntax
+// error anywhere stops it before it starts (all syntax errors are reported).
 import CNNCore
 import CNNScript
 import CNNExplain
@@ -13,7 +19,7 @@ public enum Version {
 /// Limits a session enforces on its input.
 public enum SessionLimits {
     /// The largest script (file or standard input) accepted, in bytes.
-    public static let maxScriptBytes = 1_000_000
+    public static let maxScriptBytes = SourceText.maxUTF8Count
 }
 
 /// Whether a piece of output is ordinary output or an error report.
@@ -31,42 +37,199 @@ public struct SessionOptions: Sendable {
     /// The random seed at start-up (nil: the default seed, so lessons are reproducible).
     public var seed: UInt64?
     /// Decimals shown for non-integral numbers.
-    public var precision = 2
+    public var precision = Interpreter.defaultPrecision
 
     /// Default options: no colour, default seed, 2 decimals.
     public init() {}
+}
+
+/// One unit of input: a REPL entry, or a group of script lines run (and echoed) together.
+public struct Entry: Sendable {
+    /// The text of the entry (one or more lines).
+    public var text: String
+    /// The line of the script it starts on (1 in the REPL).
+    public var firstLine: Int
+    /// Whether it is a comment line shown as narration.
+    public var isNarration: Bool
+
+    /// Creates an entry.
+    public init(text: String, firstLine: Int, isNarration: Bool) {
+        self.text = text
+        self.firstLine = firstLine
+        self.isNarration = isNarration
+    }
 }
 
 /// One interpreter session with its variables, settings and output rendering.
 public final class Session {
     /// The options the session was started with.
     public let options: SessionOptions
+    /// The interpreter holding the session's variables.
+    public let interpreter: Interpreter
+    private var lastWasCode = false
 
     /// Creates a session.
     public init(options: SessionOptions) {
         self.options = options
+        self.interpreter = Interpreter(seed: options.seed, precision: options.precision)
     }
 
     /// Asks a running computation to stop at its next check (called from a signal handler).
     public static func requestInterrupt() {}
 
     /// Whether `source` is an unfinished entry (open brackets, an open model block) that needs more lines.
-    public func isIncomplete(_ source: String) -> Bool { false }
+    public func isIncomplete(_ source: String) -> Bool {
+        Parser.isIncomplete(source)
+    }
 
     /// Names that start with `prefix`: built-ins, commands and variables, sorted.
-    public func completions(prefix: String) -> [String] { [] }
+    public func completions(prefix: String) -> [String] {
+        interpreter.completionNames.filter { $0.hasPrefix(prefix) }
+    }
 
     /// Runs one REPL entry. Returns false if it reported an error (the session goes on).
     public func runEntry(_ source: String, output: (String, OutputKind) -> Void) -> Bool {
-        output(source + "\n", .normal)
+        let parsed = Parser.parse(SourceText(source, name: nil))
+        return execute(parsed, statementsOnLines: nil, output: output)
+    }
+
+    /// Runs a whole script. With `echo`, each entry is printed as `cnn> …` before its output and comment
+    /// lines are printed as narration. Stops at the first error and returns false.
+    public func runScript(_ source: String, fileName: String, echo: Bool,
+                          output: (String, OutputKind) -> Void, afterEntry: () -> Void) -> Bool {
+        let text = SourceText(source, name: fileName)
+        let parsed = Parser.parse(text)
+        if parsed.hasErrors || parsed.isIncomplete {
+            output(renderer.render(parsed.diagnostics, in: text), .error)
+            return false
+        }
+        if !echo {
+            return execute(parsed, statementsOnLines: nil, output: output)
+        }
+        for group in Session.groups(of: parsed) {
+            if group.isNarration {
+                if lastWasCode { output("\n", .normal) }
+                output(group.lines.joined(separator: "\n") + "\n", .normal)
+                lastWasCode = false
+                continue
+            }
+            output(Session.echo(group.lines), .normal)
+            lastWasCode = true
+            let ok = execute(parsed, statementsOnLines: group.range, output: output)
+            if !ok { return false }
+            afterEntry()
+        }
         return true
     }
 
-    /// Runs a whole script. With `echo`, each entry is printed as `cnn> …` (continuation lines `...> `) before
-    /// its output and comment lines are printed as narration. Stops at the first error and returns false.
-    public func runScript(_ source: String, fileName: String, echo: Bool,
-                          output: (String, OutputKind) -> Void, afterEntry: () -> Void) -> Bool {
-        output(source, .normal)
+    /// Runs entries one by one as typed at the REPL (transcript replay): each echoed, errors reported,
+    /// and, unless `stopOnError`, the session goes on after an error.
+    public func run(entries: [Entry], fileName: String?, echo: Bool, stopOnError: Bool,
+                    output: (String, OutputKind) -> Void, afterEntry: () -> Void) -> Bool {
+        var allOK = true
+        for entry in entries {
+            if entry.isNarration {
+                if echo {
+                    if lastWasCode { output("\n", .normal) }
+                    output(entry.text + "\n", .normal)
+                }
+                lastWasCode = false
+                continue
+            }
+            if echo {
+                output(Session.echo(entry.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)), .normal)
+            }
+            lastWasCode = true
+            let ok = runEntry(entry.text, output: output)
+            allOK = allOK && ok
+            if !ok && stopOnError { return false }
+            afterEntry()
+        }
+        return allOK
+    }
+
+    // MARK: - Running parsed statements
+
+    private var renderer: DiagnosticRenderer { DiagnosticRenderer(useColor: options.color) }
+
+    /// Runs the parsed statements (those starting on `lines`, or all); false at the first error.
+    private func execute(_ parsed: ParseResult, statementsOnLines lines: ClosedRange<Int>?,
+                         output: (String, OutputKind) -> Void) -> Bool {
+        if parsed.hasErrors {
+            output(renderer.render(parsed.diagnostics, in: parsed.source), .error)
+            return false
+        }
+        for statement in parsed.statements {
+            if let lines, !lines.contains(statement.range.start.line) { continue }
+            do {
+                let outcome = try interpreter.execute(statement, in: parsed.source)
+                let outcomeRenderer = OutcomeRenderer(precision: interpreter.precision, color: options.color)
+                output(outcomeRenderer.render(outcome), .normal)
+            } catch let diagnostic as Diagnostic {
+                output(renderer.render(diagnostic, in: parsed.source), .error)
+                return false
+            } catch {
+                output("error: \(error)\n", .error)
+                return false
+            }
+        }
         return true
+    }
+
+    /// `cnn> first line` and `...> more lines`.
+    static func echo(_ lines: [String]) -> String {
+        var text = ""
+        for (i, line) in lines.enumerated() {
+            text += (i == 0 ? Transcript.prompt : Transcript.continuation) + line + "\n"
+        }
+        return text
+    }
+
+    /// A group of script lines: narration (comment lines) or code (the lines its statements span).
+    struct Group {
+        var lines: [String]
+        var range: ClosedRange<Int>
+        var isNarration: Bool
+    }
+
+    /// Splits a parsed script into echo groups: each code group is a line plus the lines its statements
+    /// run on to; consecutive comment-only lines form one narration group; blank lines separate nothing.
+    static func groups(of parsed: ParseResult) -> [Group] {
+        let source = parsed.source
+        var endOfStatementStartingOn: [Int: Int] = [:]
+        for statement in parsed.statements {
+            let start = statement.range.start.line
+            endOfStatementStartingOn[start] = max(endOfStatementStartingOn[start] ?? start, statement.range.end.line)
+        }
+        var groups: [Group] = []
+        var line = 1
+        while line <= source.lineCount {
+            let text = source.line(line) ?? ""
+            let trimmed = text.drop { $0 == " " || $0 == "\t" }
+            if trimmed.isEmpty || trimmed.hasPrefix("\r") {
+                line += 1
+                continue
+            }
+            if trimmed.hasPrefix("#") && endOfStatementStartingOn[line] == nil {
+                if let last = groups.last, last.isNarration, last.range.upperBound == line - 1 {
+                    groups[groups.count - 1].lines.append(text)
+                    groups[groups.count - 1].range = last.range.lowerBound...line
+                } else {
+                    groups.append(Group(lines: [text], range: line...line, isNarration: true))
+                }
+                line += 1
+                continue
+            }
+            var end = endOfStatementStartingOn[line] ?? line
+            var probe = line + 1
+            while probe <= end {
+                if let further = endOfStatementStartingOn[probe] { end = max(end, further) }
+                probe += 1
+            }
+            let lines = (line...end).map { source.line($0) ?? "" }
+            groups.append(Group(lines: lines, range: line...end, isNarration: false))
+            line = end + 1
+        }
+        return groups
     }
 }

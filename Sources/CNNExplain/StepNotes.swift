@@ -1,0 +1,65 @@
+// StepNotes: the sentences under a step header that say what the arithmetic alone does not, such as how
+// much zero padding was added on each side and why.
+import CNNCore
+import CNNScript
+
+/// Explanatory lines for a step.
+enum StepNotes {
+    /// The notes for `step` (none for most operations).
+    static func lines(for step: Step) -> [String] {
+        switch step.operation {
+        case .convolution(_, let plan):
+            return convolutionPadding(plan)
+        case .pooling(_, let plan):
+            guard !plan.padding.isZero else { return [] }
+            return ["padding: " + sides(plan.padding) + (plan.paddingTakesPart
+                ? " (zeros that take part, so an odd map fits the window)"
+                : " (padded cells take no part in the \(plan.pooling.kind == .max ? "maximum" : "average"))")]
+        default:
+            return []
+        }
+    }
+
+    static func convolutionPadding(_ plan: ConvolutionPlan) -> [String] {
+        let amounts = plan.paddingAmounts
+        switch plan.padding {
+        case .valid:
+            return []
+        case .same:
+            var lines: [String] = []
+            if amounts.isZero {
+                lines.append("padding: none needed for same here")
+            } else {
+                lines.append("padding: " + sides(amounts))
+            }
+            let rows = sameWhy(n: plan.inputHeight, k: plan.kernel.rows, s: plan.stride.rows, d: plan.dilation.rows)
+            let cols = sameWhy(n: plan.inputWidth, k: plan.kernel.cols, s: plan.stride.cols, d: plan.dilation.cols)
+            if rows == cols {
+                lines.append("  same: total = \(rows), split with the extra one at the bottom/right (TensorFlow)")
+            } else {
+                lines.append("  same: rows total = \(rows); columns total = \(cols); any extra one goes bottom/right (TensorFlow)")
+            }
+            return lines
+        case .full:
+            return ["padding: " + sides(amounts) + " (full: every overlap of kernel and input is computed)"]
+        case .explicit:
+            return amounts.isZero ? [] : ["padding: " + sides(amounts)]
+        }
+    }
+
+    /// "max((ceil(10/2) - 1)*2 + 3 - 10, 0) = 1".
+    static func sameWhy(n: Int, k: Int, s: Int, d: Int) -> String {
+        let out = (n + s - 1) / s
+        let span = (k - 1) * d + 1
+        let total = max((out - 1) * s + span - n, 0)
+        let kernelText = d == 1 ? "\(k)" : "(\(k) - 1)*\(d) + 1"
+        return "max((ceil(\(n)/\(s)) - 1)*\(s) + \(kernelText) - \(n), 0) = \(total)"
+    }
+
+    /// "1 row of zeros above, 1 below, 1 column left, 1 right".
+    static func sides(_ p: PaddingAmounts) -> String {
+        func rows(_ n: Int) -> String { n == 1 ? "1 row" : "\(n) rows" }
+        func cols(_ n: Int) -> String { n == 1 ? "1 column" : "\(n) columns" }
+        return "\(rows(p.top)) of zeros above, \(p.bottom) below; \(cols(p.left)) left, \(p.right) right"
+    }
+}

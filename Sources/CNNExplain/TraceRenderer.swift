@@ -1,0 +1,346 @@
+// TraceRenderer: `trace f[i, j]`, the explanation of one output cell.
+//
+// First the step that made the cell, in full: for a convolution the input with the window marked, the
+// window, the kernel, their element-wise products and the sum (+ bias); for pooling the window and the
+// winner or the average; for an activation the value before and after; for dense the dot product.
+// Then the walk back through the chain of steps to the original input: which cells of each earlier tensor
+// the cell depends on, with the receptive-field arithmetic (size r, jump j) of each step.
+import CNNCore
+import CNNScript
+
+/// Renders the trace of one cell.
+struct TraceRenderer {
+    let printer: TensorPrinter
+    let color: Bool
+
+    /// The lines of `trace name[index]`.
+    func lines(name: String, index: [Int], variable: Variable) -> [String] {
+        guard case .tensor(let tensor) = variable.value else {
+            return ["trace: \(name) is \(variable.value.kindDescription), not a tensor"]
+        }
+        let cell = "\(name)[\(index.map(String.init).joined(separator: ", "))]"
+        guard let value = tensor.value(at: index) else {
+            return ["trace: \(cell) is outside \(name)'s shape \(tensor.shapeDescription)"]
+        }
+        guard let provenance = variable.provenance, let step = provenance.step else {
+            let made = variable.provenance.map { "made by \($0.expression)" } ?? "typed in"
+            return ["\(cell) = \(printer.number(value))   (\(made): nothing was computed to trace)"]
+        }
+        var out = ["\(cell) = \(printer.number(value))   from \(provenance.expression): \(step.summary)"]
+        do {
+            out += try stepLines(step: step, index: index, cell: cell)
+        } catch let error as CoreError {
+            out.append("  (cannot trace this step: \(error.message))")
+        } catch {
+            out.append("  (cannot trace this step)")
+        }
+        out += chainLines(start: step, index: index, cell: cell)
+        return out
+    }
+
+    // MARK: - The step that made the cell
+
+    private func stepLines(step: Step, index: [Int], cell: String) throws -> [String] {
+        switch step.operation {
+        case .convolution(let convolution, let plan):
+            guard let input = step.operands.first?.tensor, step.operands.count >= 2, let kernel = step.operands[1].tensor else { return [] }
+            let bias = step.operands.count > 2 ? step.operands[2].tensor : nil
+            let trace = try convolution.trace(input: input, kernel: kernel, bias: bias, at: index)
+            return convolutionLines(trace, plan: plan, inputName: operandName(step.operands[0]), input: input)
+        case .pooling(let pooling, _):
+            guard let input = step.operands.first?.tensor else { return [] }
+            let trace = try pooling.trace(input: input, at: index)
+            return poolingLines(trace, inputName: operandName(step.operands[0]), input: input)
+        case .globalPooling(let kind):
+            guard let input = step.operands.first?.tensor else { return [] }
+            let trace = try GlobalPooling(kind: kind).trace(input: input, at: index)
+            return poolingSummary(trace, inputName: operandName(step.operands[0]))
+        case .depthwisePooling(let size):
+            guard let input = step.operands.first?.tensor else { return [] }
+            let trace = try DepthwisePooling(size: size).trace(input: input, at: index)
+            return poolingSummary(trace, inputName: operandName(step.operands[0]))
+        case .activation(let kind, let slope):
+            guard let input = step.operands.first?.tensor, let before = input.value(at: index) else { return [] }
+            let inputName = operandName(step.operands[0])
+            let inputCell = "\(inputName)[\(index.map(String.init).joined(separator: ", "))]"
+            if kind == .softmax {
+                return ["  softmax divides e^x by the sum of e^x along the last axis; \(inputCell) = \(printer.number(before)) before"]
+            }
+            let after = try Activation.apply(kind, to: Tensor(scalar: before), slope: slope).scalars[0]
+            return ["  \(cell) = \(kind.rawValue)(\(inputCell)) = \(kind.rawValue)(\(printer.number(before))) = \(printer.number(after))",
+                    "  (\(Activation.formula(kind, slope: slope)))"]
+        case .dense:
+            guard step.operands.count >= 2, let input = step.operands[0].tensor, let weights = step.operands[1].tensor else { return [] }
+            let bias = step.operands.count > 2 ? step.operands[2].tensor : nil
+            let trace = try Dense(weights: weights, bias: bias).trace(input: input, at: index)
+            let j = index[index.count - 1]
+            var terms = trace.terms.map { "\(printer.number($0.input))*\(printer.number($0.weight))" }
+            if terms.count > 8 { terms = Array(terms.prefix(6)) + ["… (\(Format.count(trace.terms.count)) terms)"] }
+            var lines = ["  \(cell) = \(operandName(step.operands[0])) . \(operandName(step.operands[1]))[:, \(j)]"
+                         + (trace.bias == nil ? "" : " + bias[\(j)]"),
+                         "  = " + terms.joined(separator: " + "),
+                         "  = \(printer.number(trace.productSum))"]
+            if let b = trace.bias { lines.append("  + bias \(printer.number(b)) = \(printer.number(trace.value))") }
+            return lines
+        case .flatten:
+            guard let input = step.operands.first?.tensor, let flat = index.first else { return [] }
+            let source = unravel(flat, shape: input.shape)
+            return ["  flatten keeps the order row by row, channels last: \(cell) is \(operandName(step.operands[0]))[\(source.map(String.init).joined(separator: ", "))]"]
+        case .elementwise(let operation):
+            guard step.operands.count == 2 else { return [] }
+            let left = step.operands[0], right = step.operands[1]
+            guard let l = broadcastValue(left, index: index), let r = broadcastValue(right, index: index) else { return [] }
+            return ["  \(cell) = \(left.text) \(operation.symbol) \(right.text) at this cell = \(printer.number(l)) \(operation.symbol) \(printer.number(r)) = \(printer.number(operation.apply(l, r)))"]
+        case .matrixProduct, .other:
+            return []
+        }
+    }
+
+    private func operandName(_ operand: Operand) -> String {
+        operand.name ?? "(\(operand.text))"
+    }
+
+    private func convolutionLines(_ trace: ConvolutionCellTrace, plan: ConvolutionPlan, inputName: String, input: Tensor) -> [String] {
+        var lines: [String] = []
+        let rows = "\(trace.rowRange.lowerBound)..\(trace.rowRange.upperBound)"
+        let cols = "\(trace.columnRange.lowerBound)..\(trace.columnRange.upperBound)"
+        let dilated = plan.dilation != Pair(square: 1) ? " (every \(plan.dilation.rows == plan.dilation.cols ? "\(plan.dilation.rows)" : "\(plan.dilation)")th cell: dilation)" : ""
+        lines.append("  the window: \(inputName) rows \(rows), columns \(cols)\(dilated), marked [ ]")
+        let channels = plan.inputChannels
+        let shownChannels = channels <= 3 ? Array(0..<channels) : [0]
+        for c in shownChannels {
+            if channels > 1 { lines.append("  channel \(c):") }
+            lines += cropLines(input: input, channel: channels > 1 || input.rank == 3 ? c : nil,
+                               rows: trace.rowRange, cols: trace.columnRange, marked: trace.terms.filter { $0.channel == c })
+        }
+        // Window * kernel = products, one channel at a time.
+        for c in shownChannels {
+            let terms = trace.terms.filter { $0.channel == c }
+            let window = grid(terms, plan: plan) { $0.isPadding ? "(0)" : printer.number($0.inputValue) }
+            let kernel = grid(terms, plan: plan) { printer.number($0.weight) }
+            let products = grid(terms, plan: plan) { printer.number($0.product) }
+            lines.append(channels > 1 ? "  channel \(c): window * kernel = products" : "  window * kernel = products")
+            lines += sideBySide([window, kernel, products], separators: ["*", "="]).map { "    " + $0 }
+        }
+        if shownChannels.count < channels {
+            lines.append("  … and the same for channels 1..\(channels - 1)")
+        }
+        if trace.terms.contains(where: { $0.isPadding }) {
+            lines.append("  (0) is zero padding: it adds nothing to the sum")
+        }
+        let productTexts = trace.terms.filter { !$0.isPadding }.map { printer.number($0.product) }
+        var sumText = productTexts.count <= 12
+            ? productTexts.joined(separator: " + ")
+            : productTexts.prefix(6).joined(separator: " + ") + " + … (\(productTexts.count) products)"
+        if sumText.isEmpty { sumText = "0" }
+        lines.append("  sum = \(sumText) = \(printer.number(trace.productSum))")
+        if let bias = trace.bias {
+            lines.append("  + bias \(printer.number(bias)) = \(printer.number(trace.value))")
+        }
+        return lines
+    }
+
+    private func grid(_ terms: [ConvolutionTerm], plan: ConvolutionPlan, text: (ConvolutionTerm) -> String) -> [String] {
+        var cells = Array(repeating: Array(repeating: "", count: plan.kernel.cols), count: plan.kernel.rows)
+        for term in terms where term.kernelRow < plan.kernel.rows && term.kernelColumn < plan.kernel.cols {
+            cells[term.kernelRow][term.kernelColumn] = text(term)
+        }
+        let width = cells.flatMap { $0 }.map(\.count).max() ?? 1
+        return cells.map { row in row.map { String(repeating: " ", count: width - $0.count) + $0 }.joined(separator: "  ") }
+    }
+
+    private func sideBySide(_ blocks: [[String]], separators: [String]) -> [String] {
+        let height = blocks.map(\.count).max() ?? 0
+        let widths = blocks.map { $0.map(\.count).max() ?? 0 }
+        var lines: [String] = []
+        for row in 0..<height {
+            var parts: [String] = []
+            for (b, block) in blocks.enumerated() {
+                let text = row < block.count ? block[row] : ""
+                parts.append(text + String(repeating: " ", count: widths[b] - text.count))
+                if b < separators.count { parts.append(row == height / 2 ? separators[b] : " ") }
+            }
+            var line = parts.joined(separator: "   ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// The part of the input around a window, with row/column numbers and the window in brackets.
+    /// Positions outside the input (padding) inside the window show as (0).
+    private func cropLines(input: Tensor, channel: Int?, rows: ClosedRange<Int>, cols: ClosedRange<Int>,
+                           marked: [ConvolutionTerm]?) -> [String] {
+        let height = input.shape[0], width = input.rank >= 2 ? input.shape[1] : 1
+        let margin = 1
+        let firstRow = min(rows.lowerBound, max(0, rows.lowerBound - margin)), lastRow = max(rows.upperBound, min(height - 1, rows.upperBound + margin))
+        let firstCol = min(cols.lowerBound, max(0, cols.lowerBound - margin)), lastCol = max(cols.upperBound, min(width - 1, cols.upperBound + margin))
+        let taps = marked.map { Set($0.map { $0.inputRow * 1_000_003 + $0.inputColumn }) }
+        func inWindow(_ r: Int, _ c: Int) -> Bool {
+            guard rows.contains(r), cols.contains(c) else { return false }
+            return taps?.contains(r * 1_000_003 + c) ?? true
+        }
+        func text(_ r: Int, _ c: Int) -> String {
+            guard r >= 0, r < height, c >= 0, c < width else { return "(0)" }
+            var index = [r, c]
+            if let channel { index.append(channel) }
+            return input.value(at: index).map(printer.number) ?? "?"
+        }
+        var cellWidth = 1
+        for r in firstRow...lastRow { for c in firstCol...lastCol { cellWidth = max(cellWidth, text(r, c).count) } }
+        cellWidth = max(cellWidth, String(lastCol).count)
+        let labelWidth = max(String(lastRow).count, 1)
+        var lines: [String] = []
+        var header = String(repeating: " ", count: labelWidth + 2)
+        for c in firstCol...lastCol {
+            let label = String(c)
+            header += " " + String(repeating: " ", count: cellWidth - label.count) + label + " "
+        }
+        lines.append("    " + trimmed(header))
+        for r in firstRow...lastRow {
+            let label = String(r)
+            var line = String(repeating: " ", count: labelWidth - label.count) + label + "  "
+            for c in firstCol...lastCol {
+                let value = text(r, c)
+                let padded = String(repeating: " ", count: cellWidth - value.count) + value
+                let open = inWindow(r, c) && (c == cols.lowerBound || c == firstCol || !inWindow(r, c - 1))
+                let close = inWindow(r, c) && (c == cols.upperBound || c == lastCol || !inWindow(r, c + 1))
+                let shown = color && inWindow(r, c) ? "\u{1B}[1;33m" + padded + "\u{1B}[0m" : padded
+                line += (open ? "[" : " ") + shown + (close ? "]" : " ")
+            }
+            lines.append("    " + trimmed(line))
+        }
+        return lines
+    }
+
+    private func trimmed(_ s: String) -> String {
+        var s = s
+        while s.hasSuffix(" ") { s.removeLast() }
+        return s
+    }
+
+    private func poolingLines(_ trace: PoolingTrace, inputName: String, input: Tensor) -> [String] {
+        let rowsSeen = trace.cells.map(\.row), colsSeen = trace.cells.map(\.column)
+        guard let r0 = rowsSeen.min(), let r1 = rowsSeen.max(), let c0 = colsSeen.min(), let c1 = colsSeen.max() else { return [] }
+        var lines = ["  the window: \(inputName) rows \(r0)..\(r1), columns \(c0)..\(c1), marked [ ]"]
+        lines += cropLines(input: input, channel: trace.cells.first?.channel, rows: r0...r1, cols: c0...c1, marked: nil)
+        lines += poolingSummary(trace, inputName: inputName)
+        return lines
+    }
+
+    private func poolingSummary(_ trace: PoolingTrace, inputName: String) -> [String] {
+        let parts = trace.cells.filter(\.takesPart).map { printer.number($0.value) }
+        let listed = parts.count <= 16 ? parts.joined(separator: ", ") : parts.prefix(8).joined(separator: ", ") + ", … (\(parts.count) values)"
+        var lines: [String] = []
+        switch trace.kind {
+        case .max:
+            lines.append("  max of \(listed) = \(printer.number(trace.value))")
+            if let w = trace.winner, w < trace.cells.count {
+                let cell = trace.cells[w]
+                let at = cell.channel.map { "\(inputName)[\(cell.row), \(cell.column), \($0)]" } ?? "\(inputName)[\(cell.row), \(cell.column)]"
+                lines.append("  the winner is \(at)" + (cell.isPadding ? " (a zero of the padding)" : ""))
+            }
+        case .average:
+            let sumText = parts.count <= 16 ? "(" + parts.joined(separator: " + ") + ")" : "(sum of \(parts.count) values)"
+            lines.append("  \(sumText) / \(trace.divisor ?? 0) = \(printer.number(trace.sum ?? 0)) / \(trace.divisor ?? 0) = \(printer.number(trace.value))")
+        }
+        let skipped = trace.cells.filter { $0.isPadding && !$0.takesPart }.count
+        if skipped > 0 { lines.append("  (\(skipped) padding cell\(skipped == 1 ? "" : "s") take no part)") }
+        return lines
+    }
+
+    private func broadcastValue(_ operand: Operand, index: [Int]) -> Double? {
+        switch operand.value {
+        case .number(let x): return x
+        case .tensor(let t):
+            let offset = index.count - t.rank
+            guard offset >= 0 else { return nil }
+            let source = (0..<t.rank).map { axis in t.shape[axis] == 1 ? 0 : index[axis + offset] }
+            return t.value(at: source)
+        default: return nil
+        }
+    }
+
+    private func unravel(_ flat: Int, shape: [Int]) -> [Int] {
+        var rest = flat
+        var index = Array(repeating: 0, count: shape.count)
+        for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] > 0 {
+            index[axis] = rest % shape[axis]
+            rest /= shape[axis]
+        }
+        return index
+    }
+
+    // MARK: - Walking back to the original input
+
+    /// A rectangle of cells of one tensor (channel nil: every channel).
+    private struct Region {
+        var rows: ClosedRange<Int>
+        var cols: ClosedRange<Int>
+        var channel: Int?
+        var description: String {
+            let r = rows.lowerBound == rows.upperBound ? "row \(rows.lowerBound)" : "rows \(rows.lowerBound)..\(rows.upperBound)"
+            let c = cols.lowerBound == cols.upperBound ? "column \(cols.lowerBound)" : "columns \(cols.lowerBound)..\(cols.upperBound)"
+            let ch = channel.map { ", channel \($0)" } ?? ""
+            return "\(r), \(c)\(ch)"
+        }
+        var size: String { "\(rows.count)x\(cols.count)" }
+    }
+
+    private func chainLines(start: Step, index: [Int], cell: String) -> [String] {
+        guard index.count >= 2 else { return [] }
+        var region = Region(rows: index[0]...index[0], cols: index[1]...index[1], channel: index.count > 2 ? index[2] : nil)
+        var step: Step? = start
+        var hops: [(text: String, region: Region, name: String, tensor: Tensor)] = []
+        var jump = 1
+        while let current = step, let operand = current.operands.first, let input = operand.tensor, input.rank >= 2 {
+            let name = operandName(operand)
+            let height = input.shape[0], width = input.shape[1]
+            var text = ""
+            switch current.operation {
+            case .convolution(_, let plan):
+                let rows = window(region.rows, stride: plan.stride.rows, kernel: plan.kernel.rows, dilation: plan.dilation.rows, before: plan.paddingAmounts.top, size: height)
+                let cols = window(region.cols, stride: plan.stride.cols, kernel: plan.kernel.cols, dilation: plan.dilation.cols, before: plan.paddingAmounts.left, size: width)
+                region = Region(rows: rows, cols: cols, channel: nil)
+                text = "conv \(plan.kernel.sizeDescription), stride \(plan.stride)"
+                jump *= plan.stride.rows
+            case .pooling(let pooling, let plan):
+                let rows = window(region.rows, stride: pooling.stride.rows, kernel: pooling.size.rows, dilation: 1, before: plan.padding.top, size: height)
+                let cols = window(region.cols, stride: pooling.stride.cols, kernel: pooling.size.cols, dilation: 1, before: plan.padding.left, size: width)
+                region = Region(rows: rows, cols: cols, channel: region.channel)
+                text = "\(pooling.kind.operationName) \(pooling.size.sizeDescription), stride \(pooling.stride)"
+                jump *= pooling.stride.rows
+            case .activation(let kind, _):
+                text = "\(kind.rawValue), cell by cell"
+            case .elementwise(let operation) where input.shape == (current.operands.count > 1 ? current.operands[1].tensor?.shape ?? input.shape : input.shape):
+                text = "\(operation.symbol), cell by cell"
+            default:
+                step = nil
+                continue
+            }
+            hops.append((text, region, name, input))
+            step = operand.provenance?.step
+        }
+        guard hops.count >= 1 else { return [] }
+        var lines = ["", "Back to the input, step by step:"]
+        var previous = cell
+        for hop in hops {
+            lines.append("  \(previous) <- \(hop.text): needs \(hop.name) \(hop.region.description)")
+            previous = "\(hop.name)[\(hop.region.rows.lowerBound)..\(hop.region.rows.upperBound), \(hop.region.cols.lowerBound)..\(hop.region.cols.upperBound)]"
+        }
+        if let last = hops.last {
+            lines.append("So \(cell) depends on a \(last.region.size) patch of \(last.name) (its receptive field; jump \(jump)):")
+            lines += cropLines(input: last.tensor, channel: last.tensor.rank == 3 ? (last.region.channel ?? 0) : nil,
+                               rows: last.region.rows, cols: last.region.cols, marked: nil)
+        }
+        return lines
+    }
+
+    /// The input rows (or columns) a range of output rows reads, clamped to the input.
+    private func window(_ out: ClosedRange<Int>, stride: Int, kernel: Int, dilation: Int, before: Int, size: Int) -> ClosedRange<Int> {
+        let first = out.lowerBound * stride - before
+        let last = out.upperBound * stride - before + (kernel - 1) * dilation
+        let lo = max(0, min(first, size - 1)), hi = max(lo, min(last, size - 1))
+        return lo...hi
+    }
+}

@@ -1,0 +1,185 @@
+// The layer built-ins: convolution, pooling, activations, flatten and dense. Each records a Step so that
+// the result can be explained (step header) and traced cell by cell later.
+import CNNCore
+
+extension Builtins {
+    static let layers: [Builtin] = [
+        Builtin(
+            name: "conv", category: .layers,
+            parameters: [
+                Parameter("input", .tensor, "an H x W image or an H x W x C stack of maps"),
+                Parameter("kernel", .tensor, "kh x kw, one kh x kw x C filter, or a kh x kw x C x F filter bank"),
+                Parameter("stride", .pair, default: "1", "how far the window moves: 2 or [rows, cols]"),
+                Parameter("padding", .padding, default: "valid", "valid, same, full, a number, or [top, bottom, left, right]"),
+                Parameter("dilation", .pair, default: "1", "spacing between kernel taps"),
+                Parameter("bias", .tensor, default: "none", "one number per filter, added to every cell of its map"),
+            ],
+            summary: "Slide a kernel over the input: each output cell is the sum of the element-wise products.",
+            details: """
+                Deep-learning convolution (cross-correlation: the kernel is not flipped). Each output cell is
+                sum(window * kernel) + bias, where the window is the part of the (padded) input under the kernel.
+                Output size per axis: out = floor((n + padding - dilation*(k - 1) - 1)/stride) + 1.
+                `same` pads like TensorFlow: total max((ceil(n/s) - 1)*s + (k - 1)*d + 1 - n, 0), the odd one at the
+                bottom/right. A kh x kw x C x F bank gives F maps stacked as H' x W' x F.
+                """,
+            examples: ["f = conv(image, ones(3,3))", "g = conv(image, k, stride=2, padding=same)"],
+            updatesInPlace: true,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                let kernel = try context.requiredTensor("kernel")
+                let bias = try context.tensor("bias", allowNumber: true)
+                let convolution = try Convolution(
+                    stride: context.pair("stride") ?? Pair(square: 1),
+                    padding: context.padding("padding") ?? .valid,
+                    dilation: context.pair("dilation") ?? Pair(square: 1))
+                let plan = try convolution.plan(inputShape: input.shape, kernelShape: kernel.shape, biasShape: bias?.shape)
+                let output = try convolution.apply(input, kernel: kernel, bias: bias)
+                context.step = Step(
+                    operation: .convolution(convolution, plan),
+                    operands: context.operands(["input", "kernel", "bias"]),
+                    summary: plan.summary, arithmetic: [plan.arithmetic])
+                return .tensor(output)
+            }),
+        poolingBuiltin(kind: .max, name: "maxpool"),
+        poolingBuiltin(kind: .average, name: "avgpool"),
+        Builtin(
+            name: "globalavgpool", category: .layers,
+            parameters: [Parameter("input", .tensor, "an H x W map or an H x W x C stack")],
+            summary: "Average each whole map to one number: H x W x C -> C values.",
+            details: "Global average pooling replaces Flatten before the classifier in networks such as GoogLeNet: one value per map, no weights.",
+            examples: ["g = globalavgpool(maps)"], updatesInPlace: true,
+            body: { context in try globalPool(&context, kind: .average) }),
+        Builtin(
+            name: "globalmaxpool", category: .layers,
+            parameters: [Parameter("input", .tensor, "an H x W map or an H x W x C stack")],
+            summary: "The largest value of each whole map: H x W x C -> C values.",
+            details: "Global max pooling keeps one value per map, the largest; it has no weights.",
+            examples: ["g = globalmaxpool(maps)"], updatesInPlace: true,
+            body: { context in try globalPool(&context, kind: .max) }),
+        Builtin(
+            name: "depthmaxpool", category: .layers,
+            parameters: [
+                Parameter("input", .tensor, "an H x W x C stack of maps"),
+                Parameter("size", .integer, default: "2", "how many neighbouring channels share one maximum"),
+            ],
+            summary: "Max pooling across channels: H x W x C -> H x W x C/size.",
+            details: "Depth-wise max pooling compares the same cell of neighbouring maps (TensorFlow's ksize (1, 1, 1, k)); C must be a multiple of size.",
+            examples: ["d = depthmaxpool(maps, 3)"], updatesInPlace: true,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                let size = try context.integer("size", in: 1...Limits.maxElements) ?? 2
+                let output = try DepthwisePooling(size: size).apply(input)
+                context.step = Step(operation: .depthwisePooling(size: size), operands: context.operands(["input"]),
+                                    summary: "\(input.shapeDescription), max over every \(size) channels -> \(output.shapeDescription)")
+                return .tensor(output)
+            }),
+        activationBuiltin(.relu, name: "relu", summary: "max(0, x) for every cell: negative values become 0.",
+                          details: "ReLU turns a feature map into an activation map of the same size; it adds the non-linearity that lets stacked layers learn more than one linear map could."),
+        activationBuiltin(.leakyrelu, name: "leakyrelu", summary: "x for positive x, slope * x for negative x.",
+                          details: "A ReLU that lets a little of the negative side through (slope 0.3 by default, like Keras 3's LeakyReLU)."),
+        activationBuiltin(.sigmoid, name: "sigmoid", summary: "1 / (1 + e^-x): squashes every value into (0, 1).",
+                          details: "The logistic function; used at the output for yes/no answers."),
+        activationBuiltin(.tanh, name: "tanh", summary: "The hyperbolic tangent: squashes every value into (-1, 1).",
+                          details: "tanh(x) = (e^x - e^-x) / (e^x + e^-x)."),
+        activationBuiltin(.softmax, name: "softmax", summary: "e^x / sum(e^x) along the last axis: values that add up to 1.",
+                          details: "Turns scores into probabilities. Computed stably by subtracting the maximum first."),
+        Builtin(
+            name: "flatten", category: .layers,
+            parameters: [Parameter("input", .tensor, "any tensor")],
+            summary: "All values in one vector, row by row, channels last (as Keras flattens H x W x C).",
+            details: "Flatten sits between the last pooling layer and the dense layers: a 14x14x64 stack becomes 12,544 values.",
+            examples: ["v = flatten(maps)"], updatesInPlace: true,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                let output = try input.reshaped([input.count])
+                context.step = Step(operation: .flatten, operands: context.operands(["input"]),
+                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription)",
+                                    arithmetic: input.rank > 1 ? ["\(input.shape.map(String.init).joined(separator: " x ")) = \(Format.count(input.count))"] : [])
+                return .tensor(output)
+            }),
+        Builtin(
+            name: "dense", category: .layers,
+            parameters: [
+                Parameter("input", .tensor, "a vector of n values (or a batch matrix B x n)"),
+                Parameter("weights", .tensor, "an n x m weight matrix"),
+                Parameter("bias", .tensor, default: "none", "m numbers"),
+            ],
+            summary: "A fully connected layer: input . weights + bias.",
+            details: "Every output is the dot product of the whole input with one column of the weights, plus its bias.",
+            examples: ["y = dense(v, rand(4, 2), [0.1, 0.2])"], updatesInPlace: false,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                let weights = try context.requiredTensor("weights")
+                let bias = try context.tensor("bias", allowNumber: true)
+                let output = try Dense(weights: weights, bias: bias).apply(input)
+                var arithmetic: [String] = []
+                if weights.rank == 2 {
+                    arithmetic.append(bias == nil ? "\(weights.shape[0]) x \(weights.shape[1]) weights"
+                                                  : "\(weights.shape[0]) x \(weights.shape[1]) weights + \(weights.shape[1]) biases")
+                }
+                context.step = Step(operation: .dense, operands: context.operands(["input", "weights", "bias"]),
+                                    summary: "\(input.shapeDescription) . \(weights.shapeDescription)\(bias == nil ? "" : " + \(bias?.shapeDescription ?? "")") -> \(output.shapeDescription)",
+                                    arithmetic: arithmetic)
+                return .tensor(output)
+            }),
+    ]
+
+    private static func poolingBuiltin(kind: Pooling.Kind, name: String) -> Builtin {
+        let what = kind == .max ? "largest value" : "average"
+        return Builtin(
+            name: name, category: .layers,
+            parameters: [
+                Parameter("input", .tensor, "an H x W map or an H x W x C stack"),
+                Parameter("size", .pair, default: "2", "the window: 2 or [rows, cols]"),
+                Parameter("stride", .pair, default: "size", "how far the window moves"),
+                Parameter("padding", .word(["valid", "same", "fit"]), default: "valid",
+                          "valid, same (TensorFlow), or fit (zero-pad an odd map at the bottom/right first)"),
+            ],
+            summary: "Keep the \(what) of each window: 2x2 windows with stride 2 keep 1/4 of the values.",
+            details: """
+                Pooling has no weights. With `padding=fit` an odd-sized map is first padded with zeros at the
+                bottom/right, as the learning material's MaxPooling does, so 7x7 -> 4x4. With `same` (TensorFlow)
+                padded cells take no part\(kind == .average ? " and each average divides by the real cells only" : "").
+                """,
+            examples: ["p = \(name)(f)", "p = \(name)(f, 3, stride=1, padding=same)"],
+            updatesInPlace: true,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                let size = try context.pair("size") ?? Pair(square: 2)
+                let stride = try context.pair("stride")
+                let word = try context.word("padding", choices: ["valid", "same", "fit"]) ?? "valid"
+                let mode: Pooling.PaddingMode = word == "same" ? .same : word == "fit" ? .padToFit : .valid
+                let pooling = Pooling(kind: kind, size: size, stride: stride, padding: mode)
+                let plan = try pooling.plan(inputShape: input.shape)
+                let output = try pooling.apply(input)
+                context.step = Step(operation: .pooling(pooling, plan), operands: context.operands(["input"]),
+                                    summary: plan.summary, arithmetic: [plan.arithmetic])
+                return .tensor(output)
+            })
+    }
+
+    private static func activationBuiltin(_ kind: ActivationKind, name: String, summary: String, details: String) -> Builtin {
+        var parameters = [Parameter("input", .tensor, "any tensor")]
+        if kind == .leakyrelu { parameters.append(Parameter("slope", .number, default: "0.3", "the factor for negative values")) }
+        return Builtin(
+            name: name, category: .layers, parameters: parameters, summary: summary, details: details,
+            examples: ["a = \(name)(f)", "\(name) f"], updatesInPlace: true,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                let slope = try context.number("slope") ?? Activation.defaultLeakySlope
+                let output = try Activation.apply(kind, to: input, slope: slope)
+                context.step = Step(operation: .activation(kind, slope: slope), operands: context.operands(["input"]),
+                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), \(name) of every cell")
+                return .tensor(output)
+            })
+    }
+
+    private static func globalPool(_ context: inout CallContext, kind: Pooling.Kind) throws -> Value {
+        let input = try context.requiredTensor("input")
+        let output = try GlobalPooling(kind: kind).apply(input)
+        let per = input.rank == 3 ? "one \(kind == .max ? "maximum" : "average") per map" : "one \(kind == .max ? "maximum" : "average")"
+        context.step = Step(operation: .globalPooling(kind), operands: context.operands(["input"]),
+                            summary: "\(input.shapeDescription) -> \(output.shapeDescription), \(per)")
+        return .tensor(output)
+    }
+}

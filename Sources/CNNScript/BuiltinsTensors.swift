@@ -1,0 +1,248 @@
+// The built-ins that make tensors (zeros, ones, rand, ...), work with them (sum, pad, stack, ...) and
+// move them in and out of files (load, save).
+import CNNCore
+
+extension Builtins {
+    static let constructors: [Builtin] = [
+        filled("zeros", value: 0, summary: "A tensor of zeros: zeros(3, 3) or zeros(28x28x1)."),
+        filled("ones", value: 1, summary: "A tensor of ones: ones(3, 3) is the all-ones 3x3 kernel."),
+        Builtin(
+            name: "full", category: .constructors,
+            parameters: [Parameter("shape", .shape, "a size such as 3x3 or [3, 3]"),
+                         Parameter("value", .number, "the value of every cell")],
+            summary: "A tensor with every cell equal to value: full(3x3, 7).",
+            details: "Like NumPy's np.full(shape, value).", examples: ["full(3x3, 0.5)"], updatesInPlace: false,
+            body: { context in
+                let shape = try context.shapeValue("shape")
+                let value = try context.number("value") ?? 0
+                return .tensor(try Tensor.full(shape, value: value))
+            }),
+        Builtin(
+            name: "eye", category: .constructors,
+            parameters: [Parameter("n", .integer, "rows and columns")],
+            summary: "The n x n identity matrix: ones on the diagonal, zeros elsewhere.",
+            details: "x @ eye(n) is x again.", examples: ["eye(3)"], updatesInPlace: false,
+            body: { context in
+                let n = try context.integer("n", in: 1...Limits.maxElements) ?? 1
+                return .tensor(try Tensor.eye(n))
+            }),
+        Builtin(
+            name: "range", category: .constructors,
+            parameters: [Parameter("start", .number, "the first value (or the end, when it is the only argument)"),
+                         Parameter("stop", .number, default: "none", "the end (not included)"),
+                         Parameter("step", .number, default: "1", "the distance between values")],
+            summary: "Evenly spaced values like NumPy's arange: range(5) is 0 1 2 3 4.",
+            details: "range(start, stop, step) stops before stop. Useful with reshape-free lessons: range(1, 10).",
+            examples: ["range(5)", "range(1, 10, 2)"], updatesInPlace: false,
+            body: { context in
+                let first = try context.number("start") ?? 0
+                let stop = try context.number("stop")
+                let step = try context.number("step") ?? 1
+                let (start, end) = stop.map { (first, $0) } ?? (0, first)
+                return .tensor(try Tensor.range(start, end, step))
+            }),
+        Builtin(
+            name: "rand", category: .constructors,
+            parameters: [Parameter("size", .shape, variadic: true, "the sizes, e.g. 10, 10 or 10x10")],
+            summary: "Random numbers uniform in [0, 1), from the session's seeded generator.",
+            details: "The generator is xoshiro256** seeded with SplitMix64: `seed N` makes the numbers repeat exactly, on every machine.",
+            examples: ["image = rand(10, 10)"], updatesInPlace: false,
+            body: { context in
+                let shape = try context.shape(variadicName: "size")
+                return .tensor(try Tensor.rand(shape, using: &context.random))
+            }),
+        Builtin(
+            name: "randint", category: .constructors,
+            parameters: [Parameter("low", .integer, "the smallest value"),
+                         Parameter("high", .integer, "one more than the largest value"),
+                         Parameter("size", .shape, variadic: true, "the sizes, e.g. 3, 3")],
+            summary: "Random whole numbers from low up to (not including) high: randint(0, 5, 3, 3).",
+            details: "Like NumPy's randint: high is not included.", examples: ["a = randint(0, 5, 3, 3)"], updatesInPlace: false,
+            body: { context in
+                let low = try context.integer("low", in: -1_000_000_000_000...1_000_000_000_000) ?? 0
+                let high = try context.integer("high", in: -1_000_000_000_000...1_000_000_000_000) ?? 1
+                let shape = try context.shape(variadicName: "size")
+                return .tensor(try Tensor.randint(low, high, shape, using: &context.random))
+            }),
+        Builtin(
+            name: "randn", category: .constructors,
+            parameters: [Parameter("size", .shape, variadic: true, "the sizes, e.g. 3, 3")],
+            summary: "Random numbers from the standard normal distribution (mean 0, deviation 1).",
+            details: "Drawn from the session's seeded generator.", examples: ["w = randn(3, 3)"], updatesInPlace: false,
+            body: { context in
+                let shape = try context.shape(variadicName: "size")
+                return .tensor(try Tensor.randn(shape, using: &context.random))
+            }),
+    ]
+
+    private static func filled(_ name: String, value: Double, summary: String) -> Builtin {
+        Builtin(
+            name: name, category: .constructors,
+            parameters: [Parameter("size", .shape, variadic: true, "the sizes, e.g. 3, 3 or 3x3")],
+            summary: summary, details: "Sizes may be written as separate numbers, one size literal (28x28x1) or a vector.",
+            examples: ["\(name)(3, 3)", "\(name)(5x5x3)"], updatesInPlace: false,
+            body: { context in
+                let shape = try context.shape(variadicName: "size")
+                return .tensor(try Tensor(shape: shape, repeating: value))
+            })
+    }
+
+    static let tensorTools: [Builtin] = [
+        reduction("sum", .sum, summary: "The sum of all values (or along one axis)."),
+        reduction("mean", .mean, summary: "The average of all values (or along one axis)."),
+        reduction("max", .max, summary: "The largest value (or the largest along one axis)."),
+        reduction("min", .min, summary: "The smallest value (or the smallest along one axis)."),
+        Builtin(
+            name: "argmax", category: .tensors,
+            parameters: [Parameter("input", .tensor, "any tensor"),
+                         Parameter("axis", .integer, default: "none", "reduce along this axis only (negative counts from the end)")],
+            summary: "Where the largest value is: its index (for a vector: the predicted class).",
+            details: "Without an axis, the position of the largest value as [row, column, ...]; ties go to the first.",
+            examples: ["argmax(softmax([1, 3, 2]))"], updatesInPlace: false,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                if let axis = try context.integer("axis") {
+                    return value(of: try input.argmax(axis: axis))
+                }
+                let result = input.argmax()
+                if result.index.count == 1 { return .number(Double(result.index[0])) }
+                return .tensor(try Tensor(vector: result.index.map(Double.init)))
+            }),
+        Builtin(
+            name: "shape", category: .tensors,
+            parameters: [Parameter("input", .tensor, "any tensor")],
+            summary: "The sizes of a tensor as a vector: shape(rand(28, 28, 1)) is 28 28 1.",
+            details: "", examples: ["shape(image)"], updatesInPlace: false,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                return .tensor(try Tensor(vector: input.shape.map(Double.init)))
+            }),
+        Builtin(
+            name: "clip", category: .tensors,
+            parameters: [Parameter("input", .tensor, "any tensor"),
+                         Parameter("low", .number, "values below become low"),
+                         Parameter("high", .number, "values above become high")],
+            summary: "Limit every value to [low, high]: clip(x, 0, 255) keeps an 8-bit image in range.",
+            details: "", examples: ["clip(sharp, 0, 255)"], updatesInPlace: true,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                let low = try context.number("low") ?? 0
+                let high = try context.number("high") ?? 0
+                return .tensor(try input.clipped(low: low, high: high))
+            }),
+        Builtin(
+            name: "pad", category: .tensors,
+            parameters: [Parameter("input", .tensor, "an H x W map, an H x W x C stack or a vector"),
+                         Parameter("amount", .padding, default: "1", "cells on every side, or [top, bottom, left, right]"),
+                         Parameter("value", .number, default: "0", "the value of the new cells")],
+            summary: "Surround a map with zeros (or another value): pad(x, 1) makes 10x10 into 12x12.",
+            details: "This is the zero padding a convolution with padding does, made visible.",
+            examples: ["pad(image, 1)", "pad(image, [0, 1, 0, 1])"], updatesInPlace: true,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                let amounts: PaddingAmounts
+                switch try context.padding("amount") ?? .explicit(PaddingAmounts(top: 1, bottom: 1, left: 1, right: 1)) {
+                case .explicit(let given): amounts = given
+                default:
+                    throw ArgumentError(message: "pad: 'amount' must be a number of cells or [top, bottom, left, right]",
+                                        hint: "valid/same/full belong to conv; here say how many cells, e.g. pad(x, 1)",
+                                        argument: context.argument("amount")?.index)
+                }
+                let value = try context.number("value") ?? 0
+                let output = try input.padded(amounts, value: value)
+                context.step = Step(operation: .other("pad"), operands: context.operands(["input"]),
+                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription)")
+                return .tensor(output)
+            }),
+        Builtin(
+            name: "transpose", category: .tensors,
+            parameters: [Parameter("input", .tensor, "a matrix (or any tensor with axes)"),
+                         Parameter("axes", .shape, default: "reversed", "the new order of the axes, e.g. [2, 0, 1]")],
+            summary: "Swap rows and columns (or reorder axes).",
+            details: "", examples: ["transpose(w)"], updatesInPlace: true,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                if context.has("axes") {
+                    return .tensor(try input.transposed(try context.shapeValue("axes")))
+                }
+                return .tensor(input.transposed())
+            }),
+        Builtin(
+            name: "stack", category: .tensors,
+            parameters: [Parameter("maps", .tensor, variadic: true, "maps of the same shape")],
+            summary: "Stack maps along a new last axis: three 4x4 maps -> 4x4x3 (the notes' join).",
+            details: "This is how F feature maps become the H x W x F input of the next layer.",
+            examples: ["s = stack(m0, m1, m2)"], updatesInPlace: false,
+            body: { context in
+                let maps = try context.variadicArguments.map { argument -> Tensor in
+                    guard case .tensor(let t) = argument.value else {
+                        throw ArgumentError(message: "stack: every argument must be a tensor, not \(argument.value.kindDescription)",
+                                            hint: nil, argument: argument.index)
+                    }
+                    return t
+                }
+                guard !maps.isEmpty else {
+                    throw ArgumentError(message: "stack: give at least one map", hint: "e.g. stack(a, b, c)", argument: nil)
+                }
+                return .tensor(try Tensor.stack(maps))
+            }),
+        Builtin(
+            name: "reshape", category: .tensors,
+            parameters: [Parameter("input", .tensor, "any tensor"),
+                         Parameter("shape", .shape, "the new shape, with the same number of values")],
+            summary: "The same values, row by row, in a new shape: reshape(range(9), 3x3).",
+            details: "", examples: ["reshape(range(9), 3x3)"], updatesInPlace: true,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                return .tensor(try input.reshaped(try context.shapeValue("shape")))
+            }),
+    ]
+
+    private static func reduction(_ name: String, _ kind: ReductionKind, summary: String) -> Builtin {
+        Builtin(
+            name: name, category: .tensors,
+            parameters: [Parameter("input", .tensor, "any tensor"),
+                         Parameter("axis", .integer, default: "none", "reduce along this axis only (negative counts from the end)")],
+            summary: summary, details: "Without an axis the result is one number.",
+            examples: ["\(name)(a * k)"], updatesInPlace: false,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                if let axis = try context.integer("axis") {
+                    return value(of: try input.reduced(kind, axis: axis))
+                }
+                return .number(input.reduced(kind))
+            })
+    }
+
+    static func value(of result: ReductionResult) -> Value {
+        switch result {
+        case .number(let x): return .number(x)
+        case .tensor(let t): return .tensor(t)
+        }
+    }
+
+    static let files: [Builtin] = [
+        Builtin(
+            name: "load", category: .files,
+            parameters: [Parameter("path", .string, "a .npy file")],
+            summary: "Read a tensor from a NumPy .npy file.",
+            details: "Reads float, integer and bool arrays in C order (np.save writes those).",
+            examples: ["x = load(\"x.npy\")"], updatesInPlace: false,
+            body: { context in
+                let path = try context.string("path") ?? ""
+                return .tensor(try NPY.read(path: path))
+            }),
+        Builtin(
+            name: "save", category: .files,
+            parameters: [Parameter("value", .tensor, "the tensor to save"),
+                         Parameter("path", .string, "a .npy file name")],
+            summary: "Write a tensor to a NumPy .npy file (float64), readable with np.load.",
+            details: "", examples: ["save(f, \"f.npy\")"], updatesInPlace: false,
+            body: { context in
+                let tensor = try context.requiredTensor("value")
+                let path = try context.string("path") ?? ""
+                try NPY.write(tensor, path: path)
+                return .string("saved \(tensor.shapeDescription) to \(path)")
+            }),
+    ]
+}

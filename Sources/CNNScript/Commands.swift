@@ -1,0 +1,65 @@
+// Commands: the statements that are not functions (help, vars, seed, trace, model, ...), documented in one
+// place so that `help NAME`, tab completion and docs/LANGUAGE.md all read the same text.
+
+/// The documentation of one command.
+public struct CommandDoc: Sendable {
+    /// The command's name.
+    public let name: String
+    /// How it is written, e.g. "trace NAME[i, j]".
+    public let usage: String
+    /// One line: what it does.
+    public let summary: String
+    /// A few sentences for `help NAME`.
+    public let details: String
+    /// Runnable examples.
+    public let examples: [String]
+}
+
+/// Every command of the language.
+public enum Commands {
+    /// All commands, in documentation order.
+    public static let all: [CommandDoc] = [
+        CommandDoc(name: "help", usage: "help [NAME]", summary: "List everything, or explain one built-in or command.",
+                   details: "help conv shows the signature, what it computes and an example.", examples: ["help", "help conv"]),
+        CommandDoc(name: "vars", usage: "vars", summary: "List the variables: name, shape and how each was made.",
+                   details: "", examples: ["vars"]),
+        CommandDoc(name: "clear", usage: "clear", summary: "Forget every variable (the seed and precision stay).",
+                   details: "`reset` does the same and also restores the default seed and precision.", examples: ["clear"]),
+        CommandDoc(name: "reset", usage: "reset", summary: "Forget every variable and restore the default seed and precision.",
+                   details: "", examples: ["reset"]),
+        CommandDoc(name: "seed", usage: "seed N", summary: "Restart the random generator from seed N.",
+                   details: "The same seed gives the same numbers on every machine; a session starts with seed 42.",
+                   examples: ["seed 7"]),
+        CommandDoc(name: "precision", usage: "precision N", summary: "Show N decimals for numbers that are not whole (default 2).",
+                   details: "Whole numbers always print without decimals.", examples: ["precision 4"]),
+        CommandDoc(name: "trace", usage: "trace NAME[i, j] | trace NAME[i, j, c]",
+                   summary: "Explain how one cell of a variable was computed, back to the original input.",
+                   details: """
+                       For a convolution: the input with the window marked, the window's values, the kernel, the
+                       element-wise products and their sum (+ bias). For pooling: the window and the winner or the
+                       average. For relu: the value before and after. Then step by step back through the chain, with
+                       the receptive field (size r, jump j, start) of each step. Indices start at 0.
+                       """,
+                   examples: ["trace f[0, 0]", "trace maps[1, 2, 0]"]),
+        CommandDoc(name: "params", usage: "params conv KxKxCINxCOUT | params dense INxOUT | params maxpool",
+                   summary: "Count a layer's parameters with the arithmetic written out.",
+                   details: "A conv layer has kh x kw x Cin x Cout weights plus one bias per filter; a dense layer in x out weights plus out biases; pooling and flatten have none.",
+                   examples: ["params conv 3x3x32x64", "params dense 12544x128"]),
+        CommandDoc(name: "model", usage: "model NAME SHAPE ... end",
+                   summary: "Declare a network layer by layer from an input shape, like Keras' Sequential.",
+                   details: """
+                       One layer per line: conv F KxK [stride S] [valid|same] [dilation D] [activation],
+                       maxpool KxK [stride S] [valid|same], avgpool ..., globalavgpool, globalmaxpool, flatten,
+                       dense N [activation], dropout RATE, and relu/softmax/sigmoid/tanh as layers. The block ends with `end`.
+                       """,
+                   examples: ["model tiny 28x28x1\n  conv 8 3x3 relu\n  maxpool 2x2\n  flatten\n  dense 10 softmax\nend"]),
+        CommandDoc(name: "summary", usage: "summary NAME", summary: "Print a model's layers, output shapes and parameter counts like Keras.",
+                   details: "With the arithmetic of every count and the receptive field of every layer.", examples: ["summary mnist"]),
+    ]
+
+    /// The command called `name`, if there is one.
+    public static func named(_ name: String) -> CommandDoc? { all.first { $0.name == name } }
+
+    /// Every command's name.
+    public static var names: [String] { all.map(\.name) }
+}

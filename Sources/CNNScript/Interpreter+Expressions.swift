@@ -1,0 +1,287 @@
+// Interpreter+Expressions: evaluating expressions (literals, names, operators, calls, indexing, matrices).
+import CNNCore
+
+extension Interpreter {
+    /// Evaluates an expression. Recursion depth is bounded by the parser's nesting limit.
+    func evaluate(_ expr: Expr, _ context: EvaluationContext) throws -> Evaluated {
+        switch expr.kind {
+        case .number(let literal):
+            return Evaluated(value: .number(literal.value))
+        case .string(let text):
+            return Evaluated(value: .string(text))
+        case .dimensions(let sizes):
+            return Evaluated(value: .dimensions(sizes))
+        case .identifier(let name):
+            guard let variable = variables[name] else { throw unknownName(name, at: expr.range) }
+            return Evaluated(value: variable.value, provenance: variable.provenance, variableName: name)
+        case .negate(let operand):
+            let inner = try evaluate(operand, context)
+            switch inner.value {
+            case .number(let x): return Evaluated(value: .number(-x))
+            case .tensor(let t): return Evaluated(value: .tensor(-t), provenance: Provenance(expression: context.text(expr.range), step: nil))
+            default:
+                throw Diagnostic("cannot negate \(inner.value.kindDescription)", at: operand.range)
+            }
+        case .binary(let op, let lhs, let rhs):
+            return try binary(op, lhs, rhs, range: expr.range, context)
+        case .call(let name, let arguments):
+            return try call(name, arguments, range: expr.range, context)
+        case .index(let base, let subscripts):
+            return try index(base, subscripts, range: expr.range, context)
+        case .matrix(let rows):
+            return try matrix(rows, range: expr.range, context)
+        }
+    }
+
+    /// The error for a name that is not a variable, with a suggestion.
+    func unknownName(_ name: String, at range: SourceRange) -> Diagnostic {
+        if Builtins.named(name) != nil {
+            return Diagnostic("'\(name)' is a built-in function, not a value", at: range,
+                              hint: "call it with arguments, e.g. \(Builtins.named(name)?.signature ?? name)")
+        }
+        let candidates = order + Builtins.names
+        if let guess = Suggestions.closest(to: name, among: candidates) {
+            return Diagnostic("unknown name '\(name)'", at: range, hint: "did you mean '\(guess)'?")
+        }
+        let hint = order.isEmpty ? "no variables yet: assign one first, e.g. \(name) = rand(10, 10)"
+                                 : "the variables are: \(order.joined(separator: ", "))"
+        return Diagnostic("unknown name '\(name)'", at: range, hint: hint)
+    }
+
+    // MARK: - Operators
+
+    private func binary(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, range: SourceRange,
+                        _ context: EvaluationContext) throws -> Evaluated {
+        let left = try evaluate(lhs, context)
+        let right = try evaluate(rhs, context)
+        let expression = context.text(range)
+        func operand(_ e: Evaluated, _ x: Expr) -> Operand {
+            Operand(name: e.variableName, text: context.text(x.range), value: e.value, provenance: e.provenance)
+        }
+        if op == .matrixProduct {
+            guard case .tensor(let a) = left.value else {
+                throw Diagnostic("@ needs a tensor on the left, not \(left.value.kindDescription)", at: lhs.range,
+                                 hint: "to multiply by a number use *")
+            }
+            guard case .tensor(let b) = right.value else {
+                throw Diagnostic("@ needs a tensor on the right, not \(right.value.kindDescription)", at: rhs.range,
+                                 hint: "to multiply by a number use *")
+            }
+            let product = try core(range) { try a.matrixProduct(b) }
+            let step = Step(operation: .matrixProduct, operands: [operand(left, lhs), operand(right, rhs)],
+                            summary: "\(a.shapeDescription) @ \(b.shapeDescription) -> \(product.shapeDescription)")
+            return Evaluated(value: .tensor(product), provenance: Provenance(expression: expression, step: step))
+        }
+        guard let operation = ArithmeticOperation(rawValue: op.symbol) else {
+            throw Diagnostic("unknown operator \(op.symbol)", at: range)
+        }
+        let result: Value
+        switch (left.value, right.value) {
+        case (.number(let a), .number(let b)):
+            return Evaluated(value: .number(operation.apply(a, b)))
+        case (.tensor(let a), .number(let b)):
+            result = .tensor(a.elementwise(operation, b))
+        case (.number(let a), .tensor(let b)):
+            result = .tensor(b.elementwise(operation, numberOnLeft: a))
+        case (.tensor(let a), .tensor(let b)):
+            result = .tensor(try core(range) { try a.elementwise(operation, b) })
+        case (.tensor, _), (.number, _):
+            throw Diagnostic("\(op.symbol) needs numbers or tensors, not \(right.value.kindDescription)", at: rhs.range)
+        default:
+            throw Diagnostic("\(op.symbol) needs numbers or tensors, not \(left.value.kindDescription)", at: lhs.range)
+        }
+        guard case .tensor(let t) = result else { return Evaluated(value: result) }
+        let shapes = [left.value, right.value].map { v -> String in
+            if case .tensor(let x) = v { return x.shapeDescription }
+            return "number"
+        }
+        let step = Step(operation: .elementwise(operation), operands: [operand(left, lhs), operand(right, rhs)],
+                        summary: "\(shapes[0]) \(op.symbol) \(shapes[1]) -> \(t.shapeDescription), cell by cell")
+        return Evaluated(value: result, provenance: Provenance(expression: expression, step: step))
+    }
+
+    /// Runs a core computation, turning a CoreError into a diagnostic at `range`.
+    func core<T>(_ range: SourceRange, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as CoreError {
+            throw Diagnostic(error, at: range)
+        }
+    }
+
+    // MARK: - Calls
+
+    func call(_ name: Name, _ arguments: [Argument], range: SourceRange, _ context: EvaluationContext,
+              firstArgument: Evaluated? = nil) throws -> Evaluated {
+        guard let builtin = Builtins.named(name.text) else {
+            if variables[name.text] != nil {
+                throw Diagnostic("'\(name.text)' is a variable, not a function", at: name.range,
+                                 hint: "to index it use square brackets: \(name.text)[0, 0]")
+            }
+            let guess = Suggestions.closest(to: name.text, among: Builtins.names)
+            throw Diagnostic("unknown function '\(name.text)'", at: name.range,
+                             hint: guess.map { "did you mean '\($0)'?" } ?? "type `help` to list the built-ins")
+        }
+        var callArguments: [CallArgument] = []
+        for (position, argument) in arguments.enumerated() {
+            let evaluated: Evaluated
+            if position == 0, let firstArgument {
+                evaluated = firstArgument
+            } else {
+                evaluated = try evaluateArgument(argument, position: position, builtin: builtin, context)
+            }
+            callArguments.append(CallArgument(
+                value: evaluated.value, keyword: argument.label?.text, index: position,
+                text: context.text(argument.value.range), provenance: evaluated.provenance,
+                variableName: evaluated.variableName))
+        }
+        do {
+            var call = try CallContext(builtin: builtin, arguments: callArguments, random: random)
+            let value = try builtin.body(&call)
+            random = call.random
+            let provenance = Provenance(expression: context.text(range), step: call.step)
+            return Evaluated(value: value, provenance: provenance)
+        } catch let error as ArgumentError {
+            let at = error.argument.flatMap { $0 < arguments.count ? arguments[$0].range : nil } ?? range
+            throw Diagnostic(error.message, at: at, hint: error.hint)
+        } catch let error as CoreError {
+            throw Diagnostic(error, at: range)
+        }
+    }
+
+    /// Evaluates one argument. A bare name that is not a variable is a word (`padding=same`) where the
+    /// parameter takes words; elsewhere it is an unknown name.
+    private func evaluateArgument(_ argument: Argument, position: Int, builtin: Builtin,
+                                  _ context: EvaluationContext) throws -> Evaluated {
+        if let word = argument.value.identifierName, variables[word] == nil {
+            let parameter = argument.label.flatMap { label in builtin.parameters.first { $0.name == label.text } }
+                ?? (position < builtin.parameters.count ? builtin.parameters[position] : nil)
+            if argument.label != nil || parameter.map(Interpreter.takesWords) == true {
+                if parameter.map(Interpreter.takesWords) ?? true {
+                    return Evaluated(value: .symbol(word))
+                }
+            }
+        }
+        return try evaluate(argument.value, context)
+    }
+
+    private static func takesWords(_ parameter: Parameter) -> Bool {
+        switch parameter.kind {
+        case .padding, .word, .string: return true
+        default: return false
+        }
+    }
+
+    // MARK: - Indexing and slicing
+
+    private func index(_ base: Expr, _ subscripts: [Subscript], range: SourceRange,
+                       _ context: EvaluationContext) throws -> Evaluated {
+        let target = try evaluate(base, context)
+        guard case .tensor(let tensor) = target.value else {
+            throw Diagnostic("only tensors can be indexed, and \(context.text(base.range)) is \(target.value.kindDescription)",
+                             at: base.range)
+        }
+        guard subscripts.count <= tensor.rank else {
+            throw Diagnostic("\(context.text(base.range)) is \(tensor.shapeDescription): it has \(tensor.rank) ax\(tensor.rank == 1 ? "is" : "es"), not \(subscripts.count)",
+                             at: range, hint: "indices start at 0, one per axis: x[row, column]")
+        }
+        var selections: [AxisSelection] = []
+        var allIndices = subscripts.count == tensor.rank
+        for (axis, sub) in subscripts.enumerated() {
+            switch sub.kind {
+            case .index(let e):
+                let i = try integer(e, context, what: "an index")
+                let size = tensor.shape[axis]
+                guard i >= -size, i < size else {
+                    throw Diagnostic("index \(i) is out of range for axis \(axis) of size \(size)", at: sub.range,
+                                     hint: "valid indices are 0 to \(size - 1) (or -\(size) to -1 from the end)")
+                }
+                selections.append(.index(i))
+            case .slice(let start, let stop, let step):
+                allIndices = false
+                selections.append(.range(start: try start.map { try integer($0, context, what: "a slice start") },
+                                         stop: try stop.map { try integer($0, context, what: "a slice end") },
+                                         step: try step.map { try integer($0, context, what: "a slice step") }))
+            }
+        }
+        if allIndices {
+            let resolved = zip(selections, tensor.shape).map { selection, size -> Int in
+                if case .index(let i) = selection { return i < 0 ? i + size : i }
+                return 0
+            }
+            guard let value = tensor.value(at: resolved) else {
+                throw Diagnostic("index out of range", at: range)
+            }
+            return Evaluated(value: .number(value))
+        }
+        let sliced = try core(range) { try tensor.sliced(selections) }
+        let step = Step(operation: .other("slice"),
+                        operands: [Operand(name: target.variableName, text: context.text(base.range), value: target.value, provenance: target.provenance)],
+                        summary: "\(tensor.shapeDescription) -> \(sliced.shapeDescription)")
+        return Evaluated(value: .tensor(sliced), provenance: Provenance(expression: context.text(range), step: step))
+    }
+
+    /// Evaluates an expression that must be a whole number (an index, a slice bound, a size).
+    func integer(_ expr: Expr, _ context: EvaluationContext, what: String) throws -> Int {
+        let result = try evaluate(expr, context)
+        let number: Double
+        switch result.value {
+        case .number(let x): number = x
+        case .tensor(let t) where t.count == 1: number = t.scalars[0]
+        default:
+            throw Diagnostic("\(what) must be a whole number, not \(result.value.kindDescription)", at: expr.range)
+        }
+        guard let n = Int(exactly: number), abs(n) <= Limits.maxElements * 4 else {
+            throw Diagnostic("\(what) must be a whole number, not \(Format.number(number))", at: expr.range)
+        }
+        return n
+    }
+
+    // MARK: - Matrix literals
+
+    private func matrix(_ rows: [[Expr]], range: SourceRange, _ context: EvaluationContext) throws -> Evaluated {
+        guard let first = rows.first, !first.isEmpty else {
+            throw Diagnostic("an empty [] has no values", at: range, hint: "write values, e.g. [1, 2, 3]")
+        }
+        var values: [[Evaluated]] = []
+        for row in rows {
+            values.append(try row.map { try evaluate($0, context) })
+        }
+        let provenance = Provenance(expression: context.text(range), step: nil)
+        let allNumbers = values.allSatisfy { row in row.allSatisfy { if case .number = $0.value { return true } else { return false } } }
+        if allNumbers {
+            let numbers = values.map { row in row.map { e -> Double in if case .number(let x) = e.value { return x } else { return 0 } } }
+            if numbers.count == 1 {
+                return Evaluated(value: .tensor(try core(range) { try Tensor(vector: numbers[0]) }), provenance: provenance)
+            }
+            guard numbers.allSatisfy({ $0.count == numbers[0].count }) else {
+                let bad = numbers.firstIndex { $0.count != numbers[0].count } ?? 0
+                throw Diagnostic("every row of a matrix needs the same number of values: row 0 has \(numbers[0].count), row \(bad) has \(numbers[bad].count)",
+                                 at: range)
+            }
+            return Evaluated(value: .tensor(try core(range) { try Tensor(rows: numbers) }), provenance: provenance)
+        }
+        // [[1, 2], [3, 4]] or [a, b]: tensors of one shape stacked along a new first axis.
+        guard values.count == 1 else {
+            throw Diagnostic("a matrix literal with ; rows holds numbers only", at: range, hint: "to stack maps use stack(a, b)")
+        }
+        var parts: [Tensor] = []
+        for (i, element) in values[0].enumerated() {
+            switch element.value {
+            case .tensor(let t): parts.append(t)
+            case .number(let x): parts.append(Tensor(scalar: x))
+            default:
+                throw Diagnostic("a matrix holds numbers, not \(element.value.kindDescription)", at: first[i].range)
+            }
+        }
+        guard parts.allSatisfy({ $0.shape == parts[0].shape }) else {
+            throw Diagnostic("the rows of a nested literal must all have the same shape", at: range)
+        }
+        let shape = [parts.count] + parts[0].shape
+        guard shape.count <= Limits.maxRank else {
+            throw Diagnostic("a tensor has at most \(Limits.maxRank) axes, and this literal has \(shape.count)", at: range)
+        }
+        let tensor = try core(range) { try Tensor(shape: shape, scalars: parts.flatMap(\.scalars)) }
+        return Evaluated(value: .tensor(tensor), provenance: provenance)
+    }
+}

@@ -1,0 +1,36 @@
+// Outcome: what executing one statement produced, as data. The interpreter computes; CNNExplain turns an
+// outcome into text (step headers, matrices, traces, tables), and the session prints it.
+import CNNCore
+
+/// A variable of the session: its value and how it was made.
+public struct Variable: Sendable {
+    /// The current value.
+    public var value: Value
+    /// How the value was made (nil for values typed in directly).
+    public var provenance: Provenance?
+}
+
+/// What a statement produced.
+public enum Outcome: Sendable {
+    /// Nothing to show (an empty statement).
+    case nothing
+    /// `name = expr` or the command form `op name`: the new value and how it was made.
+    /// `source` is the statement as written.
+    case assigned(name: String, value: Value, provenance: Provenance?, source: String)
+    /// An expression statement: its value.
+    case value(Value, provenance: Provenance?, source: String)
+    /// A short message (e.g. "seed set to 7").
+    case message(String)
+    /// `help` or `help NAME`.
+    case help(topic: String?)
+    /// `vars`: every variable in the order they were first made.
+    case variables([(name: String, variable: Variable)])
+    /// `params conv 3x3x32x64`: a parameter count with its arithmetic, or a layer without weights.
+    case parameters(layer: String, count: Derivation?, reason: String?)
+    /// A `model ... end` block was declared: its analysis.
+    case modelDeclared(ModelSpec, ModelAnalysis)
+    /// `summary NAME`: the model's table.
+    case summary(ModelSpec, ModelAnalysis)
+    /// `trace f[i, j]`: explain one cell of a variable.
+    case trace(name: String, index: [Int], variable: Variable)
+}

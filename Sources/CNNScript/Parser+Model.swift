@@ -1,0 +1,136 @@
+// Parser+Model: model blocks, one layer per line between `model NAME SHAPE` and `end`.
+//
+//     model mnist 28x28x1
+//       conv 32 3x3 relu same
+//       maxpool 2x2
+//       flatten
+//       dense 10 softmax
+//     end
+//
+// A line holds words: numbers (a '-' written right before a number makes it negative), sizes like 3x3,
+// and names. The parser keeps them typed and placed; the interpreter checks what each layer accepts.
+// Errors are reported line by line (a bad line does not end the block). A missing `end` is reported at
+// `model`: at the end of the input (the REPL then asks for more lines), or when a line that sets a name
+// or starts another model shows that the block was left open.
+
+extension Parser {
+    /// `model NAME SHAPE` ... `end`. Reports its own errors line by line and never throws.
+    mutating func parseModel() -> Statement {
+        let keyword = advance()
+        var name: Name?
+        let nameToken = current()
+        switch nameToken.kind {
+        case .identifier(let text):
+            advance()
+            name = Name(text, range: nameToken.range)
+        case .invalid:
+            break  // parseWords reports what the lexer could not read
+        default:
+            let at = nameToken.endsStatement ? tokens[keyword].range.afterEnd : nameToken.range
+            report(Diagnostic("a model needs a name", at: at,
+                              hint: "write the name and the input shape: model mnist 28x28x1"))
+        }
+        let (inputShape, headerIsClean) = parseWords()
+        if let name, headerIsClean, inputShape.isEmpty {
+            report(Diagnostic(
+                "the model '\(name.text)' needs an input shape", at: name.range.afterEnd,
+                hint: "write the shape after the name: model \(name.text) 28x28x1 (height x width x channels), or model \(name.text) 784"))
+        }
+        var layers: [LayerLine] = []
+        while diagnostics.count < Parser.maxDiagnostics {
+            while tokens[index].kind == .newline || tokens[index].kind == .semicolon { index += 1 }
+            let token = tokens[index]
+            let setsName = token.identifierName != nil && tokens[index + 1].kind == .equals
+            if setsName || token.kind == .identifier("model") {
+                let note = setsName ? "this line sets a name, so it is not a layer" : "a new model block starts here"
+                report(blockNeverClosed(keyword, name, note: DiagnosticNote(note, range: token.range)))
+                break
+            }
+            switch token.kind {
+            case .endOfInput:
+                report(blockNeverClosed(keyword, name, note: nil), unclosedAtEnd: true)
+                return modelStatement(keyword, name, inputShape, layers, end: nil)
+            case .identifier("end"):
+                advance()
+                if !tokens[index].endsStatement {
+                    report(Diagnostic("nothing may follow 'end' in the same statement", at: tokens[index].range,
+                                      hint: "start a new line after 'end'"))
+                    skipToStatementEnd()
+                }
+                return modelStatement(keyword, name, inputShape, layers, end: token.range)
+            case .identifier(let layerName):
+                advance()
+                let (words, _) = parseWords()
+                let last = words.last?.range ?? token.range
+                layers.append(LayerLine(keyword: Name(layerName, range: token.range), words: words,
+                                        range: token.range.through(last)))
+            default:
+                report(unexpected(.layerName).diagnostic)
+                skipToStatementEnd()
+            }
+        }
+        return modelStatement(keyword, name, inputShape, layers, end: nil)
+    }
+
+    /// The error for a model block without `end`, pointing at `model`.
+    func blockNeverClosed(_ keyword: Int, _ name: Name?, note: DiagnosticNote?) -> Diagnostic {
+        let block = name.map { "the model '\($0.text)'" } ?? "this model block"
+        return Diagnostic("\(block) is never closed", at: tokens[keyword].range,
+                          hint: "add a line 'end' after the last layer", notes: note.map { [$0] } ?? [])
+    }
+
+    /// Builds the statement for a model block.
+    func modelStatement(_ keyword: Int, _ name: Name?, _ inputShape: [Word], _ layers: [LayerLine],
+                        end: SourceRange?) -> Statement {
+        let start = tokens[keyword].range
+        let decl = ModelDecl(keywordRange: start, name: name, inputShape: inputShape, layers: layers, endRange: end)
+        let last = end ?? layers.last?.range ?? inputShape.last?.range ?? name?.range ?? start
+        return Statement(.model(decl), range: start.through(last))
+    }
+
+    /// The words of one model line, up to the end of the statement. On a bad word, reports it and skips
+    /// the rest of the line; returns the words read and whether the line was free of errors.
+    mutating func parseWords() -> ([Word], Bool) {
+        var words: [Word] = []
+        while true {
+            let token = tokens[index]
+            if token.endsStatement { return (words, true) }
+            let followedByEquals = tokens[index + 1].kind == .equals
+            let text = source.text(in: token.range)
+            switch token.kind {
+            case .number(let literal) where !followedByEquals:
+                advance()
+                words.append(Word(.number(literal), text: text, range: token.range))
+                continue
+            case .dimensions(let sizes) where !followedByEquals:
+                advance()
+                words.append(Word(.dimensions(sizes), text: text, range: token.range))
+                continue
+            case .identifier(let name) where !followedByEquals:
+                advance()
+                words.append(Word(.identifier(name), text: text, range: token.range))
+                continue
+            case .minus where isAdjacentNumber(index + 1):
+                if case .number(let literal) = tokens[index + 1].kind {
+                    advance()
+                    let number = advance()
+                    let negative = NumberLiteral(value: -literal.value, text: "-" + literal.text,
+                                                 integer: literal.integer.map { -$0 })
+                    words.append(Word(.number(negative), text: negative.text,
+                                      range: token.range.through(tokens[number].range)))
+                    continue
+                }
+            default:
+                break
+            }
+            report(unexpected(followedByEquals ? .layerOption : .modelWord).diagnostic)
+            skipToStatementEnd()
+            return (words, false)
+        }
+    }
+
+    /// Skips tokens up to (not including) the next newline, ';' or end of input.
+    mutating func skipToStatementEnd() {
+        while !tokens[index].endsStatement { index += 1 }
+    }
+}
