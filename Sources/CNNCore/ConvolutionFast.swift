@@ -125,7 +125,10 @@ extension Convolution {
         let cells = plan.outputHeight.value * outputWidth
         let window = kernelHeight * kernelWidth * channels
         let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
-        let blockCells = max(MatrixMultiply.mr, min(cells, Convolution.unrolledBlockValues / window))
+        // Whole blocks of mc rows for the matrix multiply, so that only the last block has edge tiles.
+        let fitting = Convolution.unrolledBlockValues / window
+        let blockCells = min(cells, fitting >= MatrixMultiply.mc ? fitting / MatrixMultiply.mc * MatrixMultiply.mc
+                                                                  : max(MatrixMultiply.mr, fitting))
 
         let unrolled = UnsafeMutablePointer<Double>.allocate(capacity: blockCells * window)
         defer { unrolled.deallocate() }

@@ -1,7 +1,7 @@
 // MatrixMultiply: a cache-blocked, SIMD matrix multiply C = A * B (+ C) for the fast paths.
 //
 // Design note (the classic Goto/BLIS scheme, kept small):
-//   - The k dimension is cut into blocks of `kc` and B's columns into blocks of `nc`. Each block of B is
+//   - The k dimension is cut into equal blocks of at most `kc` and B's columns into blocks of `nc`. Each block of B is
 //     copied ("packed") into panels of `nr` = 8 columns, so the inner loop reads it contiguously.
 //   - For each block of `mc` rows, A is packed into panels of `mr` = 6 rows, stored column by column.
 //   - The micro-kernel keeps a 6 x 8 tile of C in six SIMD8<Double> registers and, for each of the kc steps,
@@ -17,8 +17,8 @@ public enum MatrixMultiply {
     static let mr = 6
     /// Columns of B per micro-tile (one SIMD8<Double>).
     static let nr = 8
-    /// Depth of one block of the k dimension.
-    static let kc = 256
+    /// The largest depth of one block of the k dimension (k is split into equal blocks no deeper than this).
+    static let kc = 384
     /// Rows of A per packed block (a multiple of mr).
     static let mc = 72
     /// Columns of B per packed block (a multiple of nr).
@@ -77,6 +77,9 @@ public enum MatrixMultiply {
             }
             return
         }
+        // Equal k blocks: 576 = 2 x 288 rather than 384 + 192.
+        let kBlocks = (k + kc - 1) / kc
+        let depth = (k + kBlocks - 1) / kBlocks
         let packedB = UnsafeMutablePointer<Double>.allocate(capacity: kc * nc)
         let packedA = UnsafeMutablePointer<Double>.allocate(capacity: mc * kc)
         defer {
@@ -88,7 +91,7 @@ public enum MatrixMultiply {
             let ncb = min(nc, n - jc)
             var pc = 0
             while pc < k {
-                let kcb = min(kc, k - pc)
+                let kcb = min(depth, k - pc)
                 packB(b + pc * ldb + jc, ldb: ldb, depth: kcb, cols: ncb, into: packedB)
                 let addToC = accumulate || pc > 0
                 var ic = 0
@@ -110,7 +113,7 @@ public enum MatrixMultiply {
                     }
                     ic += mc
                 }
-                pc += kc
+                pc += depth
             }
             jc += nc
         }
@@ -244,11 +247,14 @@ public enum MatrixMultiply {
             store(c5, to: c + 5 * ldc, accumulate: accumulate)
             return
         }
-        let tile = [c0, c1, c2, c3, c4, c5]
-        for i in 0..<rows {
-            let row = c + i * ldc
-            for j in 0..<cols {
-                row[j] = accumulate ? row[j] + tile[i][j] : tile[i][j]
+        // An edge tile: spill the registers to the stack and write back only the valid part.
+        withUnsafeTemporaryAllocation(of: SIMD8<Double>.self, capacity: mr) { tile in
+            tile[0] = c0; tile[1] = c1; tile[2] = c2; tile[3] = c3; tile[4] = c4; tile[5] = c5
+            for i in 0..<rows {
+                let row = c + i * ldc
+                for j in 0..<cols {
+                    row[j] = accumulate ? row[j] + tile[i][j] : tile[i][j]
+                }
             }
         }
     }

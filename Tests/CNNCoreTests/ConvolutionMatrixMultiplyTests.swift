@@ -16,10 +16,11 @@ private func plainProduct(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int) 
 
 @Test func matrixMultiplyMatchesPlainLoops() throws {
     var random = ConvTestRandom(state: 99)
-    // m crosses mr = 6 and mc = 72; n crosses nr = 8 and nc = 1024; k crosses kc = 256.
+    // m crosses mr = 6 and mc = 72; n crosses nr = 8 and nc = 1024; k is split into blocks of at most kc = 384
+    // (512 = 2 x 256; 769 = 257 + 257 + 255); m = 1 and 2 take the unpacked vector-matrix path.
     let sizes: [(Int, Int, Int)] = [
         (1, 1, 1), (1, 8, 1), (6, 8, 4), (7, 9, 3), (5, 3, 300), (73, 17, 257), (144, 64, 288),
-        (13, 1030, 5), (2, 2049, 2), (100, 1, 9), (6, 16, 512),
+        (13, 1030, 5), (2, 2049, 2), (100, 1, 9), (6, 16, 512), (5, 3, 769), (1, 77, 1000), (3, 40, 385),
     ]
     for (m, n, k) in sizes {
         let a = (0..<(m * k)).map { _ in random.value() }
