@@ -86,7 +86,7 @@ public struct OutcomeRenderer: Sendable {
     func variableLines(_ list: [(name: String, variable: Variable)]) -> [String] {
         guard !list.isEmpty else { return ["no variables yet: try image = rand(10, 10)"] }
         let rows = list.map { entry -> [String] in
-            [entry.name, entry.variable.value.shapeText, Origins.describe(entry.variable.provenance)]
+            [entry.name, entry.variable.value.shapeText, Origins.describe(entry.variable.provenance, name: entry.name)]
         }
         return Table.render(header: ["name", "shape", "made by"], rows: rows)
     }
@@ -94,9 +94,21 @@ public struct OutcomeRenderer: Sendable {
 
 /// Describes where a value came from as a chain: "rand(10,10)", "conv(image, ones(3,3)) -> relu -> maxpool".
 enum Origins {
-    static func describe(_ provenance: Provenance?) -> String {
+    /// The chain of expressions that made `name`, following in-place updates back:
+    /// "maxpool(f) <- relu(f) <- conv(image, ones(3,3))".
+    static func describe(_ provenance: Provenance?, name: String) -> String {
         guard let provenance else { return "typed in" }
-        return provenance.expression
+        var parts = [provenance.expression]
+        var node = provenance
+        while let operand = node.step?.operands.first, operand.name == name, let earlier = operand.provenance {
+            if parts.count == 6 {
+                parts.append("…")
+                break
+            }
+            parts.append(earlier.expression)
+            node = earlier
+        }
+        return parts.joined(separator: " <- ")
     }
 }
 

@@ -1,5 +1,6 @@
 // Golden transcripts: every file in transcripts/ is replayed through a fresh session and compared whole;
-// every lesson in lessons/ has a transcript of the same name, which must equal the lesson's run.
+// every lesson in lessons/ has a transcript of the same name, which must equal the lesson's run, and
+// every other transcript is a hand-made REPL session named repl-*.txt.
 //
 // To re-record after a deliberate change: `CNNREPL_RECORD=1 swift test --filter TranscriptTests`, then read
 // the diff (`git diff transcripts/`) as a learner would. Recording is refused on CI, and a recording run
@@ -94,6 +95,15 @@ func transcriptReplaysExactly(name: String) throws {
         return
     }
     #expect(actual == recorded, "\(lineDiff(expected: recorded, actual: actual, name: name))")
+}
+
+@Test func everyTranscriptBelongsToALessonOrIsAREPLSession() {
+    // Hand-made REPL transcripts are named repl-*.txt; every other transcript records a lesson.
+    let lessons = Set(listFiles("lessons", suffix: ".cnn"))
+    for transcript in listFiles("transcripts", suffix: ".txt") where !transcript.hasPrefix("repl-") {
+        #expect(lessons.contains(transcript),
+                "transcripts/\(transcript).txt has no lesson lessons/\(transcript).cnn (hand-made sessions are named repl-*.txt)")
+    }
 }
 
 @Test func everyLessonHasATranscript() {
