@@ -226,11 +226,10 @@ extension Builtins {
             name: "load", category: .files,
             parameters: [Parameter("path", .string, "a .npy file")],
             summary: "Read a tensor from a NumPy .npy file.",
-            details: "Reads float, integer and bool arrays in C order (np.save writes those).",
+            details: "Reads float, integer and bool arrays in C order (np.save writes those). In a script, a relative name is found next to the script.",
             examples: ["x = load(\"x.npy\")"], updatesInPlace: false,
             body: { context in
-                let path = try context.string("path") ?? ""
-                return .tensor(try NPY.read(path: path))
+                return .tensor(try NPY.read(path: try context.path("path")))
             }),
         Builtin(
             name: "save", category: .files,
@@ -240,9 +239,9 @@ extension Builtins {
             details: "", examples: ["save(f, \"f.npy\")"], updatesInPlace: false,
             body: { context in
                 let tensor = try context.requiredTensor("value")
-                let path = try context.string("path") ?? ""
+                let path = try context.path("path")
                 try NPY.write(tensor, path: path)
-                return .string("saved \(tensor.shapeDescription) to \(path)")
+                return .string("saved \(tensor.shapeDescription) to \(try context.string("path") ?? path)")
             }),
     ]
 }

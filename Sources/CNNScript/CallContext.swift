@@ -53,13 +53,16 @@ public struct CallContext {
     public private(set) var rest: [CallArgument] = []
     /// The session's random generator (built-ins that draw numbers advance it).
     public var random: RandomGenerator
+    /// The folder relative file names are resolved against (a script's folder; nil: the working directory).
+    public var baseDirectory: String?
     /// What the call did, for the step header and for tracing later (set by the built-in).
     public var step: Step?
 
     /// Binds `arguments` to the built-in's parameters, or throws an `ArgumentError`.
-    public init(builtin: Builtin, arguments: [CallArgument], random: RandomGenerator) throws {
+    public init(builtin: Builtin, arguments: [CallArgument], random: RandomGenerator, baseDirectory: String? = nil) throws {
         self.builtin = builtin
         self.random = random
+        self.baseDirectory = baseDirectory
         let name = builtin.name
         var positional = 0
         for argument in arguments {
@@ -266,6 +269,16 @@ public struct CallContext {
             throw ArgumentError(message: "\(builtin.name): give the size, e.g. \(builtin.name)(3, 3)", hint: nil, argument: nil)
         }
         return sizes
+    }
+
+    /// A file name argument resolved against `baseDirectory` (absolute names are kept as they are).
+    public func path(_ parameter: String) throws -> String {
+        guard let name = try string(parameter), !name.isEmpty else {
+            throw ArgumentError(message: "\(builtin.name): '\(parameter)' must be a file name in double quotes",
+                                hint: nil, argument: bound[parameter]?.index)
+        }
+        guard let base = baseDirectory, !base.isEmpty, !name.hasPrefix("/") else { return name }
+        return base.hasSuffix("/") ? base + name : base + "/" + name
     }
 
     /// The arguments collected by the variadic parameter.

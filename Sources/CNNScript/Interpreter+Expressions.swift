@@ -136,7 +136,7 @@ extension Interpreter {
                 variableName: evaluated.variableName))
         }
         do {
-            var call = try CallContext(builtin: builtin, arguments: callArguments, random: random)
+            var call = try CallContext(builtin: builtin, arguments: callArguments, random: random, baseDirectory: baseDirectory)
             let value = try builtin.body(&call)
             random = call.random
             let provenance = Provenance(expression: context.text(range), step: call.step)

@@ -18,6 +18,8 @@ public final class Interpreter {
     public private(set) var seed: UInt64
     /// Decimals shown for numbers that are not whole.
     public private(set) var precision: Int
+    /// The folder relative file names are resolved against (the running script's folder); nil in the REPL.
+    public var baseDirectory: String?
 
     /// The precision a session starts with.
     public static let defaultPrecision = 2

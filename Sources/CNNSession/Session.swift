@@ -98,6 +98,8 @@ public final class Session {
     public func runScript(_ source: String, fileName: String, echo: Bool,
                           output: (String, OutputKind) -> Void, afterEntry: () -> Void) -> Bool {
         let text = SourceText(source, name: fileName)
+        interpreter.baseDirectory = Session.directory(of: fileName)
+        defer { interpreter.baseDirectory = nil }
         let parsed = Parser.parse(text)
         if parsed.hasErrors || parsed.isIncomplete {
             output(renderer.render(parsed.diagnostics, in: text), .error)
@@ -174,6 +176,12 @@ public final class Session {
             }
         }
         return true
+    }
+
+    /// The folder part of a script's file name ("lessons" for "lessons/padding.cnn"), nil for "<stdin>".
+    static func directory(of fileName: String) -> String? {
+        guard !fileName.hasPrefix("<"), let slash = fileName.lastIndex(of: "/") else { return nil }
+        return String(fileName[..<slash])
     }
 
     /// `cnn> first line` and `...> more lines`.
