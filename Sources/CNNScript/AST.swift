@@ -132,7 +132,7 @@ public struct Argument: Equatable, Hashable, Sendable {
 /// One position inside `x[...]`: a single index or a slice start:stop:step.
 public struct Subscript: Equatable, Hashable, Sendable {
     /// The kinds of position.
-    public enum Kind: Equatable, Hashable, Sendable {
+    public indirect enum Kind: Equatable, Hashable, Sendable {
         /// A single index, e.g. the `1` of f[1, 2]; negative counts from the end.
         case index(Expr)
         /// A slice; a missing part is nil (`:` is all, `1:` from 1, `::2` every second).

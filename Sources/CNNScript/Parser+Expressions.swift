@@ -26,16 +26,11 @@ extension Parser {
     /// argument or bracket element).
     mutating func parseOperand(spacedPostfix: Bool) throws -> Expr {
         let minuses = try consumeMinuses()
-        depth += minuses.count
-        defer { depth -= minuses.count }
         var expr = try parsePrimary()
-        while true {
-            switch postfixTag(spacedPostfix: spacedPostfix) {
-            case .leftParen: expr = try parseCall(expr)
-            case .leftBracket: expr = try parseIndex(expr)
-            default: return try negate(expr, minuses)
-            }
+        while let tag = postfixTag(spacedPostfix: spacedPostfix) {
+            expr = try tag == .leftParen ? parseCall(expr) : parseIndex(expr)
         }
+        return try negate(expr, minuses)
     }
 
     mutating func parsePrimary() throws -> Expr {
@@ -49,7 +44,7 @@ extension Parser {
     /// '(' expr ')': the expression, with its range widened to the parentheses.
     mutating func parseParenthesized() throws -> Expr {
         let open = try openBracket(skippingNewlines: true)
-        defer { leaveBracket() }
+        try rejectEmpty(open)
         let inner = try parseExpression()
         return try closeParenthesis(open, around: inner)
     }
@@ -58,12 +53,11 @@ extension Parser {
     mutating func parseCall(_ callee: Expr) throws -> Expr {
         let function = try calledName(callee)
         let open = try openBracket(skippingNewlines: true)
-        defer { leaveBracket() }
         var arguments: [Argument] = []
         while !isAt(.rightParen) {
             let label = takeKeyword()
             let value = try parseExpression()
-            try addArgument(&arguments, label: label, value: value, function: function)
+            try addArgument(&arguments, label: label, value: value, function: function.text)
         }
         return try closeCall(open, function: function, arguments: arguments)
     }
@@ -71,7 +65,7 @@ extension Parser {
     /// base '[' subscripts ']'.
     mutating func parseIndex(_ base: Expr) throws -> Expr {
         let open = try openBracket(skippingNewlines: true)
-        defer { leaveBracket() }
+        try rejectEmpty(open)
         var subscripts: [Subscript] = []
         while !isAt(.rightBracket) {
             subscripts.append(try parseSubscript())
@@ -82,24 +76,17 @@ extension Parser {
 
     /// One position of an index: `e`, or a slice `start:stop:step` with any part left out.
     mutating func parseSubscript() throws -> Subscript {
-        let first = at()
-        var parts: [Expr?] = []
-        var colons = 0
-        // Up to three parts separated by two colons; a part is left out when a ':', ',' or ']' follows.
-        while true {
-            parts.append(endsSlicePart() ? nil : try parseExpression())
-            guard colons < 2, isAt(.colon) else { break }
-            advance()
-            colons += 1
+        var slice = SliceParts(first: at())
+        while nextSlicePart(&slice) {
+            slice.parts.append(try parseExpression())
         }
-        return makeSubscript(parts, colons: colons, from: first)
+        return makeSubscript(slice)
     }
 
     /// A bracket literal: values separated by ',' in rows separated by ';' or newlines. Blank rows are
     /// skipped, a newline right after a ',' continues the row, and a trailing ',' is allowed.
     mutating func parseMatrix() throws -> Expr {
         let open = try openBracket(skippingNewlines: false)
-        defer { leaveBracket() }
         inMatrixRow = true
         var rows: [[Expr]] = []
         var row: [Expr] = []
@@ -175,21 +162,25 @@ extension Parser {
         return spaced[opIndex] && !spaced[opIndex + 1] && next != .newline && next != .endOfInput
     }
 
-    /// Consumes leading minus signs and returns their token indices, failing beyond the nesting limit.
+    /// Consumes leading minus signs and returns their token indices; each takes one level of nesting
+    /// (given back by `negate`), failing beyond the limit.
     mutating func consumeMinuses() throws -> [Int] {
         var minuses: [Int] = []
         while tags[at()] == .minus {
             let minus = advance()
             minuses.append(minus)
-            if depth + minuses.count > Parser.maxNestingDepth {
+            depth += 1
+            if depth > Parser.maxNestingDepth {
                 throw failure(Parser.tooDeep(at: tokens[minus].range))
             }
         }
         return minuses
     }
 
-    /// Wraps `expr` in one negation per minus sign, innermost (last written) first.
-    func negate(_ expr: Expr, _ minuses: [Int]) throws -> Expr {
+    /// Wraps `expr` in one negation per minus sign, innermost (last written) first, and gives back the
+    /// nesting levels the signs took.
+    mutating func negate(_ expr: Expr, _ minuses: [Int]) throws -> Expr {
+        depth -= minuses.count
         var result = expr
         for minus in minuses.reversed() {
             result = try make(.negate(result), range: tokens[minus].range.through(result.range), at: minus)
@@ -239,13 +230,17 @@ extension Parser {
         skipNewlines = skippingNewlines
         inMatrixRow = false
         advance()
-        if skippingNewlines && (isAt(.rightParen) || isAt(.rightBracket)) && closer(of: open) == tokens[index].kind.symbol {
-            throw emptyBrackets(open: open)
-        }
         return open
     }
 
-    /// Leaves the innermost bracket, restoring how newlines counted outside it.
+    /// Fails when the bracket at `open` is closed right away: `()` or `x[]`.
+    mutating func rejectEmpty(_ open: Int) throws {
+        let closing: TokenTag = tags[open] == .leftParen ? .rightParen : .rightBracket
+        if isAt(closing) { throw emptyBrackets(open: open) }
+    }
+
+    /// Leaves the innermost bracket (after its closing bracket is consumed), restoring how newlines
+    /// counted outside it. A failure skips this: the parser resets its state at every statement.
     mutating func leaveBracket() {
         depth -= 1
         if !openBrackets.isEmpty { openBrackets.removeLast() }
@@ -259,6 +254,7 @@ extension Parser {
     mutating func closeParenthesis(_ open: Int, around inner: Expr) throws -> Expr {
         guard isAt(.rightParen) else { throw unexpected(.closingParenthesis(inner.range)) }
         let close = advance()
+        leaveBracket()
         return Expr(inner.kind, range: tokens[open].range.through(tokens[close].range))
     }
 
@@ -274,9 +270,9 @@ extension Parser {
     // MARK: - Calls
 
     /// The function name of a call; only a name can be called.
-    mutating func calledName(_ callee: Expr) throws -> String {
+    mutating func calledName(_ callee: Expr) throws -> Name {
         guard let function = callee.identifierName else { throw notCallable(open: at()) }
-        return function
+        return Name(function, range: callee.range)
     }
 
     /// If `NAME =` comes next, consumes both and returns the name's token index.
@@ -306,13 +302,10 @@ extension Parser {
     }
 
     /// Consumes the ')' of a call and builds the call node.
-    mutating func closeCall(_ open: Int, function: String, arguments: [Argument]) throws -> Expr {
+    mutating func closeCall(_ open: Int, function: Name, arguments: [Argument]) throws -> Expr {
         let close = advance()
-        guard let nameIndex = open > 0 ? open - 1 : nil, tags[nameIndex] == .identifier else {
-            throw internalFailure()
-        }
-        let name = Name(function, range: tokens[nameIndex].range)
-        return try make(.call(name, arguments), range: name.range.through(tokens[close].range), at: open)
+        leaveBracket()
+        return try make(.call(function, arguments), range: function.range.through(tokens[close].range), at: open)
     }
 
     // MARK: - Indexing
@@ -320,27 +313,57 @@ extension Parser {
     /// Consumes the ']' of an index and builds the index node.
     mutating func closeIndex(_ open: Int, base: Expr, subscripts: [Subscript]) throws -> Expr {
         let close = advance()
+        leaveBracket()
         return try make(.index(base, subscripts), range: base.range.through(tokens[close].range), at: open)
     }
 
-    /// Whether the current token ends one part of a slice (so the part is left out).
-    mutating func endsSlicePart() -> Bool {
-        switch tags[at()] {
-        case .colon, .comma, .rightBracket: return true
-        default: return false
+    /// The parts of one subscript read so far: up to three, separated by up to two colons.
+    struct SliceParts {
+        /// The index of the subscript's first token.
+        var first: Int
+        /// The parts; nil for a part left out.
+        var parts: [Expr?] = []
+        /// How many colons were read.
+        var colons = 0
+        /// Whether the next part is due (at the start and after each colon).
+        var partDue = true
+
+        init(first: Int) {
+            self.first = first
+        }
+    }
+
+    /// Reads colons and left-out parts; returns true when an expression part should be parsed next.
+    /// The first part is left out only before a ':' (so `x[, 1]` is an error); a later part is left out
+    /// before a ':', ',' or ']'.
+    mutating func nextSlicePart(_ slice: inout SliceParts) -> Bool {
+        while true {
+            if slice.partDue {
+                slice.partDue = false
+                let tag = tags[at()]
+                let leftOut = slice.parts.isEmpty
+                    ? tag == .colon
+                    : tag == .colon || tag == .comma || tag == .rightBracket
+                guard leftOut else { return true }
+                slice.parts.append(nil)
+            }
+            guard slice.colons < 2, isAt(.colon) else { return false }
+            advance()
+            slice.colons += 1
+            slice.partDue = true
         }
     }
 
     /// A subscript from its parts: one part and no colon is an index, otherwise a slice.
-    func makeSubscript(_ parts: [Expr?], colons: Int, from first: Int) -> Subscript {
-        let range = self.range(from: tokens[first].range)
-        if colons == 0, let only = parts.first, let value = only {
+    func makeSubscript(_ slice: SliceParts) -> Subscript {
+        let parts = slice.parts
+        if slice.colons == 0, let only = parts.first, let value = only {
             return Subscript(.index(value), range: value.range)
         }
         let start = parts.first ?? nil
         let stop = parts.count > 1 ? parts[1] : nil
         let step = parts.count > 2 ? parts[2] : nil
-        return Subscript(.slice(start: start, stop: stop, step: step), range: range)
+        return Subscript(.slice(start: start, stop: stop, step: step), range: range(from: tokens[slice.first].range))
     }
 
     // MARK: - Bracket literals
@@ -374,6 +397,7 @@ extension Parser {
     /// Consumes the ']' of a bracket literal and builds its node.
     mutating func closeMatrix(_ open: Int, rows: [[Expr]]) throws -> Expr {
         let close = advance()
+        leaveBracket()
         return try make(.matrix(rows), range: tokens[open].range.through(tokens[close].range), at: open)
     }
 
