@@ -189,7 +189,7 @@ struct TraceRenderer {
         var cellWidth = 1
         for r in firstRow...lastRow { for c in firstCol...lastCol { cellWidth = max(cellWidth, text(r, c).count) } }
         cellWidth = max(cellWidth, String(lastCol).count)
-        let labelWidth = max(String(lastRow).count, 1)
+        let labelWidth = max(String(lastRow).count, String(firstRow).count, 1)  // firstRow may be -1 (padding)
         var lines: [String] = []
         var header = String(repeating: " ", count: labelWidth + 2)
         for c in firstCol...lastCol {
