@@ -1,0 +1,100 @@
+// LanguageReference: docs/LANGUAGE.md, generated from the same registry that runs the built-ins and
+// answers `help NAME`, so the reference cannot drift from the code. A test compares the file with
+// `LanguageReference.markdown()`; `CNNREPL_RECORD=1 swift test --filter LanguageReference` rewrites it.
+import CNNScript
+
+/// The language reference as Markdown.
+public enum LanguageReference {
+    /// The whole of docs/LANGUAGE.md.
+    public static func markdown() -> String {
+        var out: [String] = []
+        out.append("# The cnn script language")
+        out.append("")
+        out.append("<!-- Generated from Sources/CNNScript (Builtins*.swift, Commands.swift) by LanguageReference.swift;")
+        out.append("     do not edit by hand: run `CNNREPL_RECORD=1 swift test --filter LanguageReference`. -->")
+        out.append("")
+        out.append(syntax)
+        for category in BuiltinCategory.allCases {
+            let members = Builtins.all.filter { $0.category == category }
+            guard !members.isEmpty else { continue }
+            out.append("## \(category.rawValue)")
+            out.append("")
+            for builtin in members {
+                out.append("### `\(builtin.name)`")
+                out.append("")
+                out.append("    " + builtin.signature)
+                out.append("")
+                out.append(builtin.summary)
+                let details = builtin.details.split(separator: "\n").map { $0.trimmingCharacters() }.joined(separator: " ")
+                if !details.isEmpty {
+                    out.append("")
+                    out.append(details)
+                }
+                if !builtin.parameters.isEmpty {
+                    out.append("")
+                    out.append("| parameter | default | meaning |")
+                    out.append("| --- | --- | --- |")
+                    for p in builtin.parameters {
+                        let name = p.isVariadic ? "\(p.name)..." : p.name
+                        out.append("| `\(name)` | \(p.defaultText.map { "`\($0)`" } ?? (p.isVariadic ? "" : "required")) | \(p.summary) |")
+                    }
+                }
+                if builtin.updatesInPlace {
+                    out.append("")
+                    out.append("Command form: `\(builtin.name) x` updates `x` in place (`x = \(builtin.name)(x)`).")
+                }
+                if !builtin.examples.isEmpty {
+                    out.append("")
+                    out.append("```")
+                    out += builtin.examples
+                    out.append("```")
+                }
+                out.append("")
+            }
+        }
+        out.append("## Commands")
+        out.append("")
+        for command in Commands.all {
+            out.append("### `\(command.name)`")
+            out.append("")
+            out.append("    " + command.usage)
+            out.append("")
+            out.append(command.summary)
+            let details = command.details.split(separator: "\n").map { $0.trimmingCharacters() }.joined(separator: " ")
+            if !details.isEmpty {
+                out.append("")
+                out.append(details)
+            }
+            if !command.examples.isEmpty {
+                out.append("")
+                out.append("```")
+                out += command.examples
+                out.append("```")
+            }
+            out.append("")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static let syntax = """
+        ## Syntax
+
+        - A statement ends at a newline or `;`. `#` starts a comment that runs to the end of the line.
+        - `name = expr` assigns and prints the value under a step header: what was done, to which shapes,
+          and the shape arithmetic. An expression on its own prints its value.
+        - Command form: `op name [args]` applies an operation to a variable in place and shows the step:
+          `relu f` is `f = relu(f)`, `maxpool f 2` is `f = maxpool(f, 2)`.
+        - Calls take positional and keyword arguments: `conv(image, k, stride=2, padding=same, bias=b)`.
+          Option values may be written bare (`padding=same`) or as strings (`padding="same"`).
+        - Literals: `42`, `0.5`, `1e-3`, `-2`, `"file.npy"`, vectors `[1, 2, 3]`, matrices `[1, 2; 3, 4]`
+          (a `;` or a newline inside brackets starts a new row), nested `[[1, 2], [3, 4]]`, sizes `3x3`, `28x28x1`.
+        - Operators, loosest first: `+ -`, then `* / @`, then unary `-`, then calls and indexing.
+          `+ - * /` work cell by cell (a number on either side applies to every cell; `*` is the element-wise
+          product); `@` is the matrix product.
+        - Indexing and slicing count from 0 like NumPy: `f[1, 2]`, `x[0:3, 0:3]`, `x[:, :, 0]`, `x[-1]`, `x[::2]`.
+        - Layouts follow Keras: an image is H x W or H x W x C (channels last); a filter bank is kh x kw x Cin x Cout;
+          dense weights are inputs x outputs.
+        - Errors name the position (`file:line:column`), show the line with a caret under the culprit, and often a hint.
+
+        """
+}
