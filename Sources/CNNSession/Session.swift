@@ -75,7 +75,9 @@ public final class Session {
     }
 
     /// Asks a running computation to stop at its next check (called from a signal handler).
-    public static func requestInterrupt() {}
+    public static func requestInterrupt() {
+        Interruption.request()
+    }
 
     /// Whether `source` is an unfinished entry (open brackets, an open model block) that needs more lines.
     public func isIncomplete(_ source: String) -> Bool {
@@ -164,6 +166,7 @@ public final class Session {
         for statement in parsed.statements {
             if let lines, !lines.contains(statement.range.start.line) { continue }
             do {
+                Interruption.clear()
                 let outcome = try interpreter.execute(statement, in: parsed.source)
                 let outcomeRenderer = OutcomeRenderer(precision: interpreter.precision, color: options.color)
                 output(outcomeRenderer.render(outcome), .normal)
