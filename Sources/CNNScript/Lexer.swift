@@ -31,7 +31,7 @@ public enum Lexer {
             return Diagnostic("unexpected character \(Diagnostic.describe(character: scalar))",
                               at: token.range, hint: hint(forUnexpected: scalar))
         case .unterminatedString:
-            let quote = SourceRange(start: token.range.start, end: SourceLocation(
+            let quote = SourceRange(start: token.range.start, end: SourcePosition(
                 line: token.range.start.line, column: token.range.start.column + 1, offset: token.range.start.offset + 1))
             return Diagnostic("this string is never closed", at: quote,
                               hint: "add a closing \" on the same line")
@@ -120,9 +120,9 @@ private struct Scanner {
         offset < scalars.count ? scalars[offset] : nil
     }
 
-    /// The location of an offset on the current line.
-    func location(_ offset: Int) -> SourceLocation {
-        SourceLocation(line: line, column: offset - lineStart + 1, offset: offset)
+    /// The position of an offset on the current line.
+    func location(_ offset: Int) -> SourcePosition {
+        SourcePosition(line: line, column: offset - lineStart + 1, offset: offset)
     }
 
     /// Appends a token that covers `start..<position`.

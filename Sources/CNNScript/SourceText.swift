@@ -8,7 +8,8 @@
 // the last character, so a zero-width range (start == end) marks a point, e.g. where a ')' is missing.
 
 /// A position in a source text: 1-based line and column, and the 0-based offset in Unicode scalars.
-public struct SourceLocation: Equatable, Hashable, Comparable, Sendable, CustomStringConvertible {
+/// (Named so as not to clash with Swift Testing's `SourceLocation` in test files.)
+public struct SourcePosition: Equatable, Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The line number, starting at 1.
     public var line: Int
     /// The column number, starting at 1, counting Unicode scalars from the start of the line.
@@ -16,7 +17,7 @@ public struct SourceLocation: Equatable, Hashable, Comparable, Sendable, CustomS
     /// The number of Unicode scalars before this position in the whole text.
     public var offset: Int
 
-    /// Creates a location from a line, a column and an offset into the text.
+    /// Creates a position from a line, a column and an offset into the text.
     public init(line: Int, column: Int, offset: Int) {
         self.line = line
         self.column = column
@@ -24,10 +25,10 @@ public struct SourceLocation: Equatable, Hashable, Comparable, Sendable, CustomS
     }
 
     /// The start of a text: line 1, column 1, offset 0.
-    public static let start = SourceLocation(line: 1, column: 1, offset: 0)
+    public static let start = SourcePosition(line: 1, column: 1, offset: 0)
 
-    /// Orders locations by line, then column.
-    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+    /// Orders positions by line, then column.
+    public static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool {
         (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }
 
@@ -38,19 +39,19 @@ public struct SourceLocation: Equatable, Hashable, Comparable, Sendable, CustomS
 /// A half-open stretch of source text, from `start` up to (not including) `end`.
 public struct SourceRange: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// The first position inside the range.
-    public var start: SourceLocation
+    public var start: SourcePosition
     /// The position just after the range; equal to `start` for a zero-width range.
-    public var end: SourceLocation
+    public var end: SourcePosition
 
     /// Creates a range; if `end` comes before `start`, the range is empty at `start`.
-    public init(start: SourceLocation, end: SourceLocation) {
+    public init(start: SourcePosition, end: SourcePosition) {
         self.start = start
         self.end = end < start ? start : end
     }
 
-    /// A zero-width range at a location, used to point between characters.
-    public init(at location: SourceLocation) {
-        self.init(start: location, end: location)
+    /// A zero-width range at a position, used to point between characters.
+    public init(at position: SourcePosition) {
+        self.init(start: position, end: position)
     }
 
     /// Whether the range covers no characters.
@@ -79,7 +80,7 @@ public struct SourceText: Sendable {
     public let text: String
     /// The text's length in UTF-8 bytes.
     public let utf8Count: Int
-    /// The text as Unicode scalars; offsets in SourceLocation index this array.
+    /// The text as Unicode scalars; offsets in SourcePosition index this array.
     let scalars: [Unicode.Scalar]
     /// The offset in `scalars` at which each line starts (line 1 is at index 0).
     let lineStarts: [Int]
@@ -127,8 +128,8 @@ public struct SourceText: Sendable {
         return String(result)
     }
 
-    /// The location of a scalar offset (clamped to the text), found with a binary search of the line table.
-    public func location(ofOffset offset: Int) -> SourceLocation {
+    /// The position of a scalar offset (clamped to the text), found with a binary search of the line table.
+    public func position(ofOffset offset: Int) -> SourcePosition {
         let clamped = Swift.max(0, Swift.min(offset, scalars.count))
         var low = 0
         var high = lineStarts.count - 1
@@ -136,9 +137,9 @@ public struct SourceText: Sendable {
             let middle = (low + high + 1) / 2
             if lineStarts[middle] <= clamped { low = middle } else { high = middle - 1 }
         }
-        return SourceLocation(line: low + 1, column: clamped - lineStarts[low] + 1, offset: clamped)
+        return SourcePosition(line: low + 1, column: clamped - lineStarts[low] + 1, offset: clamped)
     }
 
-    /// The location just after the last character of the text.
-    public var endLocation: SourceLocation { location(ofOffset: scalars.count) }
+    /// The position just after the last character of the text.
+    public var endPosition: SourcePosition { position(ofOffset: scalars.count) }
 }

@@ -5,8 +5,8 @@ import Testing
 
 /// A range on one line, columns 1-based and end-exclusive.
 private func span(_ source: SourceText, line: Int, from start: Int, to end: Int) -> SourceRange {
-    let first = source.location(ofOffset: offsetOf(line: line, column: start, in: source))
-    let last = source.location(ofOffset: offsetOf(line: line, column: end, in: source))
+    let first = source.position(ofOffset: offsetOf(line: line, column: start, in: source))
+    let last = source.position(ofOffset: offsetOf(line: line, column: end, in: source))
     return SourceRange(start: first, end: last)
 }
 
@@ -65,8 +65,8 @@ private func offsetOf(line: Int, column: Int, in source: SourceText) -> Int {
     text += "k = [1, 2\n     3, 4\n     5 6]\n"
     let source = SourceText(text, name: "m.cnn")
     let diagnostic = Diagnostic("a matrix", at: SourceRange(
-        start: source.location(ofOffset: offsetOf(line: 9, column: 5, in: source)),
-        end: source.location(ofOffset: offsetOf(line: 11, column: 10, in: source))))
+        start: source.position(ofOffset: offsetOf(line: 9, column: 5, in: source)),
+        end: source.position(ofOffset: offsetOf(line: 11, column: 10, in: source))))
     let expected = """
         m.cnn:9:5: error: a matrix
            9 | k = [1, 2
@@ -83,8 +83,8 @@ private func offsetOf(line: Int, column: Int, in source: SourceText) -> Int {
 @Test func longRangesAreShortened() {
     let source = SourceText("model m 784\n dense 10\n dense 10\n dense 10\n dense 10\nend\n")
     let diagnostic = Diagnostic("a block", at: SourceRange(
-        start: source.location(ofOffset: 0),
-        end: source.location(ofOffset: offsetOf(line: 6, column: 4, in: source))))
+        start: source.position(ofOffset: 0),
+        end: source.position(ofOffset: offsetOf(line: 6, column: 4, in: source))))
     let expected = """
         error: a block
           1 | model m 784
@@ -102,15 +102,15 @@ private func offsetOf(line: Int, column: Int, in source: SourceText) -> Int {
 @Test func caretsAreClampedToTheLine() {
     let source = SourceText("abc\n")
     let beyond = Diagnostic("far", at: SourceRange(
-        start: SourceLocation(line: 1, column: 3, offset: 2), end: SourceLocation(line: 1, column: 40, offset: 39)))
-    #expect(DiagnosticRenderer().render(beyond, in: source) == "error: far\n  1 | abc\n    |   ^^\n")
-    let past = Diagnostic("past", at: SourceRange(at: SourceLocation(line: 1, column: 9, offset: 8)))
+        start: SourcePosition(line: 1, column: 3, offset: 2), end: SourcePosition(line: 1, column: 40, offset: 39)))
+    #expect(DiagnosticRenderer().render(beyond, in: source) == "error: far\n  1 | abc\n    |   ^\n")
+    let past = Diagnostic("past", at: SourceRange(at: SourcePosition(line: 1, column: 9, offset: 8)))
     #expect(DiagnosticRenderer().render(past, in: source) == "error: past\n  1 | abc\n    |    ^\n")
 }
 
 @Test func rangesOutsideTheTextGetNoExcerpt() {
     let source = SourceText("abc", name: "f.cnn")
-    let nowhere = Diagnostic("lost", at: SourceRange(at: SourceLocation(line: 7, column: 1, offset: 0)), hint: "h")
+    let nowhere = Diagnostic("lost", at: SourceRange(at: SourcePosition(line: 7, column: 1, offset: 0)), hint: "h")
     #expect(DiagnosticRenderer().render(nowhere, in: source) == "f.cnn: error: lost\n  hint: h\n")
 }
 
@@ -166,7 +166,7 @@ private func offsetOf(line: Int, column: Int, in source: SourceText) -> Int {
 
 @Test func warningsSayWarning() {
     let source = SourceText("x", name: "w.cnn")
-    let warning = Diagnostic("unused", at: SourceRange(start: .start, end: SourceLocation(line: 1, column: 2, offset: 1)),
+    let warning = Diagnostic("unused", at: SourceRange(start: .start, end: SourcePosition(line: 1, column: 2, offset: 1)),
                              severity: .warning)
     #expect(DiagnosticRenderer().render(warning, in: source) == "w.cnn:1:1: warning: unused\n  1 | x\n    | ^\n")
 }
