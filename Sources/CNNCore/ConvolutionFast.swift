@@ -47,6 +47,8 @@ extension Convolution {
                 }
             }
         }
+        // The loops stop early when Ctrl-C was pressed; then the half-made output is thrown away.
+        try Interruption.check("conv")
         return Tensor(unchecked: plan.outputShape, scalars: output)
     }
 
@@ -70,6 +72,7 @@ extension Convolution {
         let vectorEnd = interiorStart + (interiorEnd - interiorStart) / 8 * 8
 
         for oy in 0..<outputHeight {
+            if Interruption.isRequested { return }
             let outRow = output + oy * outputWidth
             let firstRow = oy * stride.rows - top
             // Kernel rows that land inside the input for this output row.
@@ -135,6 +138,7 @@ extension Convolution {
 
         var firstCell = 0
         while firstCell < cells {
+            if Interruption.isRequested { return }
             let count = min(blockCells, cells - firstCell)
             for i in 0..<count {
                 let cell = firstCell + i

@@ -27,6 +27,7 @@ extension Convolution {
 
         var output = Array(repeating: 0.0, count: plan.outputCount)
         for oy in 0..<outputHeight {
+            try Interruption.check("conv")
             for ox in 0..<outputWidth {
                 for f in 0..<filters {
                     var sum = 0.0

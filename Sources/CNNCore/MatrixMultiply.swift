@@ -46,6 +46,7 @@ public enum MatrixMultiply {
         }
         guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else { return }
         multiplyUnchecked(m: m, n: n, k: k, a: pa, lda: k, b: pb, ldb: n, c: pc, ldc: n, accumulate: accumulate)
+        try Interruption.check("matmul")
     }
 
     /// Multiplies two matrices given as arrays: returns the m x n row-major product of A (m x k) and B (k x n).
@@ -96,6 +97,7 @@ public enum MatrixMultiply {
                 let addToC = accumulate || pc > 0
                 var ic = 0
                 while ic < m {
+                    if Interruption.isRequested { return }  // the caller checks and throws
                     let mcb = min(mc, m - ic)
                     packA(a + ic * lda + pc, lda: lda, rows: mcb, depth: kcb, into: packedA)
                     var jr = 0

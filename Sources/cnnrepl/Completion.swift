@@ -45,6 +45,7 @@ enum Interrupts {
                 rl_replace_line("", 0)
                 rl_redisplay()
             } else {
+                write(STDOUT_FILENO, "\n", 1)
                 Session.requestInterrupt()
             }
         }
