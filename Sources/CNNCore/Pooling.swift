@@ -68,10 +68,11 @@ public struct Pooling: Equatable, Sendable {
         /// The output shape: [outputHeight, outputWidth] or [outputHeight, outputWidth, channels].
         public var outputShape: [Int]
 
-        /// "maxpool 7x7, 2x2 window, stride 2, padToFit -> 4x4".
+        /// "maxpool 7x7, 2x2 window, stride 2, fit -> 4x4" (the padding as the script spells it).
         public var summary: String {
-            "\(pooling.kind.operationName) \(Shape.describe(inputShape)), \(pooling.size.sizeDescription) window, "
-                + "stride \(pooling.stride), \(pooling.padding.rawValue) -> \(Shape.describe(outputShape))"
+            let padding = pooling.padding == .padToFit ? "fit" : pooling.padding.rawValue
+            return "\(pooling.kind.operationName) \(Shape.describe(inputShape)), \(pooling.size.sizeDescription) window, "
+                + "stride \(pooling.stride), \(padding) -> \(Shape.describe(outputShape))"
         }
 
         /// The output-size arithmetic: one formula when rows and columns agree, else both.
