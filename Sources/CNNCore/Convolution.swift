@@ -114,7 +114,9 @@ public struct ConvolutionPlan: Equatable, Sendable, CustomStringConvertible {
     public var summary: String {
         var text = "\(Shape.describe(inputShape)) * \(Shape.describe(kernelShape)), stride \(stride)"
         if dilation != Pair(square: 1) { text += ", dilation \(dilation)" }
-        text += ", \(padding) -> \(Shape.describe(outputShape))"
+        // Explicit amounts read "padding 1" or "padding [0, 1, 0, 1]"; the named modes speak for themselves.
+        if case .explicit = padding { text += ", padding \(padding)" } else { text += ", \(padding)" }
+        text += " -> \(Shape.describe(outputShape))"
         return text
     }
 
