@@ -18,7 +18,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "CNNCore", linkerSettings: [.linkedLibrary("m")]),
+        .target(
+            name: "CNNCore",
+            // Release builds (the benchmark, `swift run -c release`) use every vector unit of the machine
+            // they are built on, as NumPy's BLAS does at run time; such a binary runs on that kind of CPU only.
+            swiftSettings: [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))],
+            linkerSettings: [.linkedLibrary("m")]
+        ),
         .target(name: "CNNScript", dependencies: ["CNNCore"]),
         .target(name: "CNNExplain", dependencies: ["CNNCore", "CNNScript"]),
         .target(name: "CNNSession", dependencies: ["CNNCore", "CNNScript", "CNNExplain"]),
@@ -36,7 +42,10 @@ let package = Package(
             // Swift 6's strict concurrency checking cannot see as safe; it runs single-threaded.
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
-        .executableTarget(name: "cnnbench", dependencies: ["CNNCore"]),
+        .executableTarget(
+            name: "cnnbench", dependencies: ["CNNCore"],
+            swiftSettings: [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))]
+        ),
         .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CNNScriptTests", dependencies: ["CNNScript"]),
         .testTarget(name: "CNNExplainTests", dependencies: ["CNNExplain"]),

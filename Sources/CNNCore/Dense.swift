@@ -105,20 +105,11 @@ public struct Dense: Equatable, Sendable {
         let inputs = inputCount
         let outputs = outputCount
         var output = try Tensor(shape: outputShape, repeating: 0)
-        input.scalars.withUnsafeBufferPointer { x in
-            weights.scalars.withUnsafeBufferPointer { w in
-                output.withUnsafeMutableScalars { y in
-                    // Row by row; for each input value, add its contribution to every output (i before j
-                    // keeps the inner loop on consecutive weights, which is what makes it fast).
-                    for row in 0..<rows {
-                        let yBase = row * outputs
-                        let xBase = row * inputs
-                        for i in 0..<inputs {
-                            let xi = x[xBase + i]
-                            let wBase = i * outputs
-                            for j in 0..<outputs { y[yBase + j] += xi * w[wBase + j] }
-                        }
-                    }
+        // x (rows x in) times W (in x out) with the core's blocked matrix multiply.
+        try input.scalars.withUnsafeBufferPointer { x in
+            try weights.scalars.withUnsafeBufferPointer { w in
+                try output.withUnsafeMutableScalars { y in
+                    try MatrixMultiply.multiply(a: x, b: w, into: y, m: rows, n: outputs, k: inputs)
                 }
             }
         }

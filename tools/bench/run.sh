@@ -5,10 +5,9 @@
 #
 #     tools/bench/run.sh [RUNS]          (default 31 timed runs per case, after 5 warm-ups)
 #
-# Builds (scratch folders .build-bench-*, git-ignored):
-#   native    swift build -c release -Xswiftc -target-cpu -Xswiftc native   (AVX2/AVX-512 on this machine,
-#             as OpenBLAS picks its kernel for the running CPU)
-#   portable  swift build -c release   (what `swift run -c release cnnbench` gives: baseline x86-64, SSE2)
+# Build: `swift build -c release --product cnnbench` (scratch folder .build-bench, git-ignored), exactly what
+# `swift run -c release cnnbench` runs. Package.swift compiles CNNCore for the building machine's CPU in release
+# (-target-cpu native: AVX2/AVX-512 where present), as OpenBLAS picks its kernel for the running CPU.
 # Both processes are pinned to one CPU with taskset (BENCH_CPU, default 1). The peer runs with one BLAS
 # thread, and with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that command only, so that OpenBLAS
 # picks its own kernel for this CPU (the machine sets them for tests; see the environment notes).
@@ -24,15 +23,12 @@ trap 'rm -rf "$OUT"' EXIT
 pin=()
 if command -v taskset >/dev/null 2>&1; then pin=(taskset -c "$CPU"); fi
 
-echo "building cnnbench (native and portable release builds)..."
-swift build -c release --product cnnbench --scratch-path .build-bench-native \
-    -Xswiftc -target-cpu -Xswiftc native >"$OUT/build-native.log" 2>&1 || { cat "$OUT/build-native.log"; exit 1; }
-swift build -c release --product cnnbench --scratch-path .build-bench-portable \
-    >"$OUT/build-portable.log" 2>&1 || { cat "$OUT/build-portable.log"; exit 1; }
+echo "building cnnbench (release)..."
+swift build -c release --product cnnbench --scratch-path .build-bench >"$OUT/build.log" 2>&1 \
+    || { cat "$OUT/build.log"; exit 1; }
 
 echo "timing (median of $RUNS runs after $WARMUPS warm-ups, pinned to CPU $CPU)..."
-"${pin[@]}" .build-bench-native/release/cnnbench --json --runs "$RUNS" --warmups "$WARMUPS" >"$OUT/native.json"
-"${pin[@]}" .build-bench-portable/release/cnnbench --json --runs "$RUNS" --warmups "$WARMUPS" >"$OUT/portable.json"
+"${pin[@]}" .build-bench/release/cnnbench --json --runs "$RUNS" --warmups "$WARMUPS" >"$OUT/native.json"
 python3 -c "import threadpoolctl" 2>/dev/null \
     || echo "note: threadpoolctl is not installed (pip install threadpoolctl) so the BLAS kernel is not reported"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
@@ -69,17 +65,15 @@ import json, os
 
 out = os.environ["OUT"]
 load = lambda name: json.load(open(os.path.join(out, name)))
-native, portable, peer = load("native.json"), load("portable.json"), load("peer.json")
+native, peer = load("native.json"), load("peer.json")
 by_name = lambda report: {case["name"]: case for case in report["cases"]}
-n, p, q = by_name(native), by_name(portable), by_name(peer)
+n, q = by_name(native), by_name(peer)
 
 print()
-print(f"{'case':<9}{'native ms':>11}{'portable ms':>13}{'numpy ms':>11}{'native/numpy':>14}{'portable/numpy':>16}"
-      f"{'native GFLOP/s':>16}{'numpy GFLOP/s':>15}")
+print(f"{'case':<9}{'ours ms':>11}{'numpy ms':>11}{'ours/numpy':>12}{'ours GFLOP/s':>14}{'numpy GFLOP/s':>15}")
 for name in n:
-    a, b, c = n[name], p[name], q[name]
-    print(f"{name:<9}{a['ms']:11.3f}{b['ms']:13.3f}{c['ms']:11.3f}{a['ms'] / c['ms']:14.2f}{b['ms'] / c['ms']:16.2f}"
-          f"{a['gflops']:16.2f}{c['gflops']:15.2f}")
+    a, c = n[name], q[name]
+    print(f"{name:<9}{a['ms']:11.3f}{c['ms']:11.3f}{a['ms'] / c['ms']:12.2f}{a['gflops']:14.2f}{c['gflops']:15.2f}")
 
 print()
 blas = peer.get("blas")
@@ -109,16 +103,13 @@ print(f"CPU: {os.environ.get('MODEL', '?')}")
 if ghz:
     peak = per_cycle * ghz
     print(f"one core's FP64 peak ~ {per_cycle} FLOP/cycle ({why}) x {how} = {peak:.1f} GFLOP/s")
-    for label, report in (("native", n), ("portable", p)):
-        m = report["mnist"]
-        print(f"MNIST forward ({label}): {m['gflops']:.2f} GFLOP/s = {100 * m['gflops'] / peak:.1f}% of that peak "
-              f"(NumPy: {100 * q['mnist']['gflops'] / peak:.1f}%)")
+    m = n["mnist"]
+    print(f"MNIST forward: {m['gflops']:.2f} GFLOP/s = {100 * m['gflops'] / peak:.1f}% of that peak "
+          f"(NumPy: {100 * q['mnist']['gflops'] / peak:.1f}%)")
 
 print()
 speedup = q["conv512"]["ms"] / n["conv512"]["ms"]
-print(f"target conv512 at least 2x faster than correlate2d: native {speedup:.1f}x, "
-      f"portable {q['conv512']['ms'] / p['conv512']['ms']:.1f}x -> {'met' if speedup >= 2 else 'NOT met'}")
+print(f"target conv512 at least 2x faster than correlate2d: {speedup:.1f}x -> {'met' if speedup >= 2 else 'NOT met'}")
 ratio = n["mnist"]["ms"] / q["mnist"]["ms"]
-print(f"target MNIST forward within 2x of NumPy: native {ratio:.2f}x, portable {p['mnist']['ms'] / q['mnist']['ms']:.2f}x"
-      f" -> {'met' if ratio <= 2 else 'NOT met'} (native build)")
+print(f"target MNIST forward within 2x of NumPy: {ratio:.2f}x -> {'met' if ratio <= 2 else 'NOT met'}")
 PY
