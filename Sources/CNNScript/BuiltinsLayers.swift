@@ -169,7 +169,10 @@ extension Builtins {
                 let slope = try context.number("slope") ?? Activation.defaultLeakySlope
                 let output = try Activation.apply(kind, to: input, slope: slope)
                 context.step = Step(operation: .activation(kind, slope: slope), operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), \(name) of every cell")
+                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), "
+                                        + (kind != .softmax ? "\(name) of every cell"
+                                            : input.rank <= 1 ? "softmax of the whole vector (the values add up to 1)"
+                                            : "softmax along the last axis (each slice along it adds up to 1)"))
                 return .tensor(output)
             })
     }
