@@ -54,7 +54,10 @@ public struct TensorPrinter: Sendable {
             var out: [String] = []
             for c in PrintLimits.visible(channels, limit: PrintLimits.slices) {
                 guard let c else {
-                    out.append("  … \(channels - 2 * (PrintLimits.slices / 2)) more channels …")
+                    // The middle channels are left out: name them, so the next label's jump is explained.
+                    let first = PrintLimits.slices / 2, hidden = channels - 2 * (PrintLimits.slices / 2)
+                    out.append(hidden == 1 ? "  … channel \(first) not shown …"
+                                           : "  … channels \(first)..\(first + hidden - 1) not shown …")
                     continue
                 }
                 out.append("[:, :, \(c)]")
@@ -69,7 +72,8 @@ public struct TensorPrinter: Sendable {
             var out: [String] = []
             for s in PrintLimits.visible(slices, limit: PrintLimits.slices) {
                 guard let s else {
-                    out.append("  … \(slices - 2 * (PrintLimits.slices / 2)) more slices …")
+                    let hidden = slices - 2 * (PrintLimits.slices / 2)
+                    out.append("  … \(hidden) more \(hidden == 1 ? "slice" : "slices") …")
                     continue
                 }
                 let (c, f) = (s / filters, s % filters)
