@@ -47,6 +47,8 @@ public struct OutcomeRenderer: Sendable {
             lines = SummaryRenderer.tableLines(spec, analysis)
         case .trace(let name, let index, let variable):
             lines = TraceRenderer(printer: printer, color: color).lines(name: name, index: index, variable: variable)
+        case .modelRun(let run):
+            lines = RunRenderer(printer: printer).lines(run)
         }
         return lines.map { $0 + "\n" }.joined()
     }

@@ -55,6 +55,17 @@ public enum Commands {
                    examples: ["model tiny 28x28x1\n  conv 8 3x3 relu\n  maxpool 2x2\n  flatten\n  dense 10 softmax\nend"]),
         CommandDoc(name: "summary", usage: "summary NAME", summary: "Print a model's layers, output shapes and parameter counts like Keras.",
                    details: "With the arithmetic of every count and the receptive field of every layer.", examples: ["summary mnist"]),
+        CommandDoc(name: "run", usage: "run NAME [x]",
+                   summary: "Run a declared model on x (or on a random input), layer by layer, with fresh random weights.",
+                   details: """
+                       Weights are drawn like a new Keras model's: kernels Glorot uniform in ±sqrt(6/(fan_in + fan_out))
+                       (a conv kernel kh x kw x Cin x Cout has fan_in = kh*kw*Cin, fan_out = kh*kw*Cout), biases 0,
+                       from the session's random generator (`seed N` first repeats a run). Dropout is off, as when
+                       predicting. Each layer prints its step, shape arithmetic and a preview. The results stay as
+                       variables: NAME_in (a random or reshaped input), NAME_1 ... NAME_N (each layer's output),
+                       NAME_out (the last one) and NAME_K_kernel, NAME_K_bias (the weights), so `trace` works on them.
+                       """,
+                   examples: ["run mnist", "run mnist x", "trace mnist_1[0, 0, 0]"]),
     ]
 
     /// The command called `name`, if there is one.

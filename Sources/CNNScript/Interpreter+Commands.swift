@@ -1,5 +1,5 @@
 // Interpreter+Commands: the command form `op name [args]` and the REPL's own commands
-// (help, vars, clear, reset, seed, precision, trace, params, summary).
+// (help, vars, clear, reset, seed, precision, trace, params, summary, run).
 import CNNCore
 
 extension Interpreter {
@@ -41,6 +41,8 @@ extension Interpreter {
             return try trace(name, arguments, context)
         case "params":
             return try parameters(name, arguments, context)
+        case "run":
+            return try runModel(name, arguments, context)
         case "summary":
             guard arguments.count == 1, let modelName = arguments[0].value.identifierName else {
                 throw Diagnostic("summary takes the name of a model", at: arguments.first?.range ?? name.range,

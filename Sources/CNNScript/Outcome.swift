@@ -33,4 +33,6 @@ public enum Outcome: Sendable {
     case summary(ModelSpec, ModelAnalysis)
     /// `trace f[i, j]`: explain one cell of a variable.
     case trace(name: String, index: [Int], variable: Variable)
+    /// `run NAME [x]`: a forward pass through a declared model, layer by layer (see ModelRun.swift).
+    case modelRun(ModelRun)
 }
