@@ -329,7 +329,9 @@ struct TraceRenderer {
             previous = "\(hop.name)[\(hop.region.rows.lowerBound)..\(hop.region.rows.upperBound), \(hop.region.cols.lowerBound)..\(hop.region.cols.upperBound)]"
         }
         if let last = hops.last {
-            lines.append("So \(cell) depends on a \(last.region.size) patch of \(last.name) (its receptive field; jump \(jump)):")
+            let size = "\(last.region.size)"
+            let article = size.hasPrefix("8") || size.hasPrefix("11x") || size.hasPrefix("18x") ? "an" : "a"  // an 8x8, an 18x18
+            lines.append("So \(cell) depends on \(article) \(size) patch of \(last.name) (its receptive field; jump \(jump)):")
             lines += cropLines(input: last.tensor, channel: last.tensor.rank == 3 ? (last.region.channel ?? 0) : nil,
                                rows: last.region.rows, cols: last.region.cols, marked: nil)
         }
