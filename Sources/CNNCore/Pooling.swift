@@ -207,6 +207,8 @@ public struct Pooling: Equatable, Sendable {
                 initializedCount = count
             }
         }
+        // The kernel stops early when Ctrl-C was pressed; then the half-made output is thrown away.
+        try Interruption.check(kind.operationName)
         return Tensor(unchecked: plan.outputShape, scalars: scalars)
     }
 
@@ -223,6 +225,7 @@ public struct Pooling: Equatable, Sendable {
         let outputWidth = plan.outputWidth.value
         let windowCells = size.rows * size.cols
         for oy in 0..<plan.outputHeight.value {
+            if Interruption.isRequested { return }
             let rowStart = oy * stride.rows - plan.padding.top
             let iyLow = Swift.max(rowStart, 0)
             let iyHigh = Swift.max(Swift.min(rowStart + size.rows, height), iyLow)
