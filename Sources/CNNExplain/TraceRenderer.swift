@@ -7,6 +7,7 @@
 // the cell depends on, with the receptive-field arithmetic (size r, jump j) of each step.
 import CNNCore
 import CNNScript
+import Glibc
 
 /// Renders the trace of one cell.
 struct TraceRenderer {
@@ -29,6 +30,7 @@ struct TraceRenderer {
         var out = ["\(cell) = \(printer.number(value))   from \(provenance.expression): \(step.summary)"]
         do {
             out += try stepLines(step: step, index: index, cell: cell)
+            out += try innerLines(step: step, index: index, name: name)
         } catch let error as CoreError {
             out.append("  (cannot trace this step: \(error.message))")
         } catch {
@@ -39,6 +41,44 @@ struct TraceRenderer {
     }
 
     // MARK: - The step that made the cell
+
+    /// For an activation applied to a result that has no variable of its own (a layer's `relu`, a nested
+    /// `relu(conv(...))`, or `relu f` in place), the step that made the value before the activation.
+    private func innerLines(step: Step, index: [Int], name: String) throws -> [String] {
+        guard case .activation = step.operation, let operand = step.operands.first,
+              operand.name == nil || operand.name == name,
+              let inner = operand.provenance, let innerStep = inner.step, let value = operand.tensor?.value(at: index) else { return [] }
+        if case .activation = innerStep.operation { return [] }
+        let innerCell = "\(operandName(operand))[\(index.map(String.init).joined(separator: ", "))]"
+        var lines = ["  where \(innerCell) = \(printer.number(value)) comes from \(inner.expression): \(innerStep.summary)"]
+        lines += try stepLines(step: innerStep, index: index, cell: innerCell)
+        return lines
+    }
+
+    /// Softmax of one cell: the vector along the last axis, its maximum, the exponentials and their sum.
+    private func softmaxLines(input: Tensor, index: [Int], inputName: String, cell: String) -> [String] {
+        guard let length = input.shape.last, let position = index.last else { return [] }
+        var start = index
+        start[start.count - 1] = 0
+        guard let base = input.offset(of: start), base + length <= input.count else { return [] }
+        let x = Array(input.scalars[base..<(base + length)])
+        guard let largest = x.max() else { return [] }
+        let exponentials = x.map { Glibc.exp($0 - largest) }
+        let sum = exponentials.reduce(0, +)
+        func list(_ values: [Double]) -> String {
+            let shown = values.count <= 12 ? values : Array(values.prefix(8))
+            let text = shown.map(printer.number).joined(separator: ", ")
+            return values.count <= 12 ? text : text + ", … (\(Format.count(values.count)) values)"
+        }
+        let vectorName = index.count > 1 ? "\(inputName)[\(index.dropLast().map(String.init).joined(separator: ", ")), :]" : inputName
+        let xi = printer.number(x[position]), top = printer.number(largest)
+        return [
+            "  softmax along the last axis of \(vectorName): x = \(list(x))",
+            "  max x = \(top); e^(x_k - max x) = \(list(exponentials)); their sum = \(printer.number(sum))",
+            "  \(cell) = e^(x_\(position) - max x) / sum = e^(\(xi) - \(top)) / \(printer.number(sum))"
+                + " = \(printer.number(exponentials[position])) / \(printer.number(sum)) = \(printer.number(sum > 0 ? exponentials[position] / sum : .nan))",
+        ]
+    }
 
     private func stepLines(step: Step, index: [Int], cell: String) throws -> [String] {
         switch step.operation {
@@ -64,7 +104,10 @@ struct TraceRenderer {
             let inputName = operandName(step.operands[0])
             let inputCell = "\(inputName)[\(index.map(String.init).joined(separator: ", "))]"
             if kind == .softmax {
-                return ["  softmax divides e^x by the sum of e^x along the last axis; \(inputCell) = \(printer.number(before)) before"]
+                return softmaxLines(input: input, index: index, inputName: inputName, cell: cell)
+            }
+            if kind == .linear {
+                return ["  \(cell) = \(inputCell) = \(printer.number(before)): the value passes unchanged"]
             }
             let after = try Activation.apply(kind, to: Tensor(scalar: before), slope: slope).scalars[0]
             return ["  \(cell) = \(kind.rawValue)(\(inputCell)) = \(kind.rawValue)(\(printer.number(before))) = \(printer.number(after))",
@@ -96,7 +139,7 @@ struct TraceRenderer {
         }
     }
 
-    private func operandName(_ operand: Operand) -> String {
+    func operandName(_ operand: Operand) -> String {
         operand.name ?? "(\(operand.text))"
     }
 
@@ -169,7 +212,7 @@ struct TraceRenderer {
 
     /// The part of the input around a window, with row/column numbers and the window in brackets.
     /// Positions outside the input (padding) inside the window show as (0).
-    private func cropLines(input: Tensor, channel: Int?, rows: ClosedRange<Int>, cols: ClosedRange<Int>,
+    func cropLines(input: Tensor, channel: Int?, rows: ClosedRange<Int>, cols: ClosedRange<Int>,
                            marked: [ConvolutionTerm]?) -> [String] {
         let height = input.shape[0], width = input.rank >= 2 ? input.shape[1] : 1
         let margin = 1
@@ -261,7 +304,7 @@ struct TraceRenderer {
         }
     }
 
-    private func unravel(_ flat: Int, shape: [Int]) -> [Int] {
+    func unravel(_ flat: Int, shape: [Int]) -> [Int] {
         var rest = flat
         var index = Array(repeating: 0, count: shape.count)
         for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] > 0 {
@@ -269,80 +312,5 @@ struct TraceRenderer {
             rest /= shape[axis]
         }
         return index
-    }
-
-    // MARK: - Walking back to the original input
-
-    /// A rectangle of cells of one tensor (channel nil: every channel).
-    private struct Region {
-        var rows: ClosedRange<Int>
-        var cols: ClosedRange<Int>
-        var channel: Int?
-        var description: String {
-            let r = rows.lowerBound == rows.upperBound ? "row \(rows.lowerBound)" : "rows \(rows.lowerBound)..\(rows.upperBound)"
-            let c = cols.lowerBound == cols.upperBound ? "column \(cols.lowerBound)" : "columns \(cols.lowerBound)..\(cols.upperBound)"
-            let ch = channel.map { ", channel \($0)" } ?? ""
-            return "\(r), \(c)\(ch)"
-        }
-        var size: String { "\(rows.count)x\(cols.count)" }
-    }
-
-    private func chainLines(start: Step, index: [Int], cell: String) -> [String] {
-        guard index.count >= 2 else { return [] }
-        var region = Region(rows: index[0]...index[0], cols: index[1]...index[1], channel: index.count > 2 ? index[2] : nil)
-        var step: Step? = start
-        var hops: [(text: String, region: Region, name: String, tensor: Tensor)] = []
-        var jump = 1
-        while let current = step, let operand = current.operands.first, let input = operand.tensor, input.rank >= 2 {
-            let name = operandName(operand)
-            let height = input.shape[0], width = input.shape[1]
-            var text = ""
-            switch current.operation {
-            case .convolution(_, let plan):
-                let rows = window(region.rows, stride: plan.stride.rows, kernel: plan.kernel.rows, dilation: plan.dilation.rows, before: plan.paddingAmounts.top, size: height)
-                let cols = window(region.cols, stride: plan.stride.cols, kernel: plan.kernel.cols, dilation: plan.dilation.cols, before: plan.paddingAmounts.left, size: width)
-                region = Region(rows: rows, cols: cols, channel: nil)
-                text = "conv \(plan.kernel.sizeDescription), stride \(plan.stride)"
-                jump *= plan.stride.rows
-            case .pooling(let pooling, let plan):
-                let rows = window(region.rows, stride: pooling.stride.rows, kernel: pooling.size.rows, dilation: 1, before: plan.padding.top, size: height)
-                let cols = window(region.cols, stride: pooling.stride.cols, kernel: pooling.size.cols, dilation: 1, before: plan.padding.left, size: width)
-                region = Region(rows: rows, cols: cols, channel: region.channel)
-                text = "\(pooling.kind.operationName) \(pooling.size.sizeDescription), stride \(pooling.stride)"
-                jump *= pooling.stride.rows
-            case .activation(let kind, _):
-                text = "\(kind.rawValue), cell by cell"
-            case .elementwise(let operation) where input.shape == (current.operands.count > 1 ? current.operands[1].tensor?.shape ?? input.shape : input.shape):
-                text = "\(operation.symbol), cell by cell"
-            default:
-                step = nil
-                continue
-            }
-            hops.append((text, region, name, input))
-            step = operand.provenance?.step
-        }
-        guard hops.count >= 1 else { return [] }
-        var lines = ["", "Back to the input, step by step:"]
-        var previous = cell
-        for hop in hops {
-            lines.append("  \(previous) <- \(hop.text): needs \(hop.name) \(hop.region.description)")
-            previous = "\(hop.name)[\(hop.region.rows.lowerBound)..\(hop.region.rows.upperBound), \(hop.region.cols.lowerBound)..\(hop.region.cols.upperBound)]"
-        }
-        if let last = hops.last {
-            let size = "\(last.region.size)"
-            let article = size.hasPrefix("8") || size.hasPrefix("11x") || size.hasPrefix("18x") ? "an" : "a"  // an 8x8, an 18x18
-            lines.append("So \(cell) depends on \(article) \(size) patch of \(last.name) (its receptive field; jump \(jump)):")
-            lines += cropLines(input: last.tensor, channel: last.tensor.rank == 3 ? (last.region.channel ?? 0) : nil,
-                               rows: last.region.rows, cols: last.region.cols, marked: nil)
-        }
-        return lines
-    }
-
-    /// The input rows (or columns) a range of output rows reads, clamped to the input.
-    private func window(_ out: ClosedRange<Int>, stride: Int, kernel: Int, dilation: Int, before: Int, size: Int) -> ClosedRange<Int> {
-        let first = out.lowerBound * stride - before
-        let last = out.upperBound * stride - before + (kernel - 1) * dilation
-        let lo = max(0, min(first, size - 1)), hi = max(lo, min(last, size - 1))
-        return lo...hi
     }
 }

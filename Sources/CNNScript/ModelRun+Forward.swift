@@ -359,8 +359,8 @@ enum ModelRunner {
 
         case let .dropout(rate):
             let step = Step(operation: .activation(.linear, slope: Activation.defaultLeakySlope), operands: [input],
-                            summary: "\(x.shapeDescription) -> \(x.shapeDescription), dropout \(Format.number(rate)) is off when predicting: every value passes unchanged")
-            let provenance = Provenance(expression: "\(inputName) (dropout \(Format.number(rate)) is off when predicting)", step: step)
+                            summary: "\(x.shapeDescription) -> \(x.shapeDescription), every value passes unchanged")
+            let provenance = Provenance(expression: "\(inputName) (dropout \(Format.number(rate)), off when predicting)", step: step)
             return LayerRun(analysis: layer, variable: variable, output: x, provenance: provenance, mainStep: step,
                             activation: nil, weights: [],
                             note: "dropout zeroes a random \(Format.number(rate * 100))% of the values only while training; when predicting every value passes unchanged")
@@ -368,7 +368,7 @@ enum ModelRunner {
         case let .activation(kind):
             let output = try Activation.apply(kind, to: x)
             let step = Step(operation: .activation(kind, slope: Activation.defaultLeakySlope), operands: [input],
-                            summary: "\(x.shapeDescription) -> \(output.shapeDescription), \(kind.rawValue) of every cell")
+                            summary: "\(x.shapeDescription) -> \(output.shapeDescription), \(activationWords(kind))")
             return LayerRun(analysis: layer, variable: variable, output: output,
                             provenance: Provenance(expression: "\(kind.rawValue)(\(inputName))", step: step),
                             mainStep: step, activation: nil, weights: [])
@@ -387,10 +387,15 @@ enum ModelRunner {
         let before = Operand(name: nil, text: "\(variable) before \(activation.rawValue)", value: .tensor(output),
                              provenance: Provenance(expression: expression, step: step))
         let activationStep = Step(operation: .activation(activation, slope: Activation.defaultLeakySlope), operands: [before],
-                                  summary: "\(output.shapeDescription) -> \(activated.shapeDescription), \(activation.rawValue) of every cell")
+                                  summary: "\(output.shapeDescription) -> \(activated.shapeDescription), \(activationWords(activation))")
         return LayerRun(analysis: layer, variable: variable, output: activated,
                         provenance: Provenance(expression: "\(activation.rawValue)(\(expression))", step: activationStep),
                         mainStep: step, activation: activation, weights: weights)
+    }
+
+    /// "relu of every cell", or "softmax along the last axis".
+    static func activationWords(_ kind: ActivationKind) -> String {
+        kind == .softmax ? "softmax along the last axis" : "\(kind.rawValue) of every cell"
     }
 
     /// A pair as the script writes it: "2" or "[2, 3]".

@@ -1,0 +1,309 @@
+// TraceRenderer+Chain: the second half of a trace, the walk from a cell back to the original input.
+//
+// Step by step, from the traced cell towards the input, it says which cells of the earlier tensor each
+// step needs: a convolution or pooling window (clamped to the tensor, with how far it reaches into the
+// zero padding), the same cell for a cell-by-cell step (activation, arithmetic), the source cell for
+// flatten, the whole map for global pooling, every value for a dense layer.
+// Then, forward from the input, the receptive-field arithmetic of the sliding windows (CNNCore's
+// ReceptiveField): size r, jump j and start per step, and which input rows and columns that gives for
+// the traced cell, drawn on the input with padding shown as (0).
+import CNNCore
+import CNNScript
+
+extension TraceRenderer {
+    /// A rectangle of cells of one tensor (channel nil: every channel).
+    struct Region {
+        var rows: ClosedRange<Int>
+        var cols: ClosedRange<Int>
+        var channel: Int?
+
+        /// "rows 2..3, columns 4..5, channel 5".
+        func description(channels: Int?) -> String {
+            let r = rows.lowerBound == rows.upperBound ? "row \(rows.lowerBound)" : "rows \(rows.lowerBound)..\(rows.upperBound)"
+            let c = cols.lowerBound == cols.upperBound ? "column \(cols.lowerBound)" : "columns \(cols.lowerBound)..\(cols.upperBound)"
+            var text = "\(r), \(c)"
+            if let channel {
+                text += ", channel \(channel)"
+            } else if let channels, channels > 1 {
+                text += ", all \(channels) channels"
+            }
+            return text
+        }
+
+        /// "f[2..3, 4..5]" or "f[2, 4]" for one cell.
+        func cell(of name: String) -> String {
+            func axis(_ range: ClosedRange<Int>) -> String {
+                range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound)..\(range.upperBound)"
+            }
+            return "\(name)[\(axis(rows)), \(axis(cols))\(channel.map { ", \($0)" } ?? "")]"
+        }
+
+        /// "4x4".
+        var size: String { "\(rows.count)x\(cols.count)" }
+    }
+
+    /// One step of the walk back.
+    struct Hop {
+        /// What the step did: "conv 3x3, stride 1, same".
+        var text: String
+        /// The cells of the step's output being explained, as text ("mnist_3[1, 2, 5]").
+        var from: String
+        /// What the step needs of its input, as text.
+        var needs: String
+        /// The input's name and value.
+        var name: String
+        var tensor: Tensor
+        /// The cells of the input needed (nil when the input is a vector).
+        var region: Region?
+        /// The sliding window, for convolution and pooling.
+        var window: SlidingWindow?
+    }
+
+    /// The largest receptive field drawn on the input, per side.
+    static let largestDrawnField = 16
+
+    /// "Back to the input, step by step", the receptive-field arithmetic and the input patch.
+    func chainLines(start: Step, index: [Int], cell: String) -> [String] {
+        var region: Region? = index.count >= 2 ? Region(rows: index[0]...index[0], cols: index[1]...index[1],
+                                                        channel: index.count > 2 ? index[2] : nil) : nil
+        var vectorIndex: Int? = index.count == 1 ? index[0] : nil
+        var described = cell
+        var hops: [Hop] = []
+        var ending: [String] = []
+        var fieldStart = 0          // hops from here on are windows and cell-by-cell steps only
+        var fieldCell = region      // the single cell the receptive-field arithmetic starts from
+        var step: Step? = start
+        walk: while let current = step, let operand = current.operands.first, let input = operand.tensor {
+            let name = operandName(operand)
+            let channels = input.rank == 3 ? input.shape[2] : nil
+            switch current.operation {
+            case .convolution(_, let plan):
+                guard let r = region, input.rank >= 2 else { break walk }
+                let reach = reachBack(r, input: input, kernel: plan.kernel, stride: plan.stride, dilation: plan.dilation,
+                                      before: Pair(plan.paddingAmounts.top, plan.paddingAmounts.left))
+                var text = "conv \(plan.kernel.sizeDescription), stride \(plan.stride)"
+                if plan.dilation != Pair(square: 1) { text += ", dilation \(plan.dilation)" }
+                if plan.padding != .valid { text += ", \(plan.padding)" }
+                region = Region(rows: reach.rows, cols: reach.cols, channel: nil)
+                let needs = "needs \(name) \(reach.region(nil).description(channels: channels))\(reach.paddingText)"
+                hops.append(Hop(text: text, from: described, needs: needs, name: name, tensor: input, region: region,
+                                window: SlidingWindow(kernel: plan.kernel, stride: plan.stride, dilation: plan.dilation,
+                                                      padBefore: Pair(plan.paddingAmounts.top, plan.paddingAmounts.left))))
+            case .pooling(let pooling, let plan):
+                guard let r = region, input.rank >= 2 else { break walk }
+                let reach = reachBack(r, input: input, kernel: pooling.size, stride: pooling.stride, dilation: Pair(square: 1),
+                                      before: Pair(plan.padding.top, plan.padding.left))
+                var text = "\(pooling.kind.operationName) \(pooling.size.sizeDescription), stride \(pooling.stride)"
+                if pooling.padding != .valid { text += ", \(pooling.padding == .same ? "same" : "fit")" }
+                region = Region(rows: reach.rows, cols: reach.cols, channel: r.channel)
+                let needs = "needs \(name) \(reach.region(r.channel).description(channels: channels))\(reach.paddingText)"
+                hops.append(Hop(text: text, from: described, needs: needs, name: name, tensor: input, region: region,
+                                window: SlidingWindow(kernel: pooling.size, stride: pooling.stride,
+                                                      padBefore: Pair(plan.padding.top, plan.padding.left))))
+            case .activation(let kind, _):
+                let needs = "needs the same \(sameWhat(region)) of \(name)"
+                hops.append(Hop(text: kind == .linear ? "unchanged" : "\(kind.rawValue), cell by cell", from: described,
+                                needs: needs, name: name, tensor: input, region: region))
+            case .elementwise(let operation):
+                let other = current.operands.count > 1 ? current.operands[1].tensor?.shape : nil
+                guard other == nil || other == input.shape else { break walk }
+                hops.append(Hop(text: "\(operation.symbol), cell by cell", from: described,
+                                needs: "needs the same \(sameWhat(region)) of \(name)", name: name, tensor: input, region: region))
+            case .flatten:
+                guard let flat = vectorIndex, input.rank >= 2 else { break walk }
+                let source = unravel(flat, shape: input.shape)
+                region = Region(rows: source[0]...source[0], cols: source[1]...source[1], channel: source.count > 2 ? source[2] : nil)
+                vectorIndex = nil
+                fieldCell = region
+                hops.append(Hop(text: "flatten", from: described,
+                                needs: "it is \(name)[\(source.map(String.init).joined(separator: ", "))]",
+                                name: name, tensor: input, region: region))
+                fieldStart = hops.count
+            case .globalPooling(let kind):
+                guard let channel = vectorIndex, input.rank >= 2 else { break walk }
+                region = Region(rows: 0...(input.shape[0] - 1), cols: 0...(input.shape[1] - 1), channel: input.rank == 3 ? channel : nil)
+                vectorIndex = nil
+                fieldCell = nil
+                hops.append(Hop(text: "global \(kind == .max ? "max" : "average") pooling", from: described,
+                                needs: "needs the whole map: \(name) \(region.map { $0.description(channels: channels) } ?? "")",
+                                name: name, tensor: input, region: region))
+                fieldStart = hops.count
+            case .dense where input.rank == 1:
+                ending.append("  \(described) <- dense: needs every value of \(name) (\(Format.count(input.count)) values)")
+                let origin = originalInput(of: operand)
+                if let origin, origin != name {
+                    ending.append("So \(cell) depends on every value of \(origin): a dense layer sees its whole input.")
+                } else {
+                    ending.append("So \(cell) depends on every value of \(name): a dense layer sees its whole input.")
+                }
+                break walk
+            default:
+                break walk
+            }
+            if let r = region { described = r.cell(of: name) } else if let v = vectorIndex { described = "\(name)[\(v)]" }
+            step = operand.provenance?.step
+        }
+        guard !hops.isEmpty || !ending.isEmpty else { return [] }
+        var lines = ["", "Back to the input, step by step:"]
+        for hop in hops {
+            lines.append("  \(hop.from) <- \(hop.text): \(hop.needs)")
+        }
+        if !ending.isEmpty {
+            lines += ending
+            return lines
+        }
+        guard let last = hops.last, let region = last.region else { return lines }
+        let fieldHops = Array(hops[min(fieldStart, hops.count)...])
+        if let cellRegion = fieldCell, fieldHops.contains(where: { $0.window != nil }) {
+            lines += fieldLines(fieldHops, cell: cellRegion, cellText: cell, input: last)
+        } else {
+            lines.append("So \(cell) depends on \(region.description(channels: last.tensor.rank == 3 ? last.tensor.shape[2] : nil)) of \(last.name):")
+            lines += patchLines(last.tensor, rows: region.rows, cols: region.cols, channel: region.channel)
+        }
+        return lines
+    }
+
+    // MARK: - Receptive-field arithmetic
+
+    /// The receptive-field table from the input forward, the rows and columns it gives for the cell, and
+    /// the field drawn on the input.
+    private func fieldLines(_ hops: [Hop], cell: Region, cellText: String, input: Hop) -> [String] {
+        // Forward order: from the input towards the traced cell.
+        let forward = Array(hops.reversed())
+        var current = ReceptiveFieldStep.input
+        var rows: [[String]] = [[input.name, "r = 1", "j = 1", "start = 0.5"]]
+        var squareOnly = true
+        for (i, hop) in forward.enumerated() {
+            guard let window = hop.window else { continue }
+            // The tensor this window makes, after any cell-by-cell steps that follow it (a layer's relu).
+            var last = i
+            while last + 1 < forward.count, forward[last + 1].window == nil { last += 1 }
+            let output = String(forward[last].from.prefix { $0 != "[" })
+            guard let next = try? ReceptiveField.after(current, window: window) else { return [] }
+            current = next
+            let label = "\(hop.text) -> \(output)"
+            if next.rows == next.cols && window.kernel.rows == window.kernel.cols && window.padBefore.rows == window.padBefore.cols {
+                rows.append([label, next.rows.sizeFormula, next.rows.jumpFormula, next.rows.startFormula])
+            } else {
+                squareOnly = false
+                rows.append([label + " (rows)", next.rows.sizeFormula, next.rows.jumpFormula, next.rows.startFormula])
+                rows.append(["  (columns)", next.cols.sizeFormula, next.cols.jumpFormula, next.cols.startFormula])
+            }
+        }
+        var lines = ["", "Receptive field, from \(input.name) forward (r = size, j = jump, start = centre of the first field\(squareOnly ? "; rows and columns alike" : "")):"]
+        lines += columns(rows).map { "  " + $0 }
+
+        // The traced cell's field: centre = start + i*j, first = centre - r/2, last = first + r - 1.
+        func span(_ axis: ReceptiveFieldAxis, _ i: Int, word: String) -> (range: ClosedRange<Int>, text: String)? {
+            let centre = axis.start + Double(i) * Double(axis.jump)
+            let firstValue = centre - Double(axis.size) / 2
+            guard firstValue.isFinite, abs(firstValue) < 1e15 else { return nil }
+            let first = Int(firstValue.rounded())
+            let (last, overflow) = first.addingReportingOverflow(axis.size - 1)
+            guard !overflow else { return nil }
+            let text = "\(word) start + i*j - r/2 = \(Format.number(axis.start)) + \(i)*\(axis.jump) - \(axis.size)/2 = \(first)"
+                + " to \(first) + \(axis.size) - 1 = \(last)"
+            return (first...last, text)
+        }
+        guard let r = span(current.rows, cell.rows.lowerBound, word: "rows"),
+              let c = span(current.cols, cell.cols.lowerBound, word: "columns") else { return lines }
+        lines.append("  for \(hops.first?.from ?? cellText): \(r.text); \(c.text)")
+        let height = input.tensor.shape[0], width = input.tensor.shape[1]
+        let inside = r.range.clamped(to: 0...(height - 1)).count * c.range.clamped(to: 0...(width - 1)).count
+        let total = r.range.count * c.range.count
+        var summary = "So \(cellText) depends on a \(current.sizeDescription) patch of \(input.name) (its receptive field; jump \(current.jumpDescription))"
+        if inside < total {
+            summary += ", of which \(Format.count(total - inside)) cells lie outside \(input.name): zero padding, shown as (0)"
+        }
+        lines.append(summary + ":")
+        lines += patchLines(input.tensor, rows: r.range, cols: c.range, channel: input.region?.channel)
+        return lines
+    }
+
+    /// The patch of `tensor` drawn with brackets (channel 0 when every channel takes part), or a note when it
+    /// is too large to draw.
+    private func patchLines(_ tensor: Tensor, rows: ClosedRange<Int>, cols: ClosedRange<Int>, channel: Int?) -> [String] {
+        guard tensor.rank >= 2 else { return [] }
+        guard rows.count <= TraceRenderer.largestDrawnField, cols.count <= TraceRenderer.largestDrawnField else {
+            return ["  (\(rows.count)x\(cols.count) is too large to draw here: rows \(rows.lowerBound)..\(rows.upperBound), columns \(cols.lowerBound)..\(cols.upperBound))"]
+        }
+        var lines: [String] = []
+        var shownChannel = channel
+        if tensor.rank == 3, channel == nil {
+            shownChannel = 0
+            if tensor.shape[2] > 1 { lines.append("  (channel 0 shown; all \(tensor.shape[2]) channels take part)") }
+        }
+        lines += cropLines(input: tensor, channel: tensor.rank == 3 ? shownChannel : nil, rows: rows, cols: cols, marked: nil)
+        return lines
+    }
+
+    /// Left-aligned columns three spaces apart.
+    private func columns(_ rows: [[String]]) -> [String] {
+        let count = rows.map(\.count).max() ?? 0
+        var widths = Array(repeating: 0, count: count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            var line = row.enumerated().map { i, cell in cell + String(repeating: " ", count: widths[i] - cell.count) }
+                .joined(separator: "   ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }
+    }
+
+    // MARK: - Windows
+
+    /// The input cells a window step reads for a region of its output: clamped to the input, with how many
+    /// rows and columns of the unclamped window lie in the zero padding.
+    struct Reach {
+        var rows: ClosedRange<Int>
+        var cols: ClosedRange<Int>
+        var above = 0, below = 0, left = 0, right = 0
+
+        func region(_ channel: Int?) -> Region { Region(rows: rows, cols: cols, channel: channel) }
+
+        /// " (+ 1 row of padding above, 1 column left)" or "".
+        var paddingText: String {
+            var parts: [String] = []
+            func rows(_ n: Int) -> String { n == 1 ? "1 row" : "\(n) rows" }
+            func cols(_ n: Int) -> String { n == 1 ? "1 column" : "\(n) columns" }
+            if above > 0 { parts.append("\(rows(above)) above") }
+            if below > 0 { parts.append("\(rows(below)) below") }
+            if left > 0 { parts.append("\(cols(left)) left") }
+            if right > 0 { parts.append("\(cols(right)) right") }
+            return parts.isEmpty ? "" : " (and zero padding: \(parts.joined(separator: ", ")))"
+        }
+    }
+
+    private func reachBack(_ out: Region, input: Tensor, kernel: Pair, stride: Pair, dilation: Pair, before: Pair) -> Reach {
+        let rows = along(out.rows, stride: stride.rows, kernel: kernel.rows, dilation: dilation.rows, before: before.rows, size: input.shape[0])
+        let cols = along(out.cols, stride: stride.cols, kernel: kernel.cols, dilation: dilation.cols, before: before.cols, size: input.shape[1])
+        return Reach(rows: rows.clamped, cols: cols.clamped, above: rows.before, below: rows.after, left: cols.before, right: cols.after)
+    }
+
+    /// The input rows (or columns) a range of output rows reads: clamped to the input, and how far the
+    /// unclamped window reaches before and after it (into the padding).
+    private func along(_ out: ClosedRange<Int>, stride: Int, kernel: Int, dilation: Int, before: Int, size: Int)
+        -> (clamped: ClosedRange<Int>, before: Int, after: Int) {
+        let first = out.lowerBound * stride - before
+        let last = out.upperBound * stride - before + (kernel - 1) * dilation
+        let lo = max(0, min(first, size - 1)), hi = max(lo, min(last, size - 1))
+        return (lo...hi, max(0, -first), max(0, last - (size - 1)))
+    }
+
+    /// "cell" for one cell, "cells" for a region, "value" for a vector's value.
+    private func sameWhat(_ region: Region?) -> String {
+        guard let region else { return "value" }
+        return region.rows.count == 1 && region.cols.count == 1 ? "cell" : "cells"
+    }
+
+    /// The name of the tensor a chain of steps started from (following first operands back).
+    private func originalInput(of operand: Operand) -> String? {
+        var current = operand
+        var hops = 0
+        while let step = current.provenance?.step, let next = step.operands.first, hops < 1_000 {
+            current = next
+            hops += 1
+        }
+        return current.name
+    }
+}
