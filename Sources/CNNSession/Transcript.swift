@@ -41,9 +41,12 @@ public enum Transcript {
     }
 
     /// Replays `text`'s entries through a fresh session (REPL semantics) and returns what it printed,
-    /// echo included: for a correct transcript this equals `text`.
-    public static func replay(_ text: String, options: SessionOptions = SessionOptions()) -> String {
+    /// echo included: for a correct transcript this equals `text`. `baseDirectory` is the folder that
+    /// relative file names (load, save) resolve against, e.g. "lessons" for a lesson's transcript.
+    public static func replay(_ text: String, options: SessionOptions = SessionOptions(),
+                              baseDirectory: String? = nil) -> String {
         let session = Session(options: options)
+        session.interpreter.baseDirectory = baseDirectory
         var output = ""
         let entries = entries(of: text).map { Entry(text: $0.text, firstLine: 1, isNarration: $0.isNarration) }
         _ = session.run(entries: entries, fileName: nil, echo: true, stopOnError: false,

@@ -84,7 +84,8 @@ func transcriptReplaysExactly(name: String) throws {
                               output: { text, _ in output += text }, afterEntry: {})
         actual = output
         // And replaying the transcript's own input lines gives the same text.
-        let replayed = Transcript.replay(recorded)
+        // (load("data/x.npy") in a lesson resolves against the lesson's folder in both runs.)
+        let replayed = Transcript.replay(recorded, baseDirectory: "lessons")
         #expect(replayed == recorded, "\(lineDiff(expected: recorded, actual: replayed, name: name + " (replayed)"))")
     } else {
         actual = Transcript.replay(recorded)
