@@ -149,12 +149,13 @@ public struct CallContext {
     public func integer(_ parameter: String, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int? {
         guard let argument = bound[parameter] else { return nil }
         guard let x = try number(parameter) else { return nil }
-        guard let n = Int(exactly: x) else {
+        guard x.isFinite, x == x.rounded() else {
             throw fail(parameter, expected: "a whole number", got: argument.value)
         }
-        guard range.contains(n) else {
-            let what = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
-            throw ArgumentError(message: "\(builtin.name): '\(parameter)' must be \(what), not \(n)", hint: nil,
+        guard let n = Int(exactly: x), range.contains(n) else {
+            let what = range.upperBound == Int.max ? "at least \(Format.count(range.lowerBound))"
+                                                   : "from \(Format.count(range.lowerBound)) to \(Format.count(range.upperBound))"
+            throw ArgumentError(message: "\(builtin.name): '\(parameter)' must be \(what), not \(Format.number(x))", hint: nil,
                                 argument: argument.index)
         }
         return n
@@ -172,12 +173,32 @@ public struct CallContext {
         default:
             throw fail(parameter, expected: "a whole number or a pair [rows, cols]", got: argument.value)
         }
+        if values.allSatisfy({ $0 >= 1 && $0 == $0.rounded() }), let largest = values.max(), largest > Double(Limits.maxElements) {
+            throw ArgumentError(message: "\(builtin.name): '\(parameter)' is too large: \(Format.number(largest))",
+                                hint: "the limit is \(Format.count(Limits.maxElements)), far more than any map has cells",
+                                argument: argument.index)
+        }
         guard let rows = Int(exactly: values[0]), let cols = Int(exactly: values[1]), rows >= 1, cols >= 1 else {
-            throw ArgumentError(
-                message: "\(builtin.name): '\(parameter)' must be whole numbers of at least 1, not \(values.map(Format.number).joined(separator: ", "))",
-                hint: nil, argument: argument.index)
+            let given: String
+            if case .number(let x) = argument.value {
+                given = "a whole number of at least 1, not \(Format.number(x))"
+            } else {
+                given = "whole numbers of at least 1, not [\(values.map(Format.number).joined(separator: ", "))]"
+            }
+            throw ArgumentError(message: "\(builtin.name): '\(parameter)' must be \(given)",
+                                hint: Self.pairHint(parameter), argument: argument.index)
         }
         return Pair(rows, cols)
+    }
+
+    /// What a pair parameter means, for the hint of a bad value.
+    private static func pairHint(_ parameter: String) -> String? {
+        switch parameter {
+        case "stride": return "the stride is how many cells the window moves each step: 1 or more"
+        case "dilation": return "dilation 1 is an ordinary kernel; 2 leaves one cell between kernel taps"
+        case "size": return "the window is at least 1x1, e.g. 2 for 2x2 windows"
+        default: return nil
+        }
     }
 
     /// A padding: `valid`, `same`, `full`, a number for every side, or `[top, bottom, left, right]`.

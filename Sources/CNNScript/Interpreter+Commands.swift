@@ -11,11 +11,18 @@ extension Interpreter {
             guard arguments.count == 1, first.label == nil else {
                 throw Diagnostic("help takes one name", at: first.range, hint: "e.g. help conv")
             }
+            let topic: String
             switch first.value.kind {
-            case .identifier(let topic), .string(let topic): return .help(topic: topic)
-            case .call(let called, _): return .help(topic: called.text)
+            case .identifier(let word), .string(let word): topic = word
+            case .call(let called, _): topic = called.text
             default: throw Diagnostic("help takes a name, e.g. help conv", at: first.range)
             }
+            guard Builtins.named(topic) != nil || Commands.named(topic) != nil else {
+                let guess = Suggestions.closest(to: topic, among: Builtins.names + Commands.names)
+                throw Diagnostic("there is no built-in or command called '\(topic)'", at: first.range,
+                                 hint: guess.map { "did you mean '\($0)'? (type `help` for the list)" } ?? "type `help` for the list")
+            }
+            return .help(topic: topic)
         case "vars":
             try expectNoArguments(name, arguments)
             return .variables(order.compactMap { n in variables[n].map { (name: n, variable: $0) } })
@@ -129,12 +136,8 @@ extension Interpreter {
             guard case .index(let e) = sub.kind else {
                 throw Diagnostic("trace explains one cell: give a single index on every axis, not a slice", at: sub.range)
             }
-            let i = try integer(e, context, what: "an index")
             let size = tensor.shape[axis]
-            guard i >= -size, i < size else {
-                throw Diagnostic("index \(i) is out of range for axis \(axis) of size \(size)", at: sub.range,
-                                 hint: "valid indices are 0 to \(size - 1)")
-            }
+            let i = try self.index(e, axis: axis, size: size, context)
             index.append(i < 0 ? i + size : i)
         }
         return .trace(name: target, index: index, variable: variable)

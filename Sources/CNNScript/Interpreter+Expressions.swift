@@ -67,6 +67,7 @@ extension Interpreter {
                 throw Diagnostic("@ needs a tensor on the right, not \(right.value.kindDescription)", at: rhs.range,
                                  hint: "to multiply by a number use *")
             }
+            try checkMatrixProductWork(a, b, range: range)
             let product = try core(range) { try a.matrixProduct(b) }
             let step = Step(operation: .matrixProduct, operands: [operand(left, lhs), operand(right, rhs)],
                             summary: "\(a.shapeDescription) @ \(b.shapeDescription) -> \(product.shapeDescription)")
@@ -100,6 +101,20 @@ extension Interpreter {
         return Evaluated(value: result, provenance: Provenance(expression: expression, step: step))
     }
 
+    /// Refuses a matrix product that would take longer than a convolution may (the same limit), before it
+    /// starts: `rand(5000, 5000) @ rand(5000, 5000)` is an error message, not a wait of many minutes.
+    private func checkMatrixProductWork(_ a: Tensor, _ b: Tensor, range: SourceRange) throws {
+        guard a.rank <= 2, b.rank <= 2 else { return }  // the core explains the rank error
+        let rows = a.rank == 1 ? 1 : a.shape[0]
+        let inner = a.shape[a.rank - 1]
+        let cols = b.rank == 1 ? 1 : b.shape[1]
+        let (partial, overflowA) = rows.multipliedReportingOverflow(by: inner)
+        let (work, overflowB) = partial.multipliedReportingOverflow(by: cols)
+        guard overflowA || overflowB || work > Convolution.maxMultiplyAdds else { return }
+        throw Diagnostic("@: \(a.shapeDescription) @ \(b.shapeDescription) would take more than \(Format.count(Convolution.maxMultiplyAdds)) multiply-adds",
+                         at: range, hint: "use smaller matrices; \(rows) x \(inner) x \(cols) multiply-adds are far too many to wait for")
+    }
+
     /// Runs a core computation, turning a CoreError into a diagnostic at `range`.
     func core<T>(_ range: SourceRange, _ body: () throws -> T) throws -> T {
         do {
@@ -117,6 +132,10 @@ extension Interpreter {
             if variables[name.text] != nil {
                 throw Diagnostic("'\(name.text)' is a variable, not a function", at: name.range,
                                  hint: "to index it use square brackets: \(name.text)[0, 0]")
+            }
+            if let command = Commands.named(name.text) {
+                throw Diagnostic("'\(name.text)' is a command, not a function: write it without parentheses",
+                                 at: name.range, hint: "e.g. \(command.examples.last ?? command.usage)")
             }
             let guess = Suggestions.closest(to: name.text, among: Builtins.names)
             throw Diagnostic("unknown function '\(name.text)'", at: name.range,
@@ -190,18 +209,13 @@ extension Interpreter {
         for (axis, sub) in subscripts.enumerated() {
             switch sub.kind {
             case .index(let e):
-                let i = try integer(e, context, what: "an index")
-                let size = tensor.shape[axis]
-                guard i >= -size, i < size else {
-                    throw Diagnostic("index \(i) is out of range for axis \(axis) of size \(size)", at: sub.range,
-                                     hint: "valid indices are 0 to \(size - 1) (or -\(size) to -1 from the end)")
-                }
+                let i = try index(e, axis: axis, size: tensor.shape[axis], context)
                 selections.append(.index(i))
             case .slice(let start, let stop, let step):
                 allIndices = false
-                selections.append(.range(start: try start.map { try integer($0, context, what: "a slice start") },
-                                         stop: try stop.map { try integer($0, context, what: "a slice end") },
-                                         step: try step.map { try integer($0, context, what: "a slice step") }))
+                selections.append(.range(start: try start.map { try sliceBound($0, context, what: "a slice start") },
+                                         stop: try stop.map { try sliceBound($0, context, what: "a slice end") },
+                                         step: try step.map { try sliceBound($0, context, what: "a slice step") }))
             }
         }
         if allIndices {
@@ -221,8 +235,12 @@ extension Interpreter {
         return Evaluated(value: .tensor(sliced), provenance: Provenance(expression: context.text(range), step: step))
     }
 
-    /// Evaluates an expression that must be a whole number (an index, a slice bound, a size).
-    func integer(_ expr: Expr, _ context: EvaluationContext, what: String) throws -> Int {
+    /// The largest magnitude an index or slice bound is worked with; every axis is far shorter, so a larger
+    /// slice bound means the same as this one (as in NumPy) and a larger index is out of range anyway.
+    static let largestIndex = Limits.maxElements * 4
+
+    /// Evaluates an expression that must be a whole number (of any size), returned as a Double.
+    func wholeNumber(_ expr: Expr, _ context: EvaluationContext, what: String) throws -> Double {
         let result = try evaluate(expr, context)
         let number: Double
         switch result.value {
@@ -231,10 +249,43 @@ extension Interpreter {
         default:
             throw Diagnostic("\(what) must be a whole number, not \(result.value.kindDescription)", at: expr.range)
         }
-        guard let n = Int(exactly: number), abs(n) <= Limits.maxElements * 4 else {
+        guard number.isFinite, number == number.rounded() else {
             throw Diagnostic("\(what) must be a whole number, not \(Format.number(number))", at: expr.range)
         }
+        return number
+    }
+
+    /// Evaluates an expression that must be a whole number of a sensible size (a seed, a precision).
+    func integer(_ expr: Expr, _ context: EvaluationContext, what: String) throws -> Int {
+        let number = try wholeNumber(expr, context, what: what)
+        guard abs(number) <= Double(Interpreter.largestIndex), let n = Int(exactly: number) else {
+            throw Diagnostic("\(what) is too large: \(Interpreter.numberText(expr, number, context))", at: expr.range)
+        }
         return n
+    }
+
+    /// Evaluates one index along an axis of `size` cells; negative indices count from the end.
+    func index(_ expr: Expr, axis: Int, size: Int, _ context: EvaluationContext) throws -> Int {
+        let number = try wholeNumber(expr, context, what: "an index")
+        guard number >= -Double(size), number < Double(size), let i = Int(exactly: number) else {
+            throw Diagnostic("index \(Interpreter.numberText(expr, number, context)) is out of range for axis \(axis) of size \(size)",
+                             at: expr.range, hint: "valid indices are 0 to \(size - 1) (or -\(size) to -1 from the end)")
+        }
+        return i
+    }
+
+    /// Evaluates a slice start, end or step; bounds beyond any axis are clamped, as in NumPy.
+    private func sliceBound(_ expr: Expr, _ context: EvaluationContext, what: String) throws -> Int {
+        let number = try wholeNumber(expr, context, what: what)
+        let limit = Double(Interpreter.largestIndex)
+        return Int(Swift.min(Swift.max(number, -limit), limit))
+    }
+
+    /// A number for a message: a literal as it was written, anything else formatted.
+    static func numberText(_ expr: Expr, _ number: Double, _ context: EvaluationContext) -> String {
+        if case .number = expr.kind { return context.text(expr.range) }
+        if case .negate(let inner) = expr.kind, case .number = inner.kind { return context.text(expr.range) }
+        return Format.number(number)
     }
 
     // MARK: - Matrix literals

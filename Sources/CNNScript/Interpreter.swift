@@ -43,13 +43,17 @@ public final class Interpreter {
             let result = try evaluate(expr, context)
             assign(name.text, Variable(value: result.value, provenance: result.provenance))
             return .assigned(name: name.text, value: result.value, provenance: result.provenance,
-                             source: source.text(in: statement.range))
+                             source: context.text(statement.range))
         case .expression(let expr):
             if let name = expr.identifierName, variables[name] == nil, Commands.named(name) != nil {
                 return try runCommand(Name(name, range: expr.range), arguments: [], statement: statement, context)
             }
+            if let name = expr.identifierName, name == "exit" || name == "quit" {
+                throw Diagnostic("'\(name)' leaves the REPL only when it is typed on a line of its own", at: expr.range,
+                                 hint: "a script simply ends after its last line, so it needs no \(name)")
+            }
             let result = try evaluate(expr, context)
-            return .value(result.value, provenance: result.provenance, source: source.text(in: statement.range))
+            return .value(result.value, provenance: result.provenance, source: context.text(statement.range))
         case .command(let command):
             return try runCommand(command.name, arguments: command.arguments, statement: statement, context)
         case .model(let declaration):
@@ -106,5 +110,6 @@ struct Evaluated {
 /// Read-only facts an evaluation needs: the source (for the text of sub-expressions).
 struct EvaluationContext {
     let source: SourceText
-    func text(_ range: SourceRange) -> String { source.text(in: range) }
+    /// The source text of `range` on one line (as headers, provenance and `vars` show it).
+    func text(_ range: SourceRange) -> String { OneLineText.of(source.text(in: range)) }
 }
