@@ -46,33 +46,33 @@ extension Interpreter {
         let analysis = try core(first.range) { try spec.analyze() }
         try core(first.range) { try ModelRunner.checkSize(spec, analysis) }
 
-        var generator = random
-        let weights = try core(first.range) { try ModelRunner.drawWeights(spec, analysis, using: &generator) }
-
-        // The input: the argument, or random numbers in the model's input shape.
-        let input: Tensor, inputVariable: String, inputOrigin: String, inputProvenance: Provenance?
-        var inputNote: String?
-        var storeInput = false
+        // The input: the argument (evaluated first, as it may draw random numbers itself), or random numbers
+        // in the model's input shape drawn after the weights.
+        var given: (tensor: Tensor, variable: String, origin: String, provenance: Provenance?, note: String?)?
         if arguments.count == 2 {
             let argument = arguments[1]
             let evaluated = try evaluate(argument.value, context)
-            guard case .tensor(let given) = evaluated.value else {
+            guard case .tensor(let tensor) = evaluated.value else {
                 throw Diagnostic("run needs an input tensor of shape \(Shape.describe(spec.inputShape)), not \(evaluated.value.kindDescription)",
                                  at: argument.range, hint: "e.g. x = rand(\(Shape.describe(spec.inputShape))), then run \(modelName) x")
             }
-            let fitted = try ModelRunner.fitInput(given, to: spec.inputShape, model: modelName, at: argument.range)
-            input = fitted.tensor
-            inputNote = fitted.note
-            inputOrigin = context.text(argument.value.range)
+            let fitted = try ModelRunner.fitInput(tensor, to: spec.inputShape, model: modelName, at: argument.range)
+            let origin = context.text(argument.value.range)
             if let name = evaluated.variableName, fitted.note == nil {
-                inputVariable = name
-                inputProvenance = evaluated.provenance
+                given = (fitted.tensor, name, origin, evaluated.provenance, nil)
             } else {
-                inputVariable = "\(modelName)_in"
-                inputProvenance = fitted.note == nil ? evaluated.provenance
-                    : Provenance(expression: "\(inputOrigin) read as \(Shape.describe(spec.inputShape))", step: nil)
-                storeInput = true
+                let provenance = fitted.note == nil ? evaluated.provenance
+                    : Provenance(expression: "\(origin) read as \(Shape.describe(spec.inputShape))", step: nil)
+                given = (fitted.tensor, "\(modelName)_in", origin, provenance, fitted.note)
             }
+        }
+        var generator = random
+        let weights = try core(first.range) { try ModelRunner.drawWeights(spec, analysis, using: &generator) }
+        let input: Tensor, inputVariable: String, inputOrigin: String, inputProvenance: Provenance?
+        let storeInput: Bool
+        if let given {
+            (input, inputVariable, inputOrigin, inputProvenance) = (given.tensor, given.variable, given.origin, given.provenance)
+            storeInput = given.variable == "\(modelName)_in"
         } else {
             input = try core(first.range) { try Tensor.rand(spec.inputShape, using: &generator) }
             inputVariable = "\(modelName)_in"
@@ -80,6 +80,7 @@ extension Interpreter {
             inputProvenance = Provenance(expression: inputOrigin, step: nil)
             storeInput = true
         }
+        let inputNote = given?.note
 
         // The layers, one after the other.
         var layers: [LayerRun] = []
