@@ -26,7 +26,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m")]
         ),
         .target(name: "CNNScript", dependencies: ["CNNCore"]),
-        .target(name: "CNNExplain", dependencies: ["CNNCore", "CNNScript"]),
+        // Python for Keras 3, PyTorch and NumPy from models and provenance chains (`code keras mnist`).
+        .target(name: "CNNCodegen", dependencies: ["CNNCore", "CNNScript"]),
+        .target(name: "CNNExplain", dependencies: ["CNNCore", "CNNScript", "CNNCodegen"]),
         .target(name: "CNNSession", dependencies: ["CNNCore", "CNNScript", "CNNExplain"]),
         .systemLibrary(
             name: "CReadline",
@@ -48,6 +50,7 @@ let package = Package(
         ),
         .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CNNScriptTests", dependencies: ["CNNScript"]),
+        .testTarget(name: "CNNCodegenTests", dependencies: ["CNNCodegen"]),
         .testTarget(name: "CNNExplainTests", dependencies: ["CNNExplain"]),
         .testTarget(name: "CNNSessionTests", dependencies: ["CNNSession"]),
     ]

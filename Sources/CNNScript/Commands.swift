@@ -66,6 +66,19 @@ public enum Commands {
                        NAME_out (the last one) and NAME_K_kernel, NAME_K_bias (the weights), so `trace` works on them.
                        """,
                    examples: ["run mnist", "run mnist x", "trace mnist_1[0, 0, 0]"]),
+        CommandDoc(name: "code", usage: "code keras MODEL | code torch MODEL | code numpy VAR [file=\"NAME.py\"]",
+                   summary: "Write the Python that does the same in Keras 3, PyTorch or NumPy.",
+                   details: """
+                       code keras mnist prints a runnable Keras 3 script building the model as a Sequential with the
+                       same layers, shapes, padding and activations, ending in model.summary(). code torch mnist prints
+                       the PyTorch nn.Sequential (channels first; TensorFlow's asymmetric `same` padding as an explicit
+                       nn.ZeroPad2d) and a loop printing each layer's output shape and parameters. code numpy f prints
+                       NumPy code that recomputes f step by step as it was made (conv with sliding_window_view, pooling,
+                       activations, dense), so cnnrepl's numbers can be checked in Python; values typed in or drawn at
+                       random are embedded at full precision. With file="NAME.py" the code is written to that file
+                       instead (arrays too large to embed are saved beside it as .npy files).
+                       """,
+                   examples: ["code keras mnist", "code torch mnist", "code numpy f", "code keras mnist file=\"mnist.py\""]),
     ]
 
     /// The command called `name`, if there is one.

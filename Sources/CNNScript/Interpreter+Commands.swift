@@ -50,6 +50,8 @@ extension Interpreter {
             return try parameters(name, arguments, context)
         case "run":
             return try runModel(name, arguments, context)
+        case "code":
+            return try codeCommand(name, arguments, context)
         case "summary":
             guard arguments.count == 1, let modelName = arguments[0].value.identifierName else {
                 throw Diagnostic("summary takes the name of a model", at: arguments.first?.range ?? name.range,

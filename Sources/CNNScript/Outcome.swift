@@ -35,4 +35,6 @@ public enum Outcome: Sendable {
     case trace(name: String, index: [Int], variable: Variable)
     /// `run NAME [x]`: a forward pass through a declared model, layer by layer (see ModelRun.swift).
     case modelRun(ModelRun)
+    /// `code keras mnist`, `code torch mnist`, `code numpy f`: Python code to write (see CodeRequest.swift).
+    case code(CodeRequest)
 }

@@ -1,0 +1,105 @@
+// Interpreter+Code: the `code` command, `code keras NAME`, `code torch NAME`, `code numpy VAR [file="x.py"]`.
+//
+// It checks what was asked (a framework it knows, a model for Keras and PyTorch, a tensor for NumPy, a
+// file whose folder exists) and returns a CodeRequest; writing the Python is CNNCodegen's work.
+import CNNCore
+import Glibc
+
+extension Interpreter {
+    /// `code LANGUAGE NAME [file="x.py"]`: a request for Python code reproducing a model or a variable.
+    func codeCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
+        let usage = "e.g. code keras mnist, code torch mnist or code numpy f"
+        var positional: [Argument] = []
+        var fileArgument: Argument?
+        for argument in arguments {
+            if let label = argument.label {
+                guard label.text == "file" else {
+                    throw Diagnostic("code has no setting called '\(label.text)'", at: label.range,
+                                     hint: "to write the code to a file: code keras mnist file=\"mnist.py\"")
+                }
+                fileArgument = argument
+            } else {
+                positional.append(argument)
+            }
+        }
+        guard let first = positional.first else {
+            throw Diagnostic("code takes a framework (keras, torch or numpy) and a name", at: name.range, hint: usage)
+        }
+        let languageWord: String
+        switch first.value.kind {
+        case .identifier(let word), .string(let word): languageWord = word
+        default: throw Diagnostic("code takes a framework first: keras, torch or numpy", at: first.range, hint: usage)
+        }
+        guard let language = CodeLanguage.named(languageWord) else {
+            let guess = Suggestions.closest(to: languageWord, among: CodeLanguage.allCases.map(\.rawValue))
+            throw Diagnostic("code writes keras, torch or numpy, not '\(languageWord)'", at: first.range,
+                             hint: guess.map { "did you mean \($0)?" } ?? usage)
+        }
+        guard positional.count >= 2 else {
+            let what = language == .numpy ? "a variable, e.g. code numpy f" : "a model, e.g. code \(language.rawValue) mnist"
+            throw Diagnostic("code \(language.rawValue) needs the name of \(what)", at: first.range)
+        }
+        guard positional.count == 2 else {
+            throw Diagnostic("code takes a framework and one name", at: positional[2].range,
+                             hint: "to write the code to a file: code \(language.rawValue) NAME file=\"NAME.py\"")
+        }
+        let target = positional[1]
+        guard let targetName = target.value.identifierName else {
+            throw Diagnostic("code \(language.rawValue) takes the name of a \(language == .numpy ? "variable" : "model")",
+                             at: target.range, hint: usage)
+        }
+        guard let variable = variables[targetName] else { throw unknownName(targetName, at: target.range) }
+        let subject = try codeSubject(language, name: targetName, variable: variable, at: target.range)
+        var request = CodeRequest(language: language, subject: subject)
+        if let fileArgument {
+            let (written, resolved) = try codeFile(fileArgument, context)
+            request.fileName = written
+            request.path = resolved
+        }
+        return .code(request)
+    }
+
+    /// The model (Keras, PyTorch) or tensor variable (NumPy) the code is for, or a diagnostic saying why not.
+    private func codeSubject(_ language: CodeLanguage, name: String, variable: Variable,
+                             at range: SourceRange) throws -> CodeSubject {
+        switch (language, variable.value) {
+        case (.keras, .model(let spec)), (.torch, .model(let spec)):
+            let analysis = try core(range) { try spec.analyze() }
+            return .model(spec, analysis)
+        case (.numpy, .tensor):
+            return .variable(name: name, variable)
+        case (.numpy, .model):
+            throw Diagnostic("code numpy writes the steps that made a tensor, and \(name) is a model", at: range,
+                             hint: "run \(name) first, then: code numpy \(name)_out (or, for the model itself: code keras \(name))")
+        case (.numpy, _):
+            throw Diagnostic("code numpy writes the steps that made a tensor, and \(name) is \(variable.value.kindDescription)",
+                             at: range)
+        default:
+            throw Diagnostic("code \(language.rawValue) writes a model as \(language.displayName) code, and \(name) is \(variable.value.kindDescription)",
+                             at: range, hint: "declare a model with model ... end; for the NumPy steps that made \(name): code numpy \(name)")
+        }
+    }
+
+    /// The file name as written and resolved against the script's folder, checked: a string whose
+    /// folder exists.
+    private func codeFile(_ argument: Argument, _ context: EvaluationContext) throws -> (String, String) {
+        guard case .string(let written) = argument.value.kind, !written.isEmpty else {
+            throw Diagnostic("file= takes a file name in double quotes", at: argument.value.range,
+                             hint: "e.g. code keras mnist file=\"mnist.py\"")
+        }
+        var resolved = written
+        if let base = baseDirectory, !base.isEmpty, !written.hasPrefix("/") {
+            resolved = base.hasSuffix("/") ? base + written : base + "/" + written
+        }
+        let folder = resolved.lastIndex(of: "/").map { String(resolved[..<$0]) } ?? "."
+        var status = stat()
+        guard stat(folder.isEmpty ? "/" : folder, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+            throw Diagnostic("cannot write \(written): the folder \(folder) does not exist", at: argument.value.range)
+        }
+        if stat(resolved, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+            throw Diagnostic("cannot write \(written): it is a folder", at: argument.value.range,
+                             hint: "give a file name, e.g. \(written.hasSuffix("/") ? written : written + "/")code.py")
+        }
+        return (written, resolved)
+    }
+}
