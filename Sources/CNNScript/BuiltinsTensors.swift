@@ -128,7 +128,10 @@ extension Builtins {
                 let input = try context.requiredTensor("input")
                 let low = try context.number("low") ?? 0
                 let high = try context.number("high") ?? 0
-                return .tensor(try input.clipped(low: low, high: high))
+                let output = try input.clipped(low: low, high: high)
+                context.step = Step(operation: .other("clip"), operands: context.operands(["input"]),
+                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), every value kept within [\(Format.number(low)), \(Format.number(high))]")
+                return .tensor(output)
             }),
         Builtin(
             name: "pad", category: .tensors,
@@ -162,10 +165,10 @@ extension Builtins {
             details: "", examples: ["transpose(w)"], updatesInPlace: true,
             body: { context in
                 let input = try context.requiredTensor("input")
-                if context.has("axes") {
-                    return .tensor(try input.transposed(try context.shapeValue("axes")))
-                }
-                return .tensor(input.transposed())
+                let output = context.has("axes") ? try input.transposed(try context.shapeValue("axes")) : input.transposed()
+                context.step = Step(operation: .other("transpose"), operands: context.operands(["input"]),
+                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription)")
+                return .tensor(output)
             }),
         Builtin(
             name: "stack", category: .tensors,
@@ -194,7 +197,10 @@ extension Builtins {
             details: "", examples: ["reshape(range(9), 3x3)"], updatesInPlace: true,
             body: { context in
                 let input = try context.requiredTensor("input")
-                return .tensor(try input.reshaped(try context.shapeValue("shape")))
+                let output = try input.reshaped(try context.shapeValue("shape"))
+                context.step = Step(operation: .other("reshape"), operands: context.operands(["input"]),
+                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), the same values row by row")
+                return .tensor(output)
             }),
     ]
 
