@@ -1,0 +1,296 @@
+// InterpreterCommandTests: statements as the interpreter runs them: assignment and expression outcomes,
+// the command form `op name [args]`, provenance (how each value was made), and the REPL's own commands
+// vars, clear, reset, seed, precision, help, trace, params and summary.
+import Testing
+import CNNCore
+@testable import CNNScript
+
+// MARK: - Statements and outcomes
+
+@Test func anAssignmentStoresTheValueAndReportsTheStatement() throws {
+    let script = Script()
+    let outcomes = try script.run("x = [1, 2; 3, 4]")
+    guard case .assigned(let name, .tensor(let t), let provenance, let source)? = outcomes.first else {
+        Issue.record("not an assignment: \(outcomes)")
+        return
+    }
+    #expect(name == "x")
+    #expect(t == (try Tensor(rows: [[1, 2], [3, 4]])))
+    #expect(source == "x = [1, 2; 3, 4]")
+    #expect(provenance?.expression == "[1, 2; 3, 4]")
+    #expect(provenance?.step == nil)
+}
+
+@Test func anExpressionStatementReportsItsValueWithoutStoringIt() throws {
+    let script = Script()
+    let outcomes = try script.run("1 + 2")
+    guard case .value(.number(let x), _, let source)? = outcomes.first else {
+        Issue.record("not a value: \(outcomes)")
+        return
+    }
+    #expect(x == 3)
+    #expect(source == "1 + 2")
+    #expect(script.interpreter.order.isEmpty)
+}
+
+@Test func statementsEndAtNewlinesAndSemicolonsAndCommentsAreIgnored() throws {
+    let script = Script()
+    let outcomes = try script.run("a = 1; b = 2 # two\n# a whole comment line\nc = a + b;\n\n")
+    #expect(outcomes.count == 3)
+    #expect(try script.number("c") == 3)
+}
+
+@Test func aMultiLineStatementIsShownOnOneLine() throws {
+    let script = Script()
+    let outcomes = try script.run("y = [1, 2, 3   # first row\n     4, 5, 6]\nz = conv(ones(4, 4),\n   ones(2, 2))")
+    guard case .assigned(_, _, let yProvenance, let ySource)? = outcomes.first,
+          case .assigned(_, _, _, let zSource)? = outcomes.last else {
+        Issue.record("not assignments: \(outcomes)")
+        return
+    }
+    #expect(ySource == "y = [1, 2, 3; 4, 5, 6]")
+    #expect(yProvenance?.expression == "[1, 2, 3; 4, 5, 6]")
+    #expect(zSource == "z = conv(ones(4, 4), ones(2, 2))")
+    #expect(try script.tensor("y").shape == [2, 3])
+}
+
+@Test func oneLineTextKeepsStringsAndDropsComments() {
+    #expect(OneLineText.of("x = 1") == "x = 1")
+    #expect(OneLineText.of("s = \"a#b\"") == "s = \"a#b\"")
+    #expect(OneLineText.of("[\n  1, 2\n  3, 4\n]") == "[1, 2; 3, 4]")
+    #expect(OneLineText.of("[1, 2,\n 3]") == "[1, 2, 3]")
+    #expect(OneLineText.of("f(a,  # first\n  b)") == "f(a, b)")
+    #expect(OneLineText.of("[f(1,\n2), 3\n4, 5]") == "[f(1, 2), 3; 4, 5]")
+}
+
+@Test func variablesKeepTheOrderTheyWereFirstMadeIn() throws {
+    let script = Script()
+    try script.run("b = 1; a = 2; b = 3; c = ones(2, 2)")
+    #expect(script.interpreter.order == ["b", "a", "c"])
+    #expect(try script.number("b") == 3)
+}
+
+@Test func aNameMayBeReusedForAnotherKindOfValue() throws {
+    let script = Script()
+    try script.run("x = 1; x = ones(2, 2); x = \"file.npy\"")
+    guard case .string(let s) = try script.value("x") else { Issue.record("x is not a string"); return }
+    #expect(s == "file.npy")
+}
+
+@Test func literalsOfEveryKind() throws {
+    let script = Script()
+    #expect(try script.number("42") == 42)
+    #expect(try script.number("-3.25") == -3.25)
+    #expect(try script.number("1e-3") == 0.001)
+    #expect(try script.number("2.5E+2") == 250)
+    #expect(try script.number(".5") == 0.5)
+    guard case .string(let s) = try script.value("\"a \\\"b\\\"\\n\"") else { Issue.record("not a string"); return }
+    #expect(s == "a \"b\"\n")
+    guard case .dimensions(let d) = try script.value("28x28x1") else { Issue.record("not a size"); return }
+    #expect(d == [28, 28, 1])
+    #expect(try script.tensor("[1, 2, 3]") == (try Tensor(vector: [1, 2, 3])))
+    #expect(try script.tensor("[1, 2\n3, 4]") == (try Tensor(rows: [[1, 2], [3, 4]])))
+    #expect(try script.tensor("[-1]").shape == [1])
+}
+
+// MARK: - Command form
+
+@Test func commandFormUpdatesTheVariableInPlace() throws {
+    let script = Script()
+    try script.run("f = [-1, 2; 3, -4]")
+    let outcomes = try script.run("relu f")
+    guard case .assigned(let name, .tensor(let t), let provenance, let source)? = outcomes.first else {
+        Issue.record("not an assignment: \(outcomes)")
+        return
+    }
+    #expect(name == "f")
+    #expect(source == "f = relu(f)")
+    #expect(t.scalars == [0, 2, 3, 0])
+    #expect(try script.tensor("f").scalars == [0, 2, 3, 0])
+    #expect(provenance?.expression == "relu(f)")
+    #expect(provenance?.step?.operands.first?.tensor?.scalars == [-1, 2, 3, -4])
+}
+
+@Test func commandFormPassesFurtherArgumentsPositionallyAndByKeyword() throws {
+    let script = Script()
+    try script.run("f = reshape(range(36), 6x6)")
+    let expected = try script.tensor("maxpool(f, 3, stride=1)")
+    let outcomes = try script.run("maxpool f 3 stride=1")
+    guard case .assigned(_, _, _, let source)? = outcomes.first else { Issue.record("\(outcomes)"); return }
+    #expect(source == "f = maxpool(f, 3, stride=1)")
+    #expect(try script.tensor("f") == expected)
+    try script.run("pad f [1, 0, 0, 1] -1")
+    #expect(try script.tensor("f").shape == [5, 5])
+    #expect(try script.number("f[0, 0]") == -1)
+}
+
+@Test func commandFormOfAnOperationThatMakesNoTensorPrintsWithoutAssigning() throws {
+    let script = Script()
+    try script.run("f = ones(2, 3)")
+    let outcomes = try script.run("sum f")
+    guard case .value(.number(let total), _, let source)? = outcomes.first else { Issue.record("\(outcomes)"); return }
+    #expect(total == 6)
+    #expect(source == "sum(f)")
+    #expect(try script.tensor("f").shape == [2, 3])
+}
+
+@Test func commandFormOnSomethingOtherThanAVariableOnlyShowsTheResult() throws {
+    let script = Script()
+    let outcomes = try script.run("relu [-1, 1]")
+    guard case .value(.tensor(let t), _, _)? = outcomes.first else { Issue.record("\(outcomes)"); return }
+    #expect(t.scalars == [0, 1])
+    #expect(script.interpreter.order.isEmpty)
+}
+
+// MARK: - Provenance
+
+@Test func provenanceRecordsTheStepAndItsOperands() throws {
+    let script = Script()
+    try script.run("image = rand(6, 6); k = ones(3, 3)")
+    let provenance = try #require(try script.provenance("f = conv(image, k, stride=1)"))
+    #expect(provenance.expression == "conv(image, k, stride=1)")
+    let step = try #require(provenance.step)
+    guard case .convolution(_, let plan) = step.operation else { Issue.record("not a convolution: \(step.operation)"); return }
+    #expect(plan.outputShape == [4, 4])
+    #expect(step.operands.map(\.name) == ["image", "k"])
+    #expect(step.operands.map(\.text) == ["image", "k"])
+    #expect(step.arithmetic == ["out = (6 - 3)/1 + 1 = 4"])
+}
+
+@Test func provenanceChainsThroughVariables() throws {
+    let script = Script()
+    try script.run("image = rand(8, 8); f = conv(image, ones(3, 3)); relu f; maxpool f")
+    let variable = try #require(script.interpreter.variables["f"])
+    guard case .pooling? = variable.provenance?.step?.operation else { Issue.record("last step is not pooling"); return }
+    let relu = try #require(variable.provenance?.step?.operands.first?.provenance)
+    guard case .activation(.relu, _)? = relu.step?.operation else { Issue.record("second step is not relu"); return }
+    let conv = try #require(relu.step?.operands.first?.provenance)
+    guard case .convolution? = conv.step?.operation else { Issue.record("first step is not conv"); return }
+    #expect(conv.step?.operands.first?.name == "image")
+}
+
+@Test func operatorsRecordElementwiseAndMatrixProductSteps() throws {
+    let script = Script()
+    try script.run("a = ones(2, 3); b = ones(3, 2)")
+    let product = try #require(try script.provenance("a @ b")?.step)
+    guard case .matrixProduct = product.operation else { Issue.record("not @"); return }
+    #expect(product.summary == "2x3 @ 3x2 -> 2x2")
+    let sum = try #require(try script.provenance("a * 2")?.step)
+    guard case .elementwise(.multiply) = sum.operation else { Issue.record("not *"); return }
+    #expect(sum.summary == "2x3 * number -> 2x3, cell by cell")
+    #expect(try script.provenance("2 * 3") == nil)
+}
+
+@Test func slicingRecordsItsStep() throws {
+    let script = Script()
+    try script.run("x = ones(4, 5)")
+    let step = try #require(try script.provenance("x[1:3, :]")?.step)
+    #expect(step.summary == "4x5 -> 2x5")
+    #expect(step.operands.first?.name == "x")
+}
+
+// MARK: - vars, clear, reset, seed, precision
+
+@Test func varsListsEveryVariableInOrder() throws {
+    let script = Script()
+    let outcomes = try script.run("b = 1; a = ones(2, 2); vars")
+    guard case .variables(let list)? = outcomes.last else { Issue.record("\(outcomes)"); return }
+    #expect(list.map(\.name) == ["b", "a"])
+}
+
+@Test func clearForgetsVariablesButKeepsSeedAndPrecision() throws {
+    let script = Script()
+    try script.run("seed 9; precision 4; x = 1")
+    let outcomes = try script.run("clear")
+    guard case .message(let text)? = outcomes.first else { Issue.record("\(outcomes)"); return }
+    #expect(text == "cleared: no variables")
+    #expect(script.interpreter.variables.isEmpty && script.interpreter.order.isEmpty)
+    #expect(script.interpreter.seed == 9)
+    #expect(script.interpreter.precision == 4)
+}
+
+@Test func resetRestoresTheDefaults() throws {
+    let script = Script()
+    try script.run("seed 9; precision 4; x = 1; r = rand(2)")
+    let outcomes = try script.run("reset")
+    guard case .message(let text)? = outcomes.first else { Issue.record("\(outcomes)"); return }
+    #expect(text == "reset: no variables, seed \(RandomGenerator.defaultSeed), precision \(Interpreter.defaultPrecision)")
+    #expect(script.interpreter.order.isEmpty)
+    #expect(script.interpreter.precision == Interpreter.defaultPrecision)
+    #expect(try script.tensor("rand(3)") == (try Script().tensor("rand(3)")))
+}
+
+@Test func seedAndPrecisionReportWhatTheyDid() throws {
+    let script = Script()
+    guard case .message(let seed)? = try script.run("seed 7").first,
+          case .message(let precision)? = try script.run("precision 1").first,
+          case .message(let zero)? = try script.run("precision 0").first else {
+        Issue.record("no messages")
+        return
+    }
+    #expect(seed == "seed 7: random numbers start over from here")
+    #expect(precision == "precision 1: numbers that are not whole show 1 decimal")
+    #expect(zero == "precision 0: numbers that are not whole show 0 decimals")
+    #expect(script.interpreter.precision == 0)
+    try script.run("precision 12")
+    #expect(script.interpreter.precision == 12)
+}
+
+@Test func aVariableNamedLikeACommandIsNotPossibleButCommandsStillRun() throws {
+    let script = Script()
+    guard case .help(nil)? = try script.run("help").first else { Issue.record("help did not run"); return }
+    guard case .help("conv")? = try script.run("help conv").first else { Issue.record("help conv did not run"); return }
+    guard case .help("trace")? = try script.run("help \"trace\"").first else { Issue.record("help \"trace\" did not run"); return }
+    guard case .help("relu")? = try script.run("help relu(x)").first else { Issue.record("help relu(x) did not run"); return }
+}
+
+// MARK: - trace, params, summary
+
+@Test func traceNamesTheCellWithNegativeIndicesResolved() throws {
+    let script = Script()
+    try script.run("f = conv(rand(6, 6), ones(3, 3))")
+    guard case .trace(let name, let index, _)? = try script.run("trace f[-1, 1]").first else {
+        Issue.record("trace did not run")
+        return
+    }
+    #expect(name == "f")
+    #expect(index == [3, 1])
+}
+
+@Test func paramsCountsWithTheCore() throws {
+    let script = Script()
+    guard case .parameters(let layer, let count, nil)? = try script.run("params conv 3x3x32x64").first else {
+        Issue.record("params did not count")
+        return
+    }
+    #expect(layer == "conv 3x3x32x64")
+    #expect(count?.value == 18_496)
+    guard case .parameters(_, let dense, nil)? = try script.run("params dense 12544x128").first else { return }
+    #expect(dense?.value == 1_605_760)
+    guard case .parameters(_, nil, let reason?)? = try script.run("params maxpool").first else { return }
+    #expect(reason.hasPrefix("no weights"))
+}
+
+@Test func aModelBlockDeclaresAModelAndSummaryAnalysesIt() throws {
+    let script = Script()
+    let source = """
+        model mnist 28x28x1
+          conv 32 3x3 relu same
+          conv 64 3x3 relu same
+          maxpool 2x2
+          flatten
+          dense 128 relu
+          dense 10 softmax
+        end
+        """
+    guard case .modelDeclared(let spec, let analysis)? = try script.run(source).first else {
+        Issue.record("no model")
+        return
+    }
+    #expect(spec.name == "mnist")
+    #expect(spec.inputShape == [28, 28, 1])
+    #expect(analysis.totalParameters == 1_625_866)
+    guard case .summary(_, let again)? = try script.run("summary mnist").first else { Issue.record("no summary"); return }
+    #expect(again.totalParameters == 1_625_866)
+    guard case .summary? = try script.run("params mnist").first else { Issue.record("params of a model"); return }
+}
