@@ -5,6 +5,8 @@
 //   CNNCore (tensors, operations, arithmetic, .npy)  <-  CNNScript (language)
 //   <-  CNNExplain (rendering, traces, summaries)  <-  CNNSession (text in, text out)
 //   <-  cnnrepl (arguments, readline, files, exit codes)
+// CNNImage (pictures: PNG through libpng's CPNG, PGM/PPM, grey, samples, grids) sits beside CNNCore and
+// is used by CNNScript's built-ins.
 import PackageDescription
 
 let package = Package(
@@ -25,7 +27,9 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))],
             linkerSettings: [.linkedLibrary("m")]
         ),
-        .target(name: "CNNScript", dependencies: ["CNNCore"]),
+        .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
+        .target(name: "CNNImage", dependencies: ["CNNCore", "CPNG"]),
+        .target(name: "CNNScript", dependencies: ["CNNCore", "CNNImage"]),
         // Python for Keras 3, PyTorch and NumPy from models and provenance chains (`code keras mnist`).
         .target(name: "CNNCodegen", dependencies: ["CNNCore", "CNNScript"]),
         .target(name: "CNNExplain", dependencies: ["CNNCore", "CNNScript", "CNNCodegen"]),
@@ -49,6 +53,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))]
         ),
         .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "CNNImageTests", dependencies: ["CNNCore", "CNNImage"], exclude: ["Fixtures"]),
         .testTarget(name: "CNNScriptTests", dependencies: ["CNNScript"]),
         .testTarget(name: "CNNCodegenTests", dependencies: ["CNNCodegen"]),
         .testTarget(name: "CNNExplainTests", dependencies: ["CNNExplain"]),
