@@ -1,0 +1,55 @@
+// ActivationBackward: the gradients of the activation functions with respect to their input.
+//
+// An element-wise activation y = f(x) passes the gradient on scaled by its slope at x:
+//     dL/dx = dL/dy * f'(x)
+//   relu:      f'(x) = 1 for x > 0, else 0 (0 at x = 0 itself, as TensorFlow and JAX take it)
+//   leakyrelu: f'(x) = 1 for x >= 0, slope below (the forward pass uses x for x >= 0)
+//   sigmoid:   f'(x) = s(x) * (1 - s(x))
+//   tanh:      f'(x) = 1 - tanh(x)^2
+//   linear:    f'(x) = 1
+// Softmax mixes a whole vector (along the last axis), so each input gets the gradient of every output:
+//     dL/dx_i = y_i * (dL/dy_i - sum_j dL/dy_j * y_j)
+// When softmax feeds crossentropy, the two are differentiated together from the logits instead (Losses.swift),
+// which is simpler and stable.
+import Glibc
+
+extension Activation {
+    /// The slope f'(x) of an element-wise activation at x (softmax has no per-element slope: nil).
+    public static func derivative(_ kind: ActivationKind, at x: Double, slope: Double = defaultLeakySlope) -> Double? {
+        switch kind {
+        case .relu: return x > 0 ? 1 : (x.isNaN ? .nan : 0)
+        case .leakyrelu: return x < 0 ? slope : (x.isNaN ? .nan : 1)
+        case .sigmoid:
+            let s = sigmoid(x)
+            return s * (1 - s)
+        case .tanh:
+            let t = Glibc.tanh(x)
+            return 1 - t * t
+        case .linear: return 1
+        case .softmax: return nil
+        }
+    }
+
+    /// dL/dx for an activation given the input `input` it was applied to and `outputGradient` = dL/dy.
+    public static func backward(_ kind: ActivationKind, input: Tensor, outputGradient: Tensor,
+                                slope: Double = defaultLeakySlope) throws -> Tensor {
+        try GradientShapes.check(outputGradient, expected: input.shape, for: kind.rawValue)
+        guard kind == .softmax else {
+            var dx = outputGradient.scalars
+            for i in 0..<dx.count { dx[i] *= derivative(kind, at: input.scalars[i], slope: slope) ?? 1 }
+            return Tensor(unchecked: input.shape, scalars: dx)
+        }
+        let y = softmax(input).scalars
+        let g = outputGradient.scalars
+        var dx = [Double](repeating: 0, count: y.count)
+        let length = Swift.max(input.shape.last ?? 1, 1)
+        var start = 0
+        while start + length <= y.count {
+            var dot = 0.0
+            for i in start..<(start + length) { dot += g[i] * y[i] }
+            for i in start..<(start + length) { dx[i] = y[i] * (g[i] - dot) }
+            start += length
+        }
+        return Tensor(unchecked: input.shape, scalars: dx)
+    }
+}

@@ -1,0 +1,136 @@
+// ConvolutionBackward: the gradients of a convolution with respect to its input, kernel and bias.
+//
+// Forward (ConvolutionReference.swift), for output cell (oy, ox) of filter f:
+//     y[oy, ox, f] = sum over ky, kx, c of x[iy, ix, c] * k[ky, kx, c, f] + b[f]
+//     with iy = oy * strideRows + ky * dilationRows - padTop,  ix = ox * strideCols + kx * dilationCols - padLeft
+// Every product x * k contributes to one output cell, so given g = dL/dy (the gradient arriving at the
+// output, same shape as y) the chain rule hands each factor the other factor times g:
+//     dL/dk[ky, kx, c, f] = sum over (oy, ox) of g[oy, ox, f] * x[iy, ix, c]     (the input under that tap)
+//     dL/dx[iy, ix, c]    = sum over every (oy, ox, f, ky, kx) that read x[iy, ix, c] of g[oy, ox, f] * k[ky, kx, c, f]
+//     dL/db[f]            = sum over (oy, ox) of g[oy, ox, f]
+// Taps over the zero padding read no input, so they give the kernel nothing and the input nothing.
+// The loops run in the forward order (oy, ox, f, ky, kx, c), so every gradient cell is added up in the
+// order `kernelGradientSum` / `inputGradientSum` list their terms: a traced gradient equals the computed one.
+
+/// The gradients of a convolution: one tensor per operand, each the shape of that operand.
+public struct ConvolutionGradients: Equatable, Sendable {
+    /// dL/dx, the shape of the input.
+    public var input: Tensor
+    /// dL/dk, the shape of the kernel.
+    public var kernel: Tensor
+    /// dL/db, one value per filter; nil when the convolution had no bias.
+    public var bias: Tensor?
+}
+
+extension Convolution {
+    /// The gradients of a convolution given `outputGradient` = dL/dy.
+    /// - Parameters:
+    ///   - input: the input the forward pass used (H x W or H x W x C).
+    ///   - kernel: the kernel it used (kh x kw, kh x kw x C or kh x kw x C x F).
+    ///   - biasShape: the bias's shape when there was one (its values do not matter), else nil.
+    ///   - outputGradient: dL/dy, the shape of the convolution's output.
+    /// - Throws: `CoreError` when the shapes do not fit each other or the output gradient has the wrong shape.
+    public func backward(input: Tensor, kernel: Tensor, biasShape: [Int]? = nil,
+                         outputGradient: Tensor) throws -> ConvolutionGradients {
+        let plan = try plan(inputShape: input.shape, kernelShape: kernel.shape, biasShape: biasShape)
+        try GradientShapes.check(outputGradient, expected: plan.outputShape, for: "conv")
+        let x = input.scalars, w = kernel.scalars, g = outputGradient.scalars
+        let height = plan.inputHeight, width = plan.inputWidth, channels = plan.inputChannels
+        let kernelHeight = plan.kernel.rows, kernelWidth = plan.kernel.cols, filters = plan.filters
+        let outputHeight = plan.outputHeight.value, outputWidth = plan.outputWidth.value
+        var dx = [Double](repeating: 0, count: input.count)
+        var dw = [Double](repeating: 0, count: kernel.count)
+        var db = [Double](repeating: 0, count: filters)
+        for oy in 0..<outputHeight {
+            try Interruption.check("conv gradient")
+            for ox in 0..<outputWidth {
+                for f in 0..<filters {
+                    let upstream = g[(oy * outputWidth + ox) * filters + f]
+                    db[f] += upstream
+                    for ky in 0..<kernelHeight {
+                        let iy = oy * stride.rows + ky * dilation.rows - plan.paddingAmounts.top
+                        if iy < 0 || iy >= height { continue }  // a padding row reads no input
+                        for kx in 0..<kernelWidth {
+                            let ix = ox * stride.cols + kx * dilation.cols - plan.paddingAmounts.left
+                            if ix < 0 || ix >= width { continue }
+                            for c in 0..<channels {
+                                let inputOffset = (iy * width + ix) * channels + c
+                                let weightOffset = ((ky * kernelWidth + kx) * channels + c) * filters + f
+                                dw[weightOffset] += upstream * x[inputOffset]
+                                dx[inputOffset] += upstream * w[weightOffset]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return ConvolutionGradients(
+            input: Tensor(unchecked: input.shape, scalars: dx),
+            kernel: Tensor(unchecked: kernel.shape, scalars: dw),
+            bias: biasShape.map { Tensor(unchecked: $0, scalars: db) })
+    }
+
+    /// One cell of dL/dk written out: for every output cell (oy, ox) of the cell's filter, the upstream
+    /// gradient g[oy, ox, f] times the input value under the tap (0 over padding, flagged).
+    /// `kernelIndex` is [ky, kx], [ky, kx, c] or [ky, kx, c, f], as the kernel's rank.
+    public func kernelGradientSum(input: Tensor, kernelShape: [Int], outputGradient: Tensor,
+                                  at kernelIndex: [Int]) throws -> GradientSum {
+        let plan = try plan(inputShape: input.shape, kernelShape: kernelShape, biasShape: nil)
+        try GradientShapes.check(outputGradient, expected: plan.outputShape, for: "conv")
+        try GradientShapes.checkIndex(kernelIndex, in: kernelShape, what: "kernel")
+        let ky = kernelIndex[0], kx = kernelIndex[1]
+        let c = kernelIndex.count > 2 ? kernelIndex[2] : 0
+        let f = kernelIndex.count > 3 ? kernelIndex[3] : 0
+        let outputHeight = plan.outputHeight.value, outputWidth = plan.outputWidth.value
+        try GradientShapes.checkTermCount(outputHeight * outputWidth)
+        var terms: [GradientTerm] = []
+        terms.reserveCapacity(outputHeight * outputWidth)
+        for oy in 0..<outputHeight {
+            for ox in 0..<outputWidth {
+                let outputIndex = plan.outputShape.count == 2 ? [oy, ox] : [oy, ox, f]
+                let upstream = outputGradient.scalars[(oy * outputWidth + ox) * plan.filters + f]
+                let iy = oy * stride.rows + ky * dilation.rows - plan.paddingAmounts.top
+                let ix = ox * stride.cols + kx * dilation.cols - plan.paddingAmounts.left
+                let inside = iy >= 0 && iy < plan.inputHeight && ix >= 0 && ix < plan.inputWidth
+                let value = inside ? input.scalars[(iy * plan.inputWidth + ix) * plan.inputChannels + c] : 0
+                let source = input.rank == 3 ? [iy, ix, c] : [iy, ix]
+                terms.append(GradientTerm(outputIndex: outputIndex, upstream: upstream, factorIndex: source,
+                                          factor: value, isPadding: !inside))
+            }
+        }
+        return GradientSum(index: kernelIndex, terms: terms)
+    }
+
+    /// One cell of dL/dx written out: every (output cell, kernel tap) that read input cell `inputIndex`
+    /// ([iy, ix] or [iy, ix, c]), the upstream gradient there times the kernel weight of that tap.
+    public func inputGradientSum(kernel: Tensor, inputShape: [Int], outputGradient: Tensor,
+                                 at inputIndex: [Int]) throws -> GradientSum {
+        let plan = try plan(inputShape: inputShape, kernelShape: kernel.shape, biasShape: nil)
+        try GradientShapes.check(outputGradient, expected: plan.outputShape, for: "conv")
+        try GradientShapes.checkIndex(inputIndex, in: inputShape, what: "input")
+        let iy = inputIndex[0], ix = inputIndex[1]
+        let c = inputIndex.count > 2 ? inputIndex[2] : 0
+        let outputHeight = plan.outputHeight.value, outputWidth = plan.outputWidth.value
+        let kernelWidth = plan.kernel.cols, filters = plan.filters, channels = plan.inputChannels
+        try GradientShapes.checkTermCount(outputHeight * outputWidth * filters)
+        var terms: [GradientTerm] = []
+        for oy in 0..<outputHeight {
+            for ox in 0..<outputWidth {
+                for f in 0..<filters {
+                    let upstream = outputGradient.scalars[(oy * outputWidth + ox) * filters + f]
+                    for ky in 0..<plan.kernel.rows where oy * stride.rows + ky * dilation.rows - plan.paddingAmounts.top == iy {
+                        for kx in 0..<kernelWidth where ox * stride.cols + kx * dilation.cols - plan.paddingAmounts.left == ix {
+                            let weight = kernel.scalars[((ky * kernelWidth + kx) * channels + c) * filters + f]
+                            var tap = [ky, kx]
+                            if kernel.rank >= 3 { tap.append(c) }
+                            if kernel.rank == 4 { tap.append(f) }
+                            let outputIndex = plan.outputShape.count == 2 ? [oy, ox] : [oy, ox, f]
+                            terms.append(GradientTerm(outputIndex: outputIndex, upstream: upstream, factorIndex: tap, factor: weight))
+                        }
+                    }
+                }
+            }
+        }
+        return GradientSum(index: inputIndex, terms: terms)
+    }
+}

@@ -1,0 +1,104 @@
+// PoolingBackward: the gradients of max, average, global and depth-wise pooling with respect to the input.
+//
+// Pooling has no weights, so only the input receives a gradient; g = dL/dy arrives at each output cell:
+//   - max: the whole of g goes to the window's winner, the cell whose value was taken (the first of equal
+//     maxima, as the forward pass keeps the first). The other cells did not change the output: they get 0.
+//     With padding=fit a zero of the padding can win (a window of negative values); then the gradient
+//     goes to the padding, that is nowhere. With padding=same padding cells never win.
+//   - average: every cell that took part gets g / divisor, the divisor the forward pass used: the real
+//     cells of the window for `valid` and `same` (TensorFlow's rule), the full window for `fit` (its
+//     padding zeros took part and absorb their share).
+//   - global pooling is pooling with one window per map; depth-wise pooling a max over channel groups.
+// Overlapping windows (stride below the window size) hand a cell gradient from each window it is in;
+// the contributions add up.
+
+extension Pooling {
+    /// dL/dx for a pooling given `outputGradient` = dL/dy (the shape of the pooled output).
+    public func backward(input: Tensor, outputGradient: Tensor) throws -> Tensor {
+        let plan = try self.plan(inputShape: input.shape)
+        try GradientShapes.check(outputGradient, expected: plan.outputShape, for: kind.operationName)
+        var dx = [Double](repeating: 0, count: input.count)
+        let channels = plan.channels ?? 1
+        let windowCells = size.rows * size.cols
+        for oy in 0..<plan.outputHeight.value {
+            try Interruption.check("\(kind.operationName) gradient")
+            let rowStart = oy * stride.rows - plan.padding.top
+            let iyLow = Swift.max(rowStart, 0)
+            let iyHigh = Swift.max(Swift.min(rowStart + size.rows, plan.inputHeight), iyLow)
+            for ox in 0..<plan.outputWidth.value {
+                let columnStart = ox * stride.cols - plan.padding.left
+                let ixLow = Swift.max(columnStart, 0)
+                let ixHigh = Swift.max(Swift.min(columnStart + size.cols, plan.inputWidth), ixLow)
+                let realCells = (iyHigh - iyLow) * (ixHigh - ixLow)
+                guard realCells > 0 else { continue }
+                for c in 0..<channels {
+                    let upstream = outputGradient.scalars[(oy * plan.outputWidth.value + ox) * channels + c]
+                    switch kind {
+                    case .max:
+                        var winner = (iyLow * plan.inputWidth + ixLow) * channels + c
+                        for iy in iyLow..<iyHigh {
+                            for ix in ixLow..<ixHigh {
+                                let offset = (iy * plan.inputWidth + ix) * channels + c
+                                if Pooling.beats(input.scalars[offset], input.scalars[winner]) { winner = offset }
+                            }
+                        }
+                        // A padding zero that takes part wins over negative values: the gradient goes nowhere.
+                        let paddingWins = realCells < windowCells && plan.paddingTakesPart
+                            && Pooling.beats(0, input.scalars[winner])
+                        if !paddingWins { dx[winner] += upstream }
+                    case .average:
+                        let share = upstream / Double(plan.paddingTakesPart ? windowCells : realCells)
+                        for iy in iyLow..<iyHigh {
+                            for ix in ixLow..<ixHigh { dx[(iy * plan.inputWidth + ix) * channels + c] += share }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: input.shape, scalars: dx)
+    }
+}
+
+extension GlobalPooling {
+    /// dL/dx for a global pooling: each map's gradient to its winner (max) or shared by all its cells (average).
+    public func backward(input: Tensor, outputGradient: Tensor) throws -> Tensor {
+        let outputShape = try self.outputShape(inputShape: input.shape)
+        try GradientShapes.check(outputGradient, expected: outputShape, for: operationName)
+        let channels = outputShape[0]
+        let cellsPerMap = input.count / channels
+        var dx = [Double](repeating: 0, count: input.count)
+        for c in 0..<channels {
+            let upstream = outputGradient.scalars[c]
+            switch kind {
+            case .max:
+                var winner = c
+                for cell in 0..<cellsPerMap where Pooling.beats(input.scalars[cell * channels + c], input.scalars[winner]) {
+                    winner = cell * channels + c
+                }
+                dx[winner] += upstream
+            case .average:
+                let share = upstream / Double(cellsPerMap)
+                for cell in 0..<cellsPerMap { dx[cell * channels + c] += share }
+            }
+        }
+        return Tensor(unchecked: input.shape, scalars: dx)
+    }
+}
+
+extension DepthwisePooling {
+    /// dL/dx for depth-wise max pooling: each group's gradient to the channel that won.
+    public func backward(input: Tensor, outputGradient: Tensor) throws -> Tensor {
+        let outputShape = try self.outputShape(inputShape: input.shape)
+        try GradientShapes.check(outputGradient, expected: outputShape, for: DepthwisePooling.operationName)
+        var dx = [Double](repeating: 0, count: input.count)
+        for group in 0..<outputGradient.count {
+            let base = group * size
+            var winner = base
+            for offset in 1..<Swift.max(size, 1) where Pooling.beats(input.scalars[base + offset], input.scalars[winner]) {
+                winner = base + offset
+            }
+            dx[winner] += outputGradient.scalars[group]
+        }
+        return Tensor(unchecked: input.shape, scalars: dx)
+    }
+}

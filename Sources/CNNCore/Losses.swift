@@ -1,0 +1,165 @@
+// Losses: one number that says how far a prediction is from its target, and its gradient.
+//
+// Conventions (Keras' defaults, so numbers agree with a Keras model's `loss`):
+//   - mse(y, t) = mean over ALL cells of (y - t)^2. Keras' MeanSquaredError averages over the last axis
+//     and then over the batch, which is the same mean. The learning material's example: output (0.7, 0)
+//     against target (1, 0) errs by 0.3 in the first output, so mse = (0.3^2 + 0^2) / 2 = 0.045.
+//     Gradient: dL/dy = 2 (y - t) / n, n the number of cells (dL/dt is its negative).
+//   - crossentropy(p, t) takes PROBABILITIES p (Keras' categorical_crossentropy with from_logits=False),
+//     such as the output of softmax, and a target t of the same shape, usually one-hot:
+//         per example: -sum over classes c of t_c * log(clip(p_c, 1e-7, 1 - 1e-7))
+//     The last axis holds the classes; a vector is one example, a B x C matrix B examples, and the loss
+//     is the mean over the examples. The clip (Keras' epsilon 1e-7) keeps log(0) out; a clipped p gets
+//     no gradient. Gradient: dL/dp_c = -t_c / p_c / B.
+//   - When p was made by softmax(z), the two are computed together from the logits z (Keras does the same
+//     when it sees a softmax output): per example sum_c t_c * (logsumexp(z) - z_c), with
+//     logsumexp(z) = max z + log(sum_c e^(z_c - max z)), which never overflows, and the simple gradient
+//         dL/dz_c = (softmax(z)_c * sum_c' t_c' - t_c) / B      (softmax(z) - t for a one-hot t)
+//     `crossEntropy(logits:target:)` and `crossEntropyLogitsGradient` are that fused form.
+import Glibc
+
+/// The losses a learner can compute: their names as the language writes them.
+public enum LossKind: String, Equatable, Sendable, CaseIterable {
+    /// The mean squared error, `mse(y, t)`.
+    case meanSquaredError = "mse"
+    /// The categorical crossentropy of probabilities, `crossentropy(p, t)`.
+    case crossEntropy = "crossentropy"
+}
+
+/// Loss values and their gradients.
+public enum Loss {
+    /// Keras' epsilon: probabilities are clipped to [epsilon, 1 - epsilon] before the logarithm.
+    public static let epsilon = 1e-7
+
+    // MARK: - Mean squared error
+
+    /// mean((y - t)^2) over every cell; throws unless y and t have the same shape.
+    public static func meanSquaredError(_ prediction: Tensor, _ target: Tensor) throws -> Double {
+        try checkShapes(prediction, target, for: "mse")
+        var sum = 0.0
+        for i in 0..<prediction.count {
+            let error = prediction.scalars[i] - target.scalars[i]
+            sum += error * error
+        }
+        return sum / Double(prediction.count)
+    }
+
+    /// dL/dy = 2 (y - t) / n for the mean squared error (dL/dt is its negative).
+    public static func meanSquaredErrorGradient(_ prediction: Tensor, _ target: Tensor) throws -> Tensor {
+        try checkShapes(prediction, target, for: "mse")
+        let n = Double(prediction.count)
+        return Tensor(unchecked: prediction.shape,
+                      scalars: (0..<prediction.count).map { 2 * (prediction.scalars[$0] - target.scalars[$0]) / n })
+    }
+
+    // MARK: - Crossentropy of probabilities
+
+    /// The mean over examples of -sum_c t_c log(clip(p_c)); the last axis holds the classes.
+    public static func crossEntropy(probabilities: Tensor, target: Tensor) throws -> Double {
+        try checkShapes(probabilities, target, for: "crossentropy")
+        var total = 0.0
+        for i in 0..<probabilities.count where target.scalars[i] != 0 {
+            total -= target.scalars[i] * Glibc.log(clipped(probabilities.scalars[i]))
+        }
+        return total / Double(examples(in: probabilities))
+    }
+
+    /// dL/dp_c = -t_c / p_c / B (0 where p was clipped).
+    public static func crossEntropyGradient(probabilities: Tensor, target: Tensor) throws -> Tensor {
+        try checkShapes(probabilities, target, for: "crossentropy")
+        let b = Double(examples(in: probabilities))
+        let scalars = (0..<probabilities.count).map { i -> Double in
+            let p = probabilities.scalars[i]
+            guard p >= epsilon, p <= 1 - epsilon else { return 0 }
+            return -target.scalars[i] / p / b
+        }
+        return Tensor(unchecked: probabilities.shape, scalars: scalars)
+    }
+
+    /// dL/dt_c = -log(clip(p_c)) / B: how the loss changes with the target (rarely needed; for completeness).
+    public static func crossEntropyTargetGradient(probabilities: Tensor, target: Tensor) throws -> Tensor {
+        try checkShapes(probabilities, target, for: "crossentropy")
+        let b = Double(examples(in: probabilities))
+        return probabilities.map { -Glibc.log(clipped($0)) / b }
+    }
+
+    // MARK: - Crossentropy fused with softmax
+
+    /// The crossentropy of softmax(logits) against `target`, computed from the logits without overflow.
+    public static func crossEntropy(logits: Tensor, target: Tensor) throws -> Double {
+        try checkShapes(logits, target, for: "crossentropy")
+        let length = logits.shape[logits.rank - 1]
+        var total = 0.0
+        var start = 0
+        while start + length <= logits.count {
+            let lse = logSumExp(logits.scalars[start..<(start + length)])
+            for i in start..<(start + length) where target.scalars[i] != 0 {
+                total += target.scalars[i] * (lse - logits.scalars[i])
+            }
+            start += length
+        }
+        return total / Double(examples(in: logits))
+    }
+
+    /// dL/dz_c = (softmax(z)_c * sum(t) - t_c) / B for the crossentropy of softmax(z).
+    public static func crossEntropyLogitsGradient(logits: Tensor, target: Tensor) throws -> Tensor {
+        try checkShapes(logits, target, for: "crossentropy")
+        let length = logits.shape[logits.rank - 1]
+        let b = Double(examples(in: logits))
+        let p = Activation.softmax(logits).scalars
+        var dz = [Double](repeating: 0, count: logits.count)
+        var start = 0
+        while start + length <= logits.count {
+            var targetSum = 0.0
+            for i in start..<(start + length) { targetSum += target.scalars[i] }
+            for i in start..<(start + length) { dz[i] = (p[i] * targetSum - target.scalars[i]) / b }
+            start += length
+        }
+        return Tensor(unchecked: logits.shape, scalars: dz)
+    }
+
+    /// dL/dt_c = (logsumexp(z) - z_c) / B for the fused crossentropy.
+    public static func crossEntropyLogitsTargetGradient(logits: Tensor, target: Tensor) throws -> Tensor {
+        try checkShapes(logits, target, for: "crossentropy")
+        let length = logits.shape[logits.rank - 1]
+        let b = Double(examples(in: logits))
+        var dt = [Double](repeating: 0, count: logits.count)
+        var start = 0
+        while start + length <= logits.count {
+            let lse = logSumExp(logits.scalars[start..<(start + length)])
+            for i in start..<(start + length) { dt[i] = (lse - logits.scalars[i]) / b }
+            start += length
+        }
+        return Tensor(unchecked: logits.shape, scalars: dt)
+    }
+
+    // MARK: - Helpers
+
+    /// The number of examples: every position but the last (class) axis; 1 for a vector.
+    public static func examples(in tensor: Tensor) -> Int {
+        tensor.count / Swift.max(tensor.shape[tensor.rank - 1], 1)
+    }
+
+    /// max z + log(sum e^(z - max z)): log(sum e^z) without overflow.
+    static func logSumExp(_ values: ArraySlice<Double>) -> Double {
+        guard let largest = values.max(), largest.isFinite else { return values.max() ?? .nan }
+        var sum = 0.0
+        for z in values { sum += Glibc.exp(z - largest) }
+        return largest + Glibc.log(sum)
+    }
+
+    /// p limited to [epsilon, 1 - epsilon].
+    static func clipped(_ p: Double) -> Double {
+        Swift.min(Swift.max(p, epsilon), 1 - epsilon)
+    }
+
+    /// Throws unless prediction and target have the same shape.
+    static func checkShapes(_ prediction: Tensor, _ target: Tensor, for name: String) throws {
+        guard prediction.shape == target.shape else {
+            throw CoreError(
+                "\(name): the prediction is \(prediction.shapeDescription) but the target is \(target.shapeDescription); they must have the same shape",
+                hint: name == "crossentropy" ? "the target is usually one-hot: a 1 for the right class, 0 elsewhere, e.g. [1, 0, 0]"
+                                             : "give one target value for every output value")
+        }
+    }
+}
