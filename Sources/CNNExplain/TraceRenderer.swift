@@ -147,7 +147,10 @@ struct TraceRenderer {
         var lines: [String] = []
         let rows = "\(trace.rowRange.lowerBound)..\(trace.rowRange.upperBound)"
         let cols = "\(trace.columnRange.lowerBound)..\(trace.columnRange.upperBound)"
-        let dilated = plan.dilation != Pair(square: 1) ? " (every \(plan.dilation.rows == plan.dilation.cols ? "\(plan.dilation.rows)" : "\(plan.dilation)")th cell: dilation)" : ""
+        let dilated = plan.dilation != Pair(square: 1)
+            ? (plan.dilation.rows == plan.dilation.cols ? " (every \(ordinal(plan.dilation.rows)) cell: dilation \(plan.dilation.rows))"
+                                                         : " (dilation \(plan.dilation): taps \(plan.dilation.rows) rows and \(plan.dilation.cols) columns apart)")
+            : ""
         lines.append("  the window: \(inputName) rows \(rows), columns \(cols)\(dilated), marked [ ]")
         let channels = plan.inputChannels
         let shownChannels = channels <= 3 ? Array(0..<channels) : [0]
@@ -181,6 +184,13 @@ struct TraceRenderer {
             lines.append("  + bias \(printer.number(bias)) = \(printer.number(trace.value))")
         }
         return lines
+    }
+
+    /// "2nd", "3rd", "4th", "11th", "21st".
+    private func ordinal(_ n: Int) -> String {
+        let lastTwo = n % 100, last = n % 10
+        if (11...13).contains(lastTwo) { return "\(n)th" }
+        return "\(n)" + (last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th")
     }
 
     private func grid(_ terms: [ConvolutionTerm], plan: ConvolutionPlan, text: (ConvolutionTerm) -> String) -> [String] {

@@ -345,18 +345,22 @@ enum ModelRunner {
                 return try finish(layer, variable: variable, output: output, expression: "dense(\(arguments.joined(separator: ", ")))",
                                   step: step, activation: activation, weights: draws())
             }
-            // Keras' Dense on an image acts on the last axis: the same small dense layer at every pixel.
-            let pixels = x.count / max(1, x.shape[x.rank - 1])
-            let rows = try x.reshaped([pixels, x.shape[x.rank - 1]])
-            var outputShape = x.shape
-            outputShape[outputShape.count - 1] = kernelTensor.shape[1]
-            let output = try dense.apply(rows).reshaped(outputShape)
-            let step = Step(operation: .other("dense at every pixel"), operands: [input, kernel] + (bias.map { [$0] } ?? []),
-                            summary: "\(x.shapeDescription) . \(kernelTensor.shapeDescription)\(biasText) at each of the \(Format.count(pixels)) pixels -> \(Shape.describe(outputShape))",
-                            arithmetic: arithmetic)
-            return try finish(layer, variable: variable, output: output,
-                              expression: "dense of every pixel of \(inputName) with \(kernel.text)", step: step,
-                              activation: activation, weights: draws())
+            // Keras' Dense on an image acts on the last axis: the same small dense layer at every pixel, which is
+            // exactly a 1x1 convolution with the in x units kernel seen as 1x1 x in x units.
+            let units = kernelTensor.shape[1]
+            let asConvolution = try kernelTensor.reshaped([1, 1, kernelTensor.shape[0], units])
+            let convolution = try Convolution()
+            let plan = try convolution.plan(inputShape: x.shape, kernelShape: asConvolution.shape, biasShape: bias?.tensor?.shape)
+            let output = try convolution.apply(x, kernel: asConvolution, bias: bias?.tensor)
+            let kernelOperand = Operand(name: nil, text: "\(kernel.text) as 1x1x\(kernelTensor.shape[0])x\(units)",
+                                        value: .tensor(asConvolution), provenance: nil)
+            let step = Step(operation: .convolution(convolution, plan), operands: [input, kernelOperand] + (bias.map { [$0] } ?? []),
+                            summary: plan.summary + " (a dense layer on an image is a 1x1 convolution)",
+                            arithmetic: [plan.arithmetic] + arithmetic)
+            var arguments = [inputName, "reshape(\(kernel.text), 1x1x\(kernelTensor.shape[0])x\(units))"]
+            if let bias { arguments.append("bias=\(bias.text)") }
+            return try finish(layer, variable: variable, output: output, expression: "conv(\(arguments.joined(separator: ", ")))",
+                              step: step, activation: activation, weights: draws())
 
         case let .dropout(rate):
             let step = Step(operation: .activation(.linear, slope: Activation.defaultLeakySlope), operands: [input],
