@@ -17,8 +17,9 @@ import CNNCore
 
 /// Limits that keep `run` interactive.
 public enum ModelRunLimits {
-    /// The most multiply-adds one forward pass may take (a few seconds with the core's fast paths).
-    public static let maxMultiplyAdds = 5_000_000_000
+    /// The most multiply-adds one forward pass may take: 2 billion, a few seconds in a release build (about
+    /// half a minute in a debug build); Ctrl-C stops a run between and inside layers.
+    public static let maxMultiplyAdds = 2_000_000_000
     /// The most numbers (weights plus layer outputs) one run may hold: Limits.maxElements (800 MB).
     public static let maxValues = Limits.maxElements
 }
