@@ -55,12 +55,13 @@ public enum ImageFile {
         }
     }
 
-    /// Writes `tensor` as a picture in the format `kind`. Returns what was written, e.g.
+    /// Writes `tensor` as a picture in the format `kind`, its values turned into pixels by `mode`. Returns
+    /// what was written, e.g.
     /// "grey PNG: values 0 .. 1 stretched to 0..255 (...)". Errors start with "save 'NAME'".
-    public static func write(_ tensor: Tensor, path: String, kind: Kind) throws -> String {
+    public static func write(_ tensor: Tensor, path: String, kind: Kind, mode: PixelScaling.Mode = .auto) throws -> String {
         let what = "save '\(path)'"
         let bytes: [UInt8]
-        var (picture, scaling) = try Picture.from(tensor, what: what)
+        var (picture, scaling) = try Picture.from(tensor, mode: mode, what: what)
         var note = ""
         switch kind {
         case .png:
@@ -82,5 +83,10 @@ public enum ImageFile {
         try FileBytes.write(bytes, path: path, what: what)
         let format = kind == .png ? "PNG" : kind == .pgm ? "PGM" : "PPM"
         return "\(picture.kindName) \(format)\(note): \(scaling.description)"
+    }
+
+    /// Writes the bytes of an encoded picture to `path`, replacing any file there; `what` starts error messages.
+    public static func writeBytes(_ bytes: [UInt8], path: String, what: String) throws {
+        try FileBytes.write(bytes, path: path, what: what)
     }
 }

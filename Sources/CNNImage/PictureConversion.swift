@@ -6,8 +6,9 @@
 import CNNCore
 
 extension Picture {
-    /// The picture for a tensor, and how its values were scaled. `what` starts error messages.
-    public static func from(_ tensor: Tensor, what: String = "save") throws -> (picture: Picture, scaling: PixelScaling) {
+    /// The picture for a tensor, and how its values were scaled (by `mode`). `what` starts error messages.
+    public static func from(_ tensor: Tensor, mode: PixelScaling.Mode = .auto,
+                            what: String = "save") throws -> (picture: Picture, scaling: PixelScaling) {
         let channels: Int
         switch (tensor.rank, tensor.shape.last) {
         case (2, _): channels = 1
@@ -23,7 +24,7 @@ extension Picture {
             throw CoreError("\(what): a picture is H x W or H x W x 3, not \(tensor.shapeDescription)",
                             hint: "savegrid draws every slice of a filter bank side by side")
         }
-        let scaling = PixelScaling(values: tensor.scalars)
+        let scaling = PixelScaling(values: tensor.scalars, mode: mode)
         let picture = try Picture(height: tensor.shape[0], width: tensor.shape[1], channels: channels,
                                   pixels: tensor.scalars.map(scaling.pixel))
         return (picture, scaling)

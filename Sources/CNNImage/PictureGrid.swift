@@ -59,14 +59,14 @@ public enum PictureGrid {
                             hint: "use a smaller scale")
         }
         let titleScale = titles.allSatisfy({ BitmapFont.width(of: $0, scale: 2) <= tileWidth }) && tileWidth >= 48 ? 2 : 1
-        let titleBand = titles.isEmpty ? 0 : BitmapFont.glyphHeight * titleScale + 4
+        let titleBand = titles.isEmpty ? 0 : BitmapFont.glyphHeight * titleScale + 6
         let slotWidth = tileWidth + margin
         let slotHeight = tileHeight + titleBand + margin
         let width = margin + perRow * slotWidth
         let height = margin + gridRows * slotHeight
         let count = try Picture.checkSize(height: height, width: width, channels: 1, what: what)
 
-        let scaling = PixelScaling(values: maps.flatMap(\.scalars), alwaysStretch: true)
+        let scaling = PixelScaling(values: maps.flatMap(\.scalars), mode: .stretch)
         var pixels = [UInt8](repeating: 255, count: count)
         for (index, map) in maps.enumerated() {
             let left = margin + (index % perRow) * slotWidth

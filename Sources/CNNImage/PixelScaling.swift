@@ -11,6 +11,16 @@ import CNNCore
 
 /// How tensor values are turned into 0..255 pixels.
 public struct PixelScaling: Equatable, Sendable {
+    /// How the scaling is chosen.
+    public enum Mode: String, CaseIterable, Sendable {
+        /// The rule above: values already within 0..255 (some above 1) as they are, others stretched.
+        case auto
+        /// Always stretched: the smallest value black, the largest white (a grid of maps, a dark map).
+        case stretch
+        /// Always as they are, rounded, anything outside 0..255 clipped to the nearer end.
+        case keep
+    }
+
     /// The smallest finite value of the tensor.
     public let low: Double
     /// The largest finite value of the tensor.
@@ -18,9 +28,8 @@ public struct PixelScaling: Equatable, Sendable {
     /// Whether values are stretched from low..high to 0..255 (false: written as they are, rounded).
     public let stretched: Bool
 
-    /// Chooses the scaling for `values` by the rule above; `alwaysStretch` stretches even values already
-    /// within 0..255 (for pictures that are looked at rather than kept, like a grid of feature maps).
-    public init(values: [Double], alwaysStretch: Bool = false) {
+    /// Chooses the scaling for `values` by `mode` (the rule above by default).
+    public init(values: [Double], mode: Mode = .auto) {
         var low = Double.infinity
         var high = -Double.infinity
         for value in values where value.isFinite {
@@ -33,9 +42,19 @@ public struct PixelScaling: Equatable, Sendable {
         }
         self.low = low
         self.high = high
-        let inRange = low >= 0 && high <= 255
-        stretched = !(inRange && (high > 1 || low == high)) || (alwaysStretch && high > low)
+        switch mode {
+        case .auto:
+            let inRange = low >= 0 && high <= 255
+            stretched = !(inRange && (high > 1 || low == high))
+        case .stretch:
+            stretched = true
+        case .keep:
+            stretched = false
+        }
     }
+
+    /// Whether some values fall outside 0..255 and are clipped (only when not stretched).
+    public var clips: Bool { !stretched && (low < 0 || high > 255) }
 
     /// The pixel for one value.
     public func pixel(_ value: Double) -> UInt8 {
@@ -54,9 +73,14 @@ public struct PixelScaling: Equatable, Sendable {
 
     /// A phrase for the learner, e.g. "values -3.2 .. 7.5 stretched to 0..255" or "values 0..255 written as they are".
     public var description: String {
-        let range = "\(Format.number(low)) .. \(Format.number(high))"
-        if !stretched { return "values \(range) written as they are (0..255)" }
-        if low == high { return "every value is \(Format.number(low)): written black (0)" }
+        let range = "\(PixelScaling.text(low)) .. \(PixelScaling.text(high))"
+        if !stretched { return "values \(range) written as they are" + (clips ? ", clipped to 0..255" : " (0..255)") }
+        if low == high { return "every value is \(PixelScaling.text(low)): written black (0)" }
         return "values \(range) stretched to 0..255 (min -> 0 black, max -> 255 white)"
+    }
+
+    /// A value in a message: whole numbers as they are, others with two decimals.
+    public static func text(_ value: Double) -> String {
+        value == value.rounded() ? Format.number(value) : Format.formatFixed(value, decimals: 2)
     }
 }

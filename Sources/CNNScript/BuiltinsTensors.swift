@@ -1,6 +1,7 @@
 // The built-ins that make tensors (zeros, ones, rand, ...), work with them (sum, pad, stack, ...) and
-// move them in and out of files (load, save).
+// move them in and out of files (load, save: .npy, and pictures by their extension).
 import CNNCore
+import CNNImage
 
 extension Builtins {
     static let constructors: [Builtin] = [
@@ -230,24 +231,66 @@ extension Builtins {
     static let files: [Builtin] = [
         Builtin(
             name: "load", category: .files,
-            parameters: [Parameter("path", .string, "a .npy file")],
-            summary: "Read a tensor from a NumPy .npy file.",
-            details: "Reads float, integer and bool arrays in C order (np.save writes those). In a script, a relative name is found next to the script.",
-            examples: ["x = load(\"x.npy\")"], updatesInPlace: false,
+            parameters: [Parameter("path", .string, "a .npy, .png, .pgm or .ppm file, or \"sample:NAME\"")],
+            summary: "Read a tensor from a NumPy .npy file, or a picture from a .png, .pgm or .ppm file.",
+            details: """
+                .npy: float, integer and bool arrays in C order (np.save writes those). Pictures give H x W (grey)
+                or H x W x 3 (RGB) of values 0..255: 1- to 8-bit PNGs (palette pictures become RGB, transparency is
+                left out, 16-bit PNGs are refused), PGM and PPM (P2, P3, P5, P6; another maxval is scaled to 0..255).
+                "sample:shapes" is the built-in picture sample("shapes"). In a script, a relative name is found next
+                to the script.
+                """,
+            examples: ["x = load(\"x.npy\")", "p = load(\"picture.png\")"], updatesInPlace: false,
             body: { context in
-                return .tensor(try NPY.read(path: try context.path("path")))
+                if case .string(let name)? = context.argument("path")?.value, name.hasPrefix("sample:") {
+                    return .tensor(try samplePicture(String(name.dropFirst("sample:".count)), context: &context))
+                }
+                let path = try context.path("path")
+                if ImageFile.kind(ofPath: path) != nil {
+                    let (tensor, details) = try ImageFile.read(path: path)
+                    context.step = Step(operation: .other("load"), operands: [],
+                                        summary: "\(details) -> \(tensor.shapeDescription), values 0..255")
+                    return .tensor(tensor)
+                }
+                return .tensor(try NPY.read(path: path))
             }),
         Builtin(
             name: "save", category: .files,
             parameters: [Parameter("value", .tensor, "the tensor to save"),
-                         Parameter("path", .string, "a .npy file name")],
-            summary: "Write a tensor to a NumPy .npy file (float64), readable with np.load.",
-            details: "", examples: ["save(f, \"f.npy\")"], updatesInPlace: false,
+                         Parameter("path", .string, "a .npy, .png, .pgm or .ppm file name"),
+                         Parameter("values", .word(PixelScaling.Mode.allCases.map(\.rawValue)), default: "auto",
+                                   "pictures only: auto (the rule below), stretch (min..max to 0..255) or keep (as they are, clipped)")],
+            summary: "Write a tensor to a NumPy .npy file (float64), or a map or picture to a .png, .pgm or .ppm file.",
+            details: """
+                .npy keeps every value exactly (np.load reads it). A picture file holds 8-bit pixels: H x W (or
+                H x W x 1) is saved grey, H x W x 3 as RGB. Values already within 0..255 (some above 1) are written
+                as they are, rounded; any others are stretched, the smallest to 0 (black) and the largest to 255
+                (white). The message says which; values=stretch or values=keep decides it yourself. For several
+                maps in one picture, use savegrid.
+                """,
+            examples: ["save(f, \"f.npy\")", "save(f, \"f.png\")", "save(f, \"f.png\", values=stretch)"],
+            updatesInPlace: false,
             body: { context in
                 let tensor = try context.requiredTensor("value")
                 let path = try context.path("path")
+                let name = try context.string("path") ?? path
+                let mode = try context.word("values", choices: PixelScaling.Mode.allCases.map(\.rawValue))
+                if let kind = ImageFile.kind(ofPath: path) {
+                    let scaling = PixelScaling.Mode(rawValue: mode ?? "auto") ?? .auto
+                    let details = try ImageFile.write(tensor, path: path, kind: kind, mode: scaling)
+                    var said = "saved \(tensor.shapeDescription) to \(name) as an 8-bit \(details)"
+                    if mode == nil, let high = tensor.scalars.max(), high < 64,
+                       !PixelScaling(values: tensor.scalars).stretched {
+                        said += "\n  the picture is dark (nothing above \(PixelScaling.text(high)) of 255): values=stretch makes the largest white"
+                    }
+                    return .string(said)
+                }
+                if mode != nil {
+                    throw ArgumentError(message: "save: values= is for pictures (.png, .pgm, .ppm); a .npy file keeps every value exactly",
+                                        hint: nil, argument: context.argument("values")?.index)
+                }
                 try NPY.write(tensor, path: path)
-                return .string("saved \(tensor.shapeDescription) to \(try context.string("path") ?? path)")
+                return .string("saved \(tensor.shapeDescription) to \(name)")
             }),
     ]
 }

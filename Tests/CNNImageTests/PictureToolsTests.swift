@@ -50,15 +50,15 @@ func sampleMatchesItsDescription(name: String) throws {
     let (picture, scaling, scale) = try PictureGrid.draw([a, b], titles: ["A", "B"], scale: 10)
     #expect(scale == 10)
     #expect(scaling.stretched && scaling.low == 0 && scaling.high == 7)
-    // 8 margin + 2 tiles of 20 pixels + 8 after each; titles at scale 1 (tile narrower than 48): band 11.
+    // 8 margin + 2 tiles of 20 pixels + 8 after each; titles at scale 1 (tile narrower than 48): band 13.
     #expect(picture.width == 8 + 2 * (20 + 8))
-    #expect(picture.height == 8 + 20 + 11 + 8)
-    let top = 8 + 11
+    #expect(picture.height == 8 + 20 + 13 + 8)
+    let top = 8 + 13
     func pixel(_ y: Int, _ x: Int) -> UInt8 { picture.pixels[y * picture.width + x] }
     #expect(pixel(top, 8) == 0)                       // a's 0, the smallest value: black
     #expect(pixel(top + 19, 8 + 28 + 19) == 255)      // b's 7, the largest: white
     #expect(pixel(top - 1, 8) == 128 && pixel(top, 7) == 128)  // the frame
-    #expect(pixel(top - 11 + 1, 8 + 1) == 0)          // the A's ink: font row 0 is ".###."
+    #expect(pixel(top - 13 + 1, 8 + 1) == 0)          // the A's ink: font row 0 is ".###."
     #expect(throws: CoreError.self) { _ = try PictureGrid.draw([a, b], titles: ["only one"]) }
     #expect(throws: CoreError.self) { _ = try PictureGrid.draw([a], scale: 65) }
     #expect(throws: CoreError.self) { _ = try PictureGrid.draw([]) }

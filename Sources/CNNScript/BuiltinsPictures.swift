@@ -1,0 +1,113 @@
+// The built-ins for pictures: gray (colour to grey, ITU-R BT.601), sample (pictures drawn by cnnrepl
+// itself) and savegrid (several maps side by side in one PNG, like the notes' Conv0-0..2 figure).
+// Loading and saving single pictures is load/save's job (BuiltinsTensors.swift), by the file's extension.
+import CNNCore
+import CNNImage
+
+extension Builtins {
+    static let pictures: [Builtin] = [
+        Builtin(
+            name: "gray", category: .tensors,
+            parameters: [Parameter("input", .tensor, "an H x W x 3 colour picture (red, green, blue)")],
+            summary: "Colour to grey: 0.299 R + 0.587 G + 0.114 B for every pixel (ITU-R BT.601).",
+            details: """
+                The weights are those of ITU-R BT.601 (TV, JPEG, Pillow's convert("L")): green counts most
+                because the eye is most sensitive to it, blue least. An H x W x 3 picture becomes H x W;
+                an H x W x 1 picture loses its channel axis; a grey H x W map stays as it is. The result keeps
+                its fractions (Pillow rounds them to whole numbers).
+                """,
+            examples: ["gray(sample(\"colors\"))"], updatesInPlace: true,
+            body: { context in
+                let input = try context.requiredTensor("input")
+                let output = try Grayscale.convert(input)
+                let what = input.rank == 3 && input.shape[2] == 3 ? Grayscale.formula : "already grey"
+                context.step = Step(operation: .other("gray"), operands: context.operands(["input"]),
+                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), \(what)")
+                return .tensor(output)
+            }),
+        Builtin(
+            name: "sample", category: .constructors,
+            parameters: [Parameter("name", .word(SamplePictures.names),
+                                   "which picture: " + SamplePictures.names.joined(separator: ", "))],
+            summary: "A small picture drawn by cnnrepl (no files needed): sample(\"shapes\"), sample(\"digit\"), ...",
+            details: "The pictures, values 0..255, the same on every machine:\n"
+                + SamplePictures.catalogue.map { "  \($0.name): \($0.about)" }.joined(separator: "\n")
+                + "\nload(\"sample:NAME\") gives the same picture.",
+            examples: ["x = sample(\"shapes\")", "d = sample(\"digit\")"], updatesInPlace: false,
+            body: { context in
+                let name = try context.word("name", choices: SamplePictures.names) ?? "shapes"
+                return .tensor(try samplePicture(name, context: &context))
+            }),
+        Builtin(
+            name: "savegrid", category: .files,
+            parameters: [Parameter("maps", .tensor, "H x W x C maps (e.g. stack(m0, m1, m2)), one H x W map or a kh x kw x Cin x Cout filter bank"),
+                         Parameter("path", .string, "a .png (or .pgm) file name"),
+                         Parameter("titles", .string, default: "none", "a name to number (\"Conv0\" gives Conv0-0, Conv0-1, ...) or titles separated by commas"),
+                         Parameter("columns", .integer, default: "auto", "maps per row (up to 8 in one row, else a near-square grid)"),
+                         Parameter("scale", .integer, default: "auto", "pixels per map cell (so small maps are big enough to see)")],
+            summary: "Save several maps side by side in one picture, with titles: the notes' Conv0-0..2 figure.",
+            details: """
+                Each channel of an H x W x C stack becomes one tile; a filter bank gives one row of tiles per input
+                channel. One scale covers all the tiles, always stretched: the smallest value of all the maps is
+                black, the largest white, so the tiles can be compared. Each cell is drawn as a square of
+                `scale` pixels (automatically about 128 pixels per tile).
+                """,
+            examples: ["savegrid(stack(m0, m1, m2), \"conv0.png\", titles=\"Conv0\")"], updatesInPlace: false,
+            body: { context in
+                let tensor = try context.requiredTensor("maps")
+                let name = try context.string("path") ?? ""
+                let path = try context.path("path")
+                let kind = ImageFile.kind(ofPath: path)
+                guard kind == .png || kind == .pgm else {
+                    throw ArgumentError(message: "savegrid: the grid is a grey picture: give a .png or .pgm file name, not \"\(name)\"",
+                                        hint: "e.g. savegrid(maps, \"grid.png\")", argument: context.argument("path")?.index)
+                }
+                var (maps, titles, columns) = try PictureGrid.maps(of: tensor, name: "")
+                switch try context.string("titles") {
+                case nil, "none", "":
+                    titles = []
+                case let text? where text.contains(","):
+                    titles = text.split(separator: ",", omittingEmptySubsequences: false)
+                        .map { $0.trimmingCharacters(in: " ") }
+                case let text?:
+                    titles = maps.count == 1 ? [text] : titles.map { text + $0 }
+                }
+                let asked = try context.integer("columns", in: 1...Limits.maxElements)
+                let scale = try context.integer("scale", in: 1...PictureGrid.maxScale)
+                let (picture, scaling, used) = try PictureGrid.draw(maps, titles: titles, columns: asked ?? columns,
+                                                                    scale: scale, what: "save '\(path)'")
+                let bytes = kind == .png ? try PNGCodec.encode(picture, what: "save '\(path)'") : NetPBMCodec.encode(picture)
+                try ImageFile.writeBytes(bytes, path: path, what: "save '\(path)'")
+                let perRow = min(maps.count, asked ?? columns)
+                let rows = (maps.count + perRow - 1) / perRow
+                let mapShape = maps.first.map(\.shapeDescription) ?? ""
+                return .string("""
+                    saved \(maps.count) map\(maps.count == 1 ? "" : "s") of \(mapShape) to \(name): a grey \(kind == .png ? "PNG" : "PGM") of \(picture.height)x\(picture.width) pixels, \(rows) row\(rows == 1 ? "" : "s") of \(perRow), each cell \(used)x\(used) pixels
+                      \(scaling.description), one scale for all maps
+                    """)
+            }),
+    ]
+
+    /// The sample picture `name` as a tensor, with a step that says what it is.
+    static func samplePicture(_ name: String, context: inout CallContext) throws -> Tensor {
+        guard let picture = SamplePictures.picture(named: name),
+              let about = SamplePictures.catalogue.first(where: { $0.name == name })?.about else {
+            let guess = Suggestions.closest(to: name, among: SamplePictures.names)
+            throw CoreError("there is no sample picture called '\(name)'",
+                            hint: (guess.map { "did you mean \($0)? " } ?? "") + "the samples are " + SamplePictures.names.joined(separator: ", "))
+        }
+        context.step = Step(operation: .other("sample"), operands: [],
+                            summary: "sample picture \(about), values 0..255")
+        return try picture.tensor()
+    }
+}
+
+private extension Substring {
+    /// The text without `character` at either end.
+    func trimmingCharacters(in character: Character) -> String {
+        var text = self
+        while text.first == character { text.removeFirst() }
+        while text.last == character { text.removeLast() }
+        return String(text)
+    }
+}
