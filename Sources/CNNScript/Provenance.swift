@@ -68,14 +68,19 @@ public struct Step: Sendable {
     public var arithmetic: [String]
     /// Further explanation lines, e.g. how much padding was added on each side and why.
     public var notes: [String]
+    /// For a step recorded as `.other(name)`: its exact settings, so that `grad` and `step` can go back
+    /// through it (GradientStepDetail.swift); nil when the operation says everything.
+    public var detail: StepDetail?
 
     /// Creates a step.
-    public init(operation: Operation, operands: [Operand], summary: String, arithmetic: [String] = [], notes: [String] = []) {
+    public init(operation: Operation, operands: [Operand], summary: String, arithmetic: [String] = [], notes: [String] = [],
+                detail: StepDetail? = nil) {
         self.operation = operation
         self.operands = operands
         self.summary = summary
         self.arithmetic = arithmetic
         self.notes = notes
+        self.detail = detail
     }
 }
 
