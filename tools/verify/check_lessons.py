@@ -503,7 +503,8 @@ def lesson_activation(ck):
     ck.tensor(t, "f = conv(image, k)", f)
     ck.tensor(t, "act = relu(f)", relu(f))
     ck.tensor(t, "relu f", relu(f))
-    ck.text(t, "trace f[0, 1]", f"relu({int(f[0, 1])}) = {int(relu(f)[0, 1])}")
+    ck.text(t, "trace f[0, 0]", f"relu({int(f[0, 0])}) = {int(relu(f)[0, 0])}")
+    ck.claim(t.name, "f[0, 0] is -3 before ReLU", f[0, 0] == -3)
     v = np.array([-2, -1, 0, 1, 2], dtype=float)
     ck.tensor(t, "sigmoid(v)", sigmoid(v))
     scores = np.array([2, 1, 0.1])
@@ -760,6 +761,8 @@ def repl_builtins(ck):
     ck.tensor(t, "pad(x, [0, 1, 2, 0])", np.pad(x, ((0, 1), (2, 0))))
     ck.tensor(t, "transpose(x)", x.T)
     ck.tensor(t, "stack([1, 2], [3, 4], [5, 6])", np.stack([[1, 2], [3, 4], [5, 6]], axis=-1))
+    ck.tensor(t, "gray(stack(full(2x2, 100), full(2x2, 50), full(2x2, 200)))", np.full((2, 2), 0.299 * 100 + 0.587 * 50 + 0.114 * 200))
+    ck.tensor(t, 'load("/tmp/cnnrepl-transcript-x.png")', np.arange(0, 256, 16).reshape(4, 4))
 
 
 def repl_commands(ck):

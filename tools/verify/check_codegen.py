@@ -1,0 +1,539 @@
+#!/usr/bin/env python3
+"""Checks cnnrepl's `code` command with the frameworks themselves: Keras 3, PyTorch and NumPy.
+
+Run from the repository:  python3 tools/verify/check_codegen.py           (prints a report, exit 1 on a mismatch)
+                          python3 tools/verify/check_codegen.py --write   (also rewrites codegen_results.md)
+Options: --cnnrepl PATH (default: .build/debug/cnnrepl, built first with `swift build`).
+
+What it needs: NumPy; Keras 3 with the JAX backend (`pip install keras jax`); PyTorch (`pip install torch`).
+A framework that cannot be imported is reported as not checked (and the run fails), never skipped silently.
+Each generated script runs in a fresh Python process (so Keras numbers its layers from conv2d again).
+
+How it checks.
+  - Models (every model table of shared/SEEDS.md, plus models that exercise stride-2 `same`, dilation,
+    average and global pooling, dropout, leaky ReLU and dense on an image): cnnrepl runs
+    `summary NAME`, `code keras NAME file=...` and `code torch NAME file=...`. The summary table is read
+    from cnnrepl's output; the Keras script is run and each layer's name, output shape (batch left out)
+    and count_params() must equal the table's row, and model.count_params() the total. The PyTorch script
+    is run and a zero example is pushed through the modules; the modules named after a cnnrepl layer
+    (plus its "_pad", "_relu", ... helpers) must end in that layer's shape (channels first, so C x H x W is
+    compared with H x W x C) and hold its parameters, and the model's total must match.
+  - NumPy: small scripts (the worked examples of SEEDS.md and every operation the translation knows, and
+    a forward pass of the MNIST model) end in `code numpy VAR file=...` and `save(VAR, "expected.npy")`.
+    The generated code is run and its VAR must equal the saved array: same shape, and every value within
+    1e-12 of it relative to the array's largest magnitude (sums are added in another order, so the last
+    bits may differ; the report gives the largest difference and how many values are bit-for-bit equal).
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+RESULTS = os.path.join(HERE, "codegen_results.md")
+
+# ---------------------------------------------------------------------------------------------------
+# The models
+
+MODELS = [
+    ("mnist", "SEEDS.md: MNIST model", """
+model mnist 28x28x1
+  conv 32 3x3 relu same
+  conv 64 3x3 relu same
+  maxpool 2x2
+  flatten
+  dense 128 relu
+  dense 10 softmax
+end"""),
+    ("cifar", "SEEDS.md: CIFAR-10 model", """
+model cifar 32x32x3
+  conv 32 3x3 relu
+  maxpool 2x2
+  conv 64 3x3 relu
+  maxpool 2x2
+  conv 64 3x3 relu
+  flatten
+  dense 64 relu
+  dense 10 softmax
+end"""),
+    ("cifar_pool1", "SEEDS.md: CIFAR-10 with pool 1x1", """
+model cifar_pool1 32x32x3
+  conv 32 3x3 relu
+  maxpool 1x1
+  conv 64 3x3 relu
+  maxpool 1x1
+  conv 64 3x3 relu
+  flatten
+  dense 64 relu
+  dense 10 softmax
+end"""),
+    ("cifar64", "SEEDS.md: CIFAR-10 with 64 first filters", """
+model cifar64 32x32x3
+  conv 64 3x3 relu
+  maxpool 2x2
+  conv 64 3x3 relu
+  maxpool 2x2
+  conv 64 3x3 relu
+  flatten
+  dense 64 relu
+  dense 10 softmax
+end"""),
+    ("fashion", "SEEDS.md: Fashion-MNIST CNN", """
+model fashion 28x28x1
+  conv 32 3x3 relu
+  maxpool 2x2
+  conv 64 3x3 relu
+  maxpool 2x2
+  conv 64 3x3 relu
+  flatten
+  dense 64 relu
+  dense 10 softmax
+end"""),
+    ("dnn", "SEEDS.md: Fashion-MNIST DNN", """
+model dnn 28x28x1
+  flatten
+  dense 128 relu
+  dense 10 softmax
+end"""),
+    ("small", "SEEDS.md: small example model", """
+model small 32x32x3
+  conv 6 5x5
+  maxpool 2x2
+  flatten
+  dense 10
+end"""),
+    ("strided", "stride-2 same (TensorFlow's asymmetric padding), even kernel same", """
+model strided 28x28x1
+  conv 8 3x3 stride 2 same relu
+  conv 8 5x5 stride 2 same
+  conv 4 2x2 same tanh
+  maxpool 2x2 same
+  flatten
+  dense 10 sigmoid
+end"""),
+    ("odd", "odd sizes: symmetric stride-2 same, dilation, average pooling same, leaky ReLU", """
+model odd 29x29x3
+  conv 8 3x3 stride 2 same leakyrelu
+  conv 6 3x3 dilation 2
+  avgpool 3x3 stride 2 same
+  avgpool 2x2 same
+  maxpool 3x3 stride 1 same
+  conv 4 1x1
+  leakyrelu
+  globalavgpool
+  dense 3 softmax
+end"""),
+    ("pixels", "dense on an image, global max pooling, dropout, a vector input", """
+model pixels 9x9x2
+  conv 4 3x3 relu
+  dense 5 relu
+  dropout 0.25
+  globalmaxpool
+  dense 2 softmax
+end"""),
+    ("vector", "a vector input", """
+model vector 784
+  dense 32 relu
+  dropout 0.5
+  dense 10 softmax
+end"""),
+]
+
+# ---------------------------------------------------------------------------------------------------
+# The NumPy cases: (label, what it covers, script, variable)
+
+
+def _literal(matrix):
+    return "[" + "; ".join(", ".join(str(v) for v in row) for row in matrix) + "]"
+
+
+VERTICAL = _literal([[1 if c == 3 else 0 for c in range(7)] for _ in range(7)])
+HORIZONTAL = _literal([[1 if r == 3 else 0 for _ in range(7)] for r in range(7)])
+
+NUMPY_CASES = [
+    ("notes-layer", "SEEDS.md example 1: valid 3x3 conv of rand(10,10), ReLU, 2x2 max pooling with fit (7x7 -> 4x4 style)", """
+image = rand(10, 10)
+f = conv(image, ones(3,3))
+relu f
+f = conv(f, ones(2,2))
+maxpool f padding=fit""", "f"),
+    ("one-value", "SEEDS.md example 2: a random 0..4 integer image times a random filter, summed", """
+a = randint(0, 5, 3, 3)
+k = randn(3, 3)
+v = conv(a, k)""", "v"),
+    ("sharpen", "SEEDS.md example 3: sharpen kernel with padding 1 on an 8-bit image", """
+img = randint(0, 256, 8, 8)
+sharp = conv(img, [-1, -1, -1; -1, 9, -1; -1, -1, -1], padding=1)""", "sharp"),
+    ("edges", "SEEDS.md example 4: 7x7 line filters, stride 1, same", f"""
+img = rand(12, 12)
+v = conv(img, {VERTICAL}, padding=same)
+h = conv(img, {HORIZONTAL}, padding=same)
+both = v + h""", "both"),
+    ("shape-walk", "SEEDS.md example 5: 32x32x3 -> conv 6 5x5 -> pool -> flatten -> dense 10", """
+x = rand(32, 32, 3)
+maps = conv(x, randn(5, 5, 3, 6), bias=randn(6))
+p = maxpool(maps)
+v = flatten(p)
+y = dense(v, randn(1176, 10), randn(10))""", "y"),
+    ("stride-512", "SEEDS.md example 6: a 512x512 image, filter 3, stride 2", """
+big = rand(512, 512)
+f = conv(big, randn(3, 3), stride=2)
+p = maxpool(f, 2)""", "p"),
+    ("conv-settings", "conv: stride 2 same (asymmetric), dilation with full padding, explicit padding, bias", """
+image = randn(9, 8)
+k = randn(3, 3)
+a = conv(image, k, stride=2, padding=same, bias=0.5)
+b = conv(image, k, dilation=2, padding=full)
+c = conv(image, randn(2, 3), stride=[1, 2], padding=[0, 1, 2, 0])
+t = a[0:4, 0:4] + b[0:4, 0:4] + c[0:4, 0:4]
+d = conv(image, randn(4, 4), padding=same, dilation=[2, 1])""", "d"),
+    ("channels", "conv on H x W x C: a filter bank with bias, one kh x kw x C filter, a 2-D kernel on one channel", """
+x = rand(6, 7, 3)
+bank = randn(3, 3, 3, 4)
+f = conv(x, bank, bias=randn(4), padding=same)
+g = conv(x, randn(5, 5, 3))
+one = rand(5, 5, 1)
+h = conv(one, randn(2, 2), stride=2)
+s = f[0:2, 0:3, 0] + g[0:2, 0:3, 0] + h[0:2, 0:2, 0]
+f2 = conv(f, randn(3, 3, 4, 2))""", "f2"),
+    ("pooling", "max and average pooling: valid, same (padding ignored), fit (zeros take part), strides", """
+m = randn(7, 7, 2)
+a = maxpool(m, 2, padding=same)
+b = avgpool(m, 3, stride=2, padding=same)
+c = avgpool(m, 2, padding=fit)
+d = maxpool(m, 2, padding=fit)
+e = avgpool(m, [2, 3], stride=[1, 2])
+total = a[0:3, 0:3, :] + b[0:3, 0:3, :] + c[0:3, 0:3, :] + d[0:3, 0:3, :] + e[0:3, 0:3, :]
+f = maxpool(avgpool(m, 3, stride=1, padding=same), 3, stride=2)""", "f"),
+    ("pooling-2d", "pooling a single H x W map, same and fit", """
+m = randn(5, 5)
+a = maxpool(m, 2, padding=same)
+b = avgpool(m, 2, padding=same)
+c = a + b
+d = avgpool(c, 2, padding=fit)""", "d"),
+    ("global-depth", "global average/max pooling and depth-wise max pooling", """
+maps = randn(4, 4, 6)
+d = depthmaxpool(maps, 3)
+g = globalavgpool(d) + globalmaxpool(maps)[0:2]
+one = globalavgpool(randn(3, 3)) * globalmaxpool(randn(2, 2))""", "g"),
+    ("activations", "relu, leaky ReLU (default 0.3 and 0.1), sigmoid (with huge values), tanh, softmax on a matrix", """
+x = randn(4, 5) * 3
+x2 = x * 300
+s = sigmoid(x2)
+t = tanh(x)
+l = leakyrelu(x) + leakyrelu(x, 0.1)
+r = relu(x)
+y = softmax(s + t + l + r)""", "y"),
+    ("arithmetic", "element-wise arithmetic with numbers and broadcasting, the matrix product, flatten", """
+a = randn(3, 4)
+b = randn(4, 2)
+c = a @ b
+d = 2 - c / 3 + [1, 2]
+e = d * [10; 20; 30]
+v = flatten(e)
+w = v @ randn(6)
+u = [1, 2, 3] @ [4, 5, 6]
+z = v[0:1] * w + u""", "z"),
+    ("reshape-transpose", "range and reshape (re-created), transpose", """
+x = reshape(range(1, 26), 5x5)
+f = conv(x, [1, 0; 0, -1])
+g = transpose(f)
+maxpool g 2 stride=1""", "g"),
+    ("in-place-reuse", "in-place commands and a value still needed afterwards (renamed f_2)", """
+f = randn(6, 6)
+g = f * 2
+relu f
+avgpool f
+h = f + g[0:3, 0:3]
+sigmoid h""", "h"),
+    ("run-mnist", "a forward pass of the MNIST model (`run mnist`): weights as .npy files beside the script", """
+model mnist 28x28x1
+  conv 32 3x3 relu same
+  conv 64 3x3 relu same
+  maxpool 2x2
+  flatten
+  dense 128 relu
+  dense 10 softmax
+end
+run mnist""", "mnist_out"),
+    ("run-odd", "a forward pass through strided same conv, dilation, average pooling same, dense on an image", """
+model odd 15x15x2
+  conv 4 3x3 stride 2 same leakyrelu
+  conv 3 2x2 dilation 2 same tanh
+  avgpool 3x3 stride 2 same
+  dense 5 relu
+  dropout 0.5
+  globalmaxpool
+  dense 3 softmax
+end
+run odd""", "odd_out"),
+]
+
+# ---------------------------------------------------------------------------------------------------
+# Running things
+
+
+def run_cnnrepl(binary, folder, script):
+    path = os.path.join(folder, "case.cnn")
+    with open(path, "w") as f:
+        f.write(script.strip() + "\n")
+    result = subprocess.run([binary, "--no-color", path], capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:
+        raise RuntimeError(f"cnnrepl failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return result.stdout
+
+
+def run_python(code, env_extra=None, timeout=900):
+    env = dict(os.environ)
+    env.update(env_extra or {})
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env)
+    if result.returncode != 0:
+        raise RuntimeError(f"python failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    lines = [line for line in result.stdout.splitlines() if line.startswith("JSON ")]
+    if not lines:
+        raise RuntimeError(f"no result from python:\n{result.stdout[-3000:]}")
+    return json.loads(lines[-1][5:])
+
+
+def parse_summary(text, name):
+    """Rows (name, shape list, params) and the total of cnnrepl's `summary NAME` table."""
+    start = text.index(f'Model: "{name}"')
+    rows = []
+    total = None
+    for line in text[start:].splitlines():
+        match = re.match(r"│ (\S+) \((\w+)\)\s*│ ([0-9x]+)\s*│\s*([0-9,]+) │", line)
+        if match:
+            shape = [int(v) for v in match.group(3).split("x")]
+            rows.append((match.group(1), shape, int(match.group(4).replace(",", ""))))
+        total_match = re.match(r" Total params: ([0-9,]+)", line)
+        if total_match:
+            total = int(total_match.group(1).replace(",", ""))
+            break
+    return rows, total
+
+
+KERAS_DRIVER = r"""
+import json, runpy, sys, io, contextlib
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    ns = runpy.run_path(sys.argv[1] if len(sys.argv) > 1 else {path!r}, run_name="__main__")
+model = ns["model"]
+layers = [[l.name, [d for d in l.output.shape[1:]], int(l.count_params())] for l in model.layers]
+import keras
+print("JSON " + json.dumps({{"layers": layers, "total": int(model.count_params()), "keras": keras.__version__,
+                            "backend": keras.backend.backend()}}))
+"""
+
+TORCH_DRIVER = r"""
+import json, runpy, io, contextlib
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    ns = runpy.run_path({path!r}, run_name="__main__")
+import torch
+model = ns["model"]
+x = ns["torch"].zeros(*{example})
+modules = []
+with torch.no_grad():
+    model.eval()
+    for name, layer in model.named_children():
+        x = layer(x)
+        modules.append([name, list(x.shape[1:]), int(sum(p.numel() for p in layer.parameters()))])
+print("JSON " + json.dumps({{"modules": modules, "total": int(sum(p.numel() for p in model.parameters())),
+                            "torch": torch.__version__}}))
+"""
+
+NUMPY_DRIVER = r"""
+import json, runpy, io, contextlib
+import numpy as np
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    ns = runpy.run_path({path!r}, run_name="__main__")
+got = np.asarray(ns[{name!r}], dtype=float)
+want = np.load({expected!r})
+result = {{"shape": list(got.shape), "want_shape": list(want.shape), "numpy": np.__version__}}
+if got.shape == want.shape:
+    scale = max(1.0, float(np.max(np.abs(want)))) if want.size else 1.0
+    diff = np.abs(got - want)
+    result["max_diff"] = float(np.max(diff)) if want.size else 0.0
+    result["scale"] = scale
+    result["exact"] = int(np.sum(got == want))
+    result["count"] = int(want.size)
+    result["ok"] = bool(np.all(diff <= 1e-12 * scale))
+else:
+    result["ok"] = False
+print("JSON " + json.dumps(result))
+"""
+
+SUFFIXES = {"pad", "relu", "softmax", "sigmoid", "tanh", "leakyrelu", "flatten"}
+
+
+def torch_example(summary_input):
+    shape = summary_input
+    if len(shape) == 3:
+        return [1, shape[2], shape[0], shape[1]]
+    return [1] + shape
+
+
+def check_model(binary, name, block):
+    with tempfile.TemporaryDirectory() as folder:
+        text = run_cnnrepl(binary, folder, block + f'\nsummary {name}\ncode keras {name} file="keras_model.py"\n'
+                           f'code torch {name} file="torch_model.py"\n')
+        rows, total = parse_summary(text, name)
+        input_match = re.search(r"\(input ([0-9x]+)\)", text)
+        input_shape = [int(v) for v in input_match.group(1).split("x")]
+        problems = []
+        # Keras
+        keras_result = run_python(KERAS_DRIVER.format(path=os.path.join(folder, "keras_model.py")),
+                                  {"KERAS_BACKEND": "jax"})
+        keras_rows = [(n, s, p) for n, s, p in keras_result["layers"]]
+        if [(n, s, p) for n, s, p in rows] != [(n, list(s), p) for n, s, p in keras_rows]:
+            problems.append(f"Keras layers differ: cnnrepl {rows} vs Keras {keras_rows}")
+        if keras_result["total"] != total:
+            problems.append(f"Keras total {keras_result['total']} vs cnnrepl {total}")
+        # PyTorch
+        torch_result = run_python(TORCH_DRIVER.format(path=os.path.join(folder, "torch_model.py"),
+                                                      example=torch_example(input_shape)))
+        groups = {}
+        order = []
+        for module, shape, params in torch_result["modules"]:
+            owner = module
+            for row_name, _, _ in rows:
+                if module == row_name or (module.startswith(row_name + "_") and module[len(row_name) + 1:] in SUFFIXES):
+                    owner = row_name
+            if owner not in groups:
+                order.append(owner)
+                groups[owner] = [None, 0]
+            groups[owner][0] = shape
+            groups[owner][1] += params
+        torch_rows = []
+        for owner in order:
+            shape, params = groups[owner]
+            if len(shape) == 3:
+                shape = [shape[1], shape[2], shape[0]]  # C x H x W -> H x W x C
+            torch_rows.append((owner, shape, params))
+        if [(n, s, p) for n, s, p in rows] != torch_rows:
+            problems.append(f"PyTorch layers differ: cnnrepl {rows} vs PyTorch {torch_rows}")
+        if torch_result["total"] != total:
+            problems.append(f"PyTorch total {torch_result['total']} vs cnnrepl {total}")
+        return {"rows": rows, "total": total, "keras_total": keras_result["total"],
+                "torch_total": torch_result["total"], "torch_modules": len(torch_result["modules"]),
+                "problems": problems, "keras": keras_result["keras"], "backend": keras_result["backend"],
+                "torch": torch_result["torch"]}
+
+
+def check_numpy(binary, label, script, variable):
+    with tempfile.TemporaryDirectory() as folder:
+        run_cnnrepl(binary, folder, script + f'\ncode numpy {variable} file="code.py"\nsave({variable}, "expected.npy")\n')
+        with open(os.path.join(folder, "code.py")) as f:
+            lines = f.read().count("\n")
+        data_files = sorted(n for n in os.listdir(folder) if n.endswith(".npy") and n != "expected.npy")
+        result = run_python(NUMPY_DRIVER.format(path=os.path.join(folder, "code.py"), name=variable,
+                                                expected=os.path.join(folder, "expected.npy")))
+        result["lines"] = lines
+        result["data_files"] = len(data_files)
+        return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cnnrepl", default=os.path.join(ROOT, ".build", "debug", "cnnrepl"))
+    parser.add_argument("--write", action="store_true", help="rewrite tools/verify/codegen_results.md")
+    args = parser.parse_args()
+    binary = os.path.abspath(args.cnnrepl)
+    if not os.path.exists(binary):
+        sys.exit(f"{binary} not found: run `swift build` first (or pass --cnnrepl PATH)")
+
+    failures = 0
+    model_lines = []
+    versions = {}
+    for name, what, block in MODELS:
+        try:
+            result = check_model(binary, name, block)
+        except Exception as error:  # report and go on: every model is tried
+            failures += 1
+            print(f"FAIL model {name}: {error}")
+            model_lines.append(f"| {name} | {what} | - | - | - | not checked: {str(error).splitlines()[0]} |")
+            continue
+        versions.update({"Keras": result["keras"], "Keras backend": result["backend"], "PyTorch": result["torch"]})
+        ok = not result["problems"]
+        failures += 0 if ok else 1
+        shapes = " -> ".join("x".join(str(v) for v in shape) for _, shape, _ in result["rows"])
+        verdict = "same layers, shapes, parameters" if ok else "; ".join(result["problems"])
+        print(f"{'ok  ' if ok else 'FAIL'} model {name}: total {result['total']:,} (Keras {result['keras_total']:,}, "
+              f"PyTorch {result['torch_total']:,}); {shapes}")
+        for problem in result["problems"]:
+            print("     " + problem)
+        model_lines.append(f"| {name} | {what} | {len(result['rows'])} | {result['total']:,} | "
+                           f"{result['keras_total']:,} / {result['torch_total']:,} | {verdict} |")
+
+    numpy_lines = []
+    for label, what, script, variable in NUMPY_CASES:
+        try:
+            result = check_numpy(binary, label, script, variable)
+        except Exception as error:
+            failures += 1
+            print(f"FAIL numpy {label}: {error}")
+            numpy_lines.append(f"| {label} | {what} | {variable} | - | - | not checked: {str(error).splitlines()[0]} |")
+            continue
+        versions["NumPy"] = result["numpy"]
+        ok = result["ok"]
+        failures += 0 if ok else 1
+        shape = "x".join(str(v) for v in result["shape"])
+        if "max_diff" in result:
+            detail = (f"{result['exact']:,} of {result['count']:,} values bit-for-bit equal; "
+                      f"largest difference {result['max_diff']:.1e} (scale {result['scale']:.3g})")
+        else:
+            detail = f"shape {result['shape']} but cnnrepl saved {result['want_shape']}"
+        files = f", {result['data_files']} .npy file{'s' if result['data_files'] != 1 else ''}" if result["data_files"] else ""
+        print(f"{'ok  ' if ok else 'FAIL'} numpy {label}: {variable} {shape}: {detail} ({result['lines']} lines{files})")
+        numpy_lines.append(f"| {label} | {what} | {variable} {shape} | {result['lines']}{files} | {detail} | "
+                           f"{'equal' if ok else 'DIFFERENT'} |")
+
+    checked = len(MODELS) + len(NUMPY_CASES)
+    print(f"codegen: {checked - failures} passed, {failures} failed")
+    if args.write:
+        version_text = ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))
+        report = [
+            "# `code` checked with Keras, PyTorch and NumPy",
+            "",
+            "Written by `python3 tools/verify/check_codegen.py --write` (see the script's docstring for how it",
+            "checks). Do not edit by hand; re-run it after changing Sources/CNNCodegen.",
+            "",
+            f"Python {platform.python_version()}, {version_text}.",
+            "",
+            "## Models: `code keras NAME` and `code torch NAME` against `summary NAME`",
+            "",
+            "Every layer's name, output shape and parameter count, and the total, as Keras 3 and PyTorch",
+            "compute them from the generated scripts, compared with cnnrepl's summary table.",
+            "",
+            "| model | what | layers | cnnrepl total | Keras / PyTorch total | result |",
+            "| --- | --- | ---: | ---: | ---: | --- |",
+        ] + model_lines + [
+            "",
+            "## Variables: `code numpy VAR` against `save(VAR, ...)`",
+            "",
+            "The generated script run by NumPy, its value compared with the .npy file cnnrepl saved",
+            "(equal: every value within 1e-12 of the largest magnitude).",
+            "",
+            "| case | what | variable | script lines | agreement | result |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ] + numpy_lines + [
+            "",
+            f"{checked - failures} passed, {failures} failed",
+            "",
+        ]
+        with open(RESULTS, "w") as f:
+            f.write("\n".join(report))
+        print(f"wrote {os.path.relpath(RESULTS, ROOT)}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
