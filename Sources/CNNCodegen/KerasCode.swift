@@ -2,11 +2,11 @@
 //
 // Keras keeps images channels last, as cnnrepl does, so every layer maps one to one: Conv2D with the same
 // filters, kernel, strides, padding ("valid"/"same", TensorFlow's rule in both), dilation and activation;
-// MaxPooling2D / AveragePooling2D; Flatten; Dense; Dropout; Activation. Two things Keras cannot say in
-// one layer are written out: padding other than valid/same becomes a ZeroPadding2D layer before the
-// layer, and leaky ReLU keeps cnnrepl's (and Keras' LeakyReLU layer's) slope 0.3 where Keras' string
-// "leaky_relu" would mean 0.2. Each layer line ends with cnnrepl's name, output shape and parameter
-// count for it, so the script's own summary can be compared with `summary NAME` line by line.
+// MaxPooling2D / AveragePooling2D; Flatten; Dense; Dropout; Activation. Padding other than valid/same
+// becomes a ZeroPadding2D layer before the layer, and leaky ReLU is written as a function with cnnrepl's
+// (and Keras' LeakyReLU layer's) slope 0.3, where Keras' string "leaky_relu" would mean 0.2. Each layer
+// line ends with cnnrepl's name, output shape and parameter count for it, so the script's own summary
+// can be compared with `summary NAME` line by line.
 import CNNCore
 
 /// Writes Keras 3 code for a model.
@@ -99,12 +99,9 @@ public enum KerasCode {
             rows.append((code: "layers.Dropout(\(PythonText.float(rate))),", comment: comment + " (only while training)"))
 
         case let .activation(kind):
-            if kind == .leakyrelu {
-                rows.append((code: "layers.LeakyReLU(negative_slope=\(PythonText.float(Activation.defaultLeakySlope))),",
-                             comment: comment + " (Keras names it leaky_re_lu)"))
-            } else {
-                rows.append((code: "layers.Activation(\(PythonText.string(kind.rawValue))),", comment: comment))
-            }
+            // leaky ReLU too stays an Activation layer, so Keras names it as cnnrepl does ("activation").
+            let function = activationArgument(kind) ?? "\"linear\""
+            rows.append((code: "layers.Activation(\(function)),", comment: comment))
         }
         return rows
     }

@@ -131,7 +131,8 @@ struct NumPyGraph {
                 order.append(node)
                 return node
             case .tensor(let tensor):
-                if let step = provenance?.step, NumPyGraph.canTranslate(step) {
+                if let step = provenance?.step,
+                   NumPyGraph.canTranslate(step, result: tensor, expression: provenance?.expression ?? "") {
                     node = NumPyNode(kind: .step(step), shape: tensor.shape, variableName: name,
                                      fallbackName: NumPyGraph.stepName(step), expression: provenance?.expression)
                     pending.append((node, step.operands, 0))
@@ -167,15 +168,27 @@ struct NumPyGraph {
         self.order = order
     }
 
-    /// Whether the script can compute a step (otherwise its value is embedded).
-    static func canTranslate(_ step: Step) -> Bool {
+    /// Whether the script can compute a step that gave `result` (otherwise the result is embedded).
+    /// Steps that do not record all their settings (clip, pad) are not translated; a reshape always can be
+    /// (the new shape is the result's), a transpose when it reversed the axes (x.T).
+    static func canTranslate(_ step: Step, result: Tensor, expression: String) -> Bool {
         let tensors = step.operands.filter { $0.tensor != nil }.count
         let numbers = step.operands.filter { if case .number = $0.value { return true } else { return false } }.count
+        // conv(x, k, bias) and dense(x, w, b): two tensors, and a bias that may be a plain number.
+        let weighted = (2...3).contains(step.operands.count) && step.operands.prefix(2).allSatisfy { $0.tensor != nil }
+            && tensors + numbers == step.operands.count
         switch step.operation {
-        case .convolution, .dense:
-            return (2...3).contains(step.operands.count) && tensors == step.operands.count
-        case .other(let what):
-            return what == "dense at every pixel" && (2...3).contains(step.operands.count) && tensors == step.operands.count
+        case .convolution, .dense, .other("dense at every pixel"):
+            return weighted
+        case .other("slice"):
+            return step.operands.count == 1 && tensors == 1
+                && sliceSubscripts(of: step.operands[0].text, in: expression) != nil
+        case .other("reshape"):
+            return step.operands.count == 1 && step.operands.first?.tensor?.count == result.count
+        case .other("transpose"):
+            return step.operands.count == 1 && step.operands.first?.tensor?.transposed() == result
+        case .other:
+            return false
         case .pooling, .globalPooling, .depthwisePooling, .activation, .flatten:
             return step.operands.count == 1 && tensors == 1
         case .elementwise:
@@ -185,6 +198,17 @@ struct NumPyGraph {
         }
     }
 
+    /// The subscripts of a slice `x[0:3, :, 1]` as written, when NumPy reads them the same way: the
+    /// expression is the operand's text followed by brackets holding only whole numbers, `:` and commas
+    /// (a subscript naming a variable is not translated, since the script may call it otherwise).
+    static func sliceSubscripts(of operand: String, in expression: String) -> String? {
+        guard expression.hasPrefix(operand + "["), expression.hasSuffix("]") else { return nil }
+        let inside = expression.dropFirst(operand.count + 1).dropLast()
+        let allowed: Set<Character> = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "-", ":", ",", " "]
+        guard !inside.isEmpty, inside.allSatisfy(allowed.contains) else { return nil }
+        return String(inside)
+    }
+
     /// A name for an unnamed step's result: "conv", "pooled", "relu", ...
     static func stepName(_ step: Step) -> String {
         switch step.operation {
@@ -192,7 +216,8 @@ struct NumPyGraph {
         case .pooling, .globalPooling, .depthwisePooling: return "pooled"
         case .activation(let kind, _): return kind == .linear ? "same" : kind.rawValue
         case .flatten: return "flat"
-        case .dense, .other: return "dense"
+        case .dense: return "dense"
+        case .other(let what): return what == "dense at every pixel" ? "dense" : what == "slice" ? "part" : what
         case .elementwise: return "t"
         case .matrixProduct: return "product"
         }
@@ -203,7 +228,7 @@ struct NumPyGraph {
         guard case .step(let step) = node.kind else { return [] }
         switch step.operation {
         case .convolution: return ["x", "kernel", "bias"]
-        case .dense, .other: return ["x", "weights", "bias"]
+        case .dense, .other("dense at every pixel"): return ["x", "weights", "bias"]
         case .elementwise, .matrixProduct: return ["a", "b"]
         default: return ["x"]
         }

@@ -117,7 +117,7 @@ struct NumPyWriter {
 
     private mutating func stepLines(_ node: NumPyNode, _ step: Step) -> [String] {
         let references = node.inputs.map(\.reference)
-        let (code, note) = expression(step, references, inputs: node.inputs)
+        let (code, note) = expression(step, references, node: node)
         for input in node.inputs { input.pendingUses -= 1 }
         let name = self.name(node)
         var header = "# \(node.variableName ?? name) = \(NumPyWriter.shortened(node.expression ?? step.summary))   \(step.summary)"
@@ -132,8 +132,9 @@ struct NumPyWriter {
     }
 
     /// The Python expression of one step, and a remark about it, if any.
-    private mutating func expression(_ step: Step, _ refs: [String], inputs: [NumPyNode]) -> (String, String?) {
+    private mutating func expression(_ step: Step, _ refs: [String], node: NumPyNode) -> (String, String?) {
         let x = refs.first ?? "x"
+        let inputs = node.inputs
         switch step.operation {
         case .convolution(_, let plan):
             helpers.insert(.conv2d)
@@ -203,6 +204,17 @@ struct NumPyWriter {
 
         case .flatten:
             return ("\(x).reshape(-1)", "row by row, channels last, as Keras flattens")
+
+        case .other("reshape"):
+            return ("\(x).reshape\(PythonText.tuple(node.shape))", nil)
+
+        case .other("transpose"):
+            return ("\(x).T", nil)
+
+        case .other("slice"):
+            let operandText = step.operands.first?.text ?? ""
+            let subscripts = NumPyGraph.sliceSubscripts(of: operandText, in: node.expression ?? "") ?? ":"
+            return ("\(x)[\(subscripts)]", nil)
 
         case .dense, .other:
             var code = "\(x) @ \(refs.count > 1 ? refs[1] : "weights")"

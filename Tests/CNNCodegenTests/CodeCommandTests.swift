@@ -1,0 +1,70 @@
+// The `code` command: what it accepts, the errors it gives (with their positions and hints), and
+// writing the code to a file.
+import Testing
+import Glibc
+import CNNCore
+import CNNScript
+@testable import CNNCodegen
+
+@Test func theCommandAsksForAFrameworkAndAFittingName() {
+    let session = CodegenSession()
+    #expect(throws: Never.self) { try session.run(SeedModels.mnist + "\nf = rand(3, 3)\nn = 2") }
+    let unknown = session.diagnostic("code tensorflow mnist")
+    #expect(unknown?.message == "code writes keras, torch or numpy, not 'tensorflow'")
+    #expect(unknown?.range.start.column == 6)
+    #expect(session.diagnostic("code")?.message == "code takes a framework (keras, torch or numpy) and a name")
+    #expect(session.diagnostic("code keras")?.message == "code keras needs the name of a model, e.g. code keras mnist")
+    #expect(session.diagnostic("code keras f")?.message == "code keras writes a model as Keras 3 code, and f is a 3x3 tensor")
+    #expect(session.diagnostic("code keras f")?.hint?.contains("code numpy f") == true)
+    #expect(session.diagnostic("code numpy mnist")?.hint == "run mnist first, then: code numpy mnist_out (or, for the model itself: code keras mnist)")
+    #expect(session.diagnostic("code numpy n")?.message == "code numpy writes the steps that made a tensor, and n is the number 2")
+    #expect(session.diagnostic("code numpy nothing")?.message.hasPrefix("unknown name 'nothing'") == true)
+    #expect(session.diagnostic("code keras mnist out=\"m.py\"")?.message == "code has no setting called 'out'")
+    #expect(session.diagnostic("code keras mnist file=\"/no/such/folder/m.py\"")?.message
+            == "cannot write /no/such/folder/m.py: the folder /no/such/folder does not exist")
+    #expect(throws: Never.self) { try session.run("code pytorch mnist") }
+}
+
+/// The text of a file, or nil.
+private func contents(of path: String) -> String? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4_096)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, file)
+        bytes += buffer[0..<n]
+        if n < buffer.count { break }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+@Test func fileWritesTheScriptRelativeToTheScriptsFolder() throws {
+    var template = Array("/tmp/cnnrepl-codegen-XXXXXX".utf8CString)
+    let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
+        guard let base = buffer.baseAddress, let result = mkdtemp(base) else { return nil }
+        return String(cString: result)
+    }
+    guard let folder = made else {
+        Issue.record("could not make a temporary folder")
+        return
+    }
+    let session = CodegenSession()
+    let request = try session.request(SeedModels.mnist + "\ncode keras mnist file=\"mnist.py\"", baseDirectory: folder)
+    #expect(request.path == folder + "/mnist.py")
+    let shown = CodeOutput.lines(for: request)
+    #expect(shown == ["wrote mnist.py: Keras 3 code for the model mnist (22 lines)",
+                      "  run it with: KERAS_BACKEND=jax python3 mnist.py"])
+    #expect(contents(of: folder + "/mnist.py") == CodeOutput.generate(request).text)
+
+    let big = try session.request("w = rand(33, 33)\nv = w * 2\ncode numpy v file=\"v.py\"", baseDirectory: folder)
+    #expect(CodeOutput.lines(for: big).contains("  and beside it the array it loads: v_w.npy"))
+    let saved = try NPY.read(path: folder + "/v_w.npy")
+    guard case .tensor(let w)? = session.interpreter.variables["w"]?.value else {
+        Issue.record("w should be a tensor")
+        return
+    }
+    #expect(saved == w)
+    for name in ["mnist.py", "v.py", "v_w.npy"] { unlink(folder + "/" + name) }
+    rmdir(folder)
+}
