@@ -53,6 +53,7 @@ public enum BuiltinCategory: String, CaseIterable, Sendable {
     case constructors = "Making tensors"
     case layers = "Layers: convolution, pooling, activations, dense"
     case tensors = "Working with tensors"
+    case learning = "Learning: losses and gradients"
     case files = "Files"
 }
 

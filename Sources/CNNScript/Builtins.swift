@@ -4,7 +4,7 @@ import CNNCore
 /// All built-in functions of the language.
 public enum Builtins {
     /// Every built-in, in documentation order.
-    public static let all: [Builtin] = constructors + layers + tensorTools + files + pictures
+    public static let all: [Builtin] = constructors + layers + tensorTools + files + pictures + learning
 
     private static let byName: [String: Builtin] = {
         var table: [String: Builtin] = [:]

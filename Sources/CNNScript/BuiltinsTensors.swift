@@ -131,7 +131,8 @@ extension Builtins {
                 let high = try context.number("high") ?? 0
                 let output = try input.clipped(low: low, high: high)
                 context.step = Step(operation: .other("clip"), operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), every value kept within [\(Format.number(low)), \(Format.number(high))]")
+                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), every value kept within [\(Format.number(low)), \(Format.number(high))]",
+                                    detail: .clip(low: low, high: high))
                 return .tensor(output)
             }),
         Builtin(
@@ -155,7 +156,8 @@ extension Builtins {
                 let value = try context.number("value") ?? 0
                 let output = try input.padded(amounts, value: value)
                 context.step = Step(operation: .other("pad"), operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription)")
+                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription)",
+                                    detail: .pad(amounts, value: value))
                 return .tensor(output)
             }),
         Builtin(
@@ -166,9 +168,11 @@ extension Builtins {
             details: "", examples: ["transpose(w)"], updatesInPlace: true,
             body: { context in
                 let input = try context.requiredTensor("input")
-                let output = context.has("axes") ? try input.transposed(try context.shapeValue("axes")) : input.transposed()
+                let axes = context.has("axes") ? try context.shapeValue("axes") : Array((0..<input.rank).reversed())
+                let output = try input.transposed(axes)
                 context.step = Step(operation: .other("transpose"), operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription)")
+                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription)",
+                                    detail: .transpose(axes))
                 return .tensor(output)
             }),
         Builtin(
@@ -188,7 +192,11 @@ extension Builtins {
                 guard !maps.isEmpty else {
                     throw ArgumentError(message: "stack: give at least one map", hint: "e.g. stack(a, b, c)", argument: nil)
                 }
-                return .tensor(try Tensor.stack(maps))
+                let output = try Tensor.stack(maps)
+                context.step = Step(operation: .other("stack"), operands: context.variadicArguments.map {
+                    Operand(name: $0.variableName, text: $0.text, value: $0.value, provenance: $0.provenance)
+                }, summary: output.shapeDescription, detail: .stack)
+                return .tensor(output)
             }),
         Builtin(
             name: "reshape", category: .tensors,
@@ -200,7 +208,8 @@ extension Builtins {
                 let input = try context.requiredTensor("input")
                 let output = try input.reshaped(try context.shapeValue("shape"))
                 context.step = Step(operation: .other("reshape"), operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), the same values row by row")
+                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), the same values row by row",
+                                    detail: .reshape(output.shape))
                 return .tensor(output)
             }),
     ]
@@ -214,10 +223,12 @@ extension Builtins {
             examples: ["\(name)(a * k)"], updatesInPlace: false,
             body: { context in
                 let input = try context.requiredTensor("input")
-                if let axis = try context.integer("axis") {
-                    return value(of: try input.reduced(kind, axis: axis))
-                }
-                return .number(input.reduced(kind))
+                let axis = try context.integer("axis")
+                let result = try axis.map { value(of: try input.reduced(kind, axis: $0)) } ?? .number(input.reduced(kind))
+                // The header stays the plain shape; the step lets grad and trace go back through the reduction.
+                context.step = Step(operation: .other(name), operands: context.operands(["input"]),
+                                    summary: result.shapeText, detail: .reduction(kind, axis: axis))
+                return result
             })
     }
 

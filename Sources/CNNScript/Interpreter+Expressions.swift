@@ -16,9 +16,15 @@ extension Interpreter {
             return Evaluated(value: variable.value, provenance: variable.provenance, variableName: name)
         case .negate(let operand):
             let inner = try evaluate(operand, context)
+            // The step (its summary the plain shape, as the header always showed) lets grad go back through -x.
+            let step = Step(operation: .other("negate"),
+                            operands: [Operand(name: inner.variableName, text: context.text(operand.range), value: inner.value,
+                                               provenance: inner.provenance)],
+                            summary: inner.value.shapeText, detail: .negate)
+            let provenance = Provenance(expression: context.text(expr.range), step: step)
             switch inner.value {
-            case .number(let x): return Evaluated(value: .number(-x))
-            case .tensor(let t): return Evaluated(value: .tensor(-t), provenance: Provenance(expression: context.text(expr.range), step: nil))
+            case .number(let x): return Evaluated(value: .number(-x), provenance: provenance)
+            case .tensor(let t): return Evaluated(value: .tensor(-t), provenance: provenance)
             default:
                 throw Diagnostic("cannot negate \(inner.value.kindDescription)", at: operand.range)
             }
@@ -79,7 +85,10 @@ extension Interpreter {
         let result: Value
         switch (left.value, right.value) {
         case (.number(let a), .number(let b)):
-            return Evaluated(value: .number(operation.apply(a, b)))
+            // Numbers remember their step too, so that grad can differentiate y = w * x.
+            let step = Step(operation: .elementwise(operation), operands: [operand(left, lhs), operand(right, rhs)],
+                            summary: "number \(op.symbol) number -> number")
+            return Evaluated(value: .number(operation.apply(a, b)), provenance: Provenance(expression: expression, step: step))
         case (.tensor(let a), .number(let b)):
             result = .tensor(a.elementwise(operation, b))
         case (.number(let a), .tensor(let b)):
@@ -226,12 +235,15 @@ extension Interpreter {
             guard let value = tensor.value(at: resolved) else {
                 throw Diagnostic("index out of range", at: range)
             }
-            return Evaluated(value: .number(value))
+            let step = Step(operation: .other("slice"),
+                            operands: [Operand(name: target.variableName, text: context.text(base.range), value: target.value, provenance: target.provenance)],
+                            summary: "\(tensor.shapeDescription) -> one number", detail: .slice(selections))
+            return Evaluated(value: .number(value), provenance: Provenance(expression: context.text(range), step: step))
         }
         let sliced = try core(range) { try tensor.sliced(selections) }
         let step = Step(operation: .other("slice"),
                         operands: [Operand(name: target.variableName, text: context.text(base.range), value: target.value, provenance: target.provenance)],
-                        summary: "\(tensor.shapeDescription) -> \(sliced.shapeDescription)")
+                        summary: "\(tensor.shapeDescription) -> \(sliced.shapeDescription)", detail: .slice(selections))
         return Evaluated(value: .tensor(sliced), provenance: Provenance(expression: context.text(range), step: step))
     }
 
@@ -298,19 +310,33 @@ extension Interpreter {
         for row in rows {
             values.append(try row.map { try evaluate($0, context) })
         }
-        let provenance = Provenance(expression: context.text(range), step: nil)
+        let plain = Provenance(expression: context.text(range), step: nil)
+        // A literal built from computed values or variables ([y, 0], [a, b]) records them, so that grad can go
+        // back through it; its header stays the plain shape.
+        func provenanceOf(_ tensor: Tensor) -> Provenance {
+            let elements = zip(rows, values).flatMap { zip($0, $1) }
+            guard elements.contains(where: { $0.1.variableName != nil || $0.1.provenance?.step != nil }) else { return plain }
+            let operands = elements.map { expr, e in
+                Operand(name: e.variableName, text: context.text(expr.range), value: e.value, provenance: e.provenance)
+            }
+            let step = Step(operation: .other("literal"), operands: operands, summary: tensor.shapeDescription,
+                            detail: .assemble(shape: tensor.shape))
+            return Provenance(expression: plain.expression, step: step)
+        }
         let allNumbers = values.allSatisfy { row in row.allSatisfy { if case .number = $0.value { return true } else { return false } } }
         if allNumbers {
             let numbers = values.map { row in row.map { e -> Double in if case .number(let x) = e.value { return x } else { return 0 } } }
             if numbers.count == 1 {
-                return Evaluated(value: .tensor(try core(range) { try Tensor(vector: numbers[0]) }), provenance: provenance)
+                let vector = try core(range) { try Tensor(vector: numbers[0]) }
+                return Evaluated(value: .tensor(vector), provenance: provenanceOf(vector))
             }
             guard numbers.allSatisfy({ $0.count == numbers[0].count }) else {
                 let bad = numbers.firstIndex { $0.count != numbers[0].count } ?? 0
                 throw Diagnostic("every row of a matrix needs the same number of values: row 0 has \(numbers[0].count), row \(bad) has \(numbers[bad].count)",
                                  at: range)
             }
-            return Evaluated(value: .tensor(try core(range) { try Tensor(rows: numbers) }), provenance: provenance)
+            let matrix = try core(range) { try Tensor(rows: numbers) }
+            return Evaluated(value: .tensor(matrix), provenance: provenanceOf(matrix))
         }
         // [[1, 2], [3, 4]] or [a, b]: tensors of one shape stacked along a new first axis.
         guard values.count == 1 else {
@@ -333,6 +359,6 @@ extension Interpreter {
             throw Diagnostic("a tensor has at most \(Limits.maxRank) axes, and this literal has \(shape.count)", at: range)
         }
         let tensor = try core(range) { try Tensor(shape: shape, scalars: parts.flatMap(\.scalars)) }
-        return Evaluated(value: .tensor(tensor), provenance: provenance)
+        return Evaluated(value: .tensor(tensor), provenance: provenanceOf(tensor))
     }
 }

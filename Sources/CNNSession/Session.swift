@@ -163,12 +163,27 @@ public final class Session {
             output(renderer.render(parsed.diagnostics, in: parsed.source), .error)
             return false
         }
-        for statement in parsed.statements {
-            if let lines, !lines.contains(statement.range.start.line) { continue }
+        // Statements are in source order: start at the first one on `lines` (a binary search) and stop after
+        // the last, so echoing a long script group by group stays linear, not quadratic.
+        var first = 0
+        if let lines {
+            var high = parsed.statements.count
+            while first < high {
+                let middle = (first + high) / 2
+                if parsed.statements[middle].range.start.line < lines.lowerBound { first = middle + 1 } else { high = middle }
+            }
+        }
+        for statement in parsed.statements[first...] {
+            if let lines {
+                if statement.range.start.line > lines.upperBound { break }
+                if !lines.contains(statement.range.start.line) { continue }
+            }
             do {
                 Interruption.clear()
                 let outcome = try interpreter.execute(statement, in: parsed.source)
-                let outcomeRenderer = OutcomeRenderer(precision: interpreter.precision, color: options.color)
+                var outcomeRenderer = OutcomeRenderer(precision: interpreter.precision, color: options.color)
+                outcomeRenderer.width = options.width
+                outcomeRenderer.trueColor = options.trueColor
                 output(outcomeRenderer.render(outcome), .normal)
             } catch let diagnostic as Diagnostic {
                 output(renderer.render(diagnostic, in: parsed.source), .error)

@@ -1,0 +1,104 @@
+// The learning built-ins: the losses mse and crossentropy, and grad, the gradient of a loss with respect to
+// any variable it was computed from (by backpropagation over the recorded steps, GradientGraph.swift).
+// Each records its Step, so that a loss can be differentiated and a gradient's cells traced.
+import CNNCore
+
+extension Builtins {
+    static let learning: [Builtin] = [
+        Builtin(
+            name: "mse", category: .learning,
+            parameters: [Parameter("prediction", .tensor, "what the network answered, e.g. [0.7, 0]"),
+                         Parameter("target", .tensor, "the right answer, the same shape, e.g. [1, 0]")],
+            summary: "The mean squared error: the average of (prediction - target)^2 over every value.",
+            details: """
+                One number that is 0 when every output is right and grows with the square of each error, as
+                Keras' MeanSquaredError (the mean over all values). Output (0.7, 0) against target (1, 0) errs
+                by 0.3 in the first value: mse = (0.3^2 + 0^2) / 2 = 0.045. Its gradient with respect to the
+                prediction is 2 (prediction - target) / n.
+                """,
+            examples: ["loss = mse([0.7, 0], [1, 0])", "loss = mse(conv(image, k), zeros(8, 8))"], updatesInPlace: false,
+            body: { context in
+                let prediction = try context.requiredTensor("prediction", allowNumber: true)
+                let target = try context.requiredTensor("target", allowNumber: true)
+                let value = try Loss.meanSquaredError(prediction, target)
+                context.step = Step(
+                    operation: .other("mse"), operands: context.operands(["prediction", "target"]),
+                    summary: "mse: the mean of (\(context.argument("prediction")?.text ?? "y") - \(context.argument("target")?.text ?? "t"))^2 over \(Format.count(prediction.count)) value\(prediction.count == 1 ? "" : "s")",
+                    detail: .loss(.meanSquaredError))
+                return .number(value)
+            }),
+        Builtin(
+            name: "crossentropy", category: .learning,
+            parameters: [Parameter("probabilities", .tensor, "class probabilities, e.g. softmax(z); the last axis holds the classes"),
+                         Parameter("target", .tensor, "the right classes, usually one-hot, e.g. [1, 0, 0]")],
+            summary: "The categorical crossentropy -sum(target * log(p)), averaged over the examples (rows).",
+            details: """
+                Takes probabilities (Keras' categorical_crossentropy, from_logits=False): a vector is one
+                example, a B x C matrix B examples, and the loss is their mean. p is clipped to [1e-7, 1 - 1e-7]
+                first, as Keras does, so log(0) never happens. When p was made by softmax(z), the loss and its
+                gradient are computed from the logits z together (stable for any z; the gradient is softmax(z) - t).
+                """,
+            examples: ["loss = crossentropy(softmax([2, 1, 0.1]), [1, 0, 0])"], updatesInPlace: false,
+            body: { context in
+                let probabilities = try context.requiredTensor("probabilities")
+                let target = try context.requiredTensor("target", allowNumber: true)
+                let operands = context.operands(["probabilities", "target"])
+                let fused = operands.first.flatMap(GradientBackward.fusableSoftmax)
+                let value: Double
+                if let logits = fused?.operands.first?.tensor {
+                    value = try Loss.crossEntropy(logits: logits, target: target)
+                } else {
+                    value = try Loss.crossEntropy(probabilities: probabilities, target: target)
+                }
+                let examples = Loss.examples(in: probabilities)
+                context.step = Step(
+                    operation: .other("crossentropy"), operands: operands,
+                    summary: "crossentropy: -sum(t * log p)" + (examples == 1 ? "" : ", the mean over \(Format.count(examples)) examples")
+                        + (fused == nil ? "" : "; computed from the logits, softmax and crossentropy together"),
+                    detail: .loss(.crossEntropy))
+                return .number(value)
+            }),
+        Builtin(
+            name: "grad", category: .learning,
+            parameters: [Parameter("loss", .any, "one number computed from the variable, e.g. loss = mse(y, t)"),
+                         Parameter("wrt", .any, "the variable: a kernel, weights, an input, a number")],
+            summary: "The gradient d loss / d wrt: how the loss changes with each value of a variable (same shape).",
+            details: """
+                Backpropagation over the steps that computed the loss: from dL/dloss = 1 back through every
+                operation (mse, crossentropy, dense, flatten, pooling, activations, conv with any stride,
+                padding and dilation, arithmetic, slicing, sum, stack, ...) to the variable, by the chain rule.
+                Each cell says how much the loss rises when that value rises a little. `trace g[i, j]` shows which
+                output cells a cell collects from and the products. After an in-place command (`relu f`) the
+                name means the new value. `step k 0.1` moves k against its gradient.
+                """,
+            examples: ["g = grad(mse(conv(image, k), zeros(8, 8)), k)", "grad(sum(w * w), w)"], updatesInPlace: false,
+            body: { context in
+                guard let lossArgument = context.argument("loss"), let targetArgument = context.argument("wrt") else {
+                    throw ArgumentError(message: "grad: give the loss and a variable, e.g. grad(loss, k)", hint: nil, argument: nil)
+                }
+                guard let name = targetArgument.variableName else {
+                    throw ArgumentError(message: "grad: '\(targetArgument.text)' must be the name of a variable",
+                                        hint: "store it in a variable first, then e.g. grad(loss, k)", argument: targetArgument.index)
+                }
+                let target = GradientTarget(name: name, value: targetArgument.value, provenance: targetArgument.provenance)
+                let loss = Gradients.LossInput(text: lossArgument.text, value: lossArgument.value,
+                                               provenance: lossArgument.provenance, variableName: lossArgument.variableName)
+                let result = try Gradients.take(loss: loss, target: target)
+                context.step = Step(
+                    operation: .other("grad"), operands: context.operands(["loss", "wrt"]),
+                    summary: "d \(lossArgument.text) / d \(name): \(result.gradient.shapeDescription), one value per value of \(name)",
+                    detail: .gradient(result.record))
+                return result.value
+            }),
+    ]
+}
+
+extension CallContext {
+    /// The tensor given for a required parameter; a plain number becomes a 1-element vector.
+    func requiredTensor(_ parameter: String, allowNumber: Bool) throws -> Tensor {
+        guard let t = try tensor(parameter, allowNumber: allowNumber) else {
+            throw ArgumentError(message: "\(builtin.name): missing argument '\(parameter)'", hint: nil, argument: nil)
+        }
+        return t
+    }
+}
