@@ -224,7 +224,9 @@ public struct CallContext {
         case .tensor(let t) where t.rank == 1 && (t.count == 4 || t.count == 2 || t.count == 1):
             let ints = t.scalars.compactMap { Int(exactly: $0) }
             guard ints.count == t.count, ints.allSatisfy({ $0 >= 0 }) else {
-                throw fail(parameter, expected: "whole numbers of at least 0", got: argument.value)
+                let given = t.scalars.map(Format.number).joined(separator: ", ")
+                throw ArgumentError(message: "\(builtin.name): '\(parameter)' must be whole numbers of at least 0, not [\(given)]",
+                                    hint: nil, argument: argument.index)
             }
             switch ints.count {
             case 1: return .explicit(PaddingAmounts(top: ints[0], bottom: ints[0], left: ints[0], right: ints[0]))

@@ -77,12 +77,15 @@ extension Interpreter {
     private func singleInteger(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext,
                                range: ClosedRange<Int>, example: String) throws -> Int {
         guard arguments.count == 1, arguments[0].label == nil else {
-            throw Diagnostic("\(name.text) takes one whole number", at: arguments.first?.range ?? name.range, hint: "e.g. \(example)")
+            let culprit = arguments.count > 1 ? arguments[1].range : arguments.first?.range ?? name.range
+            throw Diagnostic("\(name.text) takes one whole number", at: culprit, hint: "e.g. \(example)")
         }
-        let value = try integer(arguments[0].value, context, what: "\(name.text)'s argument")
-        guard range.contains(value) else {
-            let upper = range.upperBound == Int.max ? "" : " to \(range.upperBound)"
-            throw Diagnostic("\(name.text) takes a number from \(range.lowerBound)\(upper), not \(value)", at: arguments[0].range)
+        let expr = arguments[0].value
+        let number = try wholeNumber(expr, context, what: "\(name.text)'s argument")
+        guard let value = Int(exactly: number), range.contains(value) else {
+            let upper = range.upperBound == Int.max ? " up to \(Int.max)" : " to \(range.upperBound)"
+            throw Diagnostic("\(name.text) takes a whole number from \(range.lowerBound)\(upper), not \(Interpreter.numberText(expr, number, context))",
+                             at: arguments[0].range, hint: "e.g. \(example)")
         }
         return value
     }

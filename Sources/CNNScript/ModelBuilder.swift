@@ -25,14 +25,19 @@ extension Interpreter {
         do {
             analysis = try spec.analyze()
         } catch let error as CoreError {
-            // Find the first layer that fails, to underline its line.
+            // Find the first layer that fails, to underline its line. Once a prefix of the layers fails, every
+            // longer one does too, so a binary search over the prefix length finds it in a few analyses.
+            func fails(_ count: Int) -> Bool {
+                (try? ModelSpec(name: spec.name, inputShape: inputShape, layers: Array(layers.prefix(count))).analyze()) == nil
+            }
             var culprit = declaration.keywordRange
-            for count in 1...max(1, layers.count) where count <= layers.count {
-                let prefix = ModelSpec(name: spec.name, inputShape: inputShape, layers: Array(layers.prefix(count)))
-                if (try? prefix.analyze()) == nil {
-                    culprit = declaration.layers[count - 1].range
-                    break
+            if !fails(0) {
+                var low = 1, high = layers.count  // the shortest failing prefix is in low...high
+                while low < high {
+                    let middle = (low + high) / 2
+                    if fails(middle) { high = middle } else { low = middle + 1 }
                 }
+                if low >= 1, low <= declaration.layers.count { culprit = declaration.layers[low - 1].range }
             }
             throw Diagnostic(error, at: culprit)
         }
