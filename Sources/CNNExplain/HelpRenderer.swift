@@ -54,8 +54,12 @@ public enum HelpRenderer {
             }
         }
         if builtin.updatesInPlace {
+            // The required parameters after the first, as the command form needs them: `conv x kernel`.
+            let required = builtin.parameters.dropFirst().filter { $0.defaultText == nil && !$0.isVariadic }.map(\.name)
+            let words = ([builtin.name, "x"] + required).joined(separator: " ")
+            let call = "\(builtin.name)(" + (["x"] + required).joined(separator: ", ") + ")"
             lines.append("")
-            lines.append("  Command form: `\(builtin.name) x` updates x in place (x = \(builtin.name)(x)).")
+            lines.append("  Command form: `\(words)` updates x in place (x = \(call)).")
         }
         if !builtin.examples.isEmpty {
             lines.append("")

@@ -40,8 +40,11 @@ public enum LanguageReference {
                     }
                 }
                 if builtin.updatesInPlace {
+                    let required = builtin.parameters.dropFirst().filter { $0.defaultText == nil && !$0.isVariadic }.map(\.name)
+                    let words = ([builtin.name, "x"] + required).joined(separator: " ")
+                    let call = "\(builtin.name)(" + (["x"] + required).joined(separator: ", ") + ")"
                     out.append("")
-                    out.append("Command form: `\(builtin.name) x` updates `x` in place (`x = \(builtin.name)(x)`).")
+                    out.append("Command form: `\(words)` updates `x` in place (`x = \(call)`).")
                 }
                 if !builtin.examples.isEmpty {
                     out.append("")

@@ -17,11 +17,13 @@ public enum Suggestions {
         return best.distance <= allowed ? best.name : nil
     }
 
-    /// The Levenshtein distance between two strings (Characters), bounded work for long inputs.
+    /// The edit distance between two strings (Characters), counting an insertion, a deletion, a
+    /// substitution or a swap of two neighbours ("cnov" for "conv") as one edit; bounded work for long inputs.
     public static func distance(_ a: String, _ b: String) -> Int {
         let x = Array(a.prefix(64)), y = Array(b.prefix(64))
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
+        var beforePrevious = Array(repeating: 0, count: y.count + 1)
         var previous = Array(0...y.count)
         var current = Array(repeating: 0, count: y.count + 1)
         for i in 1...x.count {
@@ -29,8 +31,11 @@ public enum Suggestions {
             for j in 1...y.count {
                 let cost = x[i - 1] == y[j - 1] ? 0 : 1
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                    current[j] = min(current[j], beforePrevious[j - 2] + 1)
+                }
             }
-            swap(&previous, &current)
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
         return previous[y.count]
     }
