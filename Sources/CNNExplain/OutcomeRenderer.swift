@@ -13,6 +13,10 @@ public struct OutcomeRenderer: Sendable {
     public var printer: TensorPrinter
     /// Whether ANSI colour may be used.
     public var color: Bool
+    /// The terminal's width in columns (heatmaps fit into it).
+    public var width = 80
+    /// Whether colour may be 24-bit (heatmaps; otherwise the 256-colour palette).
+    public var trueColor = false
 
     /// Creates a renderer.
     public init(precision: Int = 2, color: Bool = false) {
@@ -52,6 +56,8 @@ public struct OutcomeRenderer: Sendable {
             lines = RunRenderer(printer: printer).lines(run)
         case .code(let request):
             lines = CodeOutput.lines(for: request)
+        case .show(let request):
+            lines = Heatmap(style: color ? (trueColor ? .trueColor : .colors256) : .plain, width: width).lines(request)
         }
         return lines.map { $0 + "\n" }.joined()
     }

@@ -30,9 +30,9 @@ extension Builtins {
             parameters: [Parameter("name", .word(SamplePictures.names),
                                    "which picture: " + SamplePictures.names.joined(separator: ", "))],
             summary: "A small picture drawn by cnnrepl (no files needed): sample(\"shapes\"), sample(\"digit\"), ...",
-            details: "The pictures, values 0..255, the same on every machine:\n"
-                + SamplePictures.catalogue.map { "  \($0.name): \($0.about)" }.joined(separator: "\n")
-                + "\nload(\"sample:NAME\") gives the same picture.",
+            details: "The pictures, values 0..255, the same on every machine: "
+                + SamplePictures.catalogue.map { "\($0.name) (\($0.about))" }.joined(separator: "; ")
+                + ". load(\"sample:NAME\") gives the same picture.",
             examples: ["x = sample(\"shapes\")", "d = sample(\"digit\")"], updatesInPlace: false,
             body: { context in
                 let name = try context.word("name", choices: SamplePictures.names) ?? "shapes"

@@ -270,7 +270,7 @@ extension Builtins {
             parameters: [Parameter("value", .tensor, "the tensor to save"),
                          Parameter("path", .string, "a .npy, .png, .pgm or .ppm file name"),
                          Parameter("values", .word(PixelScaling.Mode.allCases.map(\.rawValue)), default: "auto",
-                                   "pictures only: auto (the rule below), stretch (min..max to 0..255) or keep (as they are, clipped)")],
+                                   "pictures only: auto (as described), stretch (min..max to 0..255) or keep (as they are, clipped)")],
             summary: "Write a tensor to a NumPy .npy file (float64), or a map or picture to a .png, .pgm or .ppm file.",
             details: """
                 .npy keeps every value exactly (np.load reads it). A picture file holds 8-bit pixels: H x W (or

@@ -41,6 +41,17 @@ public enum Commands {
                        the receptive field (size r, jump j, start) of each step. Indices start at 0.
                        """,
                    examples: ["trace f[0, 0]", "trace maps[1, 2, 0]"]),
+        CommandDoc(name: "show", usage: "show X [Y ...] [colors=viridis|gray] [scale=shared|each]",
+                   summary: "Draw maps as heatmaps in the terminal, side by side, with a value scale.",
+                   details: """
+                       One character per cell (two across, so cells are square): without colour an ASCII ramp
+                       " .:-=+*#%@" from the smallest value to the largest; on a colour terminal coloured half blocks
+                       (24-bit where the terminal says so, else 256 colours), viridis or gray. Several maps (show f1 f2 f3,
+                       or the channels of an H x W x C stack, at most 16) share one scale so they can be compared;
+                       scale=each gives every map its own. Small maps are drawn larger so a 3x3 kernel is visible; large
+                       ones are averaged down to fit the terminal's width.
+                       """,
+                   examples: ["show image", "show m0 m1 m2", "show f relu(f) scale=each", "show sample(\"digit\") colors=gray"]),
         CommandDoc(name: "params", usage: "params conv KxKxCINxCOUT | params dense INxOUT | params maxpool",
                    summary: "Count a layer's parameters with the arithmetic written out.",
                    details: "A conv layer has kh x kw x Cin x Cout weights plus one bias per filter; a dense layer in x out weights plus out biases; pooling and flatten have none.",

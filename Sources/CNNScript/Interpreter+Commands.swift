@@ -1,5 +1,5 @@
 // Interpreter+Commands: the command form `op name [args]` and the REPL's own commands
-// (help, vars, clear, reset, seed, precision, trace, params, summary, run).
+// (help, vars, clear, reset, seed, precision, trace, show, params, summary, run).
 import CNNCore
 
 extension Interpreter {
@@ -46,6 +46,8 @@ extension Interpreter {
             return .message("precision \(value): numbers that are not whole show \(value) decimal\(value == 1 ? "" : "s")")
         case "trace":
             return try trace(name, arguments, context)
+        case "show":
+            return try show(name, arguments, context)
         case "params":
             return try parameters(name, arguments, context)
         case "run":

@@ -37,4 +37,6 @@ public enum Outcome: Sendable {
     case modelRun(ModelRun)
     /// `code keras mnist`, `code torch mnist`, `code numpy f`: Python code to write (see CodeRequest.swift).
     case code(CodeRequest)
+    /// `show f` or `show f1 f2 f3`: maps drawn as heatmaps, side by side (see ShowRequest.swift).
+    case show(ShowRequest)
 }

@@ -38,8 +38,12 @@ public struct SessionOptions: Sendable {
     public var seed: UInt64?
     /// Decimals shown for non-integral numbers.
     public var precision = Interpreter.defaultPrecision
+    /// The terminal's width in columns (`show` fits its heatmaps into it).
+    public var width = 80
+    /// Whether the terminal shows 24-bit colour (COLORTERM=truecolor or 24bit); otherwise 256 colours.
+    public var trueColor = false
 
-    /// Default options: no colour, default seed, 2 decimals.
+    /// Default options: no colour, default seed, 2 decimals, 80 columns.
     public init() {}
 }
 

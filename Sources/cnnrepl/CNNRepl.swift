@@ -41,6 +41,10 @@ struct CNNRepl: ParsableCommand {
         let colorWanted = !noColor && stdoutIsTerminal && Terminal.colorAllowedByEnvironment()
         var options = SessionOptions()
         options.color = colorWanted
+        // `show` fits heatmaps to the terminal and uses 24-bit colour where the terminal says it has it.
+        if stdoutIsTerminal { options.width = Terminal.width() }
+        let colorTerm = getenv("COLORTERM").map { String(cString: $0) } ?? ""
+        options.trueColor = colorTerm == "truecolor" || colorTerm == "24bit"
         if let seed { options.seed = seed }
         let session = Session(options: options)
         let console = Console(color: colorWanted)

@@ -1,0 +1,79 @@
+// Interpreter+Show: the `show` command. `show f` draws one map as a heatmap; `show f1 f2 f3` (or a stack
+// H x W x C, or a filter bank) draws several side by side, titled, on one value scale (`scale=each` gives
+// each map its own); `colors=gray` picks black-to-white instead of viridis on a colour terminal.
+import CNNCore
+
+extension Interpreter {
+    /// Evaluates `show`'s arguments into a ShowRequest.
+    func show(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
+        var maps: [ShownMap] = []
+        var omitted = 0
+        var colors = HeatmapColors.viridis
+        var shared = true
+        for argument in arguments {
+            if let label = argument.label {
+                switch label.text {
+                case "colors": colors = try option(label, argument, choices: HeatmapColors.allCases.map(\.rawValue), context)
+                    .flatMap(HeatmapColors.init(rawValue:)) ?? .viridis
+                case "scale": shared = try option(label, argument, choices: ["shared", "each"], context) != "each"
+                default:
+                    throw Diagnostic("show's options are colors=viridis|gray and scale=shared|each, not '\(label.text)'",
+                                     at: label.range, hint: "e.g. show x colors=gray, or show f g scale=each")
+                }
+                continue
+            }
+            let title = context.text(argument.value.range)
+            let value = try evaluate(argument.value, context).value
+            guard case .tensor(let tensor) = value else {
+                throw Diagnostic("show draws tensors, and \(title) is \(value.kindDescription)", at: argument.range,
+                                 hint: "e.g. show f, or show f1 f2 f3 for several maps side by side")
+            }
+            let room = ShowRequest.maxMaps - maps.count
+            let (slices, total) = try core(argument.range) { try Interpreter.slices(of: tensor, title: title, limit: room) }
+            maps += slices
+            omitted += total - slices.count
+        }
+        guard !maps.isEmpty else {
+            throw Diagnostic("show takes one or more tensors, e.g. show f or show f1 f2 f3", at: arguments.first?.range ?? name.range)
+        }
+        return .show(ShowRequest(maps: maps, omitted: omitted, colors: colors, sharedScale: shared))
+    }
+
+    /// The word given to an option such as `colors=gray` (a bare word or a string), one of `choices`.
+    private func option(_ label: Name, _ argument: Argument, choices: [String], _ context: EvaluationContext) throws -> String? {
+        var word = argument.value.identifierName ?? ""
+        if case .string(let text) = argument.value.kind { word = text }
+        if word == "grey" { word = "gray" }
+        guard choices.contains(word) else {
+            throw Diagnostic("\(label.text) must be \(choices.joined(separator: " or ")), not '\(context.text(argument.value.range))'",
+                             at: argument.value.range, hint: "e.g. show x \(label.text)=\(choices.last ?? "")")
+        }
+        return word
+    }
+
+    /// Up to `limit` H x W maps of a tensor with titles, and how many it has in all: a vector is one row;
+    /// H x W is itself; H x W x C gives `title[:, :, c]` per channel; a filter bank `title[:, :, c, f]` per slice
+    /// (just `[:, :, c]` when the title is a long expression).
+    static func slices(of tensor: Tensor, title: String, limit: Int) throws -> (maps: [ShownMap], total: Int) {
+        switch tensor.rank {
+        case 1:
+            return (limit > 0 ? [ShownMap(title: title, map: try tensor.reshaped([1, tensor.count]))] : [], 1)
+        case 2:
+            return (limit > 0 ? [ShownMap(title: title, map: tensor)] : [], 1)
+        default:
+            let (height, width) = (tensor.shape[0], tensor.shape[1])
+            let depth = tensor.rank == 3 ? tensor.shape[2] : tensor.shape[2] * tensor.shape[3]
+            let filters = tensor.rank == 3 ? 1 : tensor.shape[3]
+            var maps: [ShownMap] = []
+            for slice in 0..<min(depth, max(0, limit)) {
+                var values = [Double](repeating: 0, count: height * width)
+                for i in 0..<(height * width) { values[i] = tensor.scalars[i * depth + slice] }
+                let index = tensor.rank == 3 ? "\(slice)" : "\(slice / filters), \(slice % filters)"
+                // A long expression is left out of every slice's title (the echoed command shows it).
+                let base = title.count <= 10 ? title : ""
+                maps.append(ShownMap(title: "\(base)[:, :, \(index)]", map: try Tensor(shape: [height, width], scalars: values)))
+            }
+            return (maps, depth)
+        }
+    }
+}
