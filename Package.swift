@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "cnnrepl",
             dependencies: [
-                "CNNSession", "CReadline",
+                "CNNSession", "CNNScript", "CNNExplain", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The executable talks to C globals (readline's hooks, stdio streams, signal handlers), which
@@ -58,5 +58,8 @@ let package = Package(
         .testTarget(name: "CNNCodegenTests", dependencies: ["CNNCodegen"]),
         .testTarget(name: "CNNExplainTests", dependencies: ["CNNExplain"]),
         .testTarget(name: "CNNSessionTests", dependencies: ["CNNSession"]),
+        // Runs the built cnnrepl executable as a subprocess: scripts, stdin, options, exit codes, and a
+        // corpus of hostile inputs (hostile/) that must end with a clear error, never a crash or a hang.
+        .testTarget(name: "cnnreplTests", dependencies: ["cnnrepl"], exclude: ["hostile"]),
     ]
 )

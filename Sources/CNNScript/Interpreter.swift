@@ -48,6 +48,11 @@ public final class Interpreter {
             if let name = expr.identifierName, variables[name] == nil, Commands.named(name) != nil {
                 return try runCommand(Name(name, range: expr.range), arguments: [], statement: statement, context)
             }
+            // `help(conv)`, `seed (a - 1)`: a command written like a call runs as the command.
+            if case .call(let name, let arguments) = expr.kind, Builtins.named(name.text) == nil,
+               variables[name.text] == nil, Commands.named(name.text) != nil {
+                return try runCommand(name, arguments: arguments, statement: statement, context)
+            }
             if let name = expr.identifierName, name == "exit" || name == "quit" {
                 throw Diagnostic("'\(name)' leaves the REPL only when it is typed on a line of its own", at: expr.range,
                                  hint: "a script simply ends after its last line, so it needs no \(name)")

@@ -35,6 +35,23 @@ struct CNNRepl: ParsableCommand {
     @Option(name: .long, help: "Seed of the random generator at start-up.")
     var seed: UInt64?
 
+    /// Parses the command line and runs. Exit status: 0 on success (also for --help and --version), 1 on
+    /// any error, a mistyped option included (ArgumentParser alone would use 64 for those).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                fflush(stdout)
+                fputs(message + "\n", stderr)
+            }
+            Glibc.exit(1)
+        }
+    }
+
     mutating func run() throws {
         let stdinIsTerminal = isatty(STDIN_FILENO) == 1
         let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
@@ -65,9 +82,14 @@ struct CNNRepl: ParsableCommand {
         if stdinIsTerminal {
             REPL(session: session, console: console).run()
         } else {
-            let source = StandardInput.readAll()
             let runner = ScriptRunner(session: session, console: console, pauseAfterEachEntry: false)
-            ok = runner.run(source: source, fileName: "<stdin>", echo: false)
+            switch StandardInput.readAll() {
+            case .success(let bytes):
+                ok = runner.run(bytes: bytes, fileName: "<stdin>", echo: false)
+            case .failure(let error):
+                console.write("cnnrepl: \(error.message)\n", kind: .error)
+                ok = false
+            }
             if !ok { throw ExitCode(1) }
         }
     }

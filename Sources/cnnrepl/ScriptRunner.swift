@@ -13,11 +13,22 @@ struct ScriptRunner {
 
     /// Reads the file at `path` and runs it with echo; false if it could not be read or an error occurred.
     func runFile(path: String) -> Bool {
-        switch FileText.read(path: path) {
-        case .success(let text):
-            return run(source: text, fileName: path, echo: true)
+        switch FileText.readBytes(path: path) {
+        case .success(let bytes):
+            return run(bytes: bytes, fileName: path, echo: true)
         case .failure(let error):
             console.write("cnnrepl: \(error.message)\n", kind: .error)
+            return false
+        }
+    }
+
+    /// Runs script bytes (a file's or standard input's); bytes that are not UTF-8 are an error before anything runs.
+    func run(bytes: [UInt8], fileName: String, echo: Bool) -> Bool {
+        switch ScriptBytes.decode(bytes, name: fileName) {
+        case .success(let text):
+            return run(source: text, fileName: fileName, echo: echo)
+        case .failure(let invalid):
+            console.write(invalid.rendered(color: console.color), kind: .error)
             return false
         }
     }
@@ -30,14 +41,21 @@ struct ScriptRunner {
                 guard pause else { return }
                 console.write("   [Enter to continue]", kind: .normal)
                 _ = StandardInput.readLine()
+                // A terminal echoes the Enter; input from a pipe does not, so end the line here.
+                if isatty(STDIN_FILENO) != 1 { console.write("\n", kind: .normal) }
             })
     }
 }
 
-/// Reads a whole text file with the C library; invalid UTF-8 becomes U+FFFD.
+/// Reads whole files with the C library.
 enum FileText {
-    /// The file's text, or a message saying why it could not be read.
+    /// The file's text (invalid UTF-8 becomes U+FFFD), or a message saying why it could not be read.
     static func read(path: String) -> Result<String, FileError> {
+        readBytes(path: path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The file's bytes, at most `SessionLimits.maxScriptBytes` of them, or a message saying why not.
+    static func readBytes(path: String) -> Result<[UInt8], FileError> {
         guard let handle = fopen(path, "rb") else {
             return .failure(FileError("cannot open '\(path)': \(String(cString: strerror(errno)))"))
         }
@@ -55,7 +73,7 @@ enum FileText {
         if ferror(handle) != 0 {
             return .failure(FileError("cannot read '\(path)': \(String(cString: strerror(errno)))"))
         }
-        return .success(String(decoding: bytes, as: UTF8.self))
+        return .success(bytes)
     }
 }
 

@@ -1,4 +1,5 @@
 // Terminal: facts about the terminal that decide how output looks (colour, width).
+import CNNSession
 import Glibc
 
 /// Facts about the terminal the process runs in.
@@ -18,23 +19,29 @@ enum Terminal {
     }
 }
 
-/// Reads all of standard input as text; invalid UTF-8 becomes U+FFFD so the lexer can point at it.
+/// Reads standard input.
 enum StandardInput {
-    /// Reads standard input to its end.
-    static func readAll() -> String {
+    /// Reads standard input to its end: its bytes, or a message when it is larger than a script may be
+    /// (reading stops there, so piping in something endless is an error, not a hang).
+    static func readAll() -> Result<[UInt8], FileError> {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
             if n > 0 {
                 bytes.append(contentsOf: buffer[0..<n])
+                if bytes.count > SessionLimits.maxScriptBytes {
+                    return .failure(FileError("standard input is larger than the script size limit of \(SessionLimits.maxScriptBytes) bytes"))
+                }
             } else if n < 0 && errno == EINTR {
                 continue
+            } else if n < 0 {
+                return .failure(FileError("cannot read standard input: \(String(cString: strerror(errno)))"))
             } else {
                 break
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return .success(bytes)
     }
 
     /// Reads one line from standard input (without the newline), or nil at end of input.

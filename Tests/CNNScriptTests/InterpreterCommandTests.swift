@@ -237,6 +237,8 @@ import CNNCore
     #expect(script.interpreter.precision == 0)
     try script.run("precision 12")
     #expect(script.interpreter.precision == 12)
+    try script.run("seed 1234567890123")
+    #expect(script.interpreter.seed == 1_234_567_890_123)
 }
 
 @Test func aVariableNamedLikeACommandIsNotPossibleButCommandsStillRun() throws {
@@ -245,6 +247,16 @@ import CNNCore
     guard case .help("conv")? = try script.run("help conv").first else { Issue.record("help conv did not run"); return }
     guard case .help("trace")? = try script.run("help \"trace\"").first else { Issue.record("help \"trace\" did not run"); return }
     guard case .help("relu")? = try script.run("help relu(x)").first else { Issue.record("help relu(x) did not run"); return }
+}
+
+@Test func aCommandWrittenLikeACallRunsAsTheCommand() throws {
+    let script = Script()
+    guard case .help("conv")? = try script.run("help(conv)").first else { Issue.record("help(conv) did not run"); return }
+    try script.run("seed (3 + 4)")
+    #expect(script.interpreter.seed == 7)
+    try script.run("x = 1")
+    guard case .variables(let list)? = try script.run("vars()").first else { Issue.record("vars() did not run"); return }
+    #expect(list.map(\.name) == ["x"])
 }
 
 // MARK: - trace, params, summary

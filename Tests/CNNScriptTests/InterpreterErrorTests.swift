@@ -45,11 +45,16 @@ import CNNCore
     #expect(failureHint("x = ones(2, 2)\ny = x(1)") == "to index it use square brackets: x[0, 0]")
 }
 
-@Test func aCommandCalledLikeAFunction() {
-    #expect(failure("help(conv)") == "1:1-1:5 'help' is a command, not a function: write it without parentheses")
-    #expect(failureHint("help(conv)") == "e.g. help conv")
+@Test func aCommandCalledLikeAFunctionInsideAnExpression() {
     #expect(failure("y = vars()") == "1:5-1:9 'vars' is a command, not a function: write it without parentheses")
-    #expect(failureHint("seed(1)") == "e.g. seed 7")
+    #expect(failureHint("y = vars()") == "e.g. vars")
+    #expect(failureHint("y = 1 + seed(1)") == "e.g. seed 7")
+}
+
+@Test func aCommandWrittenLikeACallIsStillChecked() {
+    #expect(failure("seed(1, 2)") == "1:9-1:10 seed takes one whole number")
+    #expect(failure("seed (0/0)") == "1:7-1:10 seed's argument must be a whole number, not nan")
+    #expect(failure("help(cnv)") == "1:6-1:9 there is no built-in or command called 'cnv'")
 }
 
 @Test func exitInsideAScriptLine() {
@@ -211,7 +216,7 @@ import CNNCore
     #expect(failure("y = conv(ones(3, 3), ones(2, 2), padding=[1, 2, 3])")
         == "1:34-1:51 conv: 'padding' must be valid, same, full, a number of zeros for every side, or [top, bottom, left, right], not a 3 tensor")
     #expect(failure("y = conv(ones(3, 3), ones(2, 2), padding=[1, -1, 0, 0])")
-        == "1:34-1:55 conv: 'padding' must be whole numbers of at least 0, not a 4 tensor")
+        == "1:34-1:55 conv: 'padding' must be whole numbers of at least 0, not [1, -1, 0, 0]")
     #expect(failure("y = pad(ones(2, 2), same)") == "1:21-1:25 pad: 'amount' must be a number of cells or [top, bottom, left, right]")
     #expect(failureHint("y = pad(ones(2, 2), same)") == "valid/same/full belong to conv; here say how many cells, e.g. pad(x, 1)")
 }
@@ -279,11 +284,12 @@ import CNNCore
 @Test func seedAndPrecisionErrors() {
     #expect(failure("seed") == "1:1-1:5 seed takes one whole number")
     #expect(failureHint("seed") == "e.g. seed 42")
-    #expect(failure("seed 1 2") == "1:6-1:7 seed takes one whole number")
-    #expect(failure("seed -1") == "1:6-1:8 seed takes a number from 0, not -1")
+    #expect(failure("seed 1 2") == "1:8-1:9 seed takes one whole number")
+    #expect(failure("seed -1") == "1:6-1:8 seed takes a whole number from 0 up to 9223372036854775807, not -1")
+    #expect(failureHint("seed -1") == "e.g. seed 42")
     #expect(failure("seed 1.5") == "1:6-1:9 seed's argument must be a whole number, not 1.5")
-    #expect(failure("seed 1e300") == "1:6-1:11 seed's argument is too large: 1e300")
-    #expect(failure("precision 13") == "1:11-1:13 precision takes a number from 0 to 12, not 13")
+    #expect(failure("seed 1e300") == "1:6-1:11 seed takes a whole number from 0 up to 9223372036854775807, not 1e300")
+    #expect(failure("precision 13") == "1:11-1:13 precision takes a whole number from 0 to 12, not 13")
     #expect(failure("precision \"a\"") == "1:11-1:14 precision's argument must be a whole number, not the string \"a\"")
 }
 
