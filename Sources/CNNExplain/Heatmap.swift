@@ -8,7 +8,8 @@
 // Cells are drawn square: a cell is two characters across and one down (a character is about twice as tall
 // as it is wide). Small maps are drawn larger (a 3x3 kernel becomes 12 x 6 characters), large ones are
 // averaged down to fit the terminal width, and several maps stand side by side under their titles, in rows
-// when they do not fit in one. All maps of one `show` share one value scale, stated in a legend line.
+// when they do not fit in one; in plain text a frame marks each map's edge. A legend line states the value
+// scale: one for all the maps, or each map's own.
 import CNNCore
 import CNNScript
 
@@ -77,12 +78,18 @@ public struct Heatmap: Sendable {
         var lines: [String] = []
         let titles = zip(group, slots).map { map, slot in pad(shortened(map.title, to: slot), to: slot) }
         lines.append(trimmed(String(repeating: " ", count: Heatmap.indent) + titles.joined(separator: String(repeating: " ", count: Heatmap.gap))))
-        let drawings = group.indices.map { rows(of: group[$0].map, size: sizes[$0], scale: scales[$0], colors: colors) }
-        let height = sizes.map(\.rows).max() ?? 0
+        let drawings = group.indices.map { index -> [String] in
+            let drawing = rows(of: group[index].map, size: sizes[index], scale: scales[index], colors: colors)
+            guard style == .plain else { return drawing }
+            // Plain text frames each map, so that cells of the smallest value (spaces) still show its extent.
+            let rule = String(repeating: "─", count: sizes[index].columns)
+            return ["┌" + rule + "┐"] + drawing.map { "│" + $0 + "│" } + ["└" + rule + "┘"]
+        }
+        let height = drawings.map(\.count).max() ?? 0
         for row in 0..<height {
             var parts: [String] = []
             for (index, drawing) in drawings.enumerated() {
-                let visible = row < drawing.count ? sizes[index].columns : 0
+                let visible = row < drawing.count ? sizes[index].columns + frameWidth : 0
                 let text = row < drawing.count ? drawing[row] : ""
                 parts.append(text + String(repeating: " ", count: slots[index] - visible))
             }
@@ -160,8 +167,10 @@ public struct Heatmap: Sendable {
             }
         }
         let whole = factor.rounded()
-        if factor < 1 {
-            lines.append("  (averaged down to fit \(width) columns: each character is about \(ValueScale.text(1 / factor, decimals: 1)) cells high and \(ValueScale.text(1 / (2 * factor), decimals: 1)) wide)")
+        if factor < 1, let first = maps.first {
+            let size = drawnSize(first.map, factor: factor)
+            let rowsText = style == .plain ? "\(size.rows) rows" : "\(size.rows) rows of half blocks (\(2 * size.rows) pixels)"
+            lines.append("  (averaged down to fit \(width) columns: \(first.map.shapeDescription) cells drawn in \(rowsText) of \(size.columns) characters)")
         } else if whole >= 2 && whole == factor {
             lines.append("  (each cell drawn \(Int(2 * whole)) characters wide and \(Int(whole)) high)")
         }
@@ -194,7 +203,7 @@ public struct Heatmap: Sendable {
             }
             perRow -= 1
         }
-        return (1, min(enlarge, heightCap, Double(available) / Double(2 * widest)))
+        return (1, min(enlarge, heightCap, Double(max(1, available - frameWidth)) / Double(2 * widest)))
     }
 
     /// The width in characters of the widest group of `perRow` maps drawn at `factor`.
@@ -217,10 +226,13 @@ public struct Heatmap: Sendable {
         return (rows, columns)
     }
 
-    /// The width of a map's place in a row: its drawing, or its title if that is longer (up to maxTitle).
+    /// The width of a map's place in a row: its drawing and frame, or its title if that is longer (up to maxTitle).
     private func slotWidth(title: String, columns: Int) -> Int {
-        max(columns, min(title.count, Heatmap.maxTitle))
+        max(columns + frameWidth, min(title.count, Heatmap.maxTitle))
     }
+
+    /// Columns the frame adds to a map: one on each side in plain text, none in colour.
+    private var frameWidth: Int { style == .plain ? 2 : 0 }
 
     // MARK: - Sampling
 

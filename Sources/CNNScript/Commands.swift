@@ -46,12 +46,12 @@ public enum Commands {
                    details: """
                        One character per cell (two across, so cells are square): without colour an ASCII ramp
                        " .:-=+*#%@" from the smallest value to the largest; on a colour terminal coloured half blocks
-                       (24-bit where the terminal says so, else 256 colours), viridis or gray. Several maps (show f1 f2 f3,
-                       or the channels of an H x W x C stack, at most 16) share one scale so they can be compared;
-                       scale=each gives every map its own. Small maps are drawn larger so a 3x3 kernel is visible; large
-                       ones are averaged down to fit the terminal's width.
+                       (24-bit where the terminal says so, else 256 colours), viridis or gray. Several maps stand side by
+                       side (at most 16): the channels of one H x W x C stack share one scale so they can be compared,
+                       separate tensors (show image f) each get their own; scale=shared or scale=each decides. Small maps
+                       are drawn larger so a 3x3 kernel is visible; large ones are averaged down to the terminal's width.
                        """,
-                   examples: ["show image", "show m0 m1 m2", "show f relu(f) scale=each", "show sample(\"digit\") colors=gray"]),
+                   examples: ["show image", "show maps", "show m0 m1 m2 scale=shared", "show sample(\"digit\") colors=gray"]),
         CommandDoc(name: "params", usage: "params conv KxKxCINxCOUT | params dense INxOUT | params maxpool",
                    summary: "Count a layer's parameters with the arithmetic written out.",
                    details: "A conv layer has kh x kw x Cin x Cout weights plus one bias per filter; a dense layer in x out weights plus out biases; pooling and flatten have none.",

@@ -1,6 +1,7 @@
 // Interpreter+Show: the `show` command. `show f` draws one map as a heatmap; `show f1 f2 f3` (or a stack
-// H x W x C, or a filter bank) draws several side by side, titled, on one value scale (`scale=each` gives
-// each map its own); `colors=gray` picks black-to-white instead of viridis on a colour terminal.
+// H x W x C, or a filter bank) draws several side by side, titled. The channels of one stack share one
+// value scale, separate tensors each get their own (scale=shared or scale=each decides); `colors=gray`
+// picks black-to-white instead of viridis on a colour terminal.
 import CNNCore
 
 extension Interpreter {
@@ -9,7 +10,8 @@ extension Interpreter {
         var maps: [ShownMap] = []
         var omitted = 0
         var colors = HeatmapColors.viridis
-        var shared = true
+        var shared: Bool?
+        var tensors = 0
         for argument in arguments {
             if let label = argument.label {
                 switch label.text {
@@ -28,6 +30,7 @@ extension Interpreter {
                 throw Diagnostic("show draws tensors, and \(title) is \(value.kindDescription)", at: argument.range,
                                  hint: "e.g. show f, or show f1 f2 f3 for several maps side by side")
             }
+            tensors += 1
             let room = ShowRequest.maxMaps - maps.count
             let (slices, total) = try core(argument.range) { try Interpreter.slices(of: tensor, title: title, limit: room) }
             maps += slices
@@ -36,7 +39,9 @@ extension Interpreter {
         guard !maps.isEmpty else {
             throw Diagnostic("show takes one or more tensors, e.g. show f or show f1 f2 f3", at: arguments.first?.range ?? name.range)
         }
-        return .show(ShowRequest(maps: maps, omitted: omitted, colors: colors, sharedScale: shared))
+        // The channels of one stack are comparable and share a scale; separate tensors (an image and its
+        // feature map) usually span different ranges, so each gets its own unless scale=shared says otherwise.
+        return .show(ShowRequest(maps: maps, omitted: omitted, colors: colors, sharedScale: shared ?? (tensors == 1)))
     }
 
     /// The word given to an option such as `colors=gray` (a bare word or a string), one of `choices`.

@@ -32,7 +32,8 @@ public struct ShowRequest: Sendable {
     public var omitted: Int
     /// The colours on a colour terminal.
     public var colors: HeatmapColors
-    /// Whether all maps share one value scale (`scale=shared`, the default) or each has its own (`scale=each`).
+    /// Whether all maps share one value scale (`scale=shared`; the default for the channels of one stack) or
+    /// each has its own (`scale=each`; the default for separate tensors).
     public var sharedScale: Bool
 
     /// The most maps one `show` draws; further slices of a stack are counted in `omitted`.

@@ -14,9 +14,10 @@ private func request(_ maps: [(String, Tensor)], shared: Bool = true) -> ShowReq
     // Levels: position 0, 1/3, 2/3, 1 times 10 -> ramp[0] ' ', ramp[3] '-', ramp[6] '*', ramp[9] '@'.
     let map = try Tensor(rows: [[0, 1], [2, 3]])
     let lines = Heatmap(style: .plain, width: 80).lines(request([("m", map)]))
-    let top = "          --------"
-    let bottom = "  ********@@@@@@@@"
-    #expect(lines == ["  m", top, top, top, top, bottom, bottom, bottom, bottom,
+    // Plain text frames the map, so that the smallest value's spaces still show where the map is.
+    let top = "  │        --------│"
+    let bottom = "  │********@@@@@@@@│"
+    #expect(lines == ["  m", "  ┌────────────────┐", top, top, top, top, bottom, bottom, bottom, bottom, "  └────────────────┘",
                       "  2x2   scale 0 \" .:-=+*#%@\" 3   (each step 0.30)",
                       "  (each cell drawn 8 characters wide and 4 high)"])
 }
@@ -25,11 +26,11 @@ private func request(_ maps: [(String, Tensor)], shared: Bool = true) -> ShowReq
     let a = try Tensor(rows: [[0, 0], [0, 0]])
     let b = try Tensor(rows: [[10, 10], [10, 10]])
     let lines = Heatmap(style: .plain, width: 80).lines(request([("a", a), ("b", b)]))
-    #expect(lines[0] == "  a                  b")
-    #expect(lines[1] == "                     @@@@@@@@@@@@@@@@")
+    #expect(lines[0] == "  a                    b")
+    #expect(lines[2] == "  │                │   │@@@@@@@@@@@@@@@@│")
     #expect(lines.contains("  2 maps of 2x2   scale 0 \" .:-=+*#%@\" 10   (each step 1, one scale for all)"))
     let own = Heatmap(style: .plain, width: 80).lines(request([("a", a), ("b", b)], shared: false))
-    #expect(own[1] == "  ++++++++++++++++   ++++++++++++++++")
+    #expect(own[2] == "  │++++++++++++++++│   │++++++++++++++++│")
     #expect(own.contains("    a   every value is 0 (drawn '+')"))
 }
 
@@ -50,7 +51,7 @@ func largeMapsFitTheWidth(width: Int) throws {
     let big = try Tensor(shape: [300, 500], scalars: values)
     let lines = Heatmap(style: .plain, width: width).lines(request([("big", big), ("again", big)]))
     for line in lines.dropLast(2) { #expect(line.count <= max(width, 18), "\(line.count) > \(width): \(line)") }
-    #expect(lines.last?.hasPrefix("  (averaged down to fit \(width) columns") == true)
+    #expect(lines.last?.hasPrefix("  (averaged down to fit \(width) columns: 300x500 cells drawn in ") == true)
     #expect(lines.count <= 2 * Heatmap.maxRows + 6)
 }
 
@@ -67,7 +68,7 @@ func largeMapsFitTheWidth(width: Int) throws {
 @Test func colourStylesUseHalfBlocks() throws {
     let map = try Tensor(rows: [[0, 1], [2, 3]])
     let true24 = Heatmap(style: .trueColor, width: 80).lines(request([("m", map)]))
-    // Row 0 of the drawing: upper pixel 0 (viridis start 68,1,84) over lower pixel 0.
+    // Row 0 of the drawing (no frame in colour): upper pixel 0 (viridis start 68,1,84) over lower pixel 0.
     #expect(true24[1].hasPrefix("  \u{1B}[38;2;68;1;84m\u{1B}[48;2;68;1;84m▀"))
     #expect(true24[1].hasSuffix("\u{1B}[0m"))
     #expect(true24.contains { $0.contains("\u{1B}[38;2;253;231;37m\u{1B}[48;2;253;231;37m▀") }, "the largest value is viridis' yellow")
