@@ -8,7 +8,7 @@
 // Cells are drawn square: a cell is two characters across and one down (a character is about twice as tall
 // as it is wide). Small maps are drawn larger (a 3x3 kernel becomes 12 x 6 characters), large ones are
 // averaged down to fit the terminal width, and several maps stand side by side under their titles, in rows
-// when they do not fit in one; in plain text a frame marks each map's edge. A legend line states the value
+// when they do not fit in one; a frame marks each map's edge. A legend line states the value
 // scale: one for all the maps, or each map's own.
 import CNNCore
 import CNNScript
@@ -80,8 +80,8 @@ public struct Heatmap: Sendable {
         lines.append(trimmed(String(repeating: " ", count: Heatmap.indent) + titles.joined(separator: String(repeating: " ", count: Heatmap.gap))))
         let drawings = group.indices.map { index -> [String] in
             let drawing = rows(of: group[index].map, size: sizes[index], scale: scales[index], colors: colors)
-            guard style == .plain else { return drawing }
-            // Plain text frames each map, so that cells of the smallest value (spaces) still show its extent.
+            // A frame round each map, so that its edge shows where its cells look like the background
+            // (spaces for the smallest value in plain text, black in gray on a dark terminal).
             let rule = String(repeating: "─", count: sizes[index].columns)
             return ["┌" + rule + "┐"] + drawing.map { "│" + $0 + "│" } + ["└" + rule + "┘"]
         }
@@ -169,8 +169,7 @@ public struct Heatmap: Sendable {
         let whole = factor.rounded()
         if factor < 1, let first = maps.first {
             let size = drawnSize(first.map, factor: factor)
-            let rowsText = style == .plain ? "\(size.rows) rows" : "\(size.rows) rows of half blocks (\(2 * size.rows) pixels)"
-            lines.append("  (averaged down to fit \(width) columns: \(first.map.shapeDescription) cells drawn in \(rowsText) of \(size.columns) characters)")
+            lines.append("  (averaged down to fit \(width) columns: \(first.map.shapeDescription) cells drawn in \(size.rows) rows of \(size.columns) characters)")
         } else if whole >= 2 && whole == factor {
             lines.append("  (each cell drawn \(Int(2 * whole)) characters wide and \(Int(whole)) high)")
         }
@@ -231,8 +230,8 @@ public struct Heatmap: Sendable {
         max(columns + frameWidth, min(title.count, Heatmap.maxTitle))
     }
 
-    /// Columns the frame adds to a map: one on each side in plain text, none in colour.
-    private var frameWidth: Int { style == .plain ? 2 : 0 }
+    /// Columns the frame adds to a map: one on each side.
+    private let frameWidth = 2
 
     // MARK: - Sampling
 

@@ -68,12 +68,13 @@ func largeMapsFitTheWidth(width: Int) throws {
 @Test func colourStylesUseHalfBlocks() throws {
     let map = try Tensor(rows: [[0, 1], [2, 3]])
     let true24 = Heatmap(style: .trueColor, width: 80).lines(request([("m", map)]))
-    // Row 0 of the drawing (no frame in colour): upper pixel 0 (viridis start 68,1,84) over lower pixel 0.
-    #expect(true24[1].hasPrefix("  \u{1B}[38;2;68;1;84m\u{1B}[48;2;68;1;84m▀"))
-    #expect(true24[1].hasSuffix("\u{1B}[0m"))
+    // Row 0 of the drawing, in its frame: upper pixel 0 (viridis start 68,1,84) over lower pixel 0.
+    #expect(true24[1] == "  ┌────────────────┐")
+    #expect(true24[2].hasPrefix("  │\u{1B}[38;2;68;1;84m\u{1B}[48;2;68;1;84m▀"))
+    #expect(true24[2].hasSuffix("\u{1B}[0m│"))
     #expect(true24.contains { $0.contains("\u{1B}[38;2;253;231;37m\u{1B}[48;2;253;231;37m▀") }, "the largest value is viridis' yellow")
     let palette = Heatmap(style: .colors256, width: 80).lines(request([("m", map)]))
-    #expect(palette[1].contains("\u{1B}[38;5;"))
+    #expect(palette[2].contains("\u{1B}[38;5;"))
     #expect(!palette.joined().contains("38;2;"))
 }
 
