@@ -58,6 +58,8 @@ public struct OutcomeRenderer: Sendable {
             lines = CodeOutput.lines(for: request)
         case .show(let request):
             lines = Heatmap(style: color ? (trueColor ? .trueColor : .colors256) : .plain, width: width).lines(request)
+        case .gradientStep(let report):
+            lines = GradientRenderer(printer: printer).stepLines(report)
         }
         return lines.map { $0 + "\n" }.joined()
     }
@@ -67,7 +69,7 @@ public struct OutcomeRenderer: Sendable {
         switch value {
         case .number(let x):
             let shown = printer.number(x)
-            return [name.map { "\($0) = \(shown)" } ?? "\(source) = \(shown)"]
+            return [name.map { "\($0) = \(shown)" } ?? "\(source) = \(shown)"] + GradientRenderer(printer: printer).lossLines(provenance)
         case .string(let s):
             return name.map { ["\($0) = \"\(s)\""] } ?? [s]
         case .symbol(let s):

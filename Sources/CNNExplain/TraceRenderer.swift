@@ -23,6 +23,10 @@ struct TraceRenderer {
         guard let value = tensor.value(at: index) else {
             return ["trace: \(cell) is outside \(name)'s shape \(tensor.shapeDescription)"]
         }
+        if case .gradient(let record)? = variable.provenance?.step?.detail {
+            return GradientTrace(printer: printer).lines(name: name, index: index, gradient: tensor,
+                                                         expression: variable.provenance?.expression ?? name, record: record)
+        }
         guard let provenance = variable.provenance, let step = provenance.step else {
             let made = variable.provenance.map { "made by \($0.expression)" } ?? "typed in"
             return ["\(cell) = \(printer.number(value))   (\(made): nothing was computed to trace)"]

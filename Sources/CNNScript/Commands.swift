@@ -90,6 +90,16 @@ public enum Commands {
                        instead (arrays too large to embed are saved beside it as .npy files).
                        """,
                    examples: ["code keras mnist", "code torch mnist", "code numpy f", "code keras mnist file=\"mnist.py\""]),
+        CommandDoc(name: "step", usage: "step NAME RATE [loss=LOSS]",
+                   summary: "One step of gradient descent: NAME = NAME - RATE * grad(loss, NAME), then the loss again.",
+                   details: """
+                       Moves every value of the variable against its gradient, scaled by the learning rate, and prints
+                       the values before, the gradient and the values after. Then everything between the variable and
+                       the loss (the variable `loss`, or loss=LOSS) is computed again from the new values, and the loss
+                       before and after is shown: repeat the step and watch the loss fall. Variables that held a
+                       recomputed value (a feature map made from the kernel) are updated too.
+                       """,
+                   examples: ["step k 0.1", "step w 0.01 loss=err"]),
     ]
 
     /// The command called `name`, if there is one.

@@ -33,11 +33,7 @@ enum GradientBackward {
     }
 
     /// The softmax step that made a crossentropy's prediction, when crossentropy can be fused with it.
-    static func fusableSoftmax(_ prediction: Operand) -> Step? {
-        guard let step = prediction.provenance?.step, case .activation(.softmax, _) = step.operation,
-              step.operands.count == 1, step.operands[0].tensor != nil else { return nil }
-        return step
-    }
+    static func fusableSoftmax(_ prediction: Operand) -> Step? { prediction.softmaxStep }
 
     /// dL/d(operand) for each tensor or number operand of `step`, given `outputGradient` = dL/d(result).
     /// `fuseSoftmax` allows a crossentropy to differentiate its softmax input together with it.
@@ -153,5 +149,15 @@ enum GradientBackward {
             throw CoreError("grad cannot go back through another grad: second derivatives are not supported",
                             hint: "take the gradient of a loss computed from the variable")
         }
+    }
+}
+
+extension Operand {
+    /// The step softmax(z) when this operand was made by softmax of a tensor z, else nil. Crossentropy of such
+    /// an operand is computed, and differentiated, from z.
+    public var softmaxStep: Step? {
+        guard let step = provenance?.step, case .activation(.softmax, _) = step.operation,
+              step.operands.count == 1, step.operands[0].tensor != nil else { return nil }
+        return step
     }
 }

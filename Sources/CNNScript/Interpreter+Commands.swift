@@ -52,6 +52,8 @@ extension Interpreter {
             return try parameters(name, arguments, context)
         case "run":
             return try runModel(name, arguments, context)
+        case "step":
+            return try gradientDescentStep(name, arguments, context)
         case "code":
             return try codeCommand(name, arguments, context)
         case "summary":

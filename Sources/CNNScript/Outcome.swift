@@ -39,4 +39,6 @@ public enum Outcome: Sendable {
     case code(CodeRequest)
     /// `show f` or `show f1 f2 f3`: maps drawn as heatmaps, side by side (see ShowRequest.swift).
     case show(ShowRequest)
+    /// `step k 0.1`: one gradient-descent update of k and the loss before and after (GradientDescent.swift).
+    case gradientStep(GradientStepReport)
 }

@@ -1,0 +1,268 @@
+// GradientTrace: `trace g[i, j]` for a gradient g = grad(loss, k), in the style of the forward trace.
+//
+// A gradient cell dL/dk[i, j] says how much the loss L rises when k[i, j] rises a little. The trace shows
+// where it comes from: the chain of steps from the loss back to k, then, for each step that used k,
+//     dL/dk[i, j] = sum over the output cells y[o] of that step of  dL/dy[o] * dy[o]/dk[i, j]
+// with every term listed: for a convolution kernel the upstream gradient times the input cell under the
+// tap (the same window the forward trace marks), for a dense layer the input value, for an activation its
+// slope, for a loss its own formula worked out.
+import CNNCore
+import CNNScript
+import Glibc
+
+/// Renders the trace of one cell of a gradient.
+struct GradientTrace {
+    let printer: TensorPrinter
+
+    /// The most terms listed before the rest are summarised.
+    static let listedTerms = 12
+
+    /// The lines of `trace name[index]` for a gradient recorded by `record`.
+    func lines(name: String, index: [Int], gradient: Tensor, expression: String, record: GradientRecord) -> [String] {
+        let cell = "\(name)[\(index.map(String.init).joined(separator: ", "))]"
+        let k = record.targetName
+        let kCell = "\(k)[\(index.map(String.init).joined(separator: ", "))]"
+        guard let value = gradient.value(at: index) else {
+            return ["trace: \(cell) is outside \(name)'s shape \(gradient.shapeDescription)"]
+        }
+        var out = ["\(cell) = \(printer.number(value))   from \(expression): d \(record.lossText) / d \(kCell), how fast \(record.lossText) changes with \(kCell)"]
+        guard !record.uses.isEmpty else {
+            out.append("  \(record.lossText) is \(k) itself, so every cell of the gradient is 1")
+            return out
+        }
+        if record.uses.count > 1 {
+            out.append("  \(k) is used in \(record.uses.count) places on the way to \(record.lossText); the gradient adds their shares")
+        }
+        var shares: [Double] = []
+        for (number, use) in record.uses.enumerated() {
+            if record.uses.count > 1 { out.append("") ; out.append("Use \(number + 1) of \(record.uses.count):") }
+            out += useLines(use, index: index, kCell: kCell, record: record)
+            shares.append(use.contribution.value(at: index) ?? .nan)
+        }
+        if record.uses.count > 1 {
+            out.append("")
+            out.append("\(cell) = " + shares.map(printer.number).joined(separator: " + ") + " = \(printer.number(value))")
+        }
+        return out
+    }
+
+    // MARK: - One use of k
+
+    private func useLines(_ use: GradientUse, index: [Int], kCell: String, record: GradientRecord) -> [String] {
+        var out: [String] = []
+        // The chain from the loss down to the step that used k.
+        let y = shortName(use.outputName)
+        out.append("  the chain rule, from \(record.lossText) back to \(record.targetName):")
+        for (i, line) in use.path.enumerated() {
+            out.append("    " + (i == 0 ? "" : "<- ") + line)
+        }
+        if use.fusedSoftmax {
+            out.append("    (crossentropy and softmax are differentiated together, from the logits \(record.targetName))")
+        }
+        if let worked = lossCellLines(use, index: index, kCell: kCell) { return out + worked }
+        let terms: GradientCellTerms
+        do {
+            terms = try use.terms(at: index)
+        } catch let error as CoreError {
+            let share = use.contribution.value(at: index) ?? .nan
+            out.append("  \(kCell) gets \(printer.number(share)) from \(use.outputName) (\(error.message))")
+            return out
+        } catch {
+            return out
+        }
+        out += explanation(use, y: y, kCell: kCell, terms: terms)
+        out += termTable(terms, y: y)
+        let share = use.contribution.value(at: index) ?? terms.sum.value
+        let shown = terms.sum.terms.map { printer.number($0.product) }
+        let sumText: String
+        switch shown.count {
+        case 0: sumText = "0"
+        case 1: return out + ["  dL/d\(kCell) = \(printer.number(share))"]
+        case 1...GradientTrace.listedTerms: sumText = shown.joined(separator: " + ")
+        default: sumText = shown.prefix(6).joined(separator: " + ") + " + … (\(Format.count(shown.count)) terms)"
+        }
+        out.append("  dL/d\(kCell) = \(sumText) = \(printer.number(share))")
+        return out
+    }
+
+    /// The sentence that says what dy/dk is for this step.
+    private func explanation(_ use: GradientUse, y: String, kCell: String, terms: GradientCellTerms) -> [String] {
+        let step = use.step
+        let yName = y == use.outputName ? y : "\(y) = \(use.outputName)"
+        let dy = "dL/d\(y)"
+        var lines: [String] = []
+        switch terms.factor {
+        case .input(let input):
+            lines.append("  \(kCell) is a weight of \(yName): it multiplied one value of \(input) for every output cell it helped make,")
+            lines.append("  so \(dy)[o] * (that value of \(input)) is its share of each output cell's gradient:")
+        case .kernelWeight(let kernel):
+            lines.append("  \(kCell) was read by every window of \(yName) that covered it; each window multiplied it by one weight of \(kernel):")
+        case .weight(let weights):
+            lines.append("  \(kCell) meets every output of \(yName) through one weight of \(weights):")
+        case .one:
+            lines.append("  \(kCell) is a bias of \(yName): it was added once to each of its output cells, so dy/d(bias) = 1:")
+        case .localDerivative:
+            lines.append("  \(yName): " + localRule(step, position: use.operandPosition))
+        }
+        if terms.independentOutputs > 0 {
+            lines.append("  (\(Format.count(terms.independentOutputs)) output cell\(terms.independentOutputs == 1 ? "" : "s") of \(y) do not depend on \(kCell): their terms are 0)")
+        }
+        return lines
+    }
+
+    /// What dy/dk is, in words, for a step whose gradient is found generically.
+    private func localRule(_ step: Step, position: Int) -> String {
+        switch step.operation {
+        case .activation(let kind, let slope):
+            switch kind {
+            case .relu: return "relu passes the gradient where its input was above 0 (dy/dx = 1) and stops it elsewhere (0)"
+            case .leakyrelu: return "leakyrelu passes the gradient where its input was 0 or more (dy/dx = 1), \(printer.number(slope)) of it below"
+            case .sigmoid: return "dy/dx = sigmoid(x) * (1 - sigmoid(x))"
+            case .tanh: return "dy/dx = 1 - tanh(x)^2"
+            case .linear: return "the value passes unchanged: dy/dx = 1"
+            case .softmax: return "softmax mixes its vector: dy_i/dx_j = y_i * ((i == j ? 1 : 0) - y_j)"
+            }
+        case .pooling(let pooling, let plan):
+            if pooling.kind == .max { return "only the largest cell of each window passes the window's gradient on (dy/dx = 1 for the winner, 0 for the rest)" }
+            return plan.paddingTakesPart ? "each window shares its gradient equally among its \(pooling.size.rows * pooling.size.cols) cells"
+                                         : "each window shares its gradient equally among its real cells (1/n each)"
+        case .globalPooling(let kind):
+            return kind == .max ? "only each map's largest cell passes the gradient on" : "every cell of a map gets 1/(H*W) of the map's gradient"
+        case .depthwisePooling:
+            return "only the largest channel of each group passes the gradient on"
+        case .flatten:
+            return "flatten moves values, so each gradient value goes back to the cell it came from (dy/dx = 1)"
+        case .elementwise(let operation):
+            let side = position == 0 ? "left" : "right"
+            switch operation {
+            case .add: return "a + b: dy/d\(side) = 1 (a value broadcast over several cells collects all their gradients)"
+            case .subtract: return position == 0 ? "a - b: dy/da = 1" : "a - b: dy/db = -1"
+            case .multiply: return "a * b: dy/d\(side) = the other side's value at that cell"
+            case .divide: return position == 0 ? "a / b: dy/da = 1 / b" : "a / b: dy/db = -a / b^2"
+            }
+        case .matrixProduct:
+            return "a @ b: each product a[i, p] * b[p, j] hands each factor the other one"
+        case .convolution:
+            return "dy/dx = the kernel weight of each tap"
+        case .dense:
+            return "dy/dx = the weight that joins them"
+        case .other(let name):
+            switch step.detail {
+            case .slice?: return "the selected cells pass their gradient back unchanged; the others get 0"
+            case .negate?: return "-x: dy/dx = -1"
+            case .reduction(let kind, _)?:
+                switch kind {
+                case .sum: return "every value was added once: dy/dx = 1"
+                case .mean: return "every value counts 1/n of the mean"
+                case .max, .min: return "only the \(kind == .max ? "largest" : "smallest") value decided the result: it gets the gradient"
+                }
+            case .clip(let low, let high)?: return "values inside [\(printer.number(low)), \(printer.number(high))] pass the gradient (1); clipped ones do not (0)"
+            case .loss(.meanSquaredError)?: return position == 0 ? "mse: dL/dy = 2 (y - t) / n" : "mse: dL/dt = -2 (y - t) / n"
+            case .loss(.crossEntropy)?: return position == 0 ? "crossentropy: dL/dp = -t / p / examples" : "crossentropy: dL/dt = -log(p) / examples"
+            default: return "\(name): dy/dx from its backward rule"
+            }
+        }
+    }
+
+    /// For k used directly by a loss: the loss's own derivative at this cell, with its numbers (nil otherwise).
+    private func lossCellLines(_ use: GradientUse, index: [Int], kCell: String) -> [String]? {
+        guard case .loss(let kind)? = use.step.detail, use.step.operands.count == 2,
+              let target = tensor(use.step.operands[1]), let cell = use.contribution.offset(of: index),
+              cell < target.count else { return nil }
+        let prediction = use.step.operands[0], t = use.step.operands[1]
+        let y = prediction.name ?? "(\(prediction.text))", tName = t.name ?? "(\(t.text))"
+        let at = "[" + index.map(String.init).joined(separator: ", ") + "]"
+        let share = use.contribution.scalars[cell]
+        let upstream = use.outputGradient.scalars.first ?? 1
+        var lines: [String] = []
+        switch kind {
+        case .meanSquaredError:
+            guard let p = tensor(prediction) else { return nil }
+            let n = p.count, a = p.scalars[cell], b = target.scalars[cell]
+            let sign = use.operandPosition == 0 ? "" : "-"
+            lines.append("  \(use.outputName) = mean of (\(y) - \(tName))^2 over \(n) values, so dL/d\(kCell) = \(sign)2 * (\(y)\(at) - \(tName)\(at)) / \(n)")
+            lines.append("  = \(sign)2 * (\(printer.number(a)) - \(printer.number(b))) / \(n) = \(printer.number((use.operandPosition == 0 ? 2 : -2) * (a - b) / Double(n)))")
+        case .crossEntropy:
+            let length = target.shape[target.rank - 1]
+            let examples = Loss.examples(in: target)
+            let row = cell / max(length, 1)
+            if use.fusedSoftmax, let z = tensor(use.operand) {
+                let slice = Array(z.scalars[(row * length)..<((row + 1) * length)])
+                let largest = slice.max() ?? 0
+                let exps = slice.map { Glibc.exp($0 - largest) }
+                let total = exps.reduce(0, +)
+                let s = exps[cell - row * length] / total
+                let targetSum = target.scalars[(row * length)..<((row + 1) * length)].reduce(0, +)
+                if use.operandPosition == 0 {
+                    let zName = use.operand.name ?? use.operand.text
+                    lines.append("  L = crossentropy(softmax(z), t)\(zName == "z" ? "" : " with z = \(zName)"): dL/dz = (softmax(z) * sum(t) - t) / examples")
+                    lines.append("  dL/d\(kCell) = (\(printer.number(s)) * \(printer.number(targetSum)) - \(printer.number(target.scalars[cell]))) / \(examples)"
+                                 + " = \(printer.number((s * targetSum - target.scalars[cell]) / Double(examples)))")
+                    lines.append("  (softmax(z)\(at) = e^(z\(at) - max z) / sum e^(z - max z) = \(printer.number(exps[cell - row * length])) / \(printer.number(total)))")
+                } else {
+                    let lse = largest + Glibc.log(total)
+                    lines.append("  dL/d\(kCell) = (log(sum e^z) - z\(at)) / examples = (\(printer.number(lse)) - \(printer.number(z.scalars[cell]))) / \(examples)"
+                                 + " = \(printer.number((lse - z.scalars[cell]) / Double(examples)))")
+                }
+            } else if let p = tensor(prediction) {
+                let pc = p.scalars[cell], tc = target.scalars[cell]
+                if use.operandPosition == 0 {
+                    let clipped = pc < Loss.epsilon || pc > 1 - Loss.epsilon
+                    lines.append("  L = crossentropy(\(y), \(tName)) = -sum t * log p / examples, so dL/d\(kCell) = -\(tName)\(at) / \(y)\(at) / \(examples)")
+                    lines.append(clipped ? "  = 0: \(y)\(at) = \(printer.number(pc)) was clipped to [1e-7, 1 - 1e-7], so it does not move the loss"
+                                         : "  = -\(printer.number(tc)) / \(printer.number(pc)) / \(examples) = \(printer.number(-tc / pc / Double(examples)))")
+                } else {
+                    lines.append("  dL/d\(kCell) = -log(\(y)\(at)) / examples = -log(\(printer.number(pc))) / \(examples)"
+                                 + " = \(printer.number(-Glibc.log(min(max(pc, Loss.epsilon), 1 - Loss.epsilon)) / Double(examples)))")
+                }
+            } else {
+                return nil
+            }
+        }
+        if upstream != 1 {
+            lines.append("  times dL/d\(use.outputName) = \(printer.number(upstream)) (the loss is used further): \(printer.number(share))")
+        }
+        return lines
+    }
+
+    /// The table of terms: output cell, dL/dy there, the factor (and where it came from), the product.
+    private func termTable(_ terms: GradientCellTerms, y: String) -> [String] {
+        let list = terms.sum.terms
+        guard !list.isEmpty else { return ["  no output cell depends on it: the gradient is 0"] }
+        let shown = list.count <= GradientTrace.listedTerms ? list : Array(list.prefix(GradientTrace.listedTerms - 2))
+        let factorHeader: [String]
+        switch terms.factor {
+        case .input(let name): factorHeader = ["\(name) cell", "value"]
+        case .kernelWeight(let name): factorHeader = ["\(name) tap", "weight"]
+        case .weight(let name): factorHeader = ["\(name) cell", "weight"]
+        case .one: factorHeader = ["", "dy/db"]
+        case .localDerivative: factorHeader = ["", "dy/dx"]
+        }
+        let hasPlace = !factorHeader[0].isEmpty
+        let header = ["\(y) cell", "dL/d\(y)"] + (hasPlace ? factorHeader : [factorHeader[1]]) + ["product"]
+        let rows = shown.map { term -> [String] in
+            let place = term.factorIndex.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } ?? ""
+            let factor = term.isPadding ? "(0)" : printer.number(term.factor)
+            return ["[" + term.outputIndex.map(String.init).joined(separator: ", ") + "]", printer.number(term.upstream)]
+                + (hasPlace ? [place, factor] : [factor]) + [printer.number(term.product)]
+        }
+        let numeric: Set<Int> = hasPlace ? [1, 3, 4] : [1, 2, 3]
+        var lines = Table.render(header: header, rows: rows, rightAligned: numeric).map { "    " + $0 }
+        if shown.count < list.count { lines.append("    … \(Format.count(list.count - shown.count)) more terms") }
+        if list.contains(where: { $0.isPadding }) { lines.append("    (0) is zero padding: that tap read no input, so it adds nothing") }
+        return lines
+    }
+
+    /// A short name for a step's result: a variable name as it is, an expression called y.
+    private func shortName(_ name: String) -> String {
+        name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? name : "y"
+    }
+
+    private func tensor(_ operand: Operand) -> Tensor? {
+        switch operand.value {
+        case .tensor(let t): return t
+        case .number(let x): return Tensor(scalar: x)
+        default: return nil
+        }
+    }
+}
