@@ -108,3 +108,43 @@ func refusesBadFile(name: String) throws {
         #expect(error.hint != nil)
     }
 }
+
+@Test func randomDamageNeverCrashes() throws {
+    // Several random changes at once (flipped bytes, cut or repeated stretches) to every valid fixture,
+    // from a fixed seed: each result is decoded or refused with a CoreError, never a trap.
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ bound: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(max(1, bound)))
+    }
+    var decoded = 0
+    var refused = 0
+    for name in ImageFixtures.names(prefix: "valid_") {
+        let original = ImageFixtures.bytes(name)
+        let kind = ImageFile.kind(ofPath: name) ?? .png
+        for _ in 0..<150 {
+            var bytes = original
+            for _ in 0...next(4) {
+                guard !bytes.isEmpty else { break }
+                switch next(3) {
+                case 0: bytes[next(bytes.count)] = UInt8(truncatingIfNeeded: next(256))
+                case 1:
+                    let start = next(bytes.count)
+                    bytes.removeSubrange(start..<min(bytes.count, start + 1 + next(16)))
+                default:
+                    let start = next(bytes.count)
+                    bytes.insert(contentsOf: bytes[start..<min(bytes.count, start + 1 + next(16))], at: next(bytes.count))
+                }
+            }
+            do {
+                let (tensor, _) = try ImageFile.decode(bytes, kind: kind)
+                #expect(tensor.count > 0)
+                decoded += 1
+            } catch is CoreError {
+                refused += 1
+            }
+        }
+    }
+    #expect(decoded + refused == ImageFixtures.names(prefix: "valid_").count * 150)
+    #expect(refused > 0)
+}
