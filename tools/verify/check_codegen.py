@@ -18,6 +18,12 @@ How it checks.
     is run and a zero example is pushed through the modules; the modules named after a cnnrepl layer
     (plus its "_pad", "_relu", ... helpers) must end in that layer's shape (channels first, so C x H x W is
     compared with H x W x C) and hold its parameters, and the model's total must match.
+    Then `run NAME` draws weights and an input in cnnrepl and saves them with its output; both models get
+    those weights (in float64; PyTorch's in its own layouts) and must give the same output, within 1e-12
+    for PyTorch and 1e-6 for Keras (whose JAX backend computes tanh and global average pooling at float32
+    precision even in float64):
+    the generated code does not only have the right shapes, it computes what cnnrepl computes (TensorFlow's
+    asymmetric padding, pooling that ignores padded cells, the flatten order).
   - NumPy: small scripts (the worked examples of SEEDS.md and every operation the translation knows, and
     a forward pass of the MNIST model) end in `code numpy VAR file=...` and `save(VAR, "expected.npy")`.
     The generated code is run and its VAR must equal the saved array: same shape, and every value within
@@ -130,7 +136,7 @@ model odd 29x29x3
   globalavgpool
   dense 3 softmax
 end"""),
-    ("pixels", "dense on an image, global max pooling, dropout, a vector input", """
+    ("pixels", "dense on an image, global max pooling, dropout", """
 model pixels 9x9x2
   conv 4 3x3 relu
   dense 5 relu
@@ -158,42 +164,41 @@ VERTICAL = _literal([[1 if c == 3 else 0 for c in range(7)] for _ in range(7)])
 HORIZONTAL = _literal([[1 if r == 3 else 0 for _ in range(7)] for r in range(7)])
 
 NUMPY_CASES = [
-    ("notes-layer", "SEEDS.md example 1: valid 3x3 conv of rand(10,10), ReLU, 2x2 max pooling with fit (7x7 -> 4x4 style)", """
+    ("notes-layer", "SEEDS.md example 1: valid 3x3 conv of rand(10,10), ReLU, 2x2 max pooling that pads an odd map (fit)", """
 image = rand(10, 10)
 f = conv(image, ones(3,3))
 relu f
 f = conv(f, ones(2,2))
-maxpool f padding=fit""", "f"),
+maxpool f padding=fit""", ["f"]),
     ("one-value", "SEEDS.md example 2: a random 0..4 integer image times a random filter, summed", """
 a = randint(0, 5, 3, 3)
 k = randn(3, 3)
-v = conv(a, k)""", "v"),
+v = conv(a, k)""", ["v"]),
     ("sharpen", "SEEDS.md example 3: sharpen kernel with padding 1 on an 8-bit image", """
 img = randint(0, 256, 8, 8)
-sharp = conv(img, [-1, -1, -1; -1, 9, -1; -1, -1, -1], padding=1)""", "sharp"),
+sharp = conv(img, [-1, -1, -1; -1, 9, -1; -1, -1, -1], padding=1)""", ["sharp"]),
     ("edges", "SEEDS.md example 4: 7x7 line filters, stride 1, same", f"""
 img = rand(12, 12)
 v = conv(img, {VERTICAL}, padding=same)
 h = conv(img, {HORIZONTAL}, padding=same)
-both = v + h""", "both"),
+both = v + h""", ["both"]),
     ("shape-walk", "SEEDS.md example 5: 32x32x3 -> conv 6 5x5 -> pool -> flatten -> dense 10", """
 x = rand(32, 32, 3)
 maps = conv(x, randn(5, 5, 3, 6), bias=randn(6))
 p = maxpool(maps)
 v = flatten(p)
-y = dense(v, randn(1176, 10), randn(10))""", "y"),
-    ("stride-512", "SEEDS.md example 6: a 512x512 image, filter 3, stride 2", """
+y = dense(v, randn(1176, 10), randn(10))""", ["y"]),
+    ("stride-512", "SEEDS.md example 6: a 512x512 image, filter 3, stride 2, then 2x2 pooling", """
 big = rand(512, 512)
 f = conv(big, randn(3, 3), stride=2)
-p = maxpool(f, 2)""", "p"),
-    ("conv-settings", "conv: stride 2 same (asymmetric), dilation with full padding, explicit padding, bias", """
+p = maxpool(f, 2)""", ["p"]),
+    ("conv-settings", "conv: stride 2 same (asymmetric), dilation with full padding, explicit padding, a number bias", """
 image = randn(9, 8)
 k = randn(3, 3)
 a = conv(image, k, stride=2, padding=same, bias=0.5)
 b = conv(image, k, dilation=2, padding=full)
 c = conv(image, randn(2, 3), stride=[1, 2], padding=[0, 1, 2, 0])
-t = a[0:4, 0:4] + b[0:4, 0:4] + c[0:4, 0:4]
-d = conv(image, randn(4, 4), padding=same, dilation=[2, 1])""", "d"),
+d = conv(image, randn(4, 4), padding=same, dilation=[2, 1])""", ["a", "b", "c", "d"]),
     ("channels", "conv on H x W x C: a filter bank with bias, one kh x kw x C filter, a 2-D kernel on one channel", """
 x = rand(6, 7, 3)
 bank = randn(3, 3, 3, 4)
@@ -201,37 +206,35 @@ f = conv(x, bank, bias=randn(4), padding=same)
 g = conv(x, randn(5, 5, 3))
 one = rand(5, 5, 1)
 h = conv(one, randn(2, 2), stride=2)
-s = f[0:2, 0:3, 0] + g[0:2, 0:3, 0] + h[0:2, 0:2, 0]
-f2 = conv(f, randn(3, 3, 4, 2))""", "f2"),
-    ("pooling", "max and average pooling: valid, same (padding ignored), fit (zeros take part), strides", """
+f2 = conv(f, randn(3, 3, 4, 2))""", ["g", "h", "f2"]),
+    ("pooling", "max and average pooling: same (padding ignored), fit (zeros take part), strides, on H x W x C", """
 m = randn(7, 7, 2)
 a = maxpool(m, 2, padding=same)
 b = avgpool(m, 3, stride=2, padding=same)
 c = avgpool(m, 2, padding=fit)
 d = maxpool(m, 2, padding=fit)
 e = avgpool(m, [2, 3], stride=[1, 2])
-total = a[0:3, 0:3, :] + b[0:3, 0:3, :] + c[0:3, 0:3, :] + d[0:3, 0:3, :] + e[0:3, 0:3, :]
-f = maxpool(avgpool(m, 3, stride=1, padding=same), 3, stride=2)""", "f"),
+f = maxpool(avgpool(m, 3, stride=1, padding=same), 3, stride=2)""", ["a", "b", "c", "d", "e", "f"]),
     ("pooling-2d", "pooling a single H x W map, same and fit", """
 m = randn(5, 5)
 a = maxpool(m, 2, padding=same)
 b = avgpool(m, 2, padding=same)
 c = a + b
-d = avgpool(c, 2, padding=fit)""", "d"),
-    ("global-depth", "global average/max pooling and depth-wise max pooling", """
+d = avgpool(c, 2, padding=fit)""", ["d"]),
+    ("global-depth", "global average/max pooling (of stacks and of one map) and depth-wise max pooling", """
 maps = randn(4, 4, 6)
 d = depthmaxpool(maps, 3)
 g = globalavgpool(d) + globalmaxpool(maps)[0:2]
-one = globalavgpool(randn(3, 3)) * globalmaxpool(randn(2, 2))""", "g"),
-    ("activations", "relu, leaky ReLU (default 0.3 and 0.1), sigmoid (with huge values), tanh, softmax on a matrix", """
+one = globalavgpool(randn(3, 3)) * globalmaxpool(randn(2, 2))""", ["g", "one"]),
+    ("activations", "relu, leaky ReLU (default 0.3 and 0.1), sigmoid of large values, tanh, softmax of a matrix", """
 x = randn(4, 5) * 3
-x2 = x * 300
-s = sigmoid(x2)
+s = sigmoid(x * 300)
 t = tanh(x)
 l = leakyrelu(x) + leakyrelu(x, 0.1)
 r = relu(x)
-y = softmax(s + t + l + r)""", "y"),
-    ("arithmetic", "element-wise arithmetic with numbers and broadcasting, the matrix product, flatten", """
+y = softmax(s + t + l + r)
+z = softmax(flatten(x))""", ["y", "z"]),
+    ("arithmetic", "element-wise arithmetic with numbers and broadcasting, the matrix product, flatten, slices", """
 a = randn(3, 4)
 b = randn(4, 2)
 c = a @ b
@@ -240,19 +243,19 @@ e = d * [10; 20; 30]
 v = flatten(e)
 w = v @ randn(6)
 u = [1, 2, 3] @ [4, 5, 6]
-z = v[0:1] * w + u""", "z"),
+z = v[0:1] * w + u - e[-1, :][::-1]""", ["z"]),
     ("reshape-transpose", "range and reshape (re-created), transpose", """
 x = reshape(range(1, 26), 5x5)
 f = conv(x, [1, 0; 0, -1])
 g = transpose(f)
-maxpool g 2 stride=1""", "g"),
+maxpool g 2 stride=1""", ["g"]),
     ("in-place-reuse", "in-place commands and a value still needed afterwards (renamed f_2)", """
 f = randn(6, 6)
 g = f * 2
 relu f
 avgpool f
 h = f + g[0:3, 0:3]
-sigmoid h""", "h"),
+sigmoid h""", ["h"]),
     ("run-mnist", "a forward pass of the MNIST model (`run mnist`): weights as .npy files beside the script", """
 model mnist 28x28x1
   conv 32 3x3 relu same
@@ -262,7 +265,7 @@ model mnist 28x28x1
   dense 128 relu
   dense 10 softmax
 end
-run mnist""", "mnist_out"),
+run mnist""", ["mnist_out"]),
     ("run-odd", "a forward pass through strided same conv, dilation, average pooling same, dense on an image", """
 model odd 15x15x2
   conv 4 3x3 stride 2 same leakyrelu
@@ -273,7 +276,7 @@ model odd 15x15x2
   globalmaxpool
   dense 3 softmax
 end
-run odd""", "odd_out"),
+run odd""", ["odd_out"]),
 ]
 
 # ---------------------------------------------------------------------------------------------------
@@ -303,50 +306,90 @@ def run_python(code, env_extra=None, timeout=900):
 
 
 def parse_summary(text, name):
-    """Rows (name, shape list, params) and the total of cnnrepl's `summary NAME` table."""
+    """Rows (name, shape list, params), the Keras types, and the total of cnnrepl's `summary NAME` table."""
     start = text.index(f'Model: "{name}"')
     rows = []
+    types = []
     total = None
     for line in text[start:].splitlines():
         match = re.match(r"│ (\S+) \((\w+)\)\s*│ ([0-9x]+)\s*│\s*([0-9,]+) │", line)
         if match:
             shape = [int(v) for v in match.group(3).split("x")]
             rows.append((match.group(1), shape, int(match.group(4).replace(",", ""))))
+            types.append(match.group(2))
         total_match = re.match(r" Total params: ([0-9,]+)", line)
         if total_match:
             total = int(total_match.group(1).replace(",", ""))
             break
-    return rows, total
+    return rows, types, total
 
 
 KERAS_DRIVER = r"""
 import json, runpy, sys, io, contextlib
+import numpy as np
+import keras
+keras.config.set_floatx("float64")
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
-    ns = runpy.run_path(sys.argv[1] if len(sys.argv) > 1 else {path!r}, run_name="__main__")
+    ns = runpy.run_path({path!r}, run_name="__main__")
 model = ns["model"]
 layers = [[l.name, [d for d in l.output.shape[1:]], int(l.count_params())] for l in model.layers]
-import keras
+# cnnrepl's `run` weights put into the Keras model: the same layout (kh x kw x Cin x Cout, inputs x units).
+for index, kernel, bias in {weights!r}:
+    model.layers[index].set_weights([np.load(kernel), np.load(bias)])
+x = np.load({input!r})
+with contextlib.redirect_stdout(out):
+    y = np.asarray(model.predict(x[np.newaxis], verbose=0))[0]
+want = np.load({output!r})
 print("JSON " + json.dumps({{"layers": layers, "total": int(model.count_params()), "keras": keras.__version__,
-                            "backend": keras.backend.backend()}}))
+                            "backend": keras.backend.backend(), "dtype": str(y.dtype),
+                            "max_diff": float(np.max(np.abs(y - want))), "scale": float(np.max(np.abs(want)))}}))
 """
 
 TORCH_DRIVER = r"""
 import json, runpy, io, contextlib
+import numpy as np
+import torch
+torch.set_default_dtype(torch.float64)
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     ns = runpy.run_path({path!r}, run_name="__main__")
-import torch
 model = ns["model"]
-x = ns["torch"].zeros(*{example})
+x = torch.zeros(*{example})
 modules = []
 with torch.no_grad():
     model.eval()
     for name, layer in model.named_children():
         x = layer(x)
         modules.append([name, list(x.shape[1:]), int(sum(p.numel() for p in layer.parameters()))])
+    # cnnrepl's `run` weights, moved to PyTorch's layouts: a conv kernel kh x kw x Cin x Cout becomes
+    # Cout x Cin x kh x kw; a dense matrix inputs x units becomes units x inputs, with its rows put in
+    # channels-first order when it follows the flattening of an H x W x C image; a dense layer on an
+    # image is a 1x1 conv.
+    layers = dict(model.named_children())
+    for name, kind, kernel, bias, flattened in {weights!r}:
+        w = np.load(kernel)
+        b = np.load(bias)
+        if kind == "conv":
+            w = w.transpose(3, 2, 0, 1)
+        elif kind == "pixels":
+            w = w.T[:, :, np.newaxis, np.newaxis]
+        else:
+            if flattened:
+                h, wd, c = flattened
+                w = w.reshape(h, wd, c, -1).transpose(2, 0, 1, 3).reshape(h * wd * c, -1)
+            w = w.T
+        layers[name].weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
+        layers[name].bias.copy_(torch.from_numpy(b))
+    x = np.load({input!r})
+    batch = torch.from_numpy(x.transpose(2, 0, 1) if x.ndim == 3 else x)[None]
+    y = model(batch)[0].numpy()
+if y.ndim == 3:
+    y = y.transpose(1, 2, 0)
+want = np.load({output!r})
 print("JSON " + json.dumps({{"modules": modules, "total": int(sum(p.numel() for p in model.parameters())),
-                            "torch": torch.__version__}}))
+                            "torch": torch.__version__, "dtype": str(y.dtype),
+                            "max_diff": float(np.max(np.abs(y - want))), "scale": float(np.max(np.abs(want)))}}))
 """
 
 NUMPY_DRIVER = r"""
@@ -385,13 +428,34 @@ def check_model(binary, name, block):
     with tempfile.TemporaryDirectory() as folder:
         text = run_cnnrepl(binary, folder, block + f'\nsummary {name}\ncode keras {name} file="keras_model.py"\n'
                            f'code torch {name} file="torch_model.py"\n')
-        rows, total = parse_summary(text, name)
+        rows, types, total = parse_summary(text, name)
         input_match = re.search(r"\(input ([0-9x]+)\)", text)
         input_shape = [int(v) for v in input_match.group(1).split("x")]
         problems = []
-        # Keras
-        keras_result = run_python(KERAS_DRIVER.format(path=os.path.join(folder, "keras_model.py")),
-                                  {"KERAS_BACKEND": "jax"})
+        # A forward pass in cnnrepl with its weights, input and output saved, to run through both frameworks.
+        saves = [f'save({name}_in, "in.npy")', f'save({name}_out, "out.npy")']
+        keras_weights, torch_weights = [], []
+        flattened = None
+        previous = input_shape
+        for index, ((layer, shape, params), kind) in enumerate(zip(rows, types)):
+            if kind == "Flatten" and len(previous) == 3:
+                flattened = previous
+            if params > 0:
+                kernel = os.path.join(folder, f"kernel{index + 1}.npy")
+                bias = os.path.join(folder, f"bias{index + 1}.npy")
+                saves += [f'save({name}_{index + 1}_kernel, "{kernel}")', f'save({name}_{index + 1}_bias, "{bias}")']
+                keras_weights.append((index, kernel, bias))
+                torch_kind = "conv" if kind == "Conv2D" else "pixels" if len(previous) == 3 else "dense"
+                torch_weights.append((layer, torch_kind, kernel, bias, flattened if torch_kind == "dense" else None))
+                if kind == "Dense":
+                    flattened = None
+            previous = shape
+        run_cnnrepl(binary, folder, block + f"\nrun {name}\n" + "\n".join(saves) + "\n")
+        files = {"input": os.path.join(folder, "in.npy"), "output": os.path.join(folder, "out.npy")}
+        # Keras (float64, so that it computes what cnnrepl computes up to rounding)
+        keras_result = run_python(KERAS_DRIVER.format(path=os.path.join(folder, "keras_model.py"),
+                                                      weights=keras_weights, **files),
+                                  {"KERAS_BACKEND": "jax", "JAX_ENABLE_X64": "1"})
         keras_rows = [(n, s, p) for n, s, p in keras_result["layers"]]
         if [(n, s, p) for n, s, p in rows] != [(n, list(s), p) for n, s, p in keras_rows]:
             problems.append(f"Keras layers differ: cnnrepl {rows} vs Keras {keras_rows}")
@@ -399,7 +463,7 @@ def check_model(binary, name, block):
             problems.append(f"Keras total {keras_result['total']} vs cnnrepl {total}")
         # PyTorch
         torch_result = run_python(TORCH_DRIVER.format(path=os.path.join(folder, "torch_model.py"),
-                                                      example=torch_example(input_shape)))
+                                                      example=torch_example(input_shape), weights=torch_weights, **files))
         groups = {}
         order = []
         for module, shape, params in torch_result["modules"]:
@@ -422,23 +486,64 @@ def check_model(binary, name, block):
             problems.append(f"PyTorch layers differ: cnnrepl {rows} vs PyTorch {torch_rows}")
         if torch_result["total"] != total:
             problems.append(f"PyTorch total {torch_result['total']} vs cnnrepl {total}")
+        # Keras' JAX backend computes tanh and global average pooling at float32 precision even with
+        # floatx float64 (seen with Keras 3.15: tanh returns float32, the mean differs by ~1e-8), so Keras
+        # is held to 1e-6; PyTorch computes everything in float64 and is held to 1e-12. A translation
+        # mistake (padding on the wrong side, padded cells counted, another flatten order) is far larger.
+        for framework, result, bound in (("Keras", keras_result, 1e-6), ("PyTorch", torch_result, 1e-12)):
+            if not result["max_diff"] <= bound * max(1.0, result["scale"]):
+                problems.append(f"{framework}'s output with cnnrepl's weights differs by {result['max_diff']:.1e} ({result['dtype']})")
         return {"rows": rows, "total": total, "keras_total": keras_result["total"],
+                "keras_diff": keras_result["max_diff"], "torch_diff": torch_result["max_diff"],
                 "torch_total": torch_result["total"], "torch_modules": len(torch_result["modules"]),
                 "problems": problems, "keras": keras_result["keras"], "backend": keras_result["backend"],
                 "torch": torch_result["torch"]}
 
 
-def check_numpy(binary, label, script, variable):
+def count_assignments(text, variable):
+    """(steps computed, constants re-created or embedded, whether the last assignment to `variable` is a step).
+
+    A computed step ends with its shape as a comment (`f = conv2d(image, k)  # 8x8`); an input that is
+    re-created, embedded or loaded does not."""
+    steps = constants = 0
+    last_is_step = False
+    for line in text.splitlines():
+        match = re.match(r"^(\w+) = (.*)$", line)
+        if not match or match.group(1) == "HERE":
+            continue
+        is_constant = not re.search(r"  # [0-9x]+$", match.group(2))
+        constants += is_constant
+        steps += not is_constant
+        if match.group(1) == variable:
+            last_is_step = not is_constant
+    return steps, constants, last_is_step
+
+
+def check_numpy(binary, script, variables):
+    """One result per variable: the generated code for it run by NumPy against the array cnnrepl saved."""
     with tempfile.TemporaryDirectory() as folder:
-        run_cnnrepl(binary, folder, script + f'\ncode numpy {variable} file="code.py"\nsave({variable}, "expected.npy")\n')
-        with open(os.path.join(folder, "code.py")) as f:
-            lines = f.read().count("\n")
-        data_files = sorted(n for n in os.listdir(folder) if n.endswith(".npy") and n != "expected.npy")
-        result = run_python(NUMPY_DRIVER.format(path=os.path.join(folder, "code.py"), name=variable,
-                                                expected=os.path.join(folder, "expected.npy")))
-        result["lines"] = lines
-        result["data_files"] = len(data_files)
-        return result
+        commands = "".join(f'\ncode numpy {v} file="code_{v}.py"\nsave({v}, "expected_{v}.npy")' for v in variables)
+        run_cnnrepl(binary, folder, script + commands + "\n")
+        results = []
+        for variable in variables:
+            with open(os.path.join(folder, f"code_{variable}.py")) as f:
+                text = f.read()
+            lines = text.count("\n")
+            steps, constants, last = count_assignments(text, variable)
+            data_files = [n for n in os.listdir(folder) if n.startswith(f"code_{variable}_") and n.endswith(".npy")]
+            result = run_python(NUMPY_DRIVER.format(path=os.path.join(folder, f"code_{variable}.py"), name=variable,
+                                                    expected=os.path.join(folder, f"expected_{variable}.npy")))
+            result["lines"] = lines
+            result["data_files"] = len(data_files)
+            result["variable"] = variable
+            result["steps"] = steps
+            result["constants"] = constants
+            if not last:
+                # The variable itself was embedded, not computed: agreement would prove nothing.
+                result["ok"] = False
+                result["embedded"] = True
+            results.append(result)
+        return results
 
 
 def main():
@@ -459,44 +564,52 @@ def main():
         except Exception as error:  # report and go on: every model is tried
             failures += 1
             print(f"FAIL model {name}: {error}")
-            model_lines.append(f"| {name} | {what} | - | - | - | not checked: {str(error).splitlines()[0]} |")
+            model_lines.append(f"| {name} | {what} | - | - | - | - | not checked: {str(error).splitlines()[0]} |")
             continue
         versions.update({"Keras": result["keras"], "Keras backend": result["backend"], "PyTorch": result["torch"]})
         ok = not result["problems"]
         failures += 0 if ok else 1
         shapes = " -> ".join("x".join(str(v) for v in shape) for _, shape, _ in result["rows"])
         verdict = "same layers, shapes, parameters" if ok else "; ".join(result["problems"])
+        agreement = f"{result['keras_diff']:.1e} / {result['torch_diff']:.1e}"
         print(f"{'ok  ' if ok else 'FAIL'} model {name}: total {result['total']:,} (Keras {result['keras_total']:,}, "
-              f"PyTorch {result['torch_total']:,}); {shapes}")
+              f"PyTorch {result['torch_total']:,}); {shapes}; output with cnnrepl's weights within {agreement}")
         for problem in result["problems"]:
             print("     " + problem)
         model_lines.append(f"| {name} | {what} | {len(result['rows'])} | {result['total']:,} | "
-                           f"{result['keras_total']:,} / {result['torch_total']:,} | {verdict} |")
+                           f"{result['keras_total']:,} / {result['torch_total']:,} | {agreement} | {verdict} |")
 
     numpy_lines = []
-    for label, what, script, variable in NUMPY_CASES:
+    checked = len(MODELS)
+    for label, what, script, variables in NUMPY_CASES:
+        checked += len(variables)
         try:
-            result = check_numpy(binary, label, script, variable)
+            results = check_numpy(binary, script, variables)
         except Exception as error:
-            failures += 1
+            failures += len(variables)
             print(f"FAIL numpy {label}: {error}")
-            numpy_lines.append(f"| {label} | {what} | {variable} | - | - | not checked: {str(error).splitlines()[0]} |")
+            numpy_lines.append(f"| {label} | {what} | {', '.join(variables)} | - | - | not checked: {str(error).splitlines()[0]} |")
             continue
-        versions["NumPy"] = result["numpy"]
-        ok = result["ok"]
-        failures += 0 if ok else 1
-        shape = "x".join(str(v) for v in result["shape"])
-        if "max_diff" in result:
-            detail = (f"{result['exact']:,} of {result['count']:,} values bit-for-bit equal; "
-                      f"largest difference {result['max_diff']:.1e} (scale {result['scale']:.3g})")
-        else:
-            detail = f"shape {result['shape']} but cnnrepl saved {result['want_shape']}"
-        files = f", {result['data_files']} .npy file{'s' if result['data_files'] != 1 else ''}" if result["data_files"] else ""
-        print(f"{'ok  ' if ok else 'FAIL'} numpy {label}: {variable} {shape}: {detail} ({result['lines']} lines{files})")
-        numpy_lines.append(f"| {label} | {what} | {variable} {shape} | {result['lines']}{files} | {detail} | "
-                           f"{'equal' if ok else 'DIFFERENT'} |")
+        for index, result in enumerate(results):
+            versions["NumPy"] = result["numpy"]
+            ok = result["ok"]
+            failures += 0 if ok else 1
+            variable = result["variable"]
+            shape = "x".join(str(v) for v in result["shape"])
+            if "max_diff" in result:
+                detail = (f"{result['exact']:,} of {result['count']:,} values bit-for-bit equal; "
+                          f"largest difference {result['max_diff']:.1e} (scale {result['scale']:.3g})")
+            else:
+                detail = f"shape {result['shape']} but cnnrepl saved {result['want_shape']}"
+            if result.get("embedded"):
+                detail = "the variable itself was embedded, not computed"
+            files = f", {result['data_files']} .npy file{'s' if result['data_files'] != 1 else ''}" if result["data_files"] else ""
+            files = (f"{result['steps']} step{'s' if result['steps'] != 1 else ''}, "
+                     f"{result['constants']} constant{'s' if result['constants'] != 1 else ''}{files}")
+            print(f"{'ok  ' if ok else 'FAIL'} numpy {label}: {variable} {shape}: {detail} ({result['lines']} lines, {files})")
+            numpy_lines.append(f"| {label if index == 0 else ''} | {what if index == 0 else ''} | {variable} {shape} | "
+                               f"{files} | {detail} | {'equal' if ok else 'DIFFERENT'} |")
 
-    checked = len(MODELS) + len(NUMPY_CASES)
     print(f"codegen: {checked - failures} passed, {failures} failed")
     if args.write:
         version_text = ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))
@@ -511,18 +624,23 @@ def main():
             "## Models: `code keras NAME` and `code torch NAME` against `summary NAME`",
             "",
             "Every layer's name, output shape and parameter count, and the total, as Keras 3 and PyTorch",
-            "compute them from the generated scripts, compared with cnnrepl's summary table.",
+            "compute them from the generated scripts, compared with cnnrepl's summary table. Then the weights",
+            "and random input of `run NAME` are loaded into both models (float64) and their output compared",
+            "with cnnrepl's: the largest difference is shown (at most 1e-12 for PyTorch; 1e-6 for Keras, whose JAX",
+            "backend computes tanh and global average pooling at float32 precision even in float64).",
             "",
-            "| model | what | layers | cnnrepl total | Keras / PyTorch total | result |",
-            "| --- | --- | ---: | ---: | ---: | --- |",
+            "| model | what | layers | cnnrepl total | Keras / PyTorch total | Keras / PyTorch output vs run | result |",
+            "| --- | --- | ---: | ---: | ---: | ---: | --- |",
         ] + model_lines + [
             "",
             "## Variables: `code numpy VAR` against `save(VAR, ...)`",
             "",
             "The generated script run by NumPy, its value compared with the .npy file cnnrepl saved",
-            "(equal: every value within 1e-12 of the largest magnitude).",
+            "(equal: every value within 1e-12 of the largest magnitude). \"steps\" counts the assignments the",
+            "script computes, \"constants\" the inputs it re-creates, embeds or loads; the variable itself must be",
+            "computed, never embedded.",
             "",
-            "| case | what | variable | script lines | agreement | result |",
+            "| case | what | variable | script | agreement | result |",
             "| --- | --- | --- | --- | --- | --- |",
         ] + numpy_lines + [
             "",
