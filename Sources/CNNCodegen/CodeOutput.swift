@@ -1,5 +1,6 @@
-// CodeOutput: what the `code` command shows. Without a file, the generated script itself; with
-// file="NAME.py", the script is written there (with any .npy files it loads beside it) and one line says so.
+// CodeOutput: what the `code` command shows. Without a file, the generated script, indented under a line
+// saying what it is; with file="NAME.py", the script is written there as it is (with any .npy files it
+// loads beside it) and a line says so.
 //
 // The language checked the request before (the framework, the model or tensor, that the file's folder
 // exists), so writing rarely fails; when it does, the line says why.
@@ -24,10 +25,17 @@ public enum CodeOutput {
         }
     }
 
-    /// The lines the learner sees: the script, or (with a file) where it was written and how to run it.
+    /// The lines the learner sees: what the code is and the script, indented under that line like every
+    /// value cnnrepl prints (so its comment lines never read as a lesson's narration); or, with a file,
+    /// where it was written and how to run it.
     public static func lines(for request: CodeRequest) -> [String] {
         let code = generate(request)
-        guard let path = request.path, let fileName = request.fileName else { return code.lines }
+        guard let path = request.path, let fileName = request.fileName else {
+            let suggested = "\(PythonText.identifier(request.subjectName)).py"
+            let command = "code \(request.language.rawValue) \(request.subjectName) file=\"\(suggested)\""
+            return ["\(code.title); to run it, write it to a file: \(command)"]
+                + code.lines.map { $0.isEmpty ? "" : "  " + $0 }
+        }
         do {
             try write(code.text, to: path)
             let folder = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""

@@ -60,6 +60,7 @@ public enum NumPyCode {
             lines += helper.lines
         }
         lines.append("")
+        if !helpers.isEmpty { lines.append("") }  // two blank lines after functions, as PEP 8 has it
         lines += body.drop { $0.isEmpty }
         let rootName = writer.rootPythonName
         lines.append("")

@@ -68,3 +68,14 @@ private func contents(of path: String) -> String? {
     for name in ["mnist.py", "v.py", "v_w.npy"] { unlink(folder + "/" + name) }
     rmdir(folder)
 }
+
+@Test func printedCodeIsIndentedUnderALineSayingHowToRunIt() throws {
+    let session = CodegenSession()
+    let request = try session.request(SeedModels.mnist + "\ncode torch mnist")
+    let shown = CodeOutput.lines(for: request)
+    let code = CodeOutput.generate(request).lines
+    #expect(shown.first == "PyTorch code for the model mnist; to run it, write it to a file: code torch mnist file=\"mnist.py\"")
+    #expect(Array(shown.dropFirst()) == code.map { $0.isEmpty ? "" : "  " + $0 })
+    // No printed line starts with `#`, which a lesson's transcript would read as narration.
+    #expect(!shown.contains { $0.hasPrefix("#") })
+}
