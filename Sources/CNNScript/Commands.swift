@@ -80,14 +80,15 @@ public enum Commands {
         CommandDoc(name: "code", usage: "code keras MODEL | code torch MODEL | code numpy VAR [file=\"NAME.py\"]",
                    summary: "Write the Python that does the same in Keras 3, PyTorch or NumPy.",
                    details: """
-                       code keras mnist prints a runnable Keras 3 script building the model as a Sequential with the
-                       same layers, shapes, padding and activations, ending in model.summary(). code torch mnist prints
+                       code keras mnist shows a complete Keras 3 script building the model as a Sequential with the
+                       same layers, shapes, padding and activations, ending in model.summary(). code torch mnist shows
                        the PyTorch nn.Sequential (channels first; TensorFlow's asymmetric `same` padding as an explicit
-                       nn.ZeroPad2d) and a loop printing each layer's output shape and parameters. code numpy f prints
+                       nn.ZeroPad2d) and a loop printing each layer's output shape and parameters. code numpy f shows
                        NumPy code that recomputes f step by step as it was made (conv with sliding_window_view, pooling,
                        activations, dense), so cnnrepl's numbers can be checked in Python; values typed in or drawn at
-                       random are embedded at full precision. With file="NAME.py" the code is written to that file
-                       instead (arrays too large to embed are saved beside it as .npy files).
+                       random are embedded at full precision. The code is shown indented, like every value; with
+                       file="NAME.py" it is written to that file, ready to run with python3 (arrays too large to embed
+                       are saved beside it as .npy files).
                        """,
                    examples: ["code keras mnist", "code torch mnist", "code numpy f", "code keras mnist file=\"mnist.py\""]),
         CommandDoc(name: "step", usage: "step NAME RATE [loss=LOSS]",
