@@ -29,26 +29,61 @@ enum Completion {
     }
 }
 
-/// SIGINT handling: at the prompt Ctrl-C abandons the line; during a computation it asks it to stop.
+/// SIGINT handling: at the prompt Ctrl-C abandons the line (and a half-typed block) and shows a fresh
+/// `cnn> ` prompt; during a computation it asks it to stop, and a second Ctrl-C before it has stopped
+/// leaves cnnrepl (for work that has no place to stop, such as making a huge tensor).
+///
+/// Readline's own SIGINT handling is switched off (`rl_catch_signals = 0`): it would echo `^C` and pass
+/// the signal on, so the line was marked twice and the old `...> ` prompt stayed on screen.
 enum Interrupts {
     /// True while readline is waiting for a line.
     nonisolated(unsafe) static var atPrompt = false
+    /// True while an entry runs (between the prompt and the entry, Ctrl-C has nothing to stop).
+    nonisolated(unsafe) private static var running = false
     nonisolated(unsafe) private static var lineAbandoned = false
+    nonisolated(unsafe) private static var stopRequested = false
+    /// The prompt after Ctrl-C, made once so the handler does not allocate.
+    nonisolated(unsafe) private static let freshPrompt: UnsafeMutablePointer<CChar>? = strdup("cnn> ")
 
     /// Installs the SIGINT handler.
     static func installForPrompt() {
+        rl_catch_signals = 0
+        // A parent may hand down SIGINT blocked (some wrappers block signals around their child); then
+        // Ctrl-C would silently do nothing.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &interrupt, nil)
         signal(SIGINT) { _ in
             if Interrupts.atPrompt {
                 Interrupts.lineAbandoned = true
                 write(STDOUT_FILENO, "^C\n", 3)
-                rl_on_new_line()
                 rl_replace_line("", 0)
+                rl_set_prompt(Interrupts.freshPrompt)
+                rl_on_new_line()
                 rl_redisplay()
+            } else if !Interrupts.running {
+                return
+            } else if Interrupts.stopRequested {
+                write(STDOUT_FILENO, "\ncnnrepl: stopped\n", 19)
+                _exit(130)
             } else {
+                Interrupts.stopRequested = true
                 write(STDOUT_FILENO, "\n", 1)
                 Session.requestInterrupt()
             }
         }
+    }
+
+    /// Called before an entry runs: a Ctrl-C from now on asks this entry to stop.
+    static func entryStarts() {
+        stopRequested = false
+        running = true
+    }
+
+    /// Called when an entry has finished.
+    static func entryEnds() {
+        running = false
     }
 
     /// Whether Ctrl-C abandoned the line since the last call (then a half-typed block is dropped too).

@@ -2,7 +2,8 @@
 //
 // Each session appends its own entries to what is on disk *at save time* (so two concurrent sessions do
 // not overwrite each other's lines) and writes the result to a temporary file that is renamed over the
-// old one (so a crash never leaves a half-written history).
+// old one (so a crash never leaves a half-written history). The REPL saves after every entry, before
+// running it, so an entry that never finishes (and the second Ctrl-C that ends cnnrepl) is still kept.
 import CReadline
 import Glibc
 
@@ -51,7 +52,12 @@ struct HistoryFile {
         }
         let ok = fflush(handle) == 0 && fsync(fileno(handle)) == 0
         fclose(handle)
-        if ok { rename(temporary, path) } else { unlink(temporary) }
+        if ok && rename(temporary, path) == 0 {
+            // They are on disk now; the next save adds only newer entries.
+            added.items.removeAll()
+        } else {
+            unlink(temporary)
+        }
     }
 
     static func escape(_ entry: String) -> String {

@@ -1,7 +1,8 @@
 // REPL: the interactive loop. GNU readline for line editing, history and tab completion.
 //
 // Prompts are `cnn> ` and, while brackets or a model block are open, `...> `. Ctrl-C abandons the line
-// being typed (or, once the interrupt support lands, a long computation); Ctrl-D on an empty line exits.
+// being typed (and a half-typed block) or stops a long computation, leaving every variable as it was;
+// Ctrl-D on an empty line, `exit` or `quit` leaves. Each entry is saved to the history file before it runs.
 import CNNSession
 import CReadline
 import Glibc
@@ -23,7 +24,7 @@ struct REPL {
         while true {
             let prompt = pending.isEmpty ? "cnn> " : "...> "
             Interrupts.atPrompt = true
-            guard let line = LineEditor.read(prompt: prompt) else {
+            guard let bytes = LineEditor.read(prompt: prompt) else {
                 Interrupts.atPrompt = false
                 if pending.isEmpty {
                     console.write("\n", kind: .normal)
@@ -38,6 +39,16 @@ struct REPL {
             if Interrupts.takeLineAbandoned() {
                 pending = ""
             }
+            let line: String
+            switch ScriptBytes.decode(bytes, name: nil) {
+            case .success(let text):
+                line = text
+            case .failure(let invalid):
+                // A line that is not UTF-8 (a terminal set to another encoding) is refused; the session goes on.
+                console.write(invalid.rendered(color: console.color), kind: .error)
+                pending = ""
+                continue
+            }
             pending += pending.isEmpty ? line : "\n" + line
             if session.isIncomplete(pending) { continue }
             let entry = pending
@@ -45,8 +56,11 @@ struct REPL {
             let trimmed = entry.trimmingSpaces()
             if trimmed.isEmpty { continue }
             history.add(entry)
+            history.save()
             if trimmed == "exit" || trimmed == "quit" { break }
+            Interrupts.entryStarts()
             _ = session.runEntry(entry, output: { console.write($0, kind: $1) })
+            Interrupts.entryEnds()
         }
         history.save()
     }
@@ -65,10 +79,11 @@ extension String {
 
 /// Thin wrapper over readline().
 enum LineEditor {
-    /// Shows `prompt` and returns the line typed, or nil at end of input.
-    static func read(prompt: String) -> String? {
+    /// Shows `prompt` and returns the bytes of the line typed, or nil at end of input.
+    static func read(prompt: String) -> [UInt8]? {
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
-        return String(cString: raw)
+        let length = strlen(raw)
+        return raw.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
     }
 }

@@ -159,7 +159,7 @@ func aGeneratedHostileInputEndsCleanly(_ input: GeneratedInput) throws {
 
 @Test func endlessInputOnAPipeIsCutOffAtTheLimit() throws {
     // /dev/zero never ends; reading must stop at the script size limit instead of filling the memory.
-    let result = try shell("\(Executable.path) < /dev/zero", timeout: hostileTimeout)
+    let result = try shell("timeout -s KILL \(Int(hostileTimeout)) \(Executable.path) < /dev/zero", timeout: hostileTimeout + 5)
     #expect(result.endedCleanly && result.status == 1, "\(result)")
     #expect(result.stderr == "cnnrepl: standard input is larger than the script size limit of 1000000 bytes\n")
 }
@@ -177,19 +177,30 @@ func aGeneratedHostileInputEndsCleanly(_ input: GeneratedInput) throws {
     }
 }
 
-/// Runs a shell command line (for redirections the Process API cannot express) within a time bound.
-func shell(_ command: String, timeout: Double) throws -> RunResult {
-    let script = try Executable.write("exec " + command + "\n", suffix: ".sh")
+/// Runs a shell command line (for redirections and pipelines the Process API cannot express) within a
+/// time bound, with extra environment variables.
+func shell(_ command: String, environment extra: [String: String] = [:], timeout: Double) throws -> RunResult {
+    let script = try Executable.write(command + "\n", suffix: ".sh")
+    // The command bounds its own programs with `timeout` (see the callers), so that nothing it started can
+    // outlive a time-out here, where only the shell itself is killed.
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
     process.arguments = [script]
-    process.environment = Executable.baseEnvironment()
-    let errorPath = Executable.temporaryPath(".err")
+    var environment = Executable.baseEnvironment()
+    for (key, value) in extra { environment[key] = value }
+    process.environment = environment
+    let outputPath = Executable.temporaryPath(".out"), errorPath = Executable.temporaryPath(".err")
+    FileManager.default.createFile(atPath: outputPath, contents: nil)
     FileManager.default.createFile(atPath: errorPath, contents: nil)
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
     let error = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-    defer { try? error.close() }
+    defer {
+        try? output.close(); try? error.close()
+        for file in [script, outputPath, errorPath] { try? FileManager.default.removeItem(atPath: file) }
+    }
+    process.standardOutput = output
     process.standardError = error
-    process.standardOutput = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
     let start = Date()
     try process.run()
     var timedOut = false
@@ -203,8 +214,10 @@ func shell(_ command: String, timeout: Double) throws -> RunResult {
     }
     process.waitUntilExit()
     let signaled = process.terminationReason == .uncaughtSignal
+    func text(_ path: String) -> String {
+        String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data(), as: UTF8.self)
+    }
     return RunResult(status: signaled || timedOut ? nil : process.terminationStatus,
-                     signal: signaled && !timedOut ? process.terminationStatus : nil, timedOut: timedOut, stdout: "",
-                     stderr: String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: errorPath))) ?? Data(), as: UTF8.self),
-                     seconds: Date().timeIntervalSince(start))
+                     signal: signaled && !timedOut ? process.terminationStatus : nil, timedOut: timedOut,
+                     stdout: text(outputPath), stderr: text(errorPath), seconds: Date().timeIntervalSince(start))
 }
