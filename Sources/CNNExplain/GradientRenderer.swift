@@ -43,7 +43,7 @@ struct GradientRenderer {
                     perExample.append(value)
                     if e < 3 {
                         let picked = zip(targets, z).enumerated().filter { $0.element.0 != 0 }
-                        let terms = picked.map { "\(printer.number($0.element.0)) * (\(printer.number(lse)) - \(printer.number($0.element.1)))" }
+                        let terms = picked.map { "\(printer.number($0.element.0)) * (\(printer.number(lse)) - \(signed($0.element.1)))" }
                         lines.append("  \(examples == 1 ? "" : "example \(e): ")log(sum e^z) = \(printer.number(lse)); "
                                      + "sum t * (log(sum e^z) - z) = \(terms.isEmpty ? "0" : terms.joined(separator: " + ")) = \(printer.number(value))")
                     }

@@ -73,16 +73,20 @@ struct GradientTrace {
         out += explanation(use, y: y, kCell: kCell, terms: terms)
         out += termTable(terms, y: y)
         let share = use.contribution.value(at: index) ?? terms.sum.value
-        let shown = terms.sum.terms.map { printer.number($0.product) }
-        let sumText: String
-        switch shown.count {
-        case 0: sumText = "0"
-        case 1: return out + ["  dL/d\(kCell) = \(printer.number(share))"]
-        case 1...GradientTrace.listedTerms: sumText = shown.joined(separator: " + ")
-        default: sumText = shown.prefix(6).joined(separator: " + ") + " + … (\(Format.count(shown.count)) terms)"
-        }
+        let products = terms.sum.terms.map(\.product).filter { $0 != 0 }
+        guard products.count > 1 else { return out + ["  dL/d\(kCell) = \(printer.number(share))"] }
+        let listed = products.count <= GradientTrace.listedTerms ? products : Array(products.prefix(6))
+        var sumText = listed.enumerated().map { i, x in
+            i == 0 ? printer.number(x) : (x < 0 ? "- \(printer.number(-x))" : "+ \(printer.number(x))")
+        }.joined(separator: " ")
+        if listed.count < products.count { sumText += " … (\(Format.count(products.count)) terms)" }
         out.append("  dL/d\(kCell) = \(sumText) = \(printer.number(share))")
         return out
+    }
+
+    /// "image" for a variable, else a plain word for an operand written as an expression.
+    private func operandWord(_ name: String, otherwise word: String) -> String {
+        name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? name : word
     }
 
     /// The sentence that says what dy/dk is for this step.
@@ -227,14 +231,18 @@ struct GradientTrace {
 
     /// The table of terms: output cell, dL/dy there, the factor (and where it came from), the product.
     private func termTable(_ terms: GradientCellTerms, y: String) -> [String] {
-        let list = terms.sum.terms
-        guard !list.isEmpty else { return ["  no output cell depends on it: the gradient is 0"] }
+        let all = terms.sum.terms
+        guard !all.isEmpty else { return ["  no output cell depends on it: the gradient is 0"] }
+        // Output cells whose gradient is 0 (cut by relu, not the winner of a max pooling, ...) add nothing.
+        let list = all.filter { $0.upstream != 0 }
+        let silent = all.count - list.count
+        guard !list.isEmpty else { return ["  every output cell it reaches has dL/d\(y) = 0: the gradient is 0"] }
         let shown = list.count <= GradientTrace.listedTerms ? list : Array(list.prefix(GradientTrace.listedTerms - 2))
         let factorHeader: [String]
         switch terms.factor {
-        case .input(let name): factorHeader = ["\(name) cell", "value"]
-        case .kernelWeight(let name): factorHeader = ["\(name) tap", "weight"]
-        case .weight(let name): factorHeader = ["\(name) cell", "weight"]
+        case .input(let name): factorHeader = ["\(operandWord(name, otherwise: "input")) cell", "value"]
+        case .kernelWeight(let name): factorHeader = ["\(operandWord(name, otherwise: "kernel")) tap", "weight"]
+        case .weight(let name): factorHeader = ["\(operandWord(name, otherwise: "weights")) cell", "weight"]
         case .one: factorHeader = ["", "dy/db"]
         case .localDerivative: factorHeader = ["", "dy/dx"]
         }
@@ -249,6 +257,9 @@ struct GradientTrace {
         let numeric: Set<Int> = hasPlace ? [1, 3, 4] : [1, 2, 3]
         var lines = Table.render(header: header, rows: rows, rightAligned: numeric).map { "    " + $0 }
         if shown.count < list.count { lines.append("    … \(Format.count(list.count - shown.count)) more terms") }
+        if silent > 0 {
+            lines.append("    (\(Format.count(silent)) more output cell\(silent == 1 ? " has" : "s have") dL/d\(y) = 0: \(silent == 1 ? "it does" : "they do") not change the loss, so \(silent == 1 ? "it adds" : "they add") nothing)")
+        }
         if list.contains(where: { $0.isPadding }) { lines.append("    (0) is zero padding: that tap read no input, so it adds nothing") }
         return lines
     }
