@@ -1,9 +1,9 @@
 // PictureGrid: several maps drawn side by side in one grey picture, like the learning material's figure of
 // Conv0-0..2 and MaxP0-0..2 (saved there as conv0.png).
 //
-// Layout: tiles in rows of `columns`, each map cell drawn as a `scale` x `scale` square, 8 pixels of white
-// margin around and between tiles, a 1-pixel grey frame round each tile, and an optional title above
-// each tile in the 5x7 font. One PixelScaling covers every map and always stretches (the smallest value of
+// Layout: tiles in rows of `columns` (each group of maps starting a new row), each map cell drawn as a
+// `scale` x `scale` square, 8 pixels of white margin around and between tiles, a 1-pixel grey frame round
+// each tile, and an optional title above each tile in the 5x7 font. One PixelScaling covers every map and always stretches (the smallest value of
 // all the maps is black, the largest white, like the notes' imshow figures), so equal values are equal
 // greys in every tile and the tiles can be compared.
 import CNNCore
@@ -33,44 +33,72 @@ public enum PictureGrid {
     /// choose automatically. Returns the picture, the scaling of values to pixels and the scale used.
     public static func draw(_ maps: [Tensor], titles: [String] = [], columns: Int? = nil, scale: Int? = nil,
                             what: String = "savegrid") throws -> (picture: Picture, scaling: PixelScaling, scale: Int) {
-        guard !maps.isEmpty else { throw CoreError("\(what): there are no maps to draw") }
+        try draw(groups: [maps], titles: titles.isEmpty ? [] : [titles], columns: columns, scale: scale, what: what)
+    }
+
+    /// Draws groups of maps, each group starting on a new row (the notes' figure: the conv maps in one
+    /// row, the pooled maps in the row below). `titles` is empty or one list per group, each empty or one
+    /// title per map. Every cell is the same size, so a smaller map (a pooled one) makes a smaller tile.
+    public static func draw(groups: [[Tensor]], titles: [[String]], columns: Int? = nil, scale: Int? = nil,
+                            what: String = "savegrid") throws -> (picture: Picture, scaling: PixelScaling, scale: Int) {
+        let maps = groups.flatMap { $0 }
+        guard !maps.isEmpty, groups.allSatisfy({ !$0.isEmpty }) else { throw CoreError("\(what): there are no maps to draw") }
         for map in maps where map.rank != 2 {
             throw CoreError("\(what): every map must be H x W, not \(map.shapeDescription)")
         }
-        guard titles.isEmpty || titles.count == maps.count else {
-            throw CoreError("\(what): \(maps.count) maps need \(maps.count) titles, not \(titles.count)",
+        guard titles.isEmpty || titles.count == groups.count else {
+            throw CoreError("\(what): \(groups.count) groups of maps need \(groups.count) lists of titles, not \(titles.count)")
+        }
+        for (group, names) in zip(groups, titles) where !names.isEmpty && names.count != group.count {
+            throw CoreError("\(what): \(group.count) maps need \(group.count) titles, not \(names.count)",
                             hint: "give one title per map separated by commas, or one word to number: titles=\"Conv0\"")
         }
+        let mapTitles: [String] = zip(groups.indices, groups).flatMap { index, group in
+            index < titles.count && !titles[index].isEmpty ? titles[index] : Array(repeating: "", count: group.count)
+        }
+        let hasTitles = mapTitles.contains { !$0.isEmpty }
         let cellsHigh = maps.map { $0.shape[0] }.max() ?? 1
         let cellsWide = maps.map { $0.shape[1] }.max() ?? 1
         let pixelsPerCell = scale ?? automaticScale(height: cellsHigh, width: cellsWide)
         guard (1...maxScale).contains(pixelsPerCell) else {
             throw CoreError("\(what): scale must be from 1 to \(maxScale) pixels per cell, not \(pixelsPerCell)")
         }
-        let perRow = min(maps.count, columns ?? automaticColumns(count: maps.count))
+        let largestGroup = groups.map(\.count).max() ?? 1
+        let perRow = min(largestGroup, columns ?? automaticColumns(count: largestGroup))
         guard perRow >= 1 else { throw CoreError("\(what): columns must be at least 1, not \(perRow)") }
-        let gridRows = (maps.count + perRow - 1) / perRow
+        // Where each map goes: (row, column) of the grid, every group starting a new row.
+        var places: [(row: Int, column: Int)] = []
+        var gridRows = 0
+        for group in groups {
+            for index in group.indices { places.append((gridRows + index / perRow, index % perRow)) }
+            gridRows += (group.count + perRow - 1) / perRow
+        }
 
         // Sizes are checked in pixels before anything is allocated.
-        let (tileHeight, overflowH) = cellsHigh.multipliedReportingOverflow(by: pixelsPerCell)
+        let (tileHeight, overflowH) = cellsHigh.multipliedReportingOverflow(by: pixelsPerCell)  // the tallest tile
         let (tileWidth, overflowW) = cellsWide.multipliedReportingOverflow(by: pixelsPerCell)
         guard !overflowH, !overflowW, tileHeight <= Limits.maxElements, tileWidth <= Limits.maxElements else {
             throw CoreError("\(what): a \(cellsHigh)x\(cellsWide) map at \(pixelsPerCell) pixels per cell is far too large a picture",
                             hint: "use a smaller scale")
         }
-        let titleScale = titles.allSatisfy({ BitmapFont.width(of: $0, scale: 2) <= tileWidth }) && tileWidth >= 48 ? 2 : 1
-        let titleBand = titles.isEmpty ? 0 : BitmapFont.glyphHeight * titleScale + 6
+        let titleScale = mapTitles.allSatisfy({ BitmapFont.width(of: $0, scale: 2) <= tileWidth }) && tileWidth >= 48 ? 2 : 1
+        let titleBand = hasTitles ? BitmapFont.glyphHeight * titleScale + 6 : 0
         let slotWidth = tileWidth + margin
-        let slotHeight = tileHeight + titleBand + margin
+        // Each row of the grid is as tall as its tallest map (pooled maps make a lower row).
+        var rowTops = [margin]
+        for row in 0..<gridRows {
+            let tallest = zip(maps, places).filter { $0.1.row == row }.map { $0.0.shape[0] }.max() ?? cellsHigh
+            rowTops.append(rowTops[row] + tallest * pixelsPerCell + titleBand + margin)
+        }
         let width = margin + perRow * slotWidth
-        let height = margin + gridRows * slotHeight
+        let height = rowTops[gridRows]
         let count = try Picture.checkSize(height: height, width: width, channels: 1, what: what)
 
         let scaling = PixelScaling(values: maps.flatMap(\.scalars), mode: .stretch)
         var pixels = [UInt8](repeating: 255, count: count)
         for (index, map) in maps.enumerated() {
-            let left = margin + (index % perRow) * slotWidth
-            let top = margin + (index / perRow) * slotHeight + titleBand
+            let left = margin + places[index].column * slotWidth
+            let top = rowTops[places[index].row] + titleBand
             let (mapHeight, mapWidth) = (map.shape[0], map.shape[1])
             // The frame, one pixel outside the tile.
             for x in (left - 1)...(left + mapWidth * pixelsPerCell) {
@@ -90,8 +118,8 @@ public enum PictureGrid {
                     }
                 }
             }
-            if !titles.isEmpty {
-                BitmapFont.draw(titles[index], into: &pixels, width: width, height: height,
+            if !mapTitles[index].isEmpty {
+                BitmapFont.draw(mapTitles[index], into: &pixels, width: width, height: height,
                                 x: left, y: top - titleBand + 1, scale: titleScale, ink: 0)
             }
         }

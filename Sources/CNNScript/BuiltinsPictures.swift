@@ -42,17 +42,22 @@ extension Builtins {
             name: "savegrid", category: .files,
             parameters: [Parameter("maps", .tensor, "H x W x C maps (e.g. stack(m0, m1, m2)), one H x W map or a kh x kw x Cin x Cout filter bank"),
                          Parameter("path", .string, "a .png (or .pgm) file name"),
-                         Parameter("titles", .string, default: "none", "a name to number (\"Conv0\" gives Conv0-0, Conv0-1, ...) or titles separated by commas"),
+                         Parameter("titles", .string, default: "none", "a name to number (\"Conv0\" gives Conv0-0, Conv0-1, ...) or titles separated by commas; \"Conv0;MaxP0\" titles maps and below"),
                          Parameter("columns", .integer, default: "auto", "maps per row (up to 8 in one row, else a near-square grid)"),
-                         Parameter("scale", .integer, default: "auto", "pixels per map cell (so small maps are big enough to see)")],
+                         Parameter("scale", .integer, default: "auto", "pixels per map cell (so small maps are big enough to see)"),
+                         Parameter("below", .tensor, default: "none", "more maps drawn in the rows below, e.g. the pooled maps")],
             summary: "Save several maps side by side in one picture, with titles: the notes' Conv0-0..2 figure.",
             details: """
                 Each channel of an H x W x C stack becomes one tile; a filter bank gives one row of tiles per input
-                channel. One scale covers all the tiles, always stretched: the smallest value of all the maps is
-                black, the largest white, so the tiles can be compared. Each cell is drawn as a square of
-                `scale` pixels (automatically about 128 pixels per tile).
+                channel; below= adds another stack in the rows underneath (the notes draw the conv maps Conv0-0..2
+                above the pooled maps MaxP0-0..2). One scale covers all the tiles, always stretched: the smallest
+                value of all the maps is black, the largest white, so the tiles can be compared. Each cell is drawn
+                as a square of `scale` pixels (automatically about 128 pixels per tile), so a pooled map, with
+                fewer cells, makes a smaller tile.
                 """,
-            examples: ["savegrid(stack(m0, m1, m2), \"conv0.png\", titles=\"Conv0\")"], updatesInPlace: false,
+            examples: ["savegrid(stack(m0, m1, m2), \"conv0.png\", titles=\"Conv0\")",
+                       "savegrid(maps, \"conv0.png\", titles=\"Conv0;MaxP0\", below=maxpool(maps))"],
+            updatesInPlace: false,
             body: { context in
                 let tensor = try context.requiredTensor("maps")
                 let name = try context.string("path") ?? ""
@@ -62,27 +67,38 @@ extension Builtins {
                     throw ArgumentError(message: "savegrid: the grid is a grey picture: give a .png or .pgm file name, not \"\(name)\"",
                                         hint: "e.g. savegrid(maps, \"grid.png\")", argument: context.argument("path")?.index)
                 }
-                var (maps, titles, columns) = try PictureGrid.maps(of: tensor, name: "")
-                switch try context.string("titles") {
-                case nil, "none", "":
-                    titles = []
-                case let text? where text.contains(","):
-                    titles = text.split(separator: ",", omittingEmptySubsequences: false)
-                        .map { $0.trimmingCharacters(in: " ") }
-                case let text?:
-                    titles = maps.count == 1 ? [text] : titles.map { text + $0 }
+                var stacks = [tensor]
+                if let below = try context.tensor("below") { stacks.append(below) }
+                let split = try stacks.map { try PictureGrid.maps(of: $0, name: "") }
+                let given = try context.string("titles")
+                let specs = given.map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) } ?? []
+                guard specs.count <= stacks.count else {
+                    throw ArgumentError(message: "savegrid: titles has \(specs.count) parts separated by ';' but there \(stacks.count == 1 ? "is 1 stack" : "are \(stacks.count) stacks") of maps",
+                                        hint: "use ';' only to title the maps given with below=", argument: context.argument("titles")?.index)
+                }
+                let titles: [[String]] = split.indices.map { index in
+                    let spec = index < specs.count ? specs[index].trimmingCharacters(in: " ") : ""
+                    if spec.isEmpty || spec == "none" { return [] }
+                    if spec.contains(",") {
+                        return spec.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: " ") }
+                    }
+                    return split[index].maps.count == 1 ? [spec] : split[index].titles.map { spec + $0 }
                 }
                 let asked = try context.integer("columns", in: 1...Limits.maxElements)
                 let scale = try context.integer("scale", in: 1...PictureGrid.maxScale)
-                let (picture, scaling, used) = try PictureGrid.draw(maps, titles: titles, columns: asked ?? columns,
+                let natural = split.map(\.columns).max() ?? 1
+                let (picture, scaling, used) = try PictureGrid.draw(groups: split.map(\.maps), titles: titles, columns: asked ?? natural,
                                                                     scale: scale, what: "save '\(path)'")
                 let bytes = kind == .png ? try PNGCodec.encode(picture, what: "save '\(path)'") : NetPBMCodec.encode(picture)
                 try ImageFile.writeBytes(bytes, path: path, what: "save '\(path)'")
-                let perRow = min(maps.count, asked ?? columns)
-                let rows = (maps.count + perRow - 1) / perRow
-                let mapShape = maps.first.map(\.shapeDescription) ?? ""
+                let count = split.map(\.maps.count).reduce(0, +)
+                let shapes = split.map { $0.maps.first.map(\.shapeDescription) ?? "" }
+                let what = split.count == 1 ? "\(count) map\(count == 1 ? "" : "s") of \(shapes[0])"
+                    : zip(split, shapes).map { "\($0.maps.count) of \($1)" }.joined(separator: " and ") + " (below)"
+                let perRow = min(split.map(\.maps.count).max() ?? 1, asked ?? natural)
+                let rows = split.map { ($0.maps.count + perRow - 1) / perRow }.reduce(0, +)
                 return .string("""
-                    saved \(maps.count) map\(maps.count == 1 ? "" : "s") of \(mapShape) to \(name): a grey \(kind == .png ? "PNG" : "PGM") of \(picture.height)x\(picture.width) pixels, \(rows) row\(rows == 1 ? "" : "s") of \(perRow), each cell \(used)x\(used) pixels
+                    saved \(what) to \(name): a grey \(kind == .png ? "PNG" : "PGM") of \(picture.height)x\(picture.width) pixels, \(rows) row\(rows == 1 ? "" : "s") of \(perRow), each cell \(used)x\(used) pixels
                       \(scaling.description), one scale for all maps
                     """)
             }),
@@ -102,10 +118,10 @@ extension Builtins {
     }
 }
 
-private extension Substring {
+private extension StringProtocol {
     /// The text without `character` at either end.
     func trimmingCharacters(in character: Character) -> String {
-        var text = self
+        var text = Substring(self)
         while text.first == character { text.removeFirst() }
         while text.last == character { text.removeLast() }
         return String(text)

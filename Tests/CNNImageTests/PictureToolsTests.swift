@@ -84,3 +84,20 @@ func sampleMatchesItsDescription(name: String) throws {
     let map = try Tensor(shape: [2000, 2000], repeating: 1)
     #expect(throws: CoreError.self) { _ = try PictureGrid.draw([map, map, map], scale: 64) }
 }
+
+@Test func gridGroupsStartNewRowsAndLowerRowsFitTheirMaps() throws {
+    // The notes' figure: three 4x4 conv maps above three 2x2 pooled maps, 10 pixels per cell.
+    let conv = try Tensor(shape: [4, 4], scalars: (0..<16).map(Double.init))
+    let pooled = try Tensor(rows: [[5, 7], [13, 15]])
+    let (picture, _, _) = try PictureGrid.draw(groups: [[conv, conv, conv], [pooled, pooled, pooled]],
+                                               titles: [["C-0", "C-1", "C-2"], []], scale: 10)
+    // Rows: 8 margin, title band 13 + 40 tile + 8, then 13 + 20 tile + 8 (every row has the title band).
+    #expect(picture.width == 8 + 3 * (40 + 8))
+    #expect(picture.height == 8 + (13 + 40 + 8) + (13 + 20 + 8))
+    func pixel(_ y: Int, _ x: Int) -> UInt8 { picture.pixels[y * picture.width + x] }
+    let secondRowTop = 8 + 13 + 40 + 8 + 13
+    #expect(pixel(secondRowTop, 8) == PixelScaling(values: [0, 15], mode: .stretch).pixel(5))
+    #expect(pixel(secondRowTop - 1, 8) == 128, "the pooled tile's frame")
+    #expect(throws: CoreError.self) { _ = try PictureGrid.draw(groups: [[conv], []], titles: []) }
+    #expect(throws: CoreError.self) { _ = try PictureGrid.draw(groups: [[conv]], titles: [["a"], ["b"]]) }
+}

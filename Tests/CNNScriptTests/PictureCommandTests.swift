@@ -116,6 +116,14 @@ private func shown(_ source: String, in script: Script = Script()) throws -> Sho
     #expect(said.hasPrefix("saved 3 maps of 4x4 to \(folder)/g.png: a grey PNG of "))
     #expect(said.contains("2 rows of 2, each cell 4x4 pixels"))
     unlink("\(folder)/g.png")
+    guard case .value(.string(let notes), _, _)? = try script.run("savegrid(m, \"\(folder)/n.png\", titles=\"Conv0;MaxP0\", below=maxpool(m))").last else {
+        Issue.record("savegrid with below said nothing")
+        return
+    }
+    #expect(notes.hasPrefix("saved 3 of 4x4 and 3 of 2x2 (below) to \(folder)/n.png: a grey PNG of "), "\(notes)")
+    #expect(notes.contains("2 rows of 3"))
+    unlink("\(folder)/n.png")
+    #expect(failure("m = rand(4, 4, 3); savegrid(m, \"\(folder)/g.png\", titles=\"a;b\")")?.contains("titles has 2 parts separated by ';'") == true)
     #expect(failure("m = rand(4, 4, 3); savegrid(m, \"\(folder)/g.jpg\")")?.contains("give a .png or .pgm file name") == true)
     #expect(failure("m = rand(4, 4, 3); savegrid(m, \"\(folder)/g.png\", titles=\"A,B\")")?.contains("3 maps need 3 titles, not 2") == true)
     #expect(failure("m = rand(4, 4, 3); savegrid(m, \"\(folder)/g.png\", scale=100)")?.contains("'scale' must be from 1 to 64") == true)
