@@ -67,7 +67,7 @@ extension Tensor {
         let quotient = (stop - start) / step
         guard quotient.isFinite else {
             throw CoreError("\(what): would have more than \(Format.count(Limits.maxElements)) values",
-                            hint: "the limit is Limits.maxElements; use a larger step")
+                            hint: "a tensor holds at most 100,000,000 values; use a larger step")
         }
         let nearest = quotient.rounded()
         let countValue = abs(quotient - nearest) <= 1e-9 * max(1, abs(quotient)) ? nearest : quotient.rounded(.up)
@@ -78,7 +78,7 @@ extension Tensor {
         }
         guard countValue <= Double(Limits.maxElements) else {
             throw CoreError("\(what): would have more than \(Format.count(Limits.maxElements)) values",
-                            hint: "the limit is Limits.maxElements; use a larger step or a shorter range")
+                            hint: "a tensor holds at most 100,000,000 values; use a larger step or a shorter range")
         }
         let count = Int(countValue)
         let delta = (start + step) - start

@@ -26,7 +26,7 @@ public enum Limits {
             guard !overflow, product <= maxElements else {
                 throw CoreError(
                     "\(what): a \(Shape.describe(shape)) tensor would have more than \(Format.count(maxElements)) elements",
-                    hint: "the limit is Limits.maxElements; use smaller sizes")
+                    hint: "a tensor holds at most 100,000,000 values; use smaller sizes")
             }
             count = product
         }

@@ -126,7 +126,7 @@ public enum NPY {
             guard let size else {
                 throw CoreError(
                     "\(what): the shape \(written) is far too large: more than \(Format.count(Limits.maxElements)) elements",
-                    hint: "the limit is Limits.maxElements; the file may be damaged")
+                    hint: "a tensor holds at most 100,000,000 values; the file may be damaged")
             }
             guard size > 0 else {
                 throw CoreError("\(what): the array is empty (shape \(written)); a tensor needs at least one element",
@@ -191,7 +191,7 @@ public enum NPY {
             guard bytes.count <= maxFileBytes else {
                 throw CoreError(
                     "\(what): the file is larger than any tensor cnnrepl can hold (\(Format.count(Limits.maxElements)) elements)",
-                    hint: "the limit is Limits.maxElements; load a smaller array")
+                    hint: "a tensor holds at most 100,000,000 values; load a smaller array")
             }
         }
         return try decode(bytes, what: what)

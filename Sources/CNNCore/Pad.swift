@@ -53,7 +53,7 @@ extension Tensor {
         let (total, overflow2) = withBefore.addingReportingOverflow(after)
         guard !overflow1, !overflow2 else {
             throw CoreError("pad: the padded tensor would have more than \(Format.count(Limits.maxElements)) elements",
-                            hint: "the limit is Limits.maxElements; use smaller padding")
+                            hint: "a tensor holds at most 100,000,000 values; use smaller padding")
         }
         return total
     }

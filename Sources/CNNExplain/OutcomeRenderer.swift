@@ -75,7 +75,7 @@ public struct OutcomeRenderer: Sendable {
         case .symbol(let s):
             return [s]
         case .dimensions(let d):
-            return [Shape.describe(d)]
+            return [name.map { "\($0) = \(Shape.describe(d))" } ?? Shape.describe(d)]
         case .model(let spec):
             return ["model \(spec.name) \(Shape.describe(spec.inputShape))"]
         case .tensor(let tensor):

@@ -179,11 +179,12 @@ struct TraceRenderer {
             lines.append("  (0) is zero padding: it adds nothing to the sum")
         }
         let productTexts = trace.terms.filter { !$0.isPadding }.map { printer.number($0.product) }
-        var sumText = productTexts.count <= 12
-            ? productTexts.joined(separator: " + ")
-            : productTexts.prefix(6).joined(separator: " + ") + " + … (\(productTexts.count) products)"
-        if sumText.isEmpty { sumText = "0" }
-        lines.append("  sum = \(sumText) = \(printer.number(trace.productSum))")
+        let shown = productTexts.count <= 12 ? productTexts : Array(productTexts.prefix(6))
+        var sumLine = SumText.line(label: "sum", terms: shown, total: printer.number(trace.productSum))
+        if shown.count < productTexts.count {
+            sumLine = "sum = \(SumText.join(shown)) + … (\(productTexts.count) products) = \(printer.number(trace.productSum))"
+        }
+        lines.append("  " + sumLine)
         if let bias = trace.bias {
             lines.append("  + bias \(printer.number(bias)) = \(printer.number(trace.value))")
         }
@@ -298,7 +299,7 @@ struct TraceRenderer {
                 lines.append("  the winner is \(at)" + (cell.isPadding ? " (a zero of the padding)" : ""))
             }
         case .average:
-            let sumText = parts.count <= 16 ? "(" + parts.joined(separator: " + ") + ")" : "(sum of \(parts.count) values)"
+            let sumText = parts.count <= 16 ? "(" + SumText.join(parts) + ")" : "(sum of \(parts.count) values)"
             lines.append("  \(sumText) / \(trace.divisor ?? 0) = \(printer.number(trace.sum ?? 0)) / \(trace.divisor ?? 0) = \(printer.number(trace.value))")
         }
         let skipped = trace.cells.filter { $0.isPadding && !$0.takesPart }.count

@@ -19,7 +19,7 @@ enum FileBytes {
             if got > 0 { bytes += chunk[0..<got] }
             guard bytes.count <= limit else {
                 throw CoreError("\(what): the file is larger than any picture cnnrepl can hold (\(Format.count(limit)) bytes)",
-                                hint: "the limit is Limits.maxElements values; use a smaller picture")
+                                hint: "a tensor holds at most 100,000,000 values; use a smaller picture")
             }
             if got < chunk.count {
                 if ferror(file) != 0 {

@@ -54,7 +54,7 @@ public struct Picture: Equatable, Sendable {
         guard !overflowA, !overflowB, count <= Limits.maxElements else {
             throw CoreError(
                 "\(what): a picture of \(Format.count(width)) x \(Format.count(height)) pixels is larger than any tensor cnnrepl can hold (\(Format.count(Limits.maxElements)) values)",
-                hint: "the limit is Limits.maxElements; use a smaller picture (or the file's header is damaged)")
+                hint: "a tensor holds at most 100,000,000 values; use a smaller picture (or the file's header is damaged)")
         }
         return count
     }

@@ -84,7 +84,7 @@ extension Builtins {
             examples: ["\(name)(3, 3)", "\(name)(5x5x3)"], updatesInPlace: false,
             body: { context in
                 let shape = try context.shape(variadicName: "size")
-                return .tensor(try Tensor(shape: shape, repeating: value))
+                return .tensor(try value == 0 ? Tensor.zeros(shape) : Tensor.ones(shape))
             })
     }
 

@@ -102,8 +102,11 @@ extension Interpreter {
         }
         guard case .tensor(let t) = result else { return Evaluated(value: result) }
         let shapes = [left.value, right.value].map { v -> String in
-            if case .tensor(let x) = v { return x.shapeDescription }
-            return "number"
+            switch v {
+            case .tensor(let x): return x.shapeDescription
+            case .number(let x): return Format.number(x)  // "7x7 - 10": the number itself
+            default: return "number"
+            }
         }
         let step = Step(operation: .elementwise(operation), operands: [operand(left, lhs), operand(right, rhs)],
                         summary: "\(shapes[0]) \(op.symbol) \(shapes[1]) -> \(t.shapeDescription), cell by cell")
@@ -181,10 +184,14 @@ extension Interpreter {
     /// parameter takes words; elsewhere it is an unknown name.
     private func evaluateArgument(_ argument: Argument, position: Int, builtin: Builtin,
                                   _ context: EvaluationContext) throws -> Evaluated {
-        if let word = argument.value.identifierName, variables[word] == nil {
+        if let word = argument.value.identifierName {
             let parameter = argument.label.flatMap { label in builtin.parameters.first { $0.name == label.text } }
                 ?? (position < builtin.parameters.count ? builtin.parameters[position] : nil)
-            if argument.label != nil || parameter.map(Interpreter.takesWords) == true {
+            // An option's own words (`padding=same`) stay words even when a variable has that name.
+            if let parameter, Interpreter.optionWords(parameter).contains(word.lowercased()) {
+                return Evaluated(value: .symbol(word))
+            }
+            if variables[word] == nil, argument.label != nil || parameter.map(Interpreter.takesWords) == true {
                 if parameter.map(Interpreter.takesWords) ?? true {
                     return Evaluated(value: .symbol(word))
                 }
@@ -197,6 +204,15 @@ extension Interpreter {
         switch parameter.kind {
         case .padding, .word, .string: return true
         default: return false
+        }
+    }
+
+    /// The fixed words a parameter accepts (`valid`, `same`, ...), which always mean themselves.
+    private static func optionWords(_ parameter: Parameter) -> [String] {
+        switch parameter.kind {
+        case .padding: return ["valid", "same", "full"]
+        case .word(let choices): return choices
+        default: return []
         }
     }
 
