@@ -51,7 +51,8 @@ enum NumPyArrays {
         for (offset, value) in values.enumerated() {
             let (product, overflowA) = step.multipliedReportingOverflow(by: offset)
             let (expected, overflowB) = start.addingReportingOverflow(product)
-            guard !overflowA, !overflowB, abs(expected) < Int(limit), value == Double(expected), value.sign == .plus || value != 0 else {
+            guard !overflowA, !overflowB, expected.magnitude < UInt(limit), value == Double(expected),
+                  value.sign == .plus || value != 0 else {
                 return nil
             }
         }

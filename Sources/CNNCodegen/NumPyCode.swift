@@ -2,7 +2,7 @@
 //
 // Design note. Every tensor remembers the Step that made it (operation, settings, operands with their
 // own provenance), so the steps behind a variable form a graph whose leaves are values cnnrepl did not
-// compute by a translatable step (typed in, drawn at random, loaded, padded, sliced). The script is
+// compute by a translatable step (typed in, drawn at random, loaded, padded, clipped). The script is
 // written in three passes:
 //   1. walk the graph from the variable (with an explicit stack, so a long chain cannot exhaust the call
 //      stack), one node per provenance record, counting how often each node is used;
@@ -35,7 +35,7 @@ public enum NumPyCode {
         var lines = [
             "# NumPy code that recomputes \(name) as cnnrepl made it, step by step, written by cnnrepl (code numpy \(name)).",
             "# Layouts are cnnrepl's: images H x W or H x W x C (channels last), kernels kh x kw x C x F.",
-            "# Values cnnrepl drew at random or was given are embedded at full precision (NumPy's own random",
+            "# Values drawn at random or given to cnnrepl are embedded at full precision (NumPy's own random",
             "# numbers would differ), so the results equal cnnrepl's up to rounding in the last digits.",
         ]
         if writer.loadsUnsavedFiles {
