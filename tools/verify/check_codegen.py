@@ -5,7 +5,8 @@ Run from the repository:  python3 tools/verify/check_codegen.py           (print
                           python3 tools/verify/check_codegen.py --write   (also rewrites codegen_results.md)
 Options: --cnnrepl PATH (default: .build/debug/cnnrepl, built first with `swift build`).
 
-What it needs: NumPy; Keras 3 with the JAX backend (`pip install keras jax`); PyTorch (`pip install torch`).
+What it needs: NumPy; Keras 3 with the JAX backend (`pip install keras jax`); PyTorch (`pip install torch`;
+on Linux the PyPI wheel brings its CUDA libraries, about 5 GB in a venv, though the CPU is all it uses here).
 A framework that cannot be imported is reported as not checked (and the run fails), never skipped silently.
 Each generated script runs in a fresh Python process (so Keras numbers its layers from conv2d again).
 
