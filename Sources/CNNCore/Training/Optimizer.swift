@@ -1,0 +1,105 @@
+// Optimizer: how the weights move after each batch, given the batch's mean gradient g.
+//
+// With Keras' defaults (learning rate lr, step t = 1, 2, ...):
+//   sgd:      w -= lr * g
+//   momentum: v = 0.9 v - lr * g;  w += v                       (Keras SGD(momentum=0.9))
+//   rmsprop:  s = 0.9 s + 0.1 g^2;  w -= lr * g / (sqrt(s) + 1e-7)
+//   adam:     m = 0.9 m + 0.1 g;  v = 0.999 v + 0.001 g^2;
+//             w -= lr * m_hat / (sqrt(v_hat) + 1e-7),  m_hat = m / (1 - 0.9^t), v_hat = v / (1 - 0.999^t)
+// The default learning rates are Keras': 0.01 for sgd and momentum, 0.001 for rmsprop and adam.
+import Glibc
+
+/// A gradient-descent rule and its state.
+public struct Optimizer: Sendable {
+    /// The rules a learner can pick.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Plain gradient descent.
+        case sgd
+        /// Gradient descent with momentum 0.9.
+        case momentum
+        /// RMSprop: each weight's step divided by the root of its recent squared gradients.
+        case rmsprop
+        /// Adam: momentum and RMSprop together, with bias correction.
+        case adam
+
+        /// Keras' default learning rate for the rule.
+        public var defaultLearningRate: Double {
+            switch self {
+            case .sgd, .momentum: return 0.01
+            case .rmsprop, .adam: return 0.001
+            }
+        }
+
+        /// The update written out, for the training header.
+        public var formula: String {
+            switch self {
+            case .sgd: return "w -= lr * g"
+            case .momentum: return "v = 0.9 v - lr * g; w += v"
+            case .rmsprop: return "s = 0.9 s + 0.1 g^2; w -= lr * g / (sqrt(s) + 1e-7)"
+            case .adam: return "m = 0.9 m + 0.1 g; v = 0.999 v + 0.001 g^2; w -= lr * m^ / (sqrt(v^) + 1e-7)"
+            }
+        }
+    }
+
+    /// The rule.
+    public let kind: Kind
+    /// The learning rate.
+    public let learningRate: Double
+    /// Steps taken so far.
+    public private(set) var steps = 0
+    private var first: [[Double]] = []
+    private var second: [[Double]] = []
+
+    /// Keras' epsilon.
+    static let epsilon = 1e-7
+
+    /// Creates an optimizer; throws unless the learning rate is a positive finite number.
+    public init(kind: Kind, learningRate: Double? = nil) throws {
+        let rate = learningRate ?? kind.defaultLearningRate
+        guard rate.isFinite, rate > 0 else {
+            throw CoreError("train: the learning rate must be a positive number, not \(Format.number(rate))",
+                            hint: "Keras' default for \(kind.rawValue) is \(Format.number(kind.defaultLearningRate))")
+        }
+        self.kind = kind
+        self.learningRate = rate
+    }
+
+    /// Moves `parameters` by the batch's mean gradients (same shapes).
+    public mutating func update(_ parameters: inout [Tensor], gradients: [Tensor]) {
+        if first.isEmpty {
+            first = parameters.map { [Double](repeating: 0, count: $0.count) }
+            second = first
+        }
+        steps += 1
+        let lr = learningRate
+        let correction1 = 1 - Glibc.pow(0.9, Double(steps))
+        let correction2 = 1 - Glibc.pow(0.999, Double(steps))
+        for p in parameters.indices where p < gradients.count && gradients[p].count == parameters[p].count {
+            let g = gradients[p].scalars
+            parameters[p].withUnsafeMutableScalars { w in
+                switch kind {
+                case .sgd:
+                    for i in 0..<w.count { w[i] -= lr * g[i] }
+                case .momentum:
+                    for i in 0..<w.count {
+                        first[p][i] = 0.9 * first[p][i] - lr * g[i]
+                        w[i] += first[p][i]
+                    }
+                case .rmsprop:
+                    for i in 0..<w.count {
+                        second[p][i] = 0.9 * second[p][i] + 0.1 * g[i] * g[i]
+                        w[i] -= lr * g[i] / (second[p][i].squareRoot() + Optimizer.epsilon)
+                    }
+                case .adam:
+                    for i in 0..<w.count {
+                        first[p][i] = 0.9 * first[p][i] + 0.1 * g[i]
+                        second[p][i] = 0.999 * second[p][i] + 0.001 * g[i] * g[i]
+                        let mHat = first[p][i] / correction1
+                        let vHat = second[p][i] / correction2
+                        w[i] -= lr * mHat / (vHat.squareRoot() + Optimizer.epsilon)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+// Training: fitting a Network to a Dataset, epoch by epoch, like Keras' model.fit.
+//
+// Each epoch shuffles the training examples (seeded), cuts them into batches of `batchSize` (the last one
+// may be smaller), and for every batch runs each example forward and back, averages the weights'
+// gradients over the batch and lets the optimizer move the weights once. The epoch's `loss` and
+// `accuracy` are those of the training examples as they were seen during the epoch (dropout on, the
+// weights changing), as Keras reports them; `val_loss` and `val_accuracy` are computed after the epoch on
+// the held-out examples with dropout off. The loss is the categorical crossentropy (Losses.swift).
+
+/// The settings of a training run.
+public struct TrainingOptions: Sendable {
+    /// Passes over the training examples.
+    public var epochs: Int
+    /// Examples per weight update.
+    public var batchSize: Int
+    /// The update rule and its learning rate.
+    public var optimizer: Optimizer.Kind
+    /// The learning rate (nil: the optimizer's Keras default).
+    public var learningRate: Double?
+    /// The seed of the weights, the shuffles and dropout.
+    public var seed: UInt64
+
+    /// The most epochs one run may take.
+    public static let maxEpochs = 10_000
+
+    /// Creates options; `validate` checks them.
+    public init(epochs: Int = 20, batchSize: Int = 32, optimizer: Optimizer.Kind = .adam, learningRate: Double? = nil,
+                seed: UInt64 = RandomGenerator.defaultSeed) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.optimizer = optimizer
+        self.learningRate = learningRate
+        self.seed = seed
+    }
+}
+
+/// One epoch's results, as a row of Keras' History.
+public struct EpochRecord: Equatable, Sendable {
+    /// The epoch, from 1.
+    public var epoch: Int
+    /// The mean training loss over the epoch's examples.
+    public var loss: Double
+    /// The fraction of training examples classified right during the epoch.
+    public var accuracy: Double
+    /// The mean loss on the validation examples after the epoch (nil without validation examples).
+    public var validationLoss: Double?
+    /// The fraction of validation examples classified right after the epoch.
+    public var validationAccuracy: Double?
+}
+
+/// What a training run produced: the settings and one record per epoch (Keras' history.history).
+public struct TrainingHistory: Equatable, Sendable {
+    /// The model's name.
+    public var model: String
+    /// The data set's name.
+    public var dataset: String
+    /// The optimizer used.
+    public var optimizer: Optimizer.Kind
+    /// The learning rate used.
+    public var learningRate: Double
+    /// Examples per batch.
+    public var batchSize: Int
+    /// Training and validation examples.
+    public var trainingExamples: Int
+    /// Validation examples.
+    public var validationExamples: Int
+    /// Weight updates per epoch.
+    public var batchesPerEpoch: Int
+    /// One record per epoch.
+    public var epochs: [EpochRecord]
+}
+
+/// Progress reported while training, for a progress bar.
+public struct TrainingProgress: Sendable {
+    /// The current epoch, from 1.
+    public var epoch: Int
+    /// All epochs.
+    public var epochs: Int
+    /// Batches done in this epoch.
+    public var batch: Int
+    /// Batches per epoch.
+    public var batches: Int
+    /// The mean training loss so far in this epoch.
+    public var loss: Double
+    /// The finished epoch's record, when the epoch has just ended.
+    public var finished: EpochRecord?
+}
+
+/// Fits networks to data sets.
+public enum Training {
+    /// Trains `network` on `data` (in place) and returns the history.
+    /// `progress` is called after every batch and at the end of every epoch.
+    public static func fit(_ network: inout Network, on data: Dataset, options: TrainingOptions,
+                           progress: (TrainingProgress) -> Void = { _ in }) throws -> TrainingHistory {
+        guard (1...TrainingOptions.maxEpochs).contains(options.epochs) else {
+            throw CoreError("train: epochs must be from 1 to \(Format.count(TrainingOptions.maxEpochs)), not \(options.epochs)")
+        }
+        guard options.batchSize >= 1 else {
+            throw CoreError("train: the batch size must be at least 1, not \(options.batchSize)")
+        }
+        guard network.classes == data.classes else {
+            throw CoreError("train: the model gives \(network.classes) probabilities but \(data.name) has \(data.classes) classes",
+                            hint: "end the model with dense \(data.classes) softmax")
+        }
+        guard network.spec.inputShape.reduce(1, *) == data.exampleShape.reduce(1, *) else {
+            throw CoreError("train: the model takes \(Shape.describe(network.spec.inputShape)) inputs but \(data.name) has \(Shape.describe(data.exampleShape)) images",
+                            hint: "declare the model with the input \(Shape.describe(data.exampleShape))")
+        }
+        var optimizer = try Optimizer(kind: options.optimizer, learningRate: options.learningRate)
+        var random = RandomGenerator(seed: options.seed &+ 1)
+        let batchSize = Swift.min(options.batchSize, data.trainIndices.count)
+        let batches = (data.trainIndices.count + batchSize - 1) / batchSize
+        let examples = data.trainIndices.map { (image: data.image($0), label: data.labels[$0]) }
+        let validation = data.validationIndices.map { (image: data.image($0), label: data.labels[$0]) }
+        var records: [EpochRecord] = []
+        for epoch in 1...options.epochs {
+            var order = Array(examples.indices)
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, random.nextInt(below: i + 1)) }
+            var lossSum = 0.0
+            var correct = 0
+            var seen = 0
+            for batch in 0..<batches {
+                try Interruption.check("train")
+                var gradients = network.parameters.map { Tensor(unchecked: $0.shape, scalars: [Double](repeating: 0, count: $0.count)) }
+                let members = order[(batch * batchSize)..<Swift.min((batch + 1) * batchSize, order.count)]
+                for member in members {
+                    let example = examples[member]
+                    let pass = try network.forward(example.image, training: true, random: &random)
+                    let target = oneHot(example.label, classes: network.classes)
+                    lossSum += try Loss.crossEntropy(logits: pass.logits, target: target)
+                    if argmax(pass.logits) == example.label { correct += 1 }
+                    try network.backward(pass, logitsGradient: try Loss.crossEntropyLogitsGradient(logits: pass.logits, target: target),
+                                         into: &gradients)
+                }
+                seen += members.count
+                let scale = 1 / Double(members.count)
+                let mean = gradients.map { $0 * scale }
+                optimizer.update(&network.parameters, gradients: mean)
+                progress(TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batch + 1, batches: batches,
+                                          loss: lossSum / Double(seen), finished: nil))
+            }
+            var record = EpochRecord(epoch: epoch, loss: lossSum / Double(Swift.max(seen, 1)),
+                                     accuracy: Double(correct) / Double(Swift.max(seen, 1)))
+            if !validation.isEmpty {
+                let result = try evaluate(network, validation)
+                record.validationLoss = result.loss
+                record.validationAccuracy = result.accuracy
+            }
+            records.append(record)
+            progress(TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batches, batches: batches,
+                                      loss: record.loss, finished: record))
+        }
+        return TrainingHistory(model: network.spec.name, dataset: data.name, optimizer: options.optimizer,
+                               learningRate: optimizer.learningRate, batchSize: batchSize,
+                               trainingExamples: examples.count, validationExamples: validation.count,
+                               batchesPerEpoch: batches, epochs: records)
+    }
+
+    /// The mean crossentropy and the accuracy of `network` on labelled examples (dropout off).
+    public static func evaluate(_ network: Network, _ examples: [(image: Tensor, label: Int)]) throws -> (loss: Double, accuracy: Double) {
+        guard !examples.isEmpty else { return (.nan, .nan) }
+        var loss = 0.0
+        var correct = 0
+        var unused = RandomGenerator(seed: 0)
+        for example in examples {
+            try Interruption.check("evaluate")
+            let logits = try network.forward(example.image, training: false, random: &unused).logits
+            loss += try Loss.crossEntropy(logits: logits, target: oneHot(example.label, classes: network.classes))
+            if argmax(logits) == example.label { correct += 1 }
+        }
+        return (loss / Double(examples.count), Double(correct) / Double(examples.count))
+    }
+
+    /// A one-hot vector: 1 at `label`, 0 elsewhere.
+    static func oneHot(_ label: Int, classes: Int) -> Tensor {
+        var values = [Double](repeating: 0, count: Swift.max(classes, 1))
+        if label >= 0 && label < values.count { values[label] = 1 }
+        return Tensor(unchecked: [values.count], scalars: values)
+    }
+
+    /// The position of the largest value (the first of equals).
+    static func argmax(_ t: Tensor) -> Int {
+        var best = 0
+        for i in t.scalars.indices where t.scalars[i] > t.scalars[best] { best = i }
+        return best
+    }
+}

@@ -1,0 +1,116 @@
+// Tests of training: the shipped digits, a network's backward pass against finite differences, the
+// optimizers' update rules, and a short training run (deterministic, the loss falls).
+import Testing
+@testable import CNNCore
+
+@Test func theDigitsAreShippedWhole() throws {
+    let data = try Digits.load()
+    #expect(data.images.shape == [1797, 8, 8, 1])
+    #expect(data.classCounts(Array(0..<1797)) == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180])
+    #expect(data.images.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
+    // The first digit of the UCI file is a 0 (its first row: 0 0 5 13 9 1 0 0).
+    #expect(data.labels[0] == 0)
+    #expect(data.image(0).scalars.prefix(8).map { $0 * 16 } == [0, 0, 5, 13, 9, 1, 0, 0])
+    // An 80/20 split, the same for the same seed, every example on exactly one side.
+    #expect(data.trainIndices.count == 1438 && data.validationIndices.count == 359)
+    #expect(Set(data.trainIndices + data.validationIndices).count == 1797)
+    #expect(try Digits.load().validationIndices == data.validationIndices)
+    #expect(try Digits.load(seed: 7).validationIndices != data.validationIndices)
+    #expect(OpsFixtures.error { try Digits.load(validationFraction: 1) } != nil)
+}
+
+@Test func aNetworksBackwardPassAgreesWithFiniteDifferences() throws {
+    let spec = ModelSpec(name: "tiny", inputShape: [6, 6, 1], layers: [
+        .conv(filters: 2, kernel: Pair(3, 3), padding: .same, activation: .tanh),
+        .maxPool(size: Pair(2, 2)), .conv(filters: 3, kernel: Pair(2, 2), activation: .sigmoid),
+        .avgPool(size: Pair(2, 2), padding: .same), .flatten, .dense(units: 4, activation: .relu),
+        .dropout(rate: 0.5), .dense(units: 3), .activation(.softmax)])
+    var random = RandomGenerator(seed: 9)
+    var network = try Network(spec: spec, random: &random)
+    // Biases away from 0 so that every path carries a gradient.
+    for p in network.parameters.indices where network.parameters[p].rank == 1 {
+        network.parameters[p] = network.parameters[p].map { _ in 0.1 }
+    }
+    let x = try OpsFixtures.random([6, 6, 1], seed: 5).map { $0 / 5 }
+    let target = Training.oneHot(2, classes: 3)
+    func loss(_ net: Network) throws -> Double {
+        var unused = RandomGenerator(seed: 0)
+        return try Loss.crossEntropy(logits: net.forward(x, training: false, random: &unused).logits, target: target)
+    }
+    var unused = RandomGenerator(seed: 0)
+    let pass = try network.forward(x, training: false, random: &unused)
+    var gradients = network.parameters.map { $0.map { _ in 0 } }
+    try network.backward(pass, logitsGradient: Loss.crossEntropyLogitsGradient(logits: pass.logits, target: target), into: &gradients)
+    let h = 1e-6
+    for p in network.parameters.indices {
+        for i in 0..<network.parameters[p].count {
+            var up = network, down = network
+            up.parameters[p].withUnsafeMutableScalars { $0[i] += h }
+            down.parameters[p].withUnsafeMutableScalars { $0[i] -= h }
+            let numeric = (try loss(up) - loss(down)) / (2 * h)
+            let analytic = gradients[p].scalars[i]
+            #expect(abs(analytic - numeric) <= 1e-6 * Swift.max(1, abs(numeric)), "\(network.parameterNames[p]) cell \(i): \(analytic) vs \(numeric)")
+        }
+    }
+}
+
+@Test func theOptimizersFollowKerasRules() throws {
+    let w = try Tensor(vector: [1, -2])
+    let g = try Tensor(vector: [0.5, -4])
+    var sgd = try Optimizer(kind: .sgd, learningRate: 0.1)
+    var parameters = [w]
+    sgd.update(&parameters, gradients: [g])
+    #expect(parameters[0].scalars == [1 - 0.05, -2 + 0.4])
+    // Adam's first step moves every weight by about lr, against the sign of its gradient.
+    var adam = try Optimizer(kind: .adam)
+    parameters = [w]
+    adam.update(&parameters, gradients: [g])
+    #expect(abs(parameters[0].scalars[0] - (1 - 0.001)) < 1e-9 && abs(parameters[0].scalars[1] - (-2 + 0.001)) < 1e-9)
+    // RMSprop's first step: s = 0.1 g^2, so w -= lr * g / (sqrt(0.1) |g|) = lr / sqrt(0.1) against the sign.
+    var rms = try Optimizer(kind: .rmsprop)
+    parameters = [w]
+    rms.update(&parameters, gradients: [g])
+    #expect(abs(parameters[0].scalars[0] - (1 - 0.001 * 0.5 / ((0.1 * 0.25).squareRoot() + 1e-7))) < 1e-15)
+    // Momentum remembers: the second step with the same gradient moves 1.9 times as far.
+    var momentum = try Optimizer(kind: .momentum, learningRate: 0.1)
+    parameters = [w]
+    momentum.update(&parameters, gradients: [g])
+    momentum.update(&parameters, gradients: [g])
+    #expect(abs(parameters[0].scalars[0] - (1 - 0.05 - 0.095)) < 1e-12)
+    #expect(OpsFixtures.error { try Optimizer(kind: .adam, learningRate: 0) } != nil)
+}
+
+@Test func trainingOnTheDigitsLearnsAndRepeatsExactly() throws {
+    let data = try Digits.load()
+    let spec = ModelSpec(name: "small", inputShape: [8, 8, 1], layers: [
+        .conv(filters: 4, kernel: Pair(3, 3), padding: .same, activation: .relu), .maxPool(size: Pair(2, 2)),
+        .flatten, .dropout(rate: 0.2), .dense(units: 10, activation: .softmax)])
+    func run() throws -> (TrainingHistory, Network) {
+        var random = RandomGenerator(seed: 1)
+        var network = try Network(spec: spec, random: &random)
+        var batches = 0
+        let history = try Training.fit(&network, on: data, options: TrainingOptions(epochs: 3, batchSize: 64, optimizer: .adam,
+                                                                                     learningRate: 0.01, seed: 1)) { progress in
+            if progress.finished == nil { batches += 1 }
+        }
+        #expect(batches == 3 * 23)
+        return (history, network)
+    }
+    let (history, network) = try run()
+    #expect(history.epochs.count == 3 && history.batchesPerEpoch == 23 && history.trainingExamples == 1438)
+    let losses = history.epochs.map(\.loss)
+    #expect(losses[2] < losses[0])
+    #expect((history.epochs.last?.validationAccuracy ?? 0) > 0.8)
+    #expect(try run().0 == history, "the same seed gives the same history")
+    let probabilities = try network.predict(data.image(0))
+    #expect(probabilities.shape == [10] && abs(probabilities.sum() - 1) < 1e-12)
+    // Models that cannot be trained say why.
+    var random = RandomGenerator(seed: 1)
+    let noSoftmax = ModelSpec(inputShape: [8, 8, 1], layers: [.flatten, .dense(units: 10)])
+    #expect(OpsFixtures.error { try Network(spec: noSoftmax, random: &random) }?.message.contains("must end in softmax") == true)
+    let denseOnImage = ModelSpec(inputShape: [8, 8, 1], layers: [.dense(units: 10, activation: .softmax)])
+    #expect(OpsFixtures.error { try Network(spec: denseOnImage, random: &random) }?.hint?.contains("flatten") == true)
+    var wrongClasses = try Network(spec: ModelSpec(inputShape: [8, 8, 1], layers: [.flatten, .dense(units: 3, activation: .softmax)]),
+                                   random: &random)
+    #expect(OpsFixtures.error { try Training.fit(&wrongClasses, on: data, options: TrainingOptions()) }?.message.contains("10 classes") == true)
+}
