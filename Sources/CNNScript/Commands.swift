@@ -77,7 +77,7 @@ public enum Commands {
                        NAME_out (the last one) and NAME_K_kernel, NAME_K_bias (the weights), so `trace` works on them.
                        """,
                    examples: ["run mnist", "run mnist x", "trace mnist_1[0, 0, 0]"]),
-        CommandDoc(name: "code", usage: "code keras MODEL | code torch MODEL | code numpy VAR [file=\"NAME.py\"]",
+        CommandDoc(name: "code", usage: "code keras MODEL | code torch MODEL | code numpy VAR [> NAME.py | file=\"NAME.py\"]",
                    summary: "Write the Python that does the same in Keras 3, PyTorch or NumPy.",
                    details: """
                        code keras mnist shows a complete Keras 3 script building the model as a Sequential with the
@@ -87,10 +87,10 @@ public enum Commands {
                        NumPy code that recomputes f step by step as it was made (conv with sliding_window_view, pooling,
                        activations, dense), so cnnrepl's numbers can be checked in Python; values typed in or drawn at
                        random are embedded at full precision. The code is shown indented, like every value; with
-                       file="NAME.py" it is written to that file, ready to run with python3 (arrays too large to embed
-                       are saved beside it as .npy files).
+                       > NAME.py at the end of the line (or file="NAME.py") it is written to that file, ready to run
+                       with python3 (arrays too large to embed are saved beside it as .npy files).
                        """,
-                   examples: ["code keras mnist", "code torch mnist", "code numpy f", "code keras mnist file=\"mnist.py\""]),
+                   examples: ["code keras mnist", "code torch mnist", "code numpy f", "code keras mnist > mnist.py", "code torch mnist file=\"mnist_torch.py\""]),
         CommandDoc(name: "step", usage: "step NAME RATE [loss=LOSS]",
                    summary: "One step of gradient descent: NAME = NAME - RATE * grad(loss, NAME), then the loss again.",
                    details: """

@@ -165,6 +165,15 @@ private struct Scanner {
             case "*": position += 1; emit(.star, from: start)
             case "/": position += 1; emit(.slash, from: start)
             case "@": position += 1; emit(.at, from: start)
+            case ">":
+                // `> file.py`: the file name is the rest of the line, up to a ';' or a '#'.
+                position += 1
+                var name = String.UnicodeScalarView()
+                while let next = peek(position), next != "\n", next != ";", next != "#" {
+                    name.append(next)
+                    position += 1
+                }
+                emit(.redirect(String(String(name).trimmingSpaces)), from: start)
             default:
                 if Lexer.isDigit(scalar) || (scalar == "." && peek(position + 1).map(Lexer.isDigit) == true) {
                     lexNumber()
@@ -307,5 +316,16 @@ private struct Scanner {
         } else {
             emit(.string(String(value)), from: start)
         }
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs.
+    var trimmingSpaces: Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return self[first...last]
     }
 }

@@ -249,6 +249,7 @@ extension Parser {
         case .newline: return "the end of the line"
         case .endOfInput: return "the end of the input"
         case .string: return "a string"
+        case .redirect: return "'>' (writing to a file works only at the end of a command such as code keras mnist > mnist.py)"
         default: return Diagnostic.quoted(source.text(in: token.range))
         }
     }

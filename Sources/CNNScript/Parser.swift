@@ -313,6 +313,22 @@ public struct Parser {
         while true {
             let token = current()
             if token.endsStatement { break }
+            if case .redirect(let path) = token.kind {
+                // `code keras mnist > mnist.py` is `code keras mnist file="mnist.py"`.
+                guard !path.isEmpty else {
+                    throw failure(Diagnostic("'>' needs a file name after it", at: token.range,
+                                             hint: "e.g. code keras mnist > mnist.py"))
+                }
+                advance()
+                let label = Name("file", range: token.range)
+                let value = try make(.string(path), range: token.range, at: index - 1)
+                arguments.append(Argument(label: label, value: value, range: token.range))
+                guard current().endsStatement else {
+                    throw failure(Diagnostic("'> \(path)' must come last in the command", at: token.range,
+                                             hint: "put the file name at the end: \(name.text) ... > file.py"))
+                }
+                continue
+            }
             if case .identifier(let label) = token.kind, tokens[index + 1].kind == .equals {
                 advance()
                 advance()

@@ -78,6 +78,9 @@ public enum TokenKind: Equatable, Hashable, Sendable {
     case slash
     /// `@` (matrix product)
     case at
+    /// `> file.py`: the rest of the line after `>` (trimmed), naming the file a command writes to
+    /// (`code keras mnist > mnist.py`).
+    case redirect(String)
     /// The end of a line (ends a statement outside brackets).
     case newline
     /// The end of the text; always the last token.
@@ -152,7 +155,7 @@ enum TokenTag: UInt8, Equatable, Sendable {
     case identifier, number, dimensions, string
     case leftParen, rightParen, leftBracket, rightBracket
     case comma, semicolon, colon, equals, plus, minus, star, slash, at
-    case newline, endOfInput, invalid
+    case redirect, newline, endOfInput, invalid
 }
 
 extension TokenKind {
@@ -176,6 +179,7 @@ extension TokenKind {
         case .star: return .star
         case .slash: return .slash
         case .at: return .at
+        case .redirect: return .redirect
         case .newline: return .newline
         case .endOfInput: return .endOfInput
         case .invalid: return .invalid
