@@ -20,6 +20,10 @@ public final class Interpreter {
     public private(set) var precision: Int
     /// The folder relative file names are resolved against (the running script's folder); nil in the REPL.
     public var baseDirectory: String?
+    /// This session's changeable resource limits (elements per tensor, memory); see Limits.swift.
+    public var limits = ResourceLimits.defaults
+    /// The bytes each variable keeps alive, for the memory limit (MemoryAccounting.swift).
+    var footprints: [String: Footprint] = [:]
 
     /// The precision a session starts with.
     public static let defaultPrecision = 2
@@ -36,12 +40,19 @@ public final class Interpreter {
 
     /// Runs one statement of `source` and returns what it produced.
     public func execute(_ statement: Statement, in source: SourceText) throws -> Outcome {
+        // Every tensor made by the statement is checked against this session's limits before allocation.
+        try Limits.$current.withValue(boundLimits) { try executeWithinLimits(statement, in: source) }
+    }
+
+    private func executeWithinLimits(_ statement: Statement, in source: SourceText) throws -> Outcome {
         let context = EvaluationContext(source: source)
         switch statement.kind {
         case .assignment(let name, let expr):
             try checkAssignable(name)
             let result = try evaluate(expr, context)
-            assign(name.text, Variable(value: result.value, provenance: result.provenance))
+            let variable = Variable(value: result.value, provenance: result.provenance)
+            _ = try checkMemory(storing: variable, as: name.text, at: statement.range)
+            assign(name.text, variable)
             return .assigned(name: name.text, value: result.value, provenance: result.provenance,
                              source: context.text(statement.range))
         case .expression(let expr):
@@ -70,12 +81,14 @@ public final class Interpreter {
     func assign(_ name: String, _ variable: Variable) {
         if variables[name] == nil { order.append(name) }
         variables[name] = variable
+        footprints[name] = footprint(of: variable)
     }
 
     /// Forgets every variable.
     func clearVariables() {
         variables = [:]
         order = []
+        footprints = [:]
     }
 
     /// Restarts the random generator.

@@ -1,0 +1,85 @@
+// MemoryAccounting: how many bytes the session's variables hold, for the session memory limit.
+//
+// A variable holds its own tensor and, through its provenance, the tensors of every step that made it
+// (kept so that `trace` can explain any cell later). Its footprint is its tensor plus the operand tensors
+// of its chain; the walk stops at an operand that is the current value of another variable (already
+// counted there) and counts an operand shared by several steps of one chain once. Variables that share
+// older history may count it more than once: the total is a safe over-estimate, never an under-estimate
+// of what the chains keep alive. The total is bound into `Limits.current` around each statement, so every
+// new tensor is checked against what is left *before* it is allocated (Limits.elementCount).
+import CNNCore
+
+/// The bytes one stored variable keeps alive.
+struct Footprint {
+    /// The provenance the count was made for (to recognise this variable as an operand of a later step).
+    let provenance: Provenance?
+    /// Bytes of the variable's tensor and of the tensors its chain keeps.
+    let bytes: Int
+}
+
+extension Interpreter {
+    /// The bytes all variables hold together (saturating).
+    public var memoryInUse: Int {
+        footprints.values.reduce(0) { total, footprint in
+            let (sum, overflow) = total.addingReportingOverflow(footprint.bytes)
+            return overflow ? Int.max : sum
+        }
+    }
+
+    /// The limits to bind around a statement: this session's settings with its memory in use.
+    var boundLimits: ResourceLimits {
+        var bound = limits
+        bound.memoryInUse = memoryInUse
+        return bound
+    }
+
+    /// The footprint `variable` would have if stored now.
+    func footprint(of variable: Variable) -> Footprint {
+        var bytes = Interpreter.bytes(of: variable.value)
+        var seen = Set<ObjectIdentifier>()
+        // Known provenances of current variables: an operand made by one of them is counted there.
+        var known = Set<ObjectIdentifier>()
+        for footprint in footprints.values {
+            if let provenance = footprint.provenance { known.insert(ObjectIdentifier(provenance)) }
+        }
+        var pending: [Provenance] = variable.provenance.map { [$0] } ?? []
+        // A bound on the walk: a chain longer than this is counted up to here (its first steps are cheap
+        // to keep compared with a walk over millions of them after every statement).
+        var budget = 100_000
+        while let provenance = pending.popLast(), budget > 0 {
+            budget -= 1
+            guard let step = provenance.step else { continue }
+            for operand in step.operands {
+                if let inner = operand.provenance {
+                    let id = ObjectIdentifier(inner)
+                    if known.contains(id) || seen.contains(id) { continue }
+                    seen.insert(id)
+                    pending.append(inner)
+                }
+                let (sum, overflow) = bytes.addingReportingOverflow(Interpreter.bytes(of: operand.value))
+                bytes = overflow ? Int.max : sum
+            }
+        }
+        return Footprint(provenance: variable.provenance, bytes: bytes)
+    }
+
+    /// Throws if storing `variable` as `name` would take the session past its memory limit.
+    func checkMemory(storing variable: Variable, as name: String, at range: SourceRange) throws -> Footprint {
+        let footprint = footprint(of: variable)
+        let others = memoryInUse - (footprints[name]?.bytes ?? 0)
+        let (total, overflow) = others.addingReportingOverflow(footprint.bytes)
+        if overflow || total > limits.maxMemoryBytes {
+            throw Diagnostic(
+                "storing '\(name)' would take the session's variables to \(Limits.bytesText(overflow ? Int.max : total)), more than its \(Limits.bytesText(limits.maxMemoryBytes)) memory limit",
+                at: range,
+                hint: "the memory limit counts every variable and the tensors their history keeps for trace; \(Limits.memoryHowTo)")
+        }
+        return footprint
+    }
+
+    /// Bytes of a value's numbers (8 per element; other values are small and count 0).
+    static func bytes(of value: Value) -> Int {
+        if case .tensor(let tensor) = value { return tensor.scalars.count &* 8 }
+        return 0
+    }
+}
