@@ -1,0 +1,28 @@
+#!/bin/sh
+# Fuzz/make_corpus.sh: writes the seed corpora into .build-fuzz/seeds-language and .build-fuzz/seeds-files.
+#   language: every lesson, the entries of every transcript (one file per transcript), every hostile input.
+#   files:    every .npy and picture fixture, each prefixed with the byte that selects its reader
+#             (0 .npy, 1 PNG, 2 PGM, 3 PPM; see Fuzz/FileFuzzer.swift).
+set -eu
+cd "$(dirname "$0")/.."
+OUT=.build-fuzz
+rm -rf "$OUT/seeds-language" "$OUT/seeds-files"
+mkdir -p "$OUT/seeds-language" "$OUT/seeds-files"
+for f in lessons/*.cnn Tests/cnnreplTests/hostile/*; do
+    cp "$f" "$OUT/seeds-language/$(basename "$f")"
+done
+for f in transcripts/*.txt; do
+    # Typed entries start with "cnn> ", continuation lines with "...> ".
+    sed -n 's/^cnn> //p; s/^\.\.\.> //p' "$f" > "$OUT/seeds-language/transcript-$(basename "$f" .txt).cnn"
+done
+for f in Tests/CNNCoreTests/Fixtures/npy/*.npy Tests/CNNImageTests/Fixtures/images/* lessons/data/*; do
+    case "$f" in
+        *.npy) byte='\000' ;;
+        *.png) byte='\001' ;;
+        *.pgm) byte='\002' ;;
+        *.ppm) byte='\003' ;;
+        *) continue ;;
+    esac
+    { printf "$byte"; cat "$f"; } > "$OUT/seeds-files/$(basename "$f")"
+done
+echo "seeds: $(ls "$OUT/seeds-language" | wc -l) language, $(ls "$OUT/seeds-files" | wc -l) files"
