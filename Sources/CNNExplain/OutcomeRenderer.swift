@@ -60,6 +60,8 @@ public struct OutcomeRenderer: Sendable {
             lines = Heatmap(style: color ? (trueColor ? .trueColor : .colors256) : .plain, width: width).lines(request)
         case .gradientStep(let report):
             lines = GradientRenderer(printer: printer).stepLines(report)
+        case .learning(let report):
+            lines = TrainingRenderer(printer: printer).lines(report)
         }
         return lines.map { $0 + "\n" }.joined()
     }
@@ -78,6 +80,10 @@ public struct OutcomeRenderer: Sendable {
             return [name.map { "\($0) = \(Shape.describe(d))" } ?? Shape.describe(d)]
         case .model(let spec):
             return ["model \(spec.name) \(Shape.describe(spec.inputShape))"]
+        case .dataset(let data):
+            return TrainingRenderer(printer: printer).datasetLines(data, source: source)
+        case .history(let history):
+            return TrainingRenderer(printer: printer).historyLines(history, source: name ?? source)
         case .tensor(let tensor):
             var lines = [header(source: source, tensor: tensor, provenance: provenance)]
             if let step = provenance?.step {

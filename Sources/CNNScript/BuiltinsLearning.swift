@@ -90,6 +90,53 @@ extension Builtins {
                     detail: .gradient(result.record))
                 return result.value
             }),
+        Builtin(
+            name: "dataset", category: .learning,
+            parameters: [Parameter("name", .string, "the data set: \"digits\" (1,797 handwritten digits, 8x8)"),
+                         Parameter("validation", .number, default: "0.2", "the fraction held out for validation"),
+                         Parameter("seed", .integer, default: "42", "the seed of the shuffle that splits the data")],
+            summary: "A data set shipped with cnnrepl, split into training and validation examples: dataset(\"digits\").",
+            details: """
+                "digits" are the 1,797 8x8 handwritten digits of the UCI optdigits test set (E. Alpaydin, C. Kaynak
+                1998, CC BY 4.0; the copy scikit-learn ships), pixel counts 0..16 scaled to 0..1, as 8x8x1 images
+                with their digit 0..9. The examples are shuffled with the seed and the last fifth (validation=0.2)
+                is held out: train learns from the rest and reports val_loss and val_accuracy on it.
+                """,
+            examples: ["data = dataset(\"digits\")", "data = dataset(\"digits\", validation=0.3, seed=7)"], updatesInPlace: false,
+            body: { context in
+                let name = try context.string("name") ?? ""
+                guard name.lowercased() == "digits" else {
+                    throw ArgumentError(message: "dataset: there is no data set called \"\(name)\"",
+                                        hint: "the shipped data set is \"digits\"", argument: context.argument("name")?.index)
+                }
+                let fraction = try context.number("validation") ?? 0.2
+                let seed = try context.integer("seed", in: 0...Int.max) ?? Int(RandomGenerator.defaultSeed)
+                return .dataset(try Digits.load(validationFraction: fraction, seed: UInt64(seed)))
+            }),
+        Builtin(
+            name: "example", category: .learning,
+            parameters: [Parameter("data", .any, "a data set, e.g. data = dataset(\"digits\")"),
+                         Parameter("i", .integer, "which validation example, from 0"),
+                         Parameter("part", .word(["validation", "training"]), default: "validation", "validation or training examples")],
+            summary: "One image of a data set (a validation example unless part=training), e.g. for predict.",
+            details: "The image keeps its label, so predict can say whether the model got it right.",
+            examples: ["x = example(dataset(\"digits\"), 0)"], updatesInPlace: false,
+            body: { context in
+                guard case .dataset(let data)? = context.argument("data")?.value else {
+                    throw ArgumentError(message: "example: 'data' must be a data set, e.g. dataset(\"digits\")", hint: nil,
+                                        argument: context.argument("data")?.index)
+                }
+                let part = try context.word("part", choices: ["validation", "training"]) ?? "validation"
+                let positions = part == "training" ? data.trainIndices : data.validationIndices
+                guard !positions.isEmpty else {
+                    throw ArgumentError(message: "example: \(data.name) holds out no \(part) examples", hint: nil, argument: nil)
+                }
+                let i = try context.integer("i", in: 0...(positions.count - 1)) ?? 0
+                let label = data.labels[positions[i]]
+                context.step = Step(operation: .other("example"), operands: [],
+                                    summary: "\(part) example \(i) of \(data.name), \(label == 8 ? "an" : "a") \(label)", detail: .example(label: label))
+                return .tensor(data.image(positions[i]))
+            }),
     ]
 }
 

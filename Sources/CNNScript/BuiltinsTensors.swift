@@ -282,6 +282,9 @@ extension Builtins {
             examples: ["save(f, \"f.npy\")", "save(f, \"f.png\")", "save(f, \"f.png\", values=stretch)"],
             updatesInPlace: false,
             body: { context in
+                if case .history(let history)? = context.argument("value")?.value {
+                    return try saveCurves(history, &context)  // TrainingPicture.swift
+                }
                 let tensor = try context.requiredTensor("value")
                 let path = try context.path("path")
                 let name = try context.string("path") ?? path

@@ -101,6 +101,30 @@ public enum Commands {
                        recomputed value (a feature map made from the kernel) are updated too.
                        """,
                    examples: ["step k 0.1", "step w 0.01 loss=err"]),
+        CommandDoc(name: "train", usage: "train MODEL DATA [epochs=20] [batch=32] [optimizer=sgd|momentum|rmsprop|adam] [lr=RATE]",
+                   summary: "Fit a declared model to a data set, like Keras' model.fit, and show loss and accuracy per epoch.",
+                   details: """
+                       Weights start Glorot uniform (biases 0) from the session's random generator, so `seed N` first
+                       repeats a run. Each epoch shuffles the training examples, and for every batch averages the
+                       gradient of the crossentropy over its examples and lets the optimizer move the weights (Keras'
+                       rules and default learning rates: 0.01 for sgd and momentum, 0.001 for rmsprop and adam).
+                       Dropout is active only while training. The model must end in softmax with one unit per class.
+                       After each epoch the held-out examples give val_loss and val_accuracy. The history is kept in
+                       the variable `history` (plot history, save(history, "curves.png")); the weights stay with the
+                       model for evaluate and predict.
+                       """,
+                   examples: ["train small data epochs=20 batch=32 optimizer=adam lr=0.01"]),
+        CommandDoc(name: "evaluate", usage: "evaluate MODEL DATA",
+                   summary: "The trained model's loss and accuracy on the training and the validation examples.",
+                   details: "Dropout is off, as in Keras' model.evaluate.", examples: ["evaluate small data"]),
+        CommandDoc(name: "predict", usage: "predict MODEL x",
+                   summary: "The trained model's probability for every class of one example, and the most likely class.",
+                   details: "x is an image in the model's input shape, e.g. example(data, 0), a held-out digit.",
+                   examples: ["predict small example(data, 0)"]),
+        CommandDoc(name: "plot", usage: "plot HISTORY",
+                   summary: "Draw the accuracy and loss curves of a training run (training and validation) in the terminal.",
+                   details: "Training (*) and validation (o) per epoch; save(history, \"curves.png\") writes the same as a picture.",
+                   examples: ["plot history"]),
     ]
 
     /// The command called `name`, if there is one.

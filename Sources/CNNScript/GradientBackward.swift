@@ -148,6 +148,8 @@ enum GradientBackward {
         case .gradient:
             throw CoreError("grad cannot go back through another grad: second derivatives are not supported",
                             hint: "take the gradient of a loss computed from the variable")
+        case .example:
+            return []  // an image of a data set: a constant
         }
     }
 }

@@ -128,6 +128,8 @@ struct GradientReplay {
             }
         case .gradient:
             throw CoreError("step cannot recompute a gradient inside the loss", hint: "compute the loss without grad")
+        case .example:
+            throw CoreError("step cannot recompute an example of a data set")
         }
     }
 }

@@ -33,6 +33,8 @@ public enum StepDetail: Sendable {
     case loss(LossKind)
     /// `grad(loss, k)`: d loss / d k, with what explains its cells; operands: the loss and k.
     case gradient(GradientRecord)
+    /// `example(data, i)`: one image of a data set, whose class is `label`; no operands.
+    case example(label: Int)
 }
 
 /// What `grad(loss, k)` found, kept with the gradient so that `trace g[i, j]` can explain any cell.

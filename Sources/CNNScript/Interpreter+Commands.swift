@@ -54,6 +54,10 @@ extension Interpreter {
             return try runModel(name, arguments, context)
         case "step":
             return try gradientDescentStep(name, arguments, context)
+        case "train": return try trainCommand(name, arguments, context)
+        case "evaluate": return try evaluateCommand(name, arguments, context)
+        case "predict": return try predictCommand(name, arguments, context)
+        case "plot": return try plotCommand(name, arguments, context)
         case "code":
             return try codeCommand(name, arguments, context)
         case "summary":

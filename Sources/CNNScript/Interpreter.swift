@@ -20,6 +20,12 @@ public final class Interpreter {
     public private(set) var precision: Int
     /// The folder relative file names are resolved against (the running script's folder); nil in the REPL.
     public var baseDirectory: String?
+    /// The weights `train` learned, by model name (TrainingCommands.swift).
+    var trained: [String: Network] = [:]
+    /// Where `train` reports its progress while it runs (set by the session); nil: silently.
+    public var progress: ((String) -> Void)?
+    /// Whether progress may redraw a bar in place (a terminal) rather than print plain lines.
+    public var liveProgress = false
     /// This session's changeable resource limits (elements per tensor, memory); see Limits.swift.
     public var limits = ResourceLimits.defaults
     /// The bytes each variable keeps alive, for the memory limit (MemoryAccounting.swift).

@@ -41,4 +41,6 @@ public enum Outcome: Sendable {
     case show(ShowRequest)
     /// `step k 0.1`: one gradient-descent update of k and the loss before and after (GradientDescent.swift).
     case gradientStep(GradientStepReport)
+    /// `train`, `evaluate`, `predict` or `plot` (TrainingCommands.swift).
+    case learning(LearningReport)
 }

@@ -19,6 +19,10 @@ public enum Value: Sendable {
     case dimensions([Int])
     /// A model declared with a `model NAME SHAPE ... end` block.
     case model(ModelSpec)
+    /// Labelled images split into training and validation examples: `dataset("digits")`.
+    case dataset(Dataset)
+    /// What `train` recorded, epoch by epoch (like Keras' History).
+    case history(TrainingHistory)
 
     /// A short description of the value's kind for error messages: "a 3x3 tensor", "the number 2".
     public var kindDescription: String {
@@ -29,6 +33,8 @@ public enum Value: Sendable {
         case .symbol(let s): return "the word '\(s)'"
         case .dimensions(let d): return "the size \(Shape.describe(d))"
         case .model(let m): return "the model '\(m.name)'"
+        case .dataset(let d): return "the data set '\(d.name)'"
+        case .history(let h): return "the history of training \(h.model)"
         }
     }
 
@@ -41,6 +47,8 @@ public enum Value: Sendable {
         case .symbol: return "word"
         case .dimensions(let d): return "size \(Shape.describe(d))"
         case .model(let m): return "model \(Shape.describe(m.inputShape))"
+        case .dataset(let d): return "data \(Format.count(d.labels.count)) x \(Shape.describe(d.exampleShape))"
+        case .history(let h): return "history \(h.epochs.count) epoch\(h.epochs.count == 1 ? "" : "s")"
         }
     }
 }

@@ -42,6 +42,8 @@ public struct SessionOptions: Sendable {
     public var width = 80
     /// Whether the terminal shows 24-bit colour (COLORTERM=truecolor or 24bit); otherwise 256 colours.
     public var trueColor = false
+    /// Whether output goes to a terminal, so `train` may redraw a progress bar in place (else plain lines).
+    public var liveProgress = false
 
     /// Default options: no colour, default seed, 2 decimals, 80 columns.
     public init() {}
@@ -76,6 +78,7 @@ public final class Session {
     public init(options: SessionOptions) {
         self.options = options
         self.interpreter = Interpreter(seed: options.seed, precision: options.precision)
+        interpreter.liveProgress = options.liveProgress
     }
 
     /// Asks a running computation to stop at its next check (called from a signal handler).
@@ -184,7 +187,12 @@ public final class Session {
             }
             do {
                 Interruption.clear()
-                let outcome = try interpreter.execute(statement, in: parsed.source)
+                // A long command (train) reports its progress through the same output while it runs.
+                let outcome = try withoutActuallyEscaping(output) { emit in
+                    interpreter.progress = { emit($0, .normal) }
+                    defer { interpreter.progress = nil }
+                    return try interpreter.execute(statement, in: parsed.source)
+                }
                 var outcomeRenderer = OutcomeRenderer(precision: interpreter.precision, color: options.color)
                 outcomeRenderer.width = options.width
                 outcomeRenderer.trueColor = options.trueColor

@@ -1,0 +1,190 @@
+// TrainingCommands: `train`, `evaluate`, `predict` and `plot`, the commands that fit a declared model to
+// a data set and use what it learned (Sources/CNNCore/Training).
+//
+//     train MODEL DATA [epochs=20] [batch=32] [optimizer=adam] [lr=RATE]
+//     evaluate MODEL DATA        predict MODEL x        plot HISTORY
+// `train` draws the model's weights from the session's random generator (Glorot uniform, zero biases, as
+// `run` does), so `seed N` before it repeats a run exactly; the shuffles and dropout use a seed drawn from
+// the same generator. The trained weights stay with the session under the model's name (for `evaluate`
+// and `predict`) until the model is trained again or redeclared, and the history is stored in the variable
+// `history` (like Keras' `history = model.fit(...)`).
+import CNNCore
+
+extension Interpreter {
+    /// `train MODEL DATA [epochs=N] [batch=N] [optimizer=NAME] [lr=RATE]`.
+    func trainCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
+        let usage = "e.g. train small data epochs=20 batch=32 optimizer=adam lr=0.01"
+        let (modelName, spec, modelRange) = try modelArgument(arguments, at: name, usage: usage)
+        let (dataName, data) = try datasetArgument(arguments, position: 1, at: name, usage: usage)
+        var options = TrainingOptions()
+        for argument in arguments where argument.label != nil {
+            guard let label = argument.label?.text else { continue }
+            switch label {
+            case "epochs":
+                options.epochs = try integer(argument.value, context, what: "epochs")
+                guard (1...TrainingOptions.maxEpochs).contains(options.epochs) else {
+                    throw Diagnostic("epochs must be from 1 to \(Format.count(TrainingOptions.maxEpochs)), not \(options.epochs)", at: argument.range)
+                }
+            case "batch":
+                options.batchSize = try integer(argument.value, context, what: "the batch size")
+                guard options.batchSize >= 1 else {
+                    throw Diagnostic("the batch size must be at least 1, not \(options.batchSize)", at: argument.range,
+                                     hint: "32 examples per batch is Keras' default")
+                }
+            case "optimizer":
+                let choices = Optimizer.Kind.allCases.map(\.rawValue)
+                guard let word = argument.value.identifierName, let kind = Optimizer.Kind(rawValue: word.lowercased()) else {
+                    let given = argument.value.identifierName ?? context.text(argument.value.range)
+                    let guess = Suggestions.closest(to: given, among: choices)
+                    throw Diagnostic("optimizer must be one of \(choices.joined(separator: ", ")), not '\(given)'", at: argument.range,
+                                     hint: guess.map { "did you mean \($0)?" })
+                }
+                options.optimizer = kind
+            case "lr":
+                let value = try evaluate(argument.value, context)
+                guard case .number(let rate) = value.value, rate.isFinite, rate > 0 else {
+                    throw Diagnostic("lr, the learning rate, must be a positive number", at: argument.range,
+                                     hint: "Keras' defaults: 0.001 for adam and rmsprop, 0.01 for sgd and momentum")
+                }
+                options.learningRate = rate
+            default:
+                let guess = Suggestions.closest(to: label, among: ["epochs", "batch", "optimizer", "lr"])
+                throw Diagnostic("train has no setting '\(label)'", at: argument.range,
+                                 hint: guess.map { "did you mean \($0)? (\(usage))" } ?? usage)
+            }
+        }
+        var network = try core(modelRange) { try Network(spec: spec, random: &random) }
+        options.seed = random.next()
+        let progress = self.progress
+        let live = liveProgress
+        let history = try core(name.range) {
+            try Training.fit(&network, on: data, options: options) { step in
+                guard let progress else { return }
+                if let finished = step.finished {
+                    progress(TrainingProgressText.epochLine(finished, of: step.epochs, batches: step.batches, live: live))
+                } else if live {
+                    progress(TrainingProgressText.bar(step))
+                }
+            }
+        }
+        trained[modelName] = network
+        let historyVariable = "history"
+        assign(historyVariable, Variable(value: .history(history),
+                                         provenance: Provenance(expression: "train \(modelName) \(dataName)", step: nil)))
+        return .learning(.trained(TrainingReport(model: modelName, data: dataName, network: network, history: history,
+                                                  historyVariable: historyVariable, parameterCount: network.parameterCount)))
+    }
+
+    /// `evaluate MODEL DATA`: the trained model's loss and accuracy on the training and validation examples.
+    func evaluateCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
+        let usage = "e.g. evaluate small data"
+        let (modelName, spec, modelRange) = try modelArgument(arguments, at: name, usage: usage)
+        let (dataName, data) = try datasetArgument(arguments, position: 1, at: name, usage: usage)
+        let network = try trainedNetwork(modelName, spec: spec, at: modelRange)
+        func examples(_ positions: [Int]) -> [(image: Tensor, label: Int)] {
+            positions.map { (image: data.image($0), label: data.labels[$0]) }
+        }
+        let training = try core(name.range) { try Training.evaluate(network, examples(data.trainIndices)) }
+        let validation = data.validationIndices.isEmpty ? nil
+            : try core(name.range) { try Training.evaluate(network, examples(data.validationIndices)) }
+        return .learning(.evaluated(EvaluationReport(
+            model: modelName, data: dataName,
+            training: (training.loss, training.accuracy, data.trainIndices.count),
+            validation: validation.map { ($0.loss, $0.accuracy, data.validationIndices.count) })))
+    }
+
+    /// `predict MODEL x`: the class probabilities of one example and the most likely class.
+    func predictCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
+        let usage = "e.g. predict small example(data, 0)"
+        let (modelName, spec, modelRange) = try modelArgument(arguments, at: name, usage: usage)
+        let positional = arguments.filter { $0.label == nil }
+        guard positional.count == 2 else {
+            throw Diagnostic("predict takes a model and one example", at: arguments.first?.range ?? name.range, hint: usage)
+        }
+        let network = try trainedNetwork(modelName, spec: spec, at: modelRange)
+        let evaluated = try evaluate(positional[1].value, context)
+        guard case .tensor(let x) = evaluated.value else {
+            throw Diagnostic("predict needs an image, not \(evaluated.value.kindDescription)", at: positional[1].range, hint: usage)
+        }
+        guard x.count == spec.inputShape.reduce(1, *) else {
+            throw Diagnostic("\(modelName) takes \(Shape.describe(spec.inputShape)) inputs, not \(x.shapeDescription)",
+                             at: positional[1].range, hint: usage)
+        }
+        let probabilities = try core(name.range) { try network.predict(x) }
+        var label: Int?
+        if case .example(let known)? = evaluated.provenance?.step?.detail { label = known }
+        let best = probabilities.scalars.indices.max { probabilities.scalars[$0] < probabilities.scalars[$1] } ?? 0
+        return .learning(.predicted(PredictionReport(model: modelName, input: context.text(positional[1].value.range),
+                                                     probabilities: probabilities, predicted: best, label: label)))
+    }
+
+    /// `plot HISTORY`: the accuracy and loss curves of a training run, drawn in the terminal.
+    func plotCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
+        guard arguments.count == 1, arguments[0].label == nil, let variableName = arguments[0].value.identifierName else {
+            throw Diagnostic("plot takes the history of a training run", at: arguments.first?.range ?? name.range,
+                             hint: "e.g. train small data, then: plot history")
+        }
+        guard let variable = variables[variableName] else { throw unknownName(variableName, at: arguments[0].range) }
+        guard case .history(let history) = variable.value else {
+            throw Diagnostic("\(variableName) is \(variable.value.kindDescription), not the history of a training run",
+                             at: arguments[0].range, hint: "train a model first; it leaves its history in `history`")
+        }
+        return .learning(.plotted(name: variableName, history: history))
+    }
+
+    // MARK: - Arguments
+
+    private func modelArgument(_ arguments: [Argument], at name: Name, usage: String) throws -> (String, ModelSpec, SourceRange) {
+        guard let first = arguments.first, first.label == nil, let modelName = first.value.identifierName else {
+            throw Diagnostic("\(name.text) takes a model first", at: arguments.first?.range ?? name.range, hint: usage)
+        }
+        guard let variable = variables[modelName] else { throw unknownName(modelName, at: first.range) }
+        guard case .model(let spec) = variable.value else {
+            throw Diagnostic("\(modelName) is \(variable.value.kindDescription), not a model", at: first.range,
+                             hint: "declare one with a model ... end block")
+        }
+        return (modelName, spec, first.range)
+    }
+
+    private func datasetArgument(_ arguments: [Argument], position: Int, at name: Name, usage: String) throws -> (String, Dataset) {
+        let positional = arguments.filter { $0.label == nil }
+        guard positional.count == 2, let dataName = positional[position].value.identifierName else {
+            throw Diagnostic("\(name.text) takes a model and a data set", at: arguments.first?.range ?? name.range,
+                             hint: "load one first: data = dataset(\"digits\"); then \(usage)")
+        }
+        guard let variable = variables[dataName] else { throw unknownName(dataName, at: positional[position].range) }
+        guard case .dataset(let data) = variable.value else {
+            throw Diagnostic("\(dataName) is \(variable.value.kindDescription), not a data set", at: positional[position].range,
+                             hint: "data = dataset(\"digits\") loads the handwritten digits")
+        }
+        return (dataName, data)
+    }
+
+    private func trainedNetwork(_ modelName: String, spec: ModelSpec, at range: SourceRange) throws -> Network {
+        guard let network = trained[modelName], network.spec == spec else {
+            throw Diagnostic("\(modelName) has not been trained yet\(trained[modelName] == nil ? "" : " since it was declared again")",
+                             at: range, hint: "train it first, e.g. train \(modelName) data")
+        }
+        return network
+    }
+}
+
+/// The plain lines `train` reports while it runs.
+public enum TrainingProgressText {
+    /// "epoch 3/20: 45 batches, loss 0.4123" (after a live bar: the bar's line is overwritten).
+    public static func epochLine(_ record: EpochRecord, of epochs: Int, batches: Int, live: Bool) -> String {
+        let accuracy = Format.formatFixed(record.accuracy, decimals: 4)
+        let validation = record.validationAccuracy.map { ", val_accuracy \(Format.formatFixed($0, decimals: 4))" } ?? ""
+        let line = "epoch \(record.epoch)/\(epochs): \(batches) batches, loss \(Format.formatFixed(record.loss, decimals: 4)), accuracy \(accuracy)\(validation)"
+        return (live ? "\r\u{1B}[K" : "") + line + "\n"
+    }
+
+    /// A progress bar for the running epoch, redrawn in place: "epoch 3/20 [=========>          ] 20/45".
+    public static func bar(_ step: TrainingProgress) -> String {
+        let width = 30
+        let done = step.batches > 0 ? step.batch * width / step.batches : width
+        let bar = String(repeating: "=", count: Swift.max(done - 1, 0)) + (done > 0 ? ">" : "")
+            + String(repeating: " ", count: width - done)
+        return "\r\u{1B}[Kepoch \(step.epoch)/\(step.epochs) [\(bar)] \(step.batch)/\(step.batches)  loss \(Format.formatFixed(step.loss, decimals: 4))"
+    }
+}
