@@ -50,7 +50,7 @@ public enum Limits {
     /// How to change the element limit, for hints.
     public static let elementsHowTo = "`limits elements N` (or cnnrepl --max-elements N) changes it"
     /// How to change the memory limit, for hints.
-    public static let memoryHowTo = "`limits memory 4GB` (or cnnrepl --max-memory 4GB) changes it; `clear` frees every variable"
+    public static let memoryHowTo = "`limits memory 4 GB` (or cnnrepl --max-memory 4GB) changes it; `clear` frees every variable"
 
     /// Returns the element count of `shape`, or throws if a dimension is not positive, the product
     /// overflows, it exceeds the element limit, or its 8-byte values do not fit in what is left of the
@@ -100,7 +100,8 @@ public enum Limits {
         return "\(Format.count(max(bytes, 0))) bytes"
     }
 
-    /// Reads a memory size as typed: "2GB", "512MB", "1.5 GB", "800000" (bytes); nil if it is not one.
+    /// Reads a memory size as typed: "2GB", "512MB", "1.5 GB", "800000B"; a bare number is in MB ("500");
+    /// nil if it is not a size.
     public static func parseBytes(_ text: String) -> Int? {
         let trimmed = text.trimmingSpaces().uppercased()
         let units: [(String, Double)] = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("B", 1)]
@@ -109,8 +110,8 @@ public enum Limits {
             guard let value = Double(number), value.isFinite, value >= 0, value * scale < 9e18 else { return nil }
             return Int(value * scale)
         }
-        guard let value = Int(trimmed), value >= 0 else { return nil }
-        return value
+        guard let value = Int(trimmed), value >= 0, value < 9_000_000_000_000 else { return nil }
+        return value * 1_000_000
     }
 }
 

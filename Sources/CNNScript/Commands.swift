@@ -77,6 +77,15 @@ public enum Commands {
                        NAME_out (the last one) and NAME_K_kernel, NAME_K_bias (the weights), so `trace` works on them.
                        """,
                    examples: ["run mnist", "run mnist x", "trace mnist_1[0, 0, 0]"]),
+        CommandDoc(name: "limits", usage: "limits | limits elements N | limits memory N [MB|GB]",
+                   summary: "Show the resource limits, or change the element or memory limit of this session.",
+                   details: """
+                       Every tensor is checked against two limits before it is made: elements per tensor (100 million)
+                       and the session's memory (2 GB), which counts every variable and the tensors its history keeps
+                       for trace. `limits elements N` and `limits memory N GB` change them for this session; cnnrepl's
+                       --max-elements and --max-memory set them at start. The other limits are fixed (docs/LIMITS.md).
+                       """,
+                   examples: ["limits", "limits memory 4 GB", "limits elements 200000000"]),
         CommandDoc(name: "code", usage: "code keras MODEL | code torch MODEL | code numpy VAR [> NAME.py | file=\"NAME.py\"]",
                    summary: "Write the Python that does the same in Keras 3, PyTorch or NumPy.",
                    details: """

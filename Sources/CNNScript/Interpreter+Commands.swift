@@ -58,6 +58,7 @@ extension Interpreter {
         case "evaluate": return try evaluateCommand(name, arguments, context)
         case "predict": return try predictCommand(name, arguments, context)
         case "plot": return try plotCommand(name, arguments, context)
+        case "limits": return try limitsCommand(name, arguments, context)
         case "code":
             return try codeCommand(name, arguments, context)
         case "summary":

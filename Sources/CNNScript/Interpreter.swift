@@ -87,7 +87,7 @@ public final class Interpreter {
     func assign(_ name: String, _ variable: Variable) {
         if variables[name] == nil { order.append(name) }
         variables[name] = variable
-        footprints[name] = footprint(of: variable)
+        footprints[name] = footprint(of: variable, as: name)
     }
 
     /// Forgets every variable.

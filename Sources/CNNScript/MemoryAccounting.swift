@@ -3,9 +3,12 @@
 // A variable holds its own tensor and, through its provenance, the tensors of every step that made it
 // (kept so that `trace` can explain any cell later). Its footprint is its tensor plus the operand tensors
 // of its chain; the walk stops at an operand that is the current value of another variable (already
-// counted there) and counts an operand shared by several steps of one chain once. Variables that share
-// older history may count it more than once: the total is a safe over-estimate, never an under-estimate
-// of what the chains keep alive. The total is bound into `Limits.current` around each statement, so every
+// counted there) and counts an operand shared by several steps of one chain once. When a variable is
+// replaced by a value made from it (a = a + 1), the old value lives on in the new chain: the new footprint
+// takes over the old one's bytes in one step, so a long loop of such statements is counted in full at a
+// constant cost per statement. Known approximations: history shared by several variables may count twice
+// (an over-estimate), and a variable replaced by an unrelated value while another variable's chain still
+// holds its old value leaves that one old value uncounted (at most one per variable). The total is bound into `Limits.current` around each statement, so every
 // new tensor is checked against what is left *before* it is allocated (Limits.elementCount).
 import CNNCore
 
@@ -33,15 +36,18 @@ extension Interpreter {
         return bound
     }
 
-    /// The footprint `variable` would have if stored now.
-    func footprint(of variable: Variable) -> Footprint {
+    /// The footprint `variable` would have if stored now as `name` (replacing that variable's value).
+    func footprint(of variable: Variable, as name: String) -> Footprint {
         var bytes = Interpreter.bytes(of: variable.value)
         var seen = Set<ObjectIdentifier>()
         // Known provenances of current variables: an operand made by one of them is counted there.
         var known = Set<ObjectIdentifier>()
-        for footprint in footprints.values {
+        for (other, footprint) in footprints where other != name {
             if let provenance = footprint.provenance { known.insert(ObjectIdentifier(provenance)) }
         }
+        // The value being replaced: if the new chain uses it, its whole footprint lives on.
+        let replaced = footprints[name]
+        let replacedID = replaced?.provenance.map { ObjectIdentifier($0) }
         var pending: [Provenance] = variable.provenance.map { [$0] } ?? []
         // A bound on the walk: a chain longer than this is counted up to here (its first steps are cheap
         // to keep compared with a walk over millions of them after every statement).
@@ -53,6 +59,12 @@ extension Interpreter {
                 if let inner = operand.provenance {
                     let id = ObjectIdentifier(inner)
                     if known.contains(id) || seen.contains(id) { continue }
+                    if id == replacedID, let replaced {
+                        seen.insert(id)
+                        let (sum, overflow) = bytes.addingReportingOverflow(replaced.bytes)
+                        bytes = overflow ? Int.max : sum
+                        continue
+                    }
                     seen.insert(id)
                     pending.append(inner)
                 }
@@ -65,7 +77,7 @@ extension Interpreter {
 
     /// Throws if storing `variable` as `name` would take the session past its memory limit.
     func checkMemory(storing variable: Variable, as name: String, at range: SourceRange) throws -> Footprint {
-        let footprint = footprint(of: variable)
+        let footprint = footprint(of: variable, as: name)
         let others = memoryInUse - (footprints[name]?.bytes ?? 0)
         let (total, overflow) = others.addingReportingOverflow(footprint.bytes)
         if overflow || total > limits.maxMemoryBytes {

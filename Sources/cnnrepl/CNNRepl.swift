@@ -3,6 +3,7 @@
 // This file only wires things together: the language lives in CNNScript, rendering in CNNExplain, and one
 // session (text in, text out) in CNNSession. Exit status: 0 on success, 1 on any error in a script.
 import ArgumentParser
+import CNNCore
 import CNNSession
 import Glibc
 
@@ -35,6 +36,12 @@ struct CNNRepl: ParsableCommand {
     @Option(name: .long, help: "Seed of the random generator at start-up.")
     var seed: UInt64?
 
+    @Option(name: .customLong("max-elements"), help: "The most elements one tensor may hold (default 100000000; `limits` shows all limits).")
+    var maxElements: Int?
+
+    @Option(name: .customLong("max-memory"), help: "The most memory all tensors of the session may hold, e.g. 4GB or 500MB (default 2GB).")
+    var maxMemory: String?
+
     /// Parses the command line and runs. Exit status: 0 on success (also for --help and --version), 1 on
     /// any error, a mistyped option included (ArgumentParser alone would use 64 for those).
     static func main() {
@@ -52,6 +59,25 @@ struct CNNRepl: ParsableCommand {
         }
     }
 
+    /// The session's limits from --max-elements and --max-memory, checked against their ranges.
+    func startLimits() throws -> ResourceLimits {
+        var limits = ResourceLimits.defaults
+        if let maxElements {
+            guard (Limits.smallestElementLimit...Limits.largestElementLimit).contains(maxElements) else {
+                throw ValidationError("--max-elements must be from \(Limits.smallestElementLimit) to \(Format.count(Limits.largestElementLimit)), not \(maxElements)")
+            }
+            limits.maxElements = maxElements
+        }
+        if let maxMemory {
+            guard let bytes = Limits.parseBytes(maxMemory),
+                  (Limits.smallestMemoryLimit...Limits.largestMemoryLimit).contains(bytes) else {
+                throw ValidationError("--max-memory must be a size from 1MB to 1TB such as 4GB or 500MB, not '\(maxMemory)'")
+            }
+            limits.maxMemoryBytes = bytes
+        }
+        return limits
+    }
+
     mutating func run() throws {
         let stdinIsTerminal = isatty(STDIN_FILENO) == 1
         let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
@@ -65,6 +91,7 @@ struct CNNRepl: ParsableCommand {
         options.trueColor = colorTerm == "truecolor" || colorTerm == "24bit"
         if let seed { options.seed = seed }
         let session = Session(options: options)
+        session.interpreter.limits = try startLimits()
         let console = Console(color: colorWanted)
 
         var ok = true

@@ -1,0 +1,79 @@
+// Interpreter+Limits: the `limits` command, which lists every resource limit with its value and how to
+// change it, and changes the two that a session may change:
+//   limits                    the table (docs/LIMITS.md explains each row)
+//   limits elements N         the most elements one tensor may hold
+//   limits memory N [MB|GB]   the most memory the session's tensors may hold together (MB without a unit)
+import CNNCore
+
+/// The fixed limits that live outside the language: shown by `limits`, documented in docs/LIMITS.md.
+public enum FixedLimits {
+    /// The most entries the REPL keeps in its history file (~/.cnnrepl_history).
+    public static let historyEntries = 1_000
+}
+
+extension Interpreter {
+    /// Runs `limits`, `limits elements N` or `limits memory N [unit]`.
+    func limitsCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
+        guard let first = arguments.first else { return .message(limitsTable()) }
+        let usage = "e.g. limits elements 200000000, or limits memory 4 GB"
+        guard first.label == nil, let which = first.value.identifierName, which == "elements" || which == "memory" else {
+            throw Diagnostic("limits changes 'elements' or 'memory'", at: first.range, hint: usage)
+        }
+        guard arguments.count >= 2, arguments.count <= (which == "memory" ? 3 : 2),
+              arguments.dropFirst().allSatisfy({ $0.label == nil }) else {
+            let culprit = arguments.count >= 2 ? arguments[arguments.count - 1].range : first.range
+            throw Diagnostic("limits \(which) takes one number\(which == "memory" ? " and an optional unit (MB or GB)" : "")",
+                             at: culprit, hint: usage)
+        }
+        let number = try wholeNumber(arguments[1].value, context, what: "the new limit")
+        if which == "elements" {
+            let range = Limits.smallestElementLimit...Limits.largestElementLimit
+            guard let value = Int(exactly: number), range.contains(value) else {
+                throw Diagnostic("the element limit must be a whole number from \(Format.count(range.lowerBound)) to \(Format.count(range.upperBound))",
+                                 at: arguments[1].range, hint: usage)
+            }
+            limits.maxElements = value
+            return .message("limits elements \(Format.count(value)): one tensor may hold up to \(Format.count(value)) values (\(Limits.bytesText(value * 8)))")
+        }
+        var scale = 1_000_000
+        if arguments.count == 3 {
+            switch arguments[2].value.identifierName?.uppercased() {
+            case "MB": scale = 1_000_000
+            case "GB": scale = 1_000_000_000
+            default: throw Diagnostic("the unit of a memory limit is MB or GB", at: arguments[2].range, hint: usage)
+            }
+        }
+        let range = Limits.smallestMemoryLimit...Limits.largestMemoryLimit
+        guard number <= Double(range.upperBound), let whole = Int(exactly: number),
+              case let (bytes, overflow) = whole.multipliedReportingOverflow(by: scale), !overflow, range.contains(bytes) else {
+            throw Diagnostic("the memory limit must be from \(Limits.bytesText(range.lowerBound)) to \(Limits.bytesText(range.upperBound))",
+                             at: arguments[1].range, hint: usage)
+        }
+        limits.maxMemoryBytes = bytes
+        let note = memoryInUse > bytes ? "; the variables already hold \(Limits.bytesText(memoryInUse)), so new tensors fail until `clear`" : ""
+        return .message("limits memory \(Limits.bytesText(bytes)): the session's tensors may hold up to \(Limits.bytesText(bytes)) together\(note)")
+    }
+
+    /// The table `limits` prints: each limit, its value, and how to change it.
+    func limitsTable() -> String {
+        let rows: [(String, String, String)] = [
+            ("elements per tensor", Format.count(limits.maxElements) + " (" + Limits.bytesText(limits.maxElements * 8) + ")",
+             "limits elements N, or cnnrepl --max-elements N"),
+            ("session memory", Limits.bytesText(limits.maxMemoryBytes) + " (" + Limits.bytesText(memoryInUse) + " in use)",
+             "limits memory N GB, or cnnrepl --max-memory NGB"),
+            ("conv work", Format.count(Convolution.maxMultiplyAdds) + " multiply-adds", "fixed"),
+            ("run work", Format.count(ModelRunLimits.maxMultiplyAdds) + " multiply-adds", "fixed"),
+            ("nesting depth", "\(Parser.maxNestingDepth) levels", "fixed"),
+            ("script size", Format.count(SourceText.maxUTF8Count) + " bytes", "fixed"),
+            ("history", Format.count(FixedLimits.historyEntries) + " entries", "fixed (~/.cnnrepl_history)"),
+        ]
+        let nameWidth = rows.map { $0.0.count }.max() ?? 0
+        let valueWidth = rows.map { $0.1.count }.max() ?? 0
+        func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(width - text.count, 0)) }
+        var lines = ["limits (docs/LIMITS.md):"]
+        for (name, value, change) in rows {
+            lines.append("  " + padded(name, nameWidth) + "  " + padded(value, valueWidth) + "  " + change)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
