@@ -23,7 +23,7 @@ private func lines(_ text: String) -> [String] {
     #expect(text.hasPrefix("f[1, 0] = 29   from conv(x, k): 4x4 * 3x3, stride 1, valid -> 2x2\n"))
     #expect(text.contains("  the window: x rows 1..3, columns 0..2, marked [ ]\n"))
     #expect(text.contains("    1  [ 5   6   7]  8\n"))
-    #expect(text.contains("  sum = 5 + 12 + 0 + 0 + 10 + 0 + -13 + 0 + 15 = 29\n"))
+    #expect(text.contains("  sum = 5 + 12 + 0 + 0 + 10 + 0 - 13 + 0 + 15 = 29\n"))
     #expect(text.contains("  window * kernel = products\n"))
     let middle = try #require(lines(text).first { $0.contains(" 10 ") && $0.contains("*") })
     #expect(middle.contains("="), "the middle row of window * kernel = products carries the signs")

@@ -177,7 +177,7 @@ import CNNCore
     #expect(product.summary == "2x3 @ 3x2 -> 2x2")
     let sum = try #require(try script.provenance("a * 2")?.step)
     guard case .elementwise(.multiply) = sum.operation else { Issue.record("not *"); return }
-    #expect(sum.summary == "2x3 * number -> 2x3, cell by cell")
+    #expect(sum.summary == "2x3 * 2 -> 2x3, cell by cell")
     // Numbers remember their step too, so that grad can differentiate y = w * x.
     let numbers = try #require(try script.provenance("2 * 3")?.step)
     guard case .elementwise(.multiply) = numbers.operation else { Issue.record("not * of numbers"); return }

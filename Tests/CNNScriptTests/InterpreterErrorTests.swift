@@ -253,7 +253,7 @@ import CNNCore
     let error = Script().error("k = ones(5, 5)\ny = conv(ones(3, 3), k)")
     #expect(error.map { "\($0.range) \($0.message)" } == "2:5-2:24 conv: a 5x5 kernel does not fit a 3x3 input with valid padding")
     #expect(error?.hint == "out = (3 - 5)/1 + 1 = 0; use padding=same or a smaller kernel")
-    #expect(failure("y = zeros(100000, 100000)") == "1:5-1:26 tensor: a 100000x100000 tensor would have more than 100,000,000 elements")
+    #expect(failure("y = zeros(100000, 100000)") == "1:5-1:26 zeros: a 100000x100000 tensor would have more than 100,000,000 elements")
     #expect(failure("y = reshape(range(9), 2x2)") == "1:5-1:27 reshape: cannot view 9 (9 values) as 2x2 (4 values)")
 }
 

@@ -91,7 +91,7 @@ func aREPLSessionKeepsGoingAfterErrorsAndCtrlC() throws {
     #expect(screen.contains("^C\ncnn> model m 4x4x1\n...> conv 2^C\ncnn> "), "\(result)")
     #expect(!screen.contains("half typed\n"), "\(result)")
     // Tab completed the variable's name.
-    #expect(screen.contains("cnn> image1 * 2\nimage1 * 2   2x2 * number -> 2x2, cell by cell\n  2  4\n  6  8\n"), "\(result)")
+    #expect(screen.contains("cnn> image1 * 2\nimage1 * 2   2x2 * 2 -> 2x2, cell by cell\n  2  4\n  6  8\n"), "\(result)")
     // The history holds what ran, not what was abandoned.
     let saved = (try? String(contentsOfFile: history, encoding: .utf8)) ?? ""
     #expect(saved == "image1 = [1, 2\\n3, 4]\ny = zz\nimage1 * 2\n", "history: \(saved.debugDescription)")
