@@ -2,15 +2,18 @@
 //
 // Each session appends its own entries to what is on disk *at save time* (so two concurrent sessions do
 // not overwrite each other's lines) and writes the result to a temporary file that is renamed over the
-// old one (so a crash never leaves a half-written history). The REPL saves after every entry, before
+// old one (so a crash never leaves a half-written history). The read-merge-rename runs under an exclusive
+// lock on PATH.lock (flock), so two sessions saving at the same moment cannot both read the old file and
+// lose one's entries; a lock held for more than two seconds (a stuck process) is not waited for. The REPL saves after every entry, before
 // running it, so an entry that never finishes (and the second Ctrl-C that ends cnnrepl) is still kept.
+import CNNScript
 import CReadline
 import Glibc
 
 /// The REPL's history file.
 struct HistoryFile {
     /// The most entries kept in the file.
-    static let maxEntries = 1_000
+    static let maxEntries = FixedLimits.historyEntries
 
     /// Where the history lives: $CNNREPL_HISTORY, else ~/.cnnrepl_history; nil if no home is known.
     static func defaultPath() -> String? {
@@ -42,22 +45,45 @@ struct HistoryFile {
     /// Merges this session's entries into the file atomically, keeping the newest `maxEntries`.
     func save() {
         guard let path, !added.items.isEmpty else { return }
-        var entries = HistoryFile.readEntries(path: path) + added.items
-        if entries.count > HistoryFile.maxEntries { entries.removeFirst(entries.count - HistoryFile.maxEntries) }
-        let temporary = "\(path).\(getpid()).tmp"
-        guard let handle = fopen(temporary, "w") else { return }
+        // Once on disk, the next save adds only newer entries.
+        if HistoryFile.append(added.items, to: path) { added.items.removeAll() }
+    }
+
+    /// Appends `newEntries` to the history file at `path`, keeping the newest `maxEntries`, under the file's
+    /// lock and by an atomic rename. Returns whether they were written.
+    static func append(_ newEntries: [String], to path: String) -> Bool {
+        let lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        defer { if lock >= 0 { close(lock) } }  // closing the descriptor releases the lock
+        if lock >= 0 {
+            var waited = 0
+            while flock(lock, LOCK_EX | LOCK_NB) != 0 && waited < 200 {
+                usleep(10_000)
+                waited += 1
+            }
+        }
+        var entries = readEntries(path: path) + newEntries
+        if entries.count > maxEntries { entries.removeFirst(entries.count - maxEntries) }
+        // A temporary name of our own (mkstemp), so that nothing else ever writes to it.
+        var template = Array((path + ".XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkstemp($0) } ?? -1
+        }
+        guard descriptor >= 0 else { return false }
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let handle = fdopen(descriptor, "w") else {
+            close(descriptor)
+            unlink(temporary)
+            return false
+        }
         for entry in entries {
             // One entry per line; newlines inside a multi-line entry are stored as a visible escape.
-            fputs(HistoryFile.escape(entry) + "\n", handle)
+            fputs(escape(entry) + "\n", handle)
         }
         let ok = fflush(handle) == 0 && fsync(fileno(handle)) == 0
         fclose(handle)
-        if ok && rename(temporary, path) == 0 {
-            // They are on disk now; the next save adds only newer entries.
-            added.items.removeAll()
-        } else {
-            unlink(temporary)
-        }
+        if ok && rename(temporary, path) == 0 { return true }
+        unlink(temporary)
+        return false
     }
 
     static func escape(_ entry: String) -> String {
