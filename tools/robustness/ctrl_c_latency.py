@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""ctrl_c_latency.py: measures how fast Ctrl-C stops a long computation in the cnnrepl REPL.
+
+Runs cnnrepl on a pseudo-terminal, makes a 4000x4000 input, starts a convolution that takes several
+seconds (4000x4000 * 55x55, about 48 billion multiply-adds), presses Ctrl-C after a delay and measures
+the time until the next `cnn> ` prompt. Then checks that the variables are intact (`big` still there,
+`f` never made) and that the session still computes. Repeats a few times and prints every latency.
+
+    python3 tools/robustness/ctrl_c_latency.py [BINARY] [--runs N]
+    (default BINARY: .build/release/cnnrepl; build it with swift build -c release)
+
+Exit status 0 if every latency is under 1 second and the session kept its variables, 1 otherwise.
+"""
+import os
+import pty
+import select
+import signal
+import sys
+import tempfile
+import time
+
+
+def read_until(fd, marker, timeout):
+    """Reads from fd until `marker` appears or `timeout` seconds pass; returns (text, seconds waited)."""
+    start = time.monotonic()
+    data = b""
+    while marker.encode() not in data:
+        left = timeout - (time.monotonic() - start)
+        if left <= 0:
+            break
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data.decode("utf-8", "replace"), time.monotonic() - start
+
+
+def one_run(binary, delay):
+    history = tempfile.NamedTemporaryFile(prefix="cnnrepl-latency-", suffix=".history", delete=False).name
+    env = {"PATH": "/usr/bin:/bin", "TERM": "dumb", "CNNREPL_HISTORY": history, "HOME": tempfile.gettempdir()}
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(binary, [binary, "--no-color"], env)
+    try:
+        read_until(fd, "cnn> ", 10)
+        os.write(fd, b"big = rand(4000, 4000)\r")
+        read_until(fd, "cnn> ", 30)
+        os.write(fd, b"f = conv(big, ones(55, 55))\r")
+        time.sleep(delay)
+        pressed = time.monotonic()
+        os.write(fd, b"\x03")
+        text, _ = read_until(fd, "cnn> ", 30)
+        latency = time.monotonic() - pressed
+        os.write(fd, b"big[0, 0] + 1\r")
+        after, _ = read_until(fd, "cnn> ", 10)
+        os.write(fd, b"f\r")
+        missing, _ = read_until(fd, "cnn> ", 10)
+        os.write(fd, b"\x04")
+        read_until(fd, "never", 3)
+        intact = "interrupted" in text and "unknown name 'f'" in missing and "big[0, 0] + 1" in after \
+            and "error" not in after
+        return latency, intact, text + after + missing
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        os.unlink(history)
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    runs = 5
+    if "--runs" in sys.argv:
+        runs = int(sys.argv[sys.argv.index("--runs") + 1])
+        args = [a for a in args if a != str(runs)]
+    binary = os.path.abspath(args[0] if args else ".build/release/cnnrepl")
+    ok = True
+    latencies = []
+    for i in range(runs):
+        delay = 0.5 + 0.5 * i  # press Ctrl-C at different moments of the convolution
+        latency, intact, transcript = one_run(binary, delay)
+        latencies.append(latency)
+        print(f"run {i + 1}: Ctrl-C after {delay:.1f} s -> prompt after {latency * 1000:.0f} ms, variables intact: {intact}")
+        if latency >= 1.0 or not intact:
+            ok = False
+            print(transcript)
+    print(f"largest latency {max(latencies) * 1000:.0f} ms over {runs} runs ({'ok' if ok else 'FAILED'})")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

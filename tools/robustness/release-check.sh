@@ -1,0 +1,16 @@
+#!/bin/sh
+# tools/robustness/release-check.sh: the robustness checks against the *release* binary (docs/FUZZING.md).
+#   1. builds cnnrepl with -c release;
+#   2. runs the end-to-end tests of Tests/cnnreplTests (the hostile corpus as files and piped, the
+#      generated hostile inputs, the REPL under a pseudo-terminal) with CNNREPL_BINARY pointing at it:
+#      exit status 0 or 1 only, an error with a position for each bad input, a bounded run time;
+#   3. measures Ctrl-C latency during a 4000x4000 convolution (tools/robustness/ctrl_c_latency.py).
+# `swift test` alone runs the same tests against the debug binary; this script is for releases (about
+# 5 minutes on two cores, most of it the release build).
+set -eu
+cd "$(dirname "$0")/../.."
+SCRATCH=${SCRATCH:-.build}
+swift build -c release --scratch-path "$SCRATCH" --product cnnrepl
+BINARY="$(pwd)/$SCRATCH/release/cnnrepl"
+CNNREPL_BINARY="$BINARY" swift test --scratch-path "$SCRATCH" --filter cnnreplTests
+python3 tools/robustness/ctrl_c_latency.py "$BINARY" --runs 5
