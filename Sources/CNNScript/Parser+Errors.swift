@@ -206,7 +206,7 @@ extension Parser {
     /// The error for an expression that nests too deeply; `tall` when it comes from a long operator chain.
     static func tooDeep(at range: SourceRange, tall: Bool = false) -> Diagnostic {
         Diagnostic("expression nests deeper than \(maxNestingDepth) levels", at: range,
-                   hint: tall ? "each operator or call adds a level; split it into several statements with intermediate names"
+                   hint: tall ? "each operator or call adds a level, so a chain a + b + c + ... of more than \(maxNestingDepth) terms is too deep as well; split it into several statements with intermediate names (s1 = a + b + ..., then s1 + ...)"
                               : "split it into several statements with intermediate names")
     }
 
