@@ -60,6 +60,6 @@ let package = Package(
         .testTarget(name: "CNNSessionTests", dependencies: ["CNNSession"]),
         // Runs the built cnnrepl executable as a subprocess: scripts, stdin, options, exit codes, and a
         // corpus of hostile inputs (hostile/) that must end with a clear error, never a crash or a hang.
-        .testTarget(name: "cnnreplTests", dependencies: ["cnnrepl"], exclude: ["hostile"]),
+        .testTarget(name: "cnnreplTests", dependencies: ["cnnrepl"], exclude: ["hostile", "fuzz-findings"]),
     ]
 )
