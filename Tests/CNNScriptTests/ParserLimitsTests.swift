@@ -43,7 +43,7 @@ private let tooDeep = "expression nests deeper than 256 levels"
     #expect(Parser.parse(chain).diagnostics.isEmpty)
     let tooLong = "1" + String(repeating: " + 1", count: depth)
     #expect(Parser.parse(tooLong).diagnostics.first?.hint
-        == "each operator or call adds a level; split it into several statements with intermediate names")
+        == "each operator or call adds a level, so a chain a + b + c + ... of more than 256 terms is too deep as well; split it into several statements with intermediate names (s1 = a + b + ..., then s1 + ...)")
 }
 
 /// Runs `body` on a new thread with a stack of `bytes`, and waits for it.
