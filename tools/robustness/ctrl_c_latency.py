@@ -6,8 +6,9 @@ seconds (4000x4000 * 55x55, about 48 billion multiply-adds), presses Ctrl-C afte
 the time until the next `cnn> ` prompt. Then checks that the variables are intact (`big` still there,
 `f` never made) and that the session still computes. Repeats a few times and prints every latency.
 
-    python3 tools/robustness/ctrl_c_latency.py [BINARY] [--runs N]
-    (default BINARY: .build/release/cnnrepl; build it with swift build -c release)
+    python3 tools/robustness/ctrl_c_latency.py [BINARY] [--runs N] [--compute "f = big @ big"]
+    (default BINARY: .build/release/cnnrepl; build it with swift build -c release; --compute replaces
+    the convolution by another long statement that assigns f from big)
 
 Exit status 0 if every latency is under 1 second and the session kept its variables, 1 otherwise.
 """
@@ -41,7 +42,7 @@ def read_until(fd, marker, timeout):
     return data.decode("utf-8", "replace"), time.monotonic() - start
 
 
-def one_run(binary, delay):
+def one_run(binary, delay, compute):
     history = tempfile.NamedTemporaryFile(prefix="cnnrepl-latency-", suffix=".history", delete=False).name
     env = {"PATH": "/usr/bin:/bin", "TERM": "dumb", "CNNREPL_HISTORY": history, "HOME": tempfile.gettempdir()}
     pid, fd = pty.fork()
@@ -51,7 +52,7 @@ def one_run(binary, delay):
         read_until(fd, "cnn> ", 10)
         os.write(fd, b"big = rand(4000, 4000)\r")
         read_until(fd, "cnn> ", 30)
-        os.write(fd, b"f = conv(big, ones(55, 55))\r")
+        os.write(fd, compute.encode() + b"\r")
         time.sleep(delay)
         pressed = time.monotonic()
         os.write(fd, b"\x03")
@@ -76,22 +77,30 @@ def one_run(binary, delay):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    argv = sys.argv[1:]
     runs = 5
-    if "--runs" in sys.argv:
-        runs = int(sys.argv[sys.argv.index("--runs") + 1])
-        args = [a for a in args if a != str(runs)]
+    compute = "f = conv(big, ones(55, 55))"
+    if "--runs" in argv:
+        i = argv.index("--runs")
+        runs = int(argv[i + 1])
+        del argv[i:i + 2]
+    if "--compute" in argv:
+        i = argv.index("--compute")
+        compute = argv[i + 1]
+        del argv[i:i + 2]
+    args = argv
     binary = os.path.abspath(args[0] if args else ".build/release/cnnrepl")
     ok = True
     latencies = []
     for i in range(runs):
         delay = 0.5 + 0.5 * i  # press Ctrl-C at different moments of the convolution
-        latency, intact, transcript = one_run(binary, delay)
+        latency, intact, transcript = one_run(binary, delay, compute)
         latencies.append(latency)
         print(f"run {i + 1}: Ctrl-C after {delay:.1f} s -> prompt after {latency * 1000:.0f} ms, variables intact: {intact}")
         if latency >= 1.0 or not intact:
             ok = False
             print(transcript)
+    print(f"statement: {compute}")
     print(f"largest latency {max(latencies) * 1000:.0f} ms over {runs} runs ({'ok' if ok else 'FAILED'})")
     sys.exit(0 if ok else 1)
 
