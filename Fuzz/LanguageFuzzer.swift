@@ -1,7 +1,8 @@
 // LanguageFuzzer: the libFuzzer entry point for the whole cnnrepl pipeline.
 //
 // Each input is split into lines and run as REPL entries of one fresh session (lexer -> parser ->
-// interpreter -> renderer), output thrown away. A crash, a trap, an AddressSanitizer report, an input
+// interpreter -> renderer), output thrown away; an input of odd length is instead run as a lesson script
+// with echo (cnnrepl FILE: comment lines as narration, entries grouped by line, stop at the first error). A crash, a trap, an AddressSanitizer report, an input
 // that takes more than -timeout seconds or more than -rss_limit_mb memory is a finding.
 // Two things keep honest inputs from passing for findings: the session's limits are set low (2 million
 // elements per tensor, 200 MB in all), and a watchdog presses Ctrl-C (Interruption.request) 0.4 s after
@@ -44,6 +45,10 @@ public func fuzzLanguage(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     session.interpreter.limits = ResourceLimits(maxElements: 2_000_000, maxMemoryBytes: 200_000_000)
     inputStart.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
     defer { inputStart.store(0, ordering: .relaxed) }
+    if size % 2 == 1 {
+        _ = session.runScript(text, fileName: "fuzz.cnn", echo: true, output: { _, _ in }, afterEntry: {})
+        return 0
+    }
     // Entries the way the REPL reads them: a line, or more lines while the entry is unfinished.
     var pending = ""
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -1,6 +1,7 @@
 // FuzzFindingTests: every input the fuzzers flagged (Fuzz/, docs/FUZZING.md) is kept in fuzz-findings/
 // and replayed here exactly as the fuzz harness runs it: line by line as REPL entries of one session
-// (the session goes on after errors), or through the file readers for `files-*` inputs. Each must end,
+// (the session goes on after errors), as a lesson script with echo when its length is odd, or through
+// the file readers for `files-*` inputs. Each must end,
 // within a time bound, without a trap. Also here: the session limits the harness relies on.
 import CNNCore
 import CNNImage
@@ -20,6 +21,9 @@ func replayAsREPL(_ text: String, limits: ResourceLimits? = nil) -> Int {
     options.seed = 1
     let session = Session(options: options)
     if let limits { session.interpreter.limits = limits }
+    if text.utf8.count % 2 == 1 {
+        return session.runScript(text, fileName: "fuzz.cnn", echo: true, output: { _, _ in }, afterEntry: {}) ? 0 : 1
+    }
     var errors = 0
     var pending = ""
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
