@@ -21,7 +21,7 @@ public final class Interpreter {
     /// The folder relative file names are resolved against (the running script's folder); nil in the REPL.
     public var baseDirectory: String?
     /// The weights `train` learned, by model name (TrainingCommands.swift).
-    var trained: [String: Network] = [:]
+    var trained: [String: TrainedModel] = [:]
     /// Where `train` reports its progress while it runs (set by the session); nil: silently.
     public var progress: ((String) -> Void)?
     /// Whether progress may redraw a bar in place (a terminal) rather than print plain lines.

@@ -67,7 +67,7 @@ extension Interpreter {
                 }
             }
         }
-        trained[modelName] = network
+        trained[modelName] = TrainedModel(network: network, declaration: variables[modelName]?.provenance.map(ObjectIdentifier.init))
         let historyVariable = "history"
         assign(historyVariable, Variable(value: .history(history),
                                          provenance: Provenance(expression: "train \(modelName) \(dataName)", step: nil)))
@@ -161,12 +161,22 @@ extension Interpreter {
     }
 
     private func trainedNetwork(_ modelName: String, spec: ModelSpec, at range: SourceRange) throws -> Network {
-        guard let network = trained[modelName], network.spec == spec else {
+        let declaration = variables[modelName]?.provenance.map(ObjectIdentifier.init)
+        guard let model = trained[modelName], model.declaration == declaration, model.network.spec == spec else {
             throw Diagnostic("\(modelName) has not been trained yet\(trained[modelName] == nil ? "" : " since it was declared again")",
                              at: range, hint: "train it first, e.g. train \(modelName) data")
         }
-        return network
+        return model.network
     }
+}
+
+/// The weights `train` learned for a model, and which declaration of the model they belong to (a model
+/// declared again, even the same way, starts untrained, as a new Keras model does).
+struct TrainedModel {
+    /// The trained network.
+    var network: Network
+    /// The identity of the model variable's provenance when it was trained.
+    var declaration: ObjectIdentifier?
 }
 
 /// The plain lines `train` reports while it runs.

@@ -20,9 +20,9 @@ public enum Value: Sendable {
     /// A model declared with a `model NAME SHAPE ... end` block.
     case model(ModelSpec)
     /// Labelled images split into training and validation examples: `dataset("digits")`.
-    case dataset(Dataset)
+    indirect case dataset(Dataset)
     /// What `train` recorded, epoch by epoch (like Keras' History).
-    case history(TrainingHistory)
+    indirect case history(TrainingHistory)
 
     /// A short description of the value's kind for error messages: "a 3x3 tensor", "the number 2".
     public var kindDescription: String {
