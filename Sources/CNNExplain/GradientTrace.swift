@@ -96,7 +96,8 @@ struct GradientTrace {
         let dy = "dL/d\(y)"
         var lines: [String] = []
         switch terms.factor {
-        case .input(let input):
+        case .input(let name):
+            let input = operandWord(name, otherwise: "its input")
             lines.append("  \(kCell) is a weight of \(yName): it multiplied one value of \(input) for every output cell it helped make,")
             lines.append("  so \(dy)[o] * (that value of \(input)) is its share of each output cell's gradient:")
         case .kernelWeight(let kernel):
@@ -109,7 +110,8 @@ struct GradientTrace {
             lines.append("  \(yName): " + localRule(step, position: use.operandPosition))
         }
         if terms.independentOutputs > 0 {
-            lines.append("  (\(Format.count(terms.independentOutputs)) output cell\(terms.independentOutputs == 1 ? "" : "s") of \(y) do not depend on \(kCell): their terms are 0)")
+            let n = terms.independentOutputs
+            lines.append("  (\(Format.count(n)) output cell\(n == 1 ? " has" : "s have") d\(y)/d\(kCell) = 0: \(n == 1 ? "its term is" : "their terms are") 0)")
         }
         return lines
     }
@@ -137,7 +139,7 @@ struct GradientTrace {
         case .flatten:
             return "flatten moves values, so each gradient value goes back to the cell it came from (dy/dx = 1)"
         case .elementwise(let operation):
-            let side = position == 0 ? "left" : "right"
+            let side = position == 0 ? "a" : "b"
             switch operation {
             case .add: return "a + b: dy/d\(side) = 1 (a value broadcast over several cells collects all their gradients)"
             case .subtract: return position == 0 ? "a - b: dy/da = 1" : "a - b: dy/db = -1"
@@ -232,7 +234,7 @@ struct GradientTrace {
     /// The table of terms: output cell, dL/dy there, the factor (and where it came from), the product.
     private func termTable(_ terms: GradientCellTerms, y: String) -> [String] {
         let all = terms.sum.terms
-        guard !all.isEmpty else { return ["  no output cell depends on it: the gradient is 0"] }
+        guard !all.isEmpty else { return ["  every term is 0, so the gradient is 0"] }
         // Output cells whose gradient is 0 (cut by relu, not the winner of a max pooling, ...) add nothing.
         let list = all.filter { $0.upstream != 0 }
         let silent = all.count - list.count
@@ -244,7 +246,7 @@ struct GradientTrace {
         case .kernelWeight(let name): factorHeader = ["\(operandWord(name, otherwise: "kernel")) tap", "weight"]
         case .weight(let name): factorHeader = ["\(operandWord(name, otherwise: "weights")) cell", "weight"]
         case .one: factorHeader = ["", "dy/db"]
-        case .localDerivative: factorHeader = ["", "dy/dx"]
+        case .localDerivative: factorHeader = ["", "d\(y)/dk"]
         }
         let hasPlace = !factorHeader[0].isEmpty
         let header = ["\(y) cell", "dL/d\(y)"] + (hasPlace ? factorHeader : [factorHeader[1]]) + ["product"]
@@ -266,7 +268,7 @@ struct GradientTrace {
 
     /// A short name for a step's result: a variable name as it is, an expression called y.
     private func shortName(_ name: String) -> String {
-        name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? name : "y"
+        name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? name : "out"
     }
 
     private func tensor(_ operand: Operand) -> Tensor? {
