@@ -172,53 +172,12 @@ public enum NPY {
     /// Reads a .npy file into a tensor. Errors name the file, e.g. "load 'x.npy': ...".
     public static func read(path: String) throws -> Tensor {
         let what = "load '\(path)'"
-        guard let file = fopen(path, "rb") else {
-            throw CoreError("\(what): cannot open the file: \(systemMessage(errno))",
-                            hint: "check the path; it is relative to the folder cnnrepl runs in")
-        }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if got > 0 { bytes += chunk[0..<got] }
-            if got < chunk.count {
-                if ferror(file) != 0 {
-                    throw CoreError("\(what): cannot read the file: \(systemMessage(errno))")
-                }
-                break
-            }
-            guard bytes.count <= maxFileBytes else {
-                throw CoreError(
-                    "\(what): the file is larger than any tensor cnnrepl can hold (\(Format.count(Limits.maxElements)) elements)",
-                    hint: "a tensor holds at most 100,000,000 values; load a smaller array")
-            }
-        }
+        let bytes = try FileBytes.read(path: path, limit: maxFileBytes, what: what, kind: "array")
         return try decode(bytes, what: what)
     }
 
     /// Writes a tensor to a .npy file (format 1.0, float64, C order), replacing any file at `path`.
     public static func write(_ tensor: Tensor, path: String) throws {
-        let what = "save '\(path)'"
-        guard let file = fopen(path, "wb") else {
-            throw CoreError("\(what): cannot create the file: \(systemMessage(errno))",
-                            hint: "check that the folder exists and is writable")
-        }
-        let bytes = encode(tensor)
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        let writeError = errno
-        let closed = fclose(file)
-        guard written == bytes.count else {
-            throw CoreError("\(what): could not write the whole file: \(systemMessage(writeError))")
-        }
-        guard closed == 0 else {
-            throw CoreError("\(what): could not finish writing the file: \(systemMessage(errno))")
-        }
-    }
-
-    /// The C library's text for an errno value.
-    private static func systemMessage(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "error \(code)" }
-        return String(cString: text)
+        try FileBytes.write(encode(tensor), path: path, what: "save '\(path)'")
     }
 }

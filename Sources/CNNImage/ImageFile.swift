@@ -32,7 +32,7 @@ public enum ImageFile {
     /// phrase describing the file ("8-bit grey PNG"). Errors name the file: "load 'x.png': ...".
     public static func read(path: String) throws -> (tensor: Tensor, details: String) {
         let what = "load '\(path)'"
-        let bytes = try FileBytes.read(path: path, limit: maxFileBytes, what: what)
+        let bytes = try FileBytes.read(path: path, limit: maxFileBytes, what: what, kind: "picture")
         return try decode(bytes, kind: kind(ofPath: path) ?? .png, what: what)
     }
 

@@ -1,12 +1,12 @@
 // FileBytes: reading a whole file into memory and writing bytes to a file, with errors a learner can act on.
-import CNNCore
+// Shared by the .npy reader/writer here and the picture formats of CNNImage.
 import Glibc
 
-/// Whole-file reading and writing for the picture formats.
-enum FileBytes {
+/// Whole-file reading and writing, with errors that name the file and what went wrong.
+public enum FileBytes {
     /// Reads the file at `path`, refusing files larger than `limit` bytes. `what` starts every message,
-    /// e.g. "load 'cat.png'".
-    static func read(path: String, limit: Int, what: String) throws -> [UInt8] {
+    /// e.g. "load 'cat.png'"; `kind` names what the file holds in the too-large message ("picture", "array").
+    public static func read(path: String, limit: Int, what: String, kind: String) throws -> [UInt8] {
         guard let file = fopen(path, "rb") else {
             throw CoreError("\(what): cannot open the file: \(systemMessage(errno))",
                             hint: "check the name; a relative name is found next to the running script, or in the folder cnnrepl runs in")
@@ -18,8 +18,8 @@ enum FileBytes {
             let got = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
             if got > 0 { bytes += chunk[0..<got] }
             guard bytes.count <= limit else {
-                throw CoreError("\(what): the file is larger than any picture cnnrepl can hold (\(Format.count(limit)) bytes)",
-                                hint: "a tensor holds at most 100,000,000 values; use a smaller picture")
+                throw CoreError("\(what): the file is larger than any \(kind) cnnrepl can hold (\(Format.count(limit)) bytes)",
+                                hint: "a tensor holds at most 100,000,000 values; use a smaller \(kind)")
             }
             if got < chunk.count {
                 if ferror(file) != 0 {
@@ -32,7 +32,7 @@ enum FileBytes {
     }
 
     /// Writes `bytes` to `path`, replacing any file there.
-    static func write(_ bytes: [UInt8], path: String, what: String) throws {
+    public static func write(_ bytes: [UInt8], path: String, what: String) throws {
         guard let file = fopen(path, "wb") else {
             throw CoreError("\(what): cannot create the file: \(systemMessage(errno))",
                             hint: "check that the folder exists and is writable")
