@@ -28,7 +28,9 @@ public enum Value: Sendable {
     public var kindDescription: String {
         switch self {
         case .number(let x): return "the number \(Format.number(x))"
-        case .tensor(let t): return "a \(t.shapeDescription) tensor"
+        case .tensor(let t):
+            if t.rank == 1 { return t.count == 1 ? "a 1-element vector" : "\(Value.article(t.count))\(t.count)-element vector" }
+            return "\(Value.article(t.shape[0]))\(t.shapeDescription) tensor"
         case .string(let s): return "the string \"\(s)\""
         case .symbol(let s): return "the word '\(s)'"
         case .dimensions(let d): return "the size \(Shape.describe(d))"
@@ -50,5 +52,15 @@ public enum Value: Sendable {
         case .dataset(let d): return "data \(Format.count(d.labels.count)) x \(Shape.describe(d.exampleShape))"
         case .history(let h): return "history \(h.epochs.count) epoch\(h.epochs.count == 1 ? "" : "s")"
         }
+    }
+
+    /// "an " before numbers said with a vowel sound (8, 11, 18, 80..89, 800...), else "a ".
+    static func article(_ number: Int) -> String {
+        let digits = String(number)
+        if digits.hasPrefix("8") || digits == "11" || digits == "18" || (digits.hasPrefix("11") && digits.count % 3 == 2)
+            || (digits.hasPrefix("18") && digits.count % 3 == 2) {
+            return "an "
+        }
+        return "a "
     }
 }

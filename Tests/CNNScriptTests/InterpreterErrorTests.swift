@@ -199,7 +199,7 @@ import CNNCore
     #expect(failure("y = conv(ones(3, 3), ones(2, 2), stride=\"2\")")
         == "1:34-1:44 conv: 'stride' must be a whole number or a pair [rows, cols], not the string \"2\"")
     #expect(failure("y = conv(ones(3, 3), ones(2, 2), stride=[1, 2, 3])")
-        == "1:34-1:50 conv: 'stride' must be a whole number or a pair [rows, cols], not a 3 tensor")
+        == "1:34-1:50 conv: 'stride' must be a whole number or a pair [rows, cols], not a 3-element vector")
 }
 
 @Test func hugeStridesAndWindowsAreTooLarge() {
@@ -214,7 +214,7 @@ import CNNCore
     #expect(failure("y = conv(ones(3, 3), ones(2, 2), padding=-1)")
         == "1:34-1:44 conv: 'padding' must be a whole number of at least 0, not the number -1")
     #expect(failure("y = conv(ones(3, 3), ones(2, 2), padding=[1, 2, 3])")
-        == "1:34-1:51 conv: 'padding' must be valid, same, full, a number of zeros for every side, or [top, bottom, left, right], not a 3 tensor")
+        == "1:34-1:51 conv: 'padding' must be valid, same, full, a number of zeros for every side, or [top, bottom, left, right], not a 3-element vector")
     #expect(failure("y = conv(ones(3, 3), ones(2, 2), padding=[1, -1, 0, 0])")
         == "1:34-1:55 conv: 'padding' must be whole numbers of at least 0, not [1, -1, 0, 0]")
     #expect(failure("y = pad(ones(2, 2), same)") == "1:21-1:25 pad: 'amount' must be a number of cells or [top, bottom, left, right]")
