@@ -35,44 +35,16 @@ struct OpsCase: CustomStringConvertible {
 /// Access to the ops fixtures and shared test helpers.
 enum OpsFixtures {
     /// The folder holding the fixtures, found next to this source file.
-    static let folder: String = {
-        var path = #filePath
-        while let last = path.last, last != "/" { path.removeLast() }
-        return path + "Fixtures/ops/"
-    }()
+    static let folder = FixtureIndex.folder("ops")
 
     /// Every case of the index, in file order.
-    static let all: [OpsCase] = {
-        var cases: [OpsCase] = []
-        for line in readText(folder + "index.txt").split(separator: "\n") where !line.hasPrefix("#") {
-            let words = line.split(separator: " ").map(String.init)
-            guard words.count >= 2 else { continue }
-            var params: [String: String] = [:]
-            for word in words.dropFirst(2) {
-                guard let equals = word.firstIndex(of: "=") else { continue }
-                params[String(word[..<equals])] = String(word[word.index(after: equals)...])
-            }
-            cases.append(OpsCase(name: words[0], op: words[1], params: params))
-        }
-        return cases
-    }()
+    static let all: [OpsCase] = FixtureIndex.entries(in: folder).map { OpsCase(name: $0.name, op: $0.op, params: $0.params) }
 
     /// The cases of one operation.
     static func cases(_ op: String) -> [OpsCase] { all.filter { $0.op == op } }
 
     /// The contents of a text file (empty if it cannot be read, which the tests then notice).
-    static func readText(_ path: String) -> String {
-        guard let file = fopen(path, "rb") else { return "" }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            bytes += chunk[0..<got]
-            if got < chunk.count { break }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func readText(_ path: String) -> String { FixtureIndex.readText(path) }
 
     /// Whether two tensors have the same shape and values within `tolerance` (relative above 1 in
     /// magnitude, absolute below); NaNs must match NaNs and infinities must match exactly.

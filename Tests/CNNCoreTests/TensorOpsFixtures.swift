@@ -33,44 +33,16 @@ struct TensorOpsCase: CustomStringConvertible {
 /// Access to the tensor-operation fixtures.
 enum TensorOpsFixtures {
     /// The folder holding the fixtures, found next to this source file.
-    static let folder: String = {
-        var path = #filePath
-        while let last = path.last, last != "/" { path.removeLast() }
-        return path + "Fixtures/tensor/"
-    }()
+    static let folder = FixtureIndex.folder("tensor")
 
     /// Every case of the index, in file order.
-    static let all: [TensorOpsCase] = {
-        var cases: [TensorOpsCase] = []
-        for line in readText(folder + "index.txt").split(separator: "\n") where !line.hasPrefix("#") {
-            let words = line.split(separator: " ").map(String.init)
-            guard words.count >= 2 else { continue }
-            var params: [String: String] = [:]
-            for word in words.dropFirst(2) {
-                guard let equals = word.firstIndex(of: "=") else { continue }
-                params[String(word[..<equals])] = String(word[word.index(after: equals)...])
-            }
-            cases.append(TensorOpsCase(name: words[0], op: words[1], params: params))
-        }
-        return cases
-    }()
+    static let all: [TensorOpsCase] = FixtureIndex.entries(in: folder).map { TensorOpsCase(name: $0.name, op: $0.op, params: $0.params) }
 
     /// The cases of one operation.
     static func cases(_ op: String) -> [TensorOpsCase] { all.filter { $0.op == op } }
 
-    /// The contents of a text file (empty if it cannot be read).
-    static func readText(_ path: String) -> String {
-        guard let file = fopen(path, "rb") else { return "" }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            bytes += chunk[0..<got]
-            if got < chunk.count { break }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    /// The contents of a text file (empty if it cannot be read, which the tests then notice).
+    static func readText(_ path: String) -> String { FixtureIndex.readText(path) }
 
     /// Parses a NumPy subscript without brackets ("0:3,:,-1") into selections; "" is no selection.
     static func selections(_ text: String) -> [AxisSelection] {
