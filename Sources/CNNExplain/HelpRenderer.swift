@@ -53,13 +53,9 @@ public enum HelpRenderer {
                 lines.append("  " + name.padded(to: width) + "  " + parameter.summary)
             }
         }
-        if builtin.updatesInPlace {
-            // The required parameters after the first, as the command form needs them: `conv x kernel`.
-            let required = builtin.parameters.dropFirst().filter { $0.defaultText == nil && !$0.isVariadic }.map(\.name)
-            let words = ([builtin.name, "x"] + required).joined(separator: " ")
-            let call = "\(builtin.name)(" + (["x"] + required).joined(separator: ", ") + ")"
+        if let form = builtin.commandForm {
             lines.append("")
-            lines.append("  Command form: `\(words)` updates x in place (x = \(call)).")
+            lines.append("  Command form: `\(form.words)` updates x in place (x = \(form.call)).")
         }
         if !builtin.examples.isEmpty {
             lines.append("")

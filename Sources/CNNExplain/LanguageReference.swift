@@ -39,12 +39,9 @@ public enum LanguageReference {
                         out.append("| `\(name)` | \(p.defaultText.map { "`\($0)`" } ?? (p.isVariadic ? "" : "required")) | \(p.summary) |")
                     }
                 }
-                if builtin.updatesInPlace {
-                    let required = builtin.parameters.dropFirst().filter { $0.defaultText == nil && !$0.isVariadic }.map(\.name)
-                    let words = ([builtin.name, "x"] + required).joined(separator: " ")
-                    let call = "\(builtin.name)(" + (["x"] + required).joined(separator: ", ") + ")"
+                if let form = builtin.commandForm {
                     out.append("")
-                    out.append("Command form: `\(words)` updates `x` in place (`x = \(call)`).")
+                    out.append("Command form: `\(form.words)` updates `x` in place (`x = \(form.call)`).")
                 }
                 if !builtin.examples.isEmpty {
                     out.append("")

@@ -76,6 +76,15 @@ public struct Builtin: Sendable {
     /// The implementation.
     let body: @Sendable (inout CallContext) throws -> Value
 
+    /// The command form with its required arguments, or nil if the built-in has none:
+    /// `conv x kernel` and the call it stands for, `conv(x, kernel)`.
+    public var commandForm: (words: String, call: String)? {
+        guard updatesInPlace else { return nil }
+        let required = parameters.dropFirst().filter { $0.defaultText == nil && !$0.isVariadic }.map(\.name)
+        return (([name, "x"] + required).joined(separator: " "),
+                "\(name)(" + (["x"] + required).joined(separator: ", ") + ")")
+    }
+
     /// The signature as shown in help: `conv(input, kernel, stride=1, padding=valid, dilation=1, bias=none)`.
     public var signature: String {
         let parts = parameters.map { p -> String in

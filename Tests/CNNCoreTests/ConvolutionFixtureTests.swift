@@ -57,18 +57,7 @@ enum ConvFixtures {
         return result
     }()
 
-    static func readText(_ path: String) -> String {
-        guard let file = fopen(path, "rb") else { return "" }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            bytes += chunk[0..<got]
-            if got < chunk.count { break }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func readText(_ path: String) -> String { FixtureIndex.readText(path) }
 
     /// The largest element-wise difference relative to max(1, |expected|); infinity when shapes differ.
     static func relativeError(_ actual: Tensor, _ expected: Tensor) -> Double {
