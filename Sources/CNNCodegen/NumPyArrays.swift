@@ -4,6 +4,7 @@
 // precision (every number reads back as exactly the same double), and when there are too many values
 // to embed, loaded from an .npy file saved beside the script.
 import CNNCore
+import CNNScript
 
 /// Python text for the constant arrays of a NumPy script.
 enum NumPyArrays {

@@ -77,8 +77,8 @@ public enum NumPyCode {
 /// One value in the graph: a step to translate, a constant to embed or re-create, or a plain number.
 final class NumPyNode {
     enum Kind {
-        /// A step whose operation the script can compute; its operands are the node's inputs.
-        case step(Step)
+        /// A step whose operation the script can compute, and its result; its operands are the node's inputs.
+        case step(Step, result: Tensor)
         /// A tensor the script cannot compute: re-created or embedded.
         case constant(Tensor)
         /// A plain number (one side of an element-wise operation).
@@ -133,9 +133,10 @@ struct NumPyGraph {
                 return node
             case .tensor(let tensor):
                 if let step = provenance?.step,
-                   NumPyGraph.canTranslate(step, result: tensor, expression: provenance?.expression ?? "") {
-                    node = NumPyNode(kind: .step(step), shape: tensor.shape, variableName: name,
-                                     fallbackName: NumPyGraph.stepName(step), expression: provenance?.expression)
+                   NumPyGraph.code(for: step, references: step.operation.operandRoles, result: tensor,
+                                   expression: provenance?.expression ?? "") != nil {
+                    node = NumPyNode(kind: .step(step, result: tensor), shape: tensor.shape, variableName: name,
+                                     fallbackName: step.operation.name, expression: provenance?.expression)
                     pending.append((node, step.operands, 0))
                 } else {
                     node = NumPyNode(kind: .constant(tensor), shape: tensor.shape, variableName: name,
@@ -169,69 +170,17 @@ struct NumPyGraph {
         self.order = order
     }
 
-    /// Whether the script can compute a step that gave `result` (otherwise the result is embedded).
-    /// Steps that do not record all their settings (clip, pad) are not translated; a reshape always can be
-    /// (the new shape is the result's), a transpose when it reversed the axes (x.T).
-    static func canTranslate(_ step: Step, result: Tensor, expression: String) -> Bool {
-        let tensors = step.operands.filter { $0.tensor != nil }.count
-        let numbers = step.operands.filter { if case .number = $0.value { return true } else { return false } }.count
-        // conv(x, k, bias) and dense(x, w, b): two tensors, and a bias that may be a plain number.
-        let weighted = (2...3).contains(step.operands.count) && step.operands.prefix(2).allSatisfy { $0.tensor != nil }
-            && tensors + numbers == step.operands.count
-        switch step.operation {
-        case .convolution, .dense, .other("dense at every pixel"):
-            return weighted
-        case .other("slice"):
-            return step.operands.count == 1 && tensors == 1
-                && sliceSubscripts(of: step.operands[0].text, in: expression) != nil
-        case .other("reshape"):
-            return step.operands.count == 1 && step.operands.first?.tensor?.count == result.count
-        case .other("transpose"):
-            return step.operands.count == 1 && step.operands.first?.tensor?.transposed() == result
-        case .other:
-            return false
-        case .pooling, .globalPooling, .depthwisePooling, .activation, .flatten:
-            return step.operands.count == 1 && tensors == 1
-        case .elementwise:
-            return step.operands.count == 2 && tensors >= 1 && tensors + numbers == 2
-        case .matrixProduct:
-            return step.operands.count == 2 && tensors == 2
-        }
-    }
-
-    /// The subscripts of a slice `x[0:3, :, 1]` as written, when NumPy reads them the same way: the
-    /// expression is the operand's text followed by brackets holding only whole numbers, `:` and commas
-    /// (a subscript naming a variable is not translated, since the script may call it otherwise).
-    static func sliceSubscripts(of operand: String, in expression: String) -> String? {
-        guard expression.hasPrefix(operand + "["), expression.hasSuffix("]") else { return nil }
-        let inside = expression.dropFirst(operand.count + 1).dropLast()
-        let allowed: Set<Character> = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "-", ":", ",", " "]
-        guard !inside.isEmpty, inside.allSatisfy(allowed.contains) else { return nil }
-        return String(inside)
-    }
-
-    /// A name for an unnamed step's result: "conv", "pooled", "relu", ...
-    static func stepName(_ step: Step) -> String {
-        switch step.operation {
-        case .convolution: return "conv"
-        case .pooling, .globalPooling, .depthwisePooling: return "pooled"
-        case .activation(let kind, _): return kind == .linear ? "same" : kind.rawValue
-        case .flatten: return "flat"
-        case .dense: return "dense"
-        case .other(let what): return what == "dense at every pixel" ? "dense" : what == "slice" ? "part" : what
-        case .elementwise: return "t"
-        case .matrixProduct: return "product"
-        }
+    /// The NumPy code of a step that gave `result`, or nil when the script cannot compute it (its result is
+    /// then embedded): steps that do not record all their settings (clip, pad) are not translated.
+    static func code(for step: Step, references: [String], result: Tensor, expression: String) -> NumPyStep? {
+        let shapes = step.operands.map { operand -> [Int] in operand.tensor?.shape ?? [] }
+        return step.operation.numpy(NumPyContext(operands: step.operands, references: references, operandShapes: shapes,
+                                                 result: result, expression: expression))
     }
 
     /// Names for a step's unnamed operands: conv(x, kernel, bias), dense(x, weights, bias), a + b.
     static func operandRoles(_ node: NumPyNode) -> [String] {
-        guard case .step(let step) = node.kind else { return [] }
-        switch step.operation {
-        case .convolution: return ["x", "kernel", "bias"]
-        case .dense, .other("dense at every pixel"): return ["x", "weights", "bias"]
-        case .elementwise, .matrixProduct: return ["a", "b"]
-        default: return ["x"]
-        }
+        guard case .step(let step, _) = node.kind else { return [] }
+        return step.operation.operandRoles
     }
 }

@@ -41,8 +41,8 @@ struct NumPyWriter {
                 node.reference = PythonText.number(x)
             case .constant(let tensor):
                 lines += constantLines(node, tensor, isRoot: node === graph.root)
-            case .step(let step):
-                lines += stepLines(node, step)
+            case .step(let step, let result):
+                lines += stepLines(node, step, result: result)
             }
         }
         rootPythonName = graph.root.reference
@@ -115,9 +115,15 @@ struct NumPyWriter {
 
     // MARK: - Steps
 
-    private mutating func stepLines(_ node: NumPyNode, _ step: Step) -> [String] {
+    private mutating func stepLines(_ node: NumPyNode, _ step: Step, result: Tensor) -> [String] {
         let references = node.inputs.map(\.reference)
-        let (code, note) = expression(step, references, node: node)
+        // The graph kept only steps whose code exists, so this finds it again with the real names.
+        let code = NumPyGraph.code(for: step, references: references, result: result, expression: node.expression ?? "")
+            ?? NumPyStep(references.first ?? "x")
+        for name in code.helpers {
+            if let helper = NumPyHelper.allCases.first(where: { $0.name == name }) { helpers.insert(helper) }
+        }
+        let note = code.note
         for input in node.inputs { input.pendingUses -= 1 }
         let name = self.name(node)
         var header = "# \(node.variableName ?? name) = \(NumPyWriter.shortened(node.expression ?? step.summary))   \(step.summary)"
@@ -127,109 +133,7 @@ struct NumPyWriter {
         if let wanted = node.variableName, PythonText.identifier(wanted, reserved: NumPyWriter.reserved) != name {
             lines.append("# (called \(name) here: \(wanted) still holds a value needed further down)")
         }
-        lines.append("\(name) = \(code)  # \(Shape.describe(node.shape))")
+        lines.append("\(name) = \(code.code)  # \(Shape.describe(node.shape))")
         return lines
-    }
-
-    /// The Python expression of one step, and a remark about it, if any.
-    private mutating func expression(_ step: Step, _ refs: [String], node: NumPyNode) -> (String, String?) {
-        let x = refs.first ?? "x"
-        let inputs = node.inputs
-        switch step.operation {
-        case .convolution(_, let plan):
-            helpers.insert(.conv2d)
-            var arguments = [x, refs.count > 1 ? refs[1] : "kernel"]
-            if plan.stride != Pair(square: 1) { arguments.append("stride=\(PythonText.pair(plan.stride))") }
-            let amounts = plan.paddingAmounts
-            var note: String?
-            if !amounts.isZero {
-                arguments.append("padding=((\(amounts.top), \(amounts.bottom)), (\(amounts.left), \(amounts.right)))")
-                note = "padding \(plan.padding): zero rows \(amounts.top) above, \(amounts.bottom) below; "
-                    + "zero columns \(amounts.left) left, \(amounts.right) right"
-            }
-            if plan.dilation != Pair(square: 1) { arguments.append("dilation=\(PythonText.pair(plan.dilation))") }
-            if refs.count > 2 { arguments.append("bias=\(refs[2])") }
-            return ("conv2d(\(arguments.joined(separator: ", ")))", note)
-
-        case .pooling(let pooling, let plan):
-            var arguments = [x, PythonText.pair(pooling.size), PythonText.pair(pooling.stride)]
-            let amounts = plan.padding
-            if !amounts.isZero {
-                arguments.append("((\(amounts.top), \(amounts.bottom)), (\(amounts.left), \(amounts.right)))")
-            }
-            var note: String?
-            switch (pooling.kind, pooling.padding) {
-            case (.max, .padToFit) where !amounts.isZero:
-                arguments.append("pad_value=0")
-                note = "padding=fit: zero rows below and columns right, which take part"
-            case (.max, .same) where !amounts.isZero:
-                note = "padding=same: padded cells take no part (-inf never wins)"
-            case (.average, .same) where !amounts.isZero:
-                arguments.append("padding_counts=False")
-                note = "padding=same: each window averages its real cells only"
-            case (.average, .padToFit) where !amounts.isZero:
-                note = "padding=fit: zero rows below and columns right, which count in the average"
-            default:
-                break
-            }
-            let helper: NumPyHelper = pooling.kind == .max ? .maxpool2d : .avgpool2d
-            helpers.insert(helper)
-            return ("\(helper.name)(\(arguments.joined(separator: ", ")))", note)
-
-        case .globalPooling(let kind):
-            let function = kind == .max ? "max" : "mean"
-            if inputs.first?.shape.count == 3 { return ("\(x).\(function)(axis=(0, 1))", "one value per map") }
-            return ("np.array([\(x).\(function)()])", nil)
-
-        case .depthwisePooling(let size):
-            let shape = inputs.first?.shape ?? []
-            guard shape.count == 3, size >= 1 else { return ("\(x)", nil) }
-            let groups = shape[2] / size
-            return ("\(x).reshape(\(shape[0]), \(shape[1]), \(groups), \(size)).max(axis=3)",
-                    "the largest of every \(size) neighbouring channels")
-
-        case .activation(let kind, let slope):
-            switch kind {
-            case .relu: return ("np.maximum(\(x), 0)", nil)
-            case .leakyrelu: return ("np.where(\(x) < 0, \(PythonText.float(slope)) * \(x), \(x))", nil)
-            case .sigmoid:
-                helpers.insert(.sigmoid)
-                return ("sigmoid(\(x))", nil)
-            case .tanh: return ("np.tanh(\(x))", nil)
-            case .softmax:
-                helpers.insert(.softmax)
-                return ("softmax(\(x))", nil)
-            case .linear: return ("\(x).copy()", "unchanged (no activation, or dropout, which is off when predicting)")
-            }
-
-        case .flatten:
-            return ("\(x).reshape(-1)", "row by row, channels last, as Keras flattens")
-
-        case .other("reshape"):
-            return ("\(x).reshape\(PythonText.tuple(node.shape))", nil)
-
-        case .other("transpose"):
-            return ("\(x).T", nil)
-
-        case .other("slice"):
-            let operandText = step.operands.first?.text ?? ""
-            let subscripts = NumPyGraph.sliceSubscripts(of: operandText, in: node.expression ?? "") ?? ":"
-            return ("\(x)[\(subscripts)]", nil)
-
-        case .dense, .other:
-            var code = "\(x) @ \(refs.count > 1 ? refs[1] : "weights")"
-            if refs.count > 2 { code += " + \(refs[2])" }
-            return (code, nil)
-
-        case .elementwise(let operation):
-            return ("\(x) \(operation.symbol) \(refs.count > 1 ? refs[1] : "0")", nil)
-
-        case .matrixProduct:
-            let b = refs.count > 1 ? refs[1] : "b"
-            if inputs.count == 2, inputs[0].shape.count == 1, inputs[1].shape.count == 1 {
-                return ("np.array([\(x) @ \(b)])", "a vector @ a vector: cnnrepl keeps the one value as a vector")
-            }
-            return ("\(x) @ \(b)", nil)
-        }
     }
 }

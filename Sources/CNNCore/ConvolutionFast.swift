@@ -25,7 +25,18 @@ extension Convolution {
     /// - Returns: H' x W' for a 2-D kernel on a 2-D input, else H' x W' x F.
     /// - Throws: `CoreError` when the shapes do not fit (see `plan(inputShape:kernelShape:biasShape:)`).
     public func apply(_ input: Tensor, kernel: Tensor, bias: Tensor? = nil) throws -> Tensor {
-        let plan = try plan(inputShape: input.shape, kernelShape: kernel.shape, biasShape: bias?.shape)
+        try apply(input, kernel: kernel, bias: bias,
+                  plan: try plan(inputShape: input.shape, kernelShape: kernel.shape, biasShape: bias?.shape))
+    }
+
+    /// Convolves with a plan already made for these shapes (`plan(inputShape:kernelShape:biasShape:)`), so a
+    /// caller that shows the plan does not check the shapes twice. A plan for other shapes is made anew.
+    public func apply(_ input: Tensor, kernel: Tensor, bias: Tensor?, plan given: ConvolutionPlan) throws -> Tensor {
+        var plan = given
+        if given.inputShape != input.shape || given.kernelShape != kernel.shape || given.hasBias != (bias != nil)
+            || given.stride != stride || given.dilation != dilation || given.padding != padding {
+            plan = try self.plan(inputShape: input.shape, kernelShape: kernel.shape, biasShape: bias?.shape)
+        }
         let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels
         if plan.inputChannels > 1 || plan.filters > 1, window > Convolution.maxUnrolledWindow {
             return try applyReference(input, kernel: kernel, bias: bias)

@@ -15,7 +15,7 @@ struct GradientRenderer {
 
     /// Lines under `loss = 0.045` when the number was made by mse or crossentropy (none otherwise).
     func lossLines(_ provenance: Provenance?) -> [String] {
-        guard let step = provenance?.step, case .loss(let kind)? = step.detail, step.operands.count == 2,
+        guard let step = provenance?.step, let kind = (step.operation as? LossOperation)?.kind, step.operands.count == 2,
               let prediction = tensor(step.operands[0]), let target = tensor(step.operands[1]),
               prediction.shape == target.shape else { return [] }
         let y = step.operands[0].name ?? step.operands[0].text, t = step.operands[1].name ?? step.operands[1].text

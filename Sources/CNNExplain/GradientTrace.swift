@@ -107,7 +107,7 @@ struct GradientTrace {
         case .one:
             lines.append("  \(kCell) is a bias of \(yName): it was added once to each of its output cells, so dy/d(bias) = 1:")
         case .localDerivative:
-            lines.append("  \(yName): " + localRule(step, position: use.operandPosition))
+            lines.append("  \(yName): " + localRule(step.operation.gradientRule(position: use.operandPosition)))
         }
         if terms.independentOutputs > 0 {
             let n = terms.independentOutputs
@@ -117,8 +117,8 @@ struct GradientTrace {
     }
 
     /// What dy/dk is, in words, for a step whose gradient is found generically.
-    private func localRule(_ step: Step, position: Int) -> String {
-        switch step.operation {
+    private func localRule(_ rule: GradientRule) -> String {
+        switch rule {
         case .activation(let kind, let slope):
             switch kind {
             case .relu: return "relu passes the gradient where its input was above 0 (dy/dx = 1) and stops it elsewhere (0)"
@@ -128,17 +128,18 @@ struct GradientTrace {
             case .linear: return "the value passes unchanged: dy/dx = 1"
             case .softmax: return "softmax mixes its vector: dy_i/dx_j = y_i * ((i == j ? 1 : 0) - y_j)"
             }
-        case .pooling(let pooling, let plan):
-            if pooling.kind == .max { return "only the largest cell of each window passes the window's gradient on (dy/dx = 1 for the winner, 0 for the rest)" }
-            return plan.paddingTakesPart ? "each window shares its gradient equally among its \(pooling.size.rows * pooling.size.cols) cells"
-                                         : "each window shares its gradient equally among its real cells (1/n each)"
-        case .globalPooling(let kind):
+        case .windowWinner(let smallest):
+            return "only the \(smallest ? "smallest" : "largest") cell of each window passes the window's gradient on (dy/dx = 1 for the winner, 0 for the rest)"
+        case .windowShare(let cells):
+            return cells.map { "each window shares its gradient equally among its \($0) cells" }
+                ?? "each window shares its gradient equally among its real cells (1/n each)"
+        case .wholeMap(let kind):
             return kind == .max ? "only each map's largest cell passes the gradient on" : "every cell of a map gets 1/(H*W) of the map's gradient"
-        case .depthwisePooling:
+        case .channelGroupWinner:
             return "only the largest channel of each group passes the gradient on"
-        case .flatten:
+        case .moves:
             return "flatten moves values, so each gradient value goes back to the cell it came from (dy/dx = 1)"
-        case .elementwise(let operation):
+        case .elementwise(let operation, let position):
             let side = position == 0 ? "a" : "b"
             switch operation {
             case .add: return "a + b: dy/d\(side) = 1 (a value broadcast over several cells collects all their gradients)"
@@ -148,31 +149,34 @@ struct GradientTrace {
             }
         case .matrixProduct:
             return "a @ b: each product a[i, p] * b[p, j] hands each factor the other one"
-        case .convolution:
+        case .kernelWeight:
             return "dy/dx = the kernel weight of each tap"
-        case .dense:
+        case .joiningWeight:
             return "dy/dx = the weight that joins them"
-        case .other(let name):
-            switch step.detail {
-            case .slice?: return "the selected cells pass their gradient back unchanged; the others get 0"
-            case .negate?: return "-x: dy/dx = -1"
-            case .reduction(let kind, _)?:
-                switch kind {
-                case .sum: return "every value was added once: dy/dx = 1"
-                case .mean: return "every value counts 1/n of the mean"
-                case .max, .min: return "only the \(kind == .max ? "largest" : "smallest") value decided the result: it gets the gradient"
-                }
-            case .clip(let low, let high)?: return "values inside [\(printer.number(low)), \(printer.number(high))] pass the gradient (1); clipped ones do not (0)"
-            case .loss(.meanSquaredError)?: return position == 0 ? "mse: dL/dy = 2 (y - t) / n" : "mse: dL/dt = -2 (y - t) / n"
-            case .loss(.crossEntropy)?: return position == 0 ? "crossentropy: dL/dp = -t / p / examples" : "crossentropy: dL/dt = -log(p) / examples"
-            default: return "\(name): dy/dx from its backward rule"
+        case .selected:
+            return "the selected cells pass their gradient back unchanged; the others get 0"
+        case .negate:
+            return "-x: dy/dx = -1"
+        case .reduction(let kind):
+            switch kind {
+            case .sum: return "every value was added once: dy/dx = 1"
+            case .mean: return "every value counts 1/n of the mean"
+            case .max, .min: return "only the \(kind == .max ? "largest" : "smallest") value decided the result: it gets the gradient"
             }
+        case .clip(let low, let high):
+            return "values inside [\(printer.number(low)), \(printer.number(high))] pass the gradient (1); clipped ones do not (0)"
+        case .meanSquaredError(let position):
+            return position == 0 ? "mse: dL/dy = 2 (y - t) / n" : "mse: dL/dt = -2 (y - t) / n"
+        case .crossEntropy(let position):
+            return position == 0 ? "crossentropy: dL/dp = -t / p / examples" : "crossentropy: dL/dt = -log(p) / examples"
+        case .backwardRule(let name):
+            return "\(name): dy/dx from its backward rule"
         }
     }
 
     /// For k used directly by a loss: the loss's own derivative at this cell, with its numbers (nil otherwise).
     private func lossCellLines(_ use: GradientUse, index: [Int], kCell: String) -> [String]? {
-        guard case .loss(let kind)? = use.step.detail, use.step.operands.count == 2,
+        guard let kind = (use.step.operation as? LossOperation)?.kind, use.step.operands.count == 2,
               let target = tensor(use.step.operands[1]), let cell = use.contribution.offset(of: index),
               cell < target.count else { return nil }
         let prediction = use.step.operands[0], t = use.step.operands[1]

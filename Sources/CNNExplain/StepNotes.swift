@@ -7,15 +7,16 @@ import CNNScript
 enum StepNotes {
     /// The notes for `step` (none for most operations).
     static func lines(for step: Step) -> [String] {
-        switch step.operation {
-        case .convolution(_, let plan):
+        switch step.operation.headerNote {
+        case .convolutionPadding(let plan)?:
             return convolutionPadding(plan)
-        case .pooling(_, let plan):
+        case .poolingPadding(let plan, let smallestWins)?:
             guard !plan.padding.isZero else { return [] }
+            let picks = plan.pooling.kind == .average ? "average" : smallestWins ? "minimum" : "maximum"
             return ["padding: " + sides(plan.padding) + (plan.paddingTakesPart
                 ? " (zeros that take part, so an odd map fits the window)"
-                : " (padded cells take no part in the \(plan.pooling.kind == .max ? "maximum" : "average"))")]
-        default:
+                : " (padded cells take no part in the \(picks))")]
+        case nil:
             return []
         }
     }

@@ -76,40 +76,19 @@ extension TraceRenderer {
         walk: while let current = step, let operand = current.operands.first, let input = operand.tensor {
             let name = operandName(operand)
             let channels = input.rank == 3 ? input.shape[2] : nil
-            switch current.operation {
-            case .convolution(_, let plan):
+            switch current.operation.chainLink(current.operands) {
+            case .window(let window, let text, let keepsChannel):
                 guard let r = region, input.rank >= 2 else { break walk }
-                let reach = reachBack(r, input: input, kernel: plan.kernel, stride: plan.stride, dilation: plan.dilation,
-                                      before: Pair(plan.paddingAmounts.top, plan.paddingAmounts.left))
-                var text = "conv \(plan.kernel.sizeDescription), stride \(plan.stride)"
-                if plan.dilation != Pair(square: 1) { text += ", dilation \(plan.dilation)" }
-                if plan.padding != .valid { text += ", \(plan.padding)" }
-                region = Region(rows: reach.rows, cols: reach.cols, channel: nil)
-                let needs = "needs \(name) \(reach.region(nil).description(channels: channels))\(reach.paddingText)"
+                let reach = reachBack(r, input: input, window: window)
+                let channel = keepsChannel ? r.channel : nil
+                region = Region(rows: reach.rows, cols: reach.cols, channel: channel)
+                let needs = "needs \(name) \(reach.region(channel).description(channels: channels))\(reach.paddingText)"
                 hops.append(Hop(text: text, from: described, needs: needs, name: name, tensor: input, region: region,
-                                window: SlidingWindow(kernel: plan.kernel, stride: plan.stride, dilation: plan.dilation,
-                                                      padBefore: Pair(plan.paddingAmounts.top, plan.paddingAmounts.left))))
-            case .pooling(let pooling, let plan):
-                guard let r = region, input.rank >= 2 else { break walk }
-                let reach = reachBack(r, input: input, kernel: pooling.size, stride: pooling.stride, dilation: Pair(square: 1),
-                                      before: Pair(plan.padding.top, plan.padding.left))
-                var text = "\(pooling.kind.operationName) \(pooling.size.sizeDescription), stride \(pooling.stride)"
-                if pooling.padding != .valid { text += ", \(pooling.padding == .same ? "same" : "fit")" }
-                region = Region(rows: reach.rows, cols: reach.cols, channel: r.channel)
-                let needs = "needs \(name) \(reach.region(r.channel).description(channels: channels))\(reach.paddingText)"
-                hops.append(Hop(text: text, from: described, needs: needs, name: name, tensor: input, region: region,
-                                window: SlidingWindow(kernel: pooling.size, stride: pooling.stride,
-                                                      padBefore: Pair(plan.padding.top, plan.padding.left))))
-            case .activation(let kind, _):
-                let needs = "needs the same \(sameWhat(region)) of \(name)"
-                hops.append(Hop(text: kind == .linear ? "unchanged" : "\(kind.rawValue), cell by cell", from: described,
-                                needs: needs, name: name, tensor: input, region: region))
-            case .elementwise(let operation):
-                let other = current.operands.count > 1 ? current.operands[1].tensor?.shape : nil
-                guard other == nil || other == input.shape else { break walk }
-                hops.append(Hop(text: "\(operation.symbol), cell by cell", from: described,
-                                needs: "needs the same \(sameWhat(region)) of \(name)", name: name, tensor: input, region: region))
-            case .flatten:
+                                window: window))
+            case .cellByCell(let text):
+                hops.append(Hop(text: text, from: described, needs: "needs the same \(sameWhat(region)) of \(name)",
+                                name: name, tensor: input, region: region))
+            case .unflatten:
                 guard let flat = vectorIndex, input.rank >= 2 else { break walk }
                 let source = unravel(flat, shape: input.shape)
                 region = Region(rows: source[0]...source[0], cols: source[1]...source[1], channel: source.count > 2 ? source[2] : nil)
@@ -119,25 +98,25 @@ extension TraceRenderer {
                                 needs: "it is \(name)[\(source.map(String.init).joined(separator: ", "))]",
                                 name: name, tensor: input, region: region))
                 fieldStart = hops.count
-            case .globalPooling(let kind):
+            case .wholeMap(let text):
                 guard let channel = vectorIndex, input.rank >= 2 else { break walk }
                 region = Region(rows: 0...(input.shape[0] - 1), cols: 0...(input.shape[1] - 1), channel: input.rank == 3 ? channel : nil)
                 vectorIndex = nil
                 fieldCell = nil
-                hops.append(Hop(text: "global \(kind == .max ? "max" : "average") pooling", from: described,
+                hops.append(Hop(text: text, from: described,
                                 needs: "needs the whole map: \(name) \(region.map { $0.description(channels: channels) } ?? "")",
                                 name: name, tensor: input, region: region))
                 fieldStart = hops.count
-            case .dense where input.rank == 1:
-                ending.append("  \(described) <- dense: needs every value of \(name) (\(Format.count(input.count)) values)")
+            case .everyValue(let text):
+                ending.append("  \(described) <- \(text): needs every value of \(name) (\(Format.count(input.count)) values)")
                 let origin = originalInput(of: operand)
                 if let origin, origin != name {
-                    ending.append("So \(cell) depends on every value of \(origin): a dense layer sees its whole input.")
+                    ending.append("So \(cell) depends on every value of \(origin): a \(text) layer sees its whole input.")
                 } else {
-                    ending.append("So \(cell) depends on every value of \(name): a dense layer sees its whole input.")
+                    ending.append("So \(cell) depends on every value of \(name): a \(text) layer sees its whole input.")
                 }
                 break walk
-            default:
+            case .stop:
                 break walk
             }
             if let r = region { described = r.cell(of: name) } else if let v = vectorIndex { described = "\(name)[\(v)]" }
@@ -274,9 +253,11 @@ extension TraceRenderer {
         }
     }
 
-    private func reachBack(_ out: Region, input: Tensor, kernel: Pair, stride: Pair, dilation: Pair, before: Pair) -> Reach {
-        let rows = along(out.rows, stride: stride.rows, kernel: kernel.rows, dilation: dilation.rows, before: before.rows, size: input.shape[0])
-        let cols = along(out.cols, stride: stride.cols, kernel: kernel.cols, dilation: dilation.cols, before: before.cols, size: input.shape[1])
+    private func reachBack(_ out: Region, input: Tensor, window w: SlidingWindow) -> Reach {
+        let rows = along(out.rows, stride: w.stride.rows, kernel: w.kernel.rows, dilation: w.dilation.rows, before: w.padBefore.rows,
+                         size: input.shape[0])
+        let cols = along(out.cols, stride: w.stride.cols, kernel: w.kernel.cols, dilation: w.dilation.cols, before: w.padBefore.cols,
+                         size: input.shape[1])
         return Reach(rows: rows.clamped, cols: cols.clamped, above: rows.before, below: rows.after, left: cols.before, right: cols.after)
     }
 

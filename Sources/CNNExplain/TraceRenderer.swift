@@ -7,7 +7,6 @@
 // the cell depends on, with the receptive-field arithmetic (size r, jump j) of each step.
 import CNNCore
 import CNNScript
-import Glibc
 
 /// Renders the trace of one cell.
 struct TraceRenderer {
@@ -23,9 +22,9 @@ struct TraceRenderer {
         guard let value = tensor.value(at: index) else {
             return ["trace: \(cell) is outside \(name)'s shape \(tensor.shapeDescription)"]
         }
-        if case .gradient(let record)? = variable.provenance?.step?.detail {
+        if let gradient = variable.provenance?.step?.operation as? GradientOperation {
             return GradientTrace(printer: printer).lines(name: name, index: index, gradient: tensor,
-                                                         expression: variable.provenance?.expression ?? name, record: record)
+                                                         expression: variable.provenance?.expression ?? name, record: gradient.record)
         }
         guard let provenance = variable.provenance, let step = provenance.step else {
             let made = variable.provenance.map { "made by \($0.expression)" } ?? "typed in"
@@ -49,10 +48,10 @@ struct TraceRenderer {
     /// For an activation applied to a result that has no variable of its own (a layer's `relu`, a nested
     /// `relu(conv(...))`, or `relu f` in place), the step that made the value before the activation.
     private func innerLines(step: Step, index: [Int], name: String) throws -> [String] {
-        guard case .activation = step.operation, let operand = step.operands.first,
+        guard step.operation.isActivation, let operand = step.operands.first,
               operand.name == nil || operand.name == name,
               let inner = operand.provenance, let innerStep = inner.step, let value = operand.tensor?.value(at: index) else { return [] }
-        if case .activation = innerStep.operation { return [] }
+        if innerStep.operation.isActivation { return [] }
         let innerCell = "\(operandName(operand))[\(index.map(String.init).joined(separator: ", "))]"
         var lines = ["  where \(innerCell) = \(printer.number(value)) comes from \(inner.expression): \(innerStep.summary)"]
         lines += try stepLines(step: innerStep, index: index, cell: innerCell)
@@ -60,15 +59,9 @@ struct TraceRenderer {
     }
 
     /// Softmax of one cell: the vector along the last axis, its maximum, the exponentials and their sum.
-    private func softmaxLines(input: Tensor, index: [Int], inputName: String, cell: String) -> [String] {
-        guard let length = input.shape.last, let position = index.last else { return [] }
-        var start = index
-        start[start.count - 1] = 0
-        guard let base = input.offset(of: start), base + length <= input.count else { return [] }
-        let x = Array(input.scalars[base..<(base + length)])
-        guard let largest = x.max() else { return [] }
-        let exponentials = x.map { Glibc.exp($0 - largest) }
-        let sum = exponentials.reduce(0, +)
+    private func softmaxLines(inputName: String, vector x: [Double], exponentials: [Double], maximum largest: Double,
+                              sum: Double, position: Int, index: [Int], cell: String) -> [String] {
+        guard position < x.count, position < exponentials.count else { return [] }
         func list(_ values: [Double]) -> String {
             let shown = values.count <= 12 ? values : Array(values.prefix(8))
             let text = shown.map(printer.number).joined(separator: ", ")
@@ -84,62 +77,41 @@ struct TraceRenderer {
         ]
     }
 
+    /// The lines that explain one cell of `step`, from the data its operation gives (OperationData.swift).
     private func stepLines(step: Step, index: [Int], cell: String) throws -> [String] {
-        switch step.operation {
-        case .convolution(let convolution, let plan):
-            guard let input = step.operands.first?.tensor, step.operands.count >= 2, let kernel = step.operands[1].tensor else { return [] }
-            let bias = step.operands.count > 2 ? step.operands[2].tensor : nil
-            let trace = try convolution.trace(input: input, kernel: kernel, bias: bias, at: index)
-            return convolutionLines(trace, plan: plan, inputName: operandName(step.operands[0]), input: input)
-        case .pooling(let pooling, _):
-            guard let input = step.operands.first?.tensor else { return [] }
-            let trace = try pooling.trace(input: input, at: index)
-            return poolingLines(trace, inputName: operandName(step.operands[0]), input: input)
-        case .globalPooling(let kind):
-            guard let input = step.operands.first?.tensor else { return [] }
-            let trace = try GlobalPooling(kind: kind).trace(input: input, at: index)
-            return poolingSummary(trace, inputName: operandName(step.operands[0]))
-        case .depthwisePooling(let size):
-            guard let input = step.operands.first?.tensor else { return [] }
-            let trace = try DepthwisePooling(size: size).trace(input: input, at: index)
-            return poolingSummary(trace, inputName: operandName(step.operands[0]))
-        case .activation(let kind, let slope):
-            guard let input = step.operands.first?.tensor, let before = input.value(at: index) else { return [] }
-            let inputName = operandName(step.operands[0])
-            let inputCell = "\(inputName)[\(index.map(String.init).joined(separator: ", "))]"
-            if kind == .softmax {
-                return softmaxLines(input: input, index: index, inputName: inputName, cell: cell)
-            }
+        guard let explanation = try step.operation.cellExplanation(step.operands, at: index) else { return [] }
+        switch explanation {
+        case .convolution(let trace, let input):
+            guard let tensor = input.tensor else { return [] }
+            return convolutionLines(trace, plan: trace.plan, inputName: operandName(input), input: tensor)
+        case .poolingWindow(let trace, let input, let smallestWins):
+            guard let tensor = input.tensor else { return [] }
+            return poolingLines(trace, inputName: operandName(input), input: tensor, smallestWins: smallestWins)
+        case .poolingSummary(let trace, let input):
+            return poolingSummary(trace, inputName: operandName(input))
+        case .activation(let kind, let slope, let input, let before, let after):
+            let inputCell = "\(operandName(input))[\(index.map(String.init).joined(separator: ", "))]"
             if kind == .linear {
                 return ["  \(cell) = \(inputCell) = \(printer.number(before)): the value passes unchanged"]
             }
-            let after = try Activation.apply(kind, to: Tensor(scalar: before), slope: slope).scalars[0]
             return ["  \(cell) = \(kind.rawValue)(\(inputCell)) = \(kind.rawValue)(\(printer.number(before))) = \(printer.number(after))",
                     "  (\(Activation.formula(kind, slope: slope)))"]
-        case .dense:
-            guard step.operands.count >= 2, let input = step.operands[0].tensor, let weights = step.operands[1].tensor else { return [] }
-            let bias = step.operands.count > 2 ? step.operands[2].tensor : nil
-            let trace = try Dense(weights: weights, bias: bias).trace(input: input, at: index)
-            let j = index[index.count - 1]
+        case .softmax(let input, let vector, let exponentials, let maximum, let sum, let position):
+            return softmaxLines(inputName: operandName(input), vector: vector, exponentials: exponentials, maximum: maximum,
+                                sum: sum, position: position, index: index, cell: cell)
+        case .dotProduct(let trace, let input, let weights, let j):
             var terms = trace.terms.map { "\(printer.number($0.input))*\(printer.number($0.weight))" }
             if terms.count > 8 { terms = Array(terms.prefix(6)) + ["… (\(Format.count(trace.terms.count)) terms)"] }
-            var lines = ["  \(cell) = \(operandName(step.operands[0])) . \(operandName(step.operands[1]))[:, \(j)]"
+            var lines = ["  \(cell) = \(operandName(input)) . \(operandName(weights))[:, \(j)]"
                          + (trace.bias == nil ? "" : " + bias[\(j)]"),
                          "  = " + terms.joined(separator: " + "),
                          "  = \(printer.number(trace.productSum))"]
             if let b = trace.bias { lines.append("  + bias \(printer.number(b)) = \(printer.number(trace.value))") }
             return lines
-        case .flatten:
-            guard let input = step.operands.first?.tensor, let flat = index.first else { return [] }
-            let source = unravel(flat, shape: input.shape)
-            return ["  flatten keeps the order row by row, channels last: \(cell) is \(operandName(step.operands[0]))[\(source.map(String.init).joined(separator: ", "))]"]
-        case .elementwise(let operation):
-            guard step.operands.count == 2 else { return [] }
-            let left = step.operands[0], right = step.operands[1]
-            guard let l = broadcastValue(left, index: index), let r = broadcastValue(right, index: index) else { return [] }
-            return ["  \(cell) = \(left.text) \(operation.symbol) \(right.text) at this cell = \(printer.number(l)) \(operation.symbol) \(printer.number(r)) = \(printer.number(operation.apply(l, r)))"]
-        case .matrixProduct, .other:
-            return []
+        case .moved(let source, let input):
+            return ["  flatten keeps the order row by row, channels last: \(cell) is \(operandName(input))[\(source.map(String.init).joined(separator: ", "))]"]
+        case .elementwise(let left, let right, let symbol, let l, let r, let result):
+            return ["  \(cell) = \(left.text) \(symbol) \(right.text) at this cell = \(printer.number(l)) \(symbol) \(printer.number(r)) = \(printer.number(result))"]
         }
     }
 
@@ -277,22 +249,22 @@ struct TraceRenderer {
         return s
     }
 
-    private func poolingLines(_ trace: PoolingTrace, inputName: String, input: Tensor) -> [String] {
+    private func poolingLines(_ trace: PoolingTrace, inputName: String, input: Tensor, smallestWins: Bool) -> [String] {
         let rowsSeen = trace.cells.map(\.row), colsSeen = trace.cells.map(\.column)
         guard let r0 = rowsSeen.min(), let r1 = rowsSeen.max(), let c0 = colsSeen.min(), let c1 = colsSeen.max() else { return [] }
         var lines = ["  the window: \(inputName) rows \(r0)..\(r1), columns \(c0)..\(c1), marked [ ]"]
         lines += cropLines(input: input, channel: trace.cells.first?.channel, rows: r0...r1, cols: c0...c1, marked: nil)
-        lines += poolingSummary(trace, inputName: inputName)
+        lines += poolingSummary(trace, inputName: inputName, smallestWins: smallestWins)
         return lines
     }
 
-    private func poolingSummary(_ trace: PoolingTrace, inputName: String) -> [String] {
+    private func poolingSummary(_ trace: PoolingTrace, inputName: String, smallestWins: Bool = false) -> [String] {
         let parts = trace.cells.filter(\.takesPart).map { printer.number($0.value) }
         let listed = parts.count <= 16 ? parts.joined(separator: ", ") : parts.prefix(8).joined(separator: ", ") + ", … (\(parts.count) values)"
         var lines: [String] = []
         switch trace.kind {
         case .max:
-            lines.append("  max of \(listed) = \(printer.number(trace.value))")
+            lines.append("  \(smallestWins ? "min" : "max") of \(listed) = \(printer.number(trace.value))")
             if let w = trace.winner, w < trace.cells.count {
                 let cell = trace.cells[w]
                 let at = cell.channel.map { "\(inputName)[\(cell.row), \(cell.column), \($0)]" } ?? "\(inputName)[\(cell.row), \(cell.column)]"
@@ -305,18 +277,6 @@ struct TraceRenderer {
         let skipped = trace.cells.filter { $0.isPadding && !$0.takesPart }.count
         if skipped > 0 { lines.append("  (\(skipped) padding cell\(skipped == 1 ? "" : "s") take no part)") }
         return lines
-    }
-
-    private func broadcastValue(_ operand: Operand, index: [Int]) -> Double? {
-        switch operand.value {
-        case .number(let x): return x
-        case .tensor(let t):
-            let offset = index.count - t.rank
-            guard offset >= 0 else { return nil }
-            let source = (0..<t.rank).map { axis in t.shape[axis] == 1 ? 0 : index[axis + offset] }
-            return t.value(at: source)
-        default: return nil
-        }
     }
 
     func unravel(_ flat: Int, shape: [Int]) -> [Int] {

@@ -33,12 +33,11 @@ extension Builtins {
                     padding: context.padding("padding") ?? .valid,
                     dilation: context.pair("dilation") ?? Pair(square: 1))
                 let plan = try convolution.plan(inputShape: input.shape, kernelShape: kernel.shape, biasShape: bias?.shape)
-                let output = try convolution.apply(input, kernel: kernel, bias: bias)
-                context.step = Step(
-                    operation: .convolution(convolution, plan),
-                    operands: context.operands(["input", "kernel", "bias"]),
-                    summary: plan.summary, arithmetic: [plan.arithmetic])
-                return .tensor(output)
+                let operation = ConvolutionOperation(convolution, plan: plan)
+                let operands = context.operands(["input", "kernel", "bias"])
+                let output = try operation.forward(operands)
+                context.step = Step(operation: operation, operands: operands, summary: plan.summary, arithmetic: [plan.arithmetic])
+                return output
             }),
         poolingBuiltin(kind: .max, name: "maxpool"),
         poolingBuiltin(kind: .average, name: "avgpool"),
@@ -68,10 +67,11 @@ extension Builtins {
             body: { context in
                 let input = try context.requiredTensor("input")
                 let size = try context.integer("size", in: 1...Limits.maxElements) ?? 2
-                let output = try DepthwisePooling(size: size).apply(input)
-                context.step = Step(operation: .depthwisePooling(size: size), operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription), max over every \(size) channels -> \(output.shapeDescription)")
-                return .tensor(output)
+                let operands = context.operands(["input"])
+                let output = try DepthPoolingOperation(size: size).forward(operands)
+                context.step = Step(operation: DepthPoolingOperation(size: size), operands: operands,
+                                    summary: "\(input.shapeDescription), max over every \(size) channels -> \(output.shapeText)")
+                return output
             }),
         activationBuiltin(.relu, name: "relu", summary: "max(0, x) for every cell: negative values become 0.",
                           details: "ReLU turns a feature map into an activation map of the same size; it adds the non-linearity that lets stacked layers learn more than one linear map could."),
@@ -91,11 +91,12 @@ extension Builtins {
             examples: ["v = flatten(maps)"], updatesInPlace: true,
             body: { context in
                 let input = try context.requiredTensor("input")
-                let output = try input.reshaped([input.count])
-                context.step = Step(operation: .flatten, operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription)",
+                let operands = context.operands(["input"])
+                let output = try FlattenOperation().forward(operands)
+                context.step = Step(operation: FlattenOperation(), operands: operands,
+                                    summary: "\(input.shapeDescription) -> \(output.shapeText)",
                                     arithmetic: input.rank > 1 ? ["\(input.shape.map(String.init).joined(separator: " x ")) = \(Format.count(input.count))"] : [])
-                return .tensor(output)
+                return output
             }),
         Builtin(
             name: "dense", category: .layers,
@@ -111,30 +112,39 @@ extension Builtins {
                 let input = try context.requiredTensor("input")
                 let weights = try context.requiredTensor("weights")
                 let bias = try context.tensor("bias", allowNumber: true)
-                let output = try Dense(weights: weights, bias: bias).apply(input)
+                let operands = context.operands(["input", "weights", "bias"])
+                let output = try DenseOperation().forward(operands)
                 var arithmetic: [String] = []
                 if weights.rank == 2 {
                     arithmetic.append(bias == nil ? "\(weights.shape[0]) x \(weights.shape[1]) weights"
                                                   : "\(weights.shape[0]) x \(weights.shape[1]) weights + \(weights.shape[1]) biases")
                 }
-                context.step = Step(operation: .dense, operands: context.operands(["input", "weights", "bias"]),
-                                    summary: "\(input.shapeDescription) . \(weights.shapeDescription)\(bias == nil ? "" : " + \(bias?.shapeDescription ?? "")") -> \(output.shapeDescription)",
+                context.step = Step(operation: DenseOperation(), operands: operands,
+                                    summary: "\(input.shapeDescription) . \(weights.shapeDescription)\(bias == nil ? "" : " + \(bias?.shapeDescription ?? "")") -> \(output.shapeText)",
                                     arithmetic: arithmetic)
-                return .tensor(output)
+                return output
             }),
     ]
+
+    /// The parameters every window pooling takes (maxpool, avgpool, minpool).
+    static let poolingParameters = [
+        Parameter("input", .tensor, "an H x W map or an H x W x C stack"),
+        Parameter("size", .pair, default: "2", "the window: 2 or [rows, cols]"),
+        Parameter("stride", .pair, default: "size", "how far the window moves"),
+        Parameter("padding", .word(["valid", "same", "fit"]), default: "valid",
+                  "valid, same (TensorFlow), or fit (zero-pad an odd map at the bottom/right first)"),
+    ]
+
+    /// The pooling padding mode the `padding` argument names (valid when not given).
+    static func poolingMode(_ context: CallContext) throws -> Pooling.PaddingMode {
+        let word = try context.word("padding", choices: ["valid", "same", "fit"]) ?? "valid"
+        return word == "same" ? .same : word == "fit" ? .padToFit : .valid
+    }
 
     private static func poolingBuiltin(kind: Pooling.Kind, name: String) -> Builtin {
         let what = kind == .max ? "largest value" : "average"
         return Builtin(
-            name: name, category: .layers,
-            parameters: [
-                Parameter("input", .tensor, "an H x W map or an H x W x C stack"),
-                Parameter("size", .pair, default: "2", "the window: 2 or [rows, cols]"),
-                Parameter("stride", .pair, default: "size", "how far the window moves"),
-                Parameter("padding", .word(["valid", "same", "fit"]), default: "valid",
-                          "valid, same (TensorFlow), or fit (zero-pad an odd map at the bottom/right first)"),
-            ],
+            name: name, category: .layers, parameters: poolingParameters,
             summary: "Keep the \(what) of each window: 2x2 windows with stride 2 keep 1/4 of the values.",
             details: """
                 Pooling has no weights. With `padding=fit` an odd-sized map is first padded with zeros at the
@@ -147,15 +157,14 @@ extension Builtins {
                 let input = try context.requiredTensor("input")
                 let size = try context.pair("size") ?? Pair(square: 2)
                 let stride = try context.pair("stride")
-                let word = try context.word("padding", choices: ["valid", "same", "fit"]) ?? "valid"
-                let mode: Pooling.PaddingMode = word == "same" ? .same : word == "fit" ? .padToFit : .valid
-                let pooling = Pooling(kind: kind, size: size, stride: stride, padding: mode)
+                let pooling = Pooling(kind: kind, size: size, stride: stride, padding: try poolingMode(context))
                 let plan = try pooling.plan(inputShape: input.shape)
                 try checkPoolingWork(plan, name: name)
-                let output = try pooling.apply(input)
-                context.step = Step(operation: .pooling(pooling, plan), operands: context.operands(["input"]),
-                                    summary: plan.summary, arithmetic: [plan.arithmetic])
-                return .tensor(output)
+                let operation = PoolingOperation(pooling, plan: plan)
+                let operands = context.operands(["input"])
+                let output = try operation.forward(operands)
+                context.step = Step(operation: operation, operands: operands, summary: plan.summary, arithmetic: [plan.arithmetic])
+                return output
             })
     }
 
@@ -163,7 +172,7 @@ extension Builtins {
     /// before it starts: a 5000x5000 window slid one cell at a time is an error message, not a long wait.
     /// The pooling loops visit only the real cells under a window (never more than the input has), so
     /// that is what is counted.
-    private static func checkPoolingWork(_ plan: Pooling.Plan, name: String) throws {
+    static func checkPoolingWork(_ plan: Pooling.Plan, name: String) throws {
         let size = plan.pooling.size
         let rows = Swift.min(size.rows, plan.inputHeight)
         let cols = Swift.min(size.cols, plan.inputWidth)
@@ -187,23 +196,25 @@ extension Builtins {
             examples: ["a = \(name)(f)", "\(name) f"], updatesInPlace: true,
             body: { context in
                 let input = try context.requiredTensor("input")
-                let slope = try context.number("slope") ?? Activation.defaultLeakySlope
-                let output = try Activation.apply(kind, to: input, slope: slope)
-                context.step = Step(operation: .activation(kind, slope: slope), operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), "
+                let operation = ActivationOperation(kind, slope: try context.number("slope") ?? Activation.defaultLeakySlope)
+                let operands = context.operands(["input"])
+                let output = try operation.forward(operands)
+                context.step = Step(operation: operation, operands: operands,
+                                    summary: "\(input.shapeDescription) -> \(output.shapeText), "
                                         + (kind != .softmax ? "\(name) of every cell"
                                             : input.rank <= 1 ? "softmax of the whole vector (the values add up to 1)"
                                             : "softmax along the last axis (each slice along it adds up to 1)"))
-                return .tensor(output)
+                return output
             })
     }
 
     private static func globalPool(_ context: inout CallContext, kind: Pooling.Kind) throws -> Value {
         let input = try context.requiredTensor("input")
-        let output = try GlobalPooling(kind: kind).apply(input)
+        let operands = context.operands(["input"])
+        let output = try GlobalPoolingOperation(kind).forward(operands)
         let per = input.rank == 3 ? "one \(kind == .max ? "maximum" : "average") per map" : "one \(kind == .max ? "maximum" : "average")"
-        context.step = Step(operation: .globalPooling(kind), operands: context.operands(["input"]),
-                            summary: "\(input.shapeDescription) -> \(output.shapeDescription), \(per)")
-        return .tensor(output)
+        context.step = Step(operation: GlobalPoolingOperation(kind), operands: operands,
+                            summary: "\(input.shapeDescription) -> \(output.shapeText), \(per)")
+        return output
     }
 }

@@ -19,13 +19,14 @@ extension Builtins {
             examples: ["loss = mse([0.7, 0], [1, 0])", "loss = mse(conv(image, k), zeros(8, 8))"], updatesInPlace: false,
             body: { context in
                 let prediction = try context.requiredTensor("prediction", allowNumber: true)
-                let target = try context.requiredTensor("target", allowNumber: true)
-                let value = try Loss.meanSquaredError(prediction, target)
+                _ = try context.requiredTensor("target", allowNumber: true)
+                let operation = LossOperation(.meanSquaredError)
+                let operands = context.operands(["prediction", "target"])
+                let value = try operation.forward(operands)
                 context.step = Step(
-                    operation: .other("mse"), operands: context.operands(["prediction", "target"]),
-                    summary: "mse: the mean of (\(context.argument("prediction")?.text ?? "y") - \(context.argument("target")?.text ?? "t"))^2 over \(Format.count(prediction.count)) value\(prediction.count == 1 ? "" : "s")",
-                    detail: .loss(.meanSquaredError))
-                return .number(value)
+                    operation: operation, operands: operands,
+                    summary: "mse: the mean of (\(context.argument("prediction")?.text ?? "y") - \(context.argument("target")?.text ?? "t"))^2 over \(Format.count(prediction.count)) value\(prediction.count == 1 ? "" : "s")")
+                return value
             }),
         Builtin(
             name: "crossentropy", category: .learning,
@@ -41,22 +42,17 @@ extension Builtins {
             examples: ["loss = crossentropy(softmax([2, 1, 0.1]), [1, 0, 0])"], updatesInPlace: false,
             body: { context in
                 let probabilities = try context.requiredTensor("probabilities")
-                let target = try context.requiredTensor("target", allowNumber: true)
+                _ = try context.requiredTensor("target", allowNumber: true)
+                let operation = LossOperation(.crossEntropy)
                 let operands = context.operands(["probabilities", "target"])
-                let fused = operands.first.flatMap(GradientBackward.fusableSoftmax)
-                let value: Double
-                if let logits = fused?.operands.first?.tensor {
-                    value = try Loss.crossEntropy(logits: logits, target: target)
-                } else {
-                    value = try Loss.crossEntropy(probabilities: probabilities, target: target)
-                }
+                let fused = operands.first?.softmaxStep
+                let value = try operation.forward(operands)
                 let examples = Loss.examples(in: probabilities)
                 context.step = Step(
-                    operation: .other("crossentropy"), operands: operands,
+                    operation: operation, operands: operands,
                     summary: "crossentropy: -sum(t * log p)" + (examples == 1 ? "" : ", the mean over \(Format.count(examples)) examples")
-                        + (fused == nil ? "" : "; computed from the logits, softmax and crossentropy together"),
-                    detail: .loss(.crossEntropy))
-                return .number(value)
+                        + (fused == nil ? "" : "; computed from the logits, softmax and crossentropy together"))
+                return value
             }),
         Builtin(
             name: "grad", category: .learning,
@@ -85,9 +81,8 @@ extension Builtins {
                                                provenance: lossArgument.provenance, variableName: lossArgument.variableName)
                 let result = try Gradients.take(loss: loss, target: target)
                 context.step = Step(
-                    operation: .other("grad"), operands: context.operands(["loss", "wrt"]),
-                    summary: "d \(lossArgument.text) / d \(name): \(result.gradient.shapeDescription), one value per value of \(name)",
-                    detail: .gradient(result.record))
+                    operation: GradientOperation(result.record), operands: context.operands(["loss", "wrt"]),
+                    summary: "d \(lossArgument.text) / d \(name): \(result.gradient.shapeDescription), one value per value of \(name)")
                 return result.value
             }),
         Builtin(
@@ -133,8 +128,8 @@ extension Builtins {
                 }
                 let i = try context.integer("i", in: 0...(positions.count - 1)) ?? 0
                 let label = data.labels[positions[i]]
-                context.step = Step(operation: .other("example"), operands: [],
-                                    summary: "\(part) example \(i) of \(data.name), \(label == 8 ? "an" : "a") \(label)", detail: .example(label: label))
+                context.step = Step(operation: ExampleOperation(label: label), operands: [],
+                                    summary: "\(part) example \(i) of \(data.name), \(label == 8 ? "an" : "a") \(label)")
                 return .tensor(data.image(positions[i]))
             }),
     ]

@@ -21,7 +21,7 @@ extension Builtins {
                 let input = try context.requiredTensor("input")
                 let output = try Grayscale.convert(input)
                 let what = input.rank == 3 && input.shape[2] == 3 ? Grayscale.formula : "already grey"
-                context.step = Step(operation: .other("gray"), operands: context.operands(["input"]),
+                context.step = Step(operation: RecordedOperation("gray"), operands: context.operands(["input"]),
                                     summary: "\(input.shapeDescription) -> \(output.shapeDescription), \(what)")
                 return .tensor(output)
             }),
@@ -112,7 +112,7 @@ extension Builtins {
             throw CoreError("there is no sample picture called '\(name)'",
                             hint: (guess.map { "did you mean \($0)? " } ?? "") + "the samples are " + SamplePictures.names.joined(separator: ", "))
         }
-        context.step = Step(operation: .other("sample"), operands: [],
+        context.step = Step(operation: RecordedOperation("sample"), operands: [],
                             summary: "sample picture \(about), values 0..255")
         return try picture.tensor()
     }

@@ -129,11 +129,12 @@ extension Builtins {
                 let input = try context.requiredTensor("input")
                 let low = try context.number("low") ?? 0
                 let high = try context.number("high") ?? 0
-                let output = try input.clipped(low: low, high: high)
-                context.step = Step(operation: .other("clip"), operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), every value kept within [\(Format.number(low)), \(Format.number(high))]",
-                                    detail: .clip(low: low, high: high))
-                return .tensor(output)
+                let operation = ClipOperation(low: low, high: high)
+                let operands = context.operands(["input"])
+                let output = try operation.forward(operands)
+                context.step = Step(operation: operation, operands: operands,
+                                    summary: "\(input.shapeDescription) -> \(output.shapeText), every value kept within [\(Format.number(low)), \(Format.number(high))]")
+                return output
             }),
         Builtin(
             name: "pad", category: .tensors,
@@ -154,11 +155,12 @@ extension Builtins {
                                         argument: context.argument("amount")?.index)
                 }
                 let value = try context.number("value") ?? 0
-                let output = try input.padded(amounts, value: value)
-                context.step = Step(operation: .other("pad"), operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription)",
-                                    detail: .pad(amounts, value: value))
-                return .tensor(output)
+                let operation = PadOperation(amounts, value: value)
+                let operands = context.operands(["input"])
+                let output = try operation.forward(operands)
+                context.step = Step(operation: operation, operands: operands,
+                                    summary: "\(input.shapeDescription) -> \(output.shapeText)")
+                return output
             }),
         Builtin(
             name: "transpose", category: .tensors,
@@ -169,11 +171,12 @@ extension Builtins {
             body: { context in
                 let input = try context.requiredTensor("input")
                 let axes = context.has("axes") ? try context.shapeValue("axes") : Array((0..<input.rank).reversed())
-                let output = try input.transposed(axes)
-                context.step = Step(operation: .other("transpose"), operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription)",
-                                    detail: .transpose(axes))
-                return .tensor(output)
+                let operation = TransposeOperation(axes)
+                let operands = context.operands(["input"])
+                let output = try operation.forward(operands)
+                context.step = Step(operation: operation, operands: operands,
+                                    summary: "\(input.shapeDescription) -> \(output.shapeText)")
+                return output
             }),
         Builtin(
             name: "stack", category: .tensors,
@@ -182,21 +185,21 @@ extension Builtins {
             details: "This is how F feature maps become the H x W x F input of the next layer.",
             examples: ["s = stack(m0, m1, m2)"], updatesInPlace: false,
             body: { context in
-                let maps = try context.variadicArguments.map { argument -> Tensor in
-                    guard case .tensor(let t) = argument.value else {
+                for argument in context.variadicArguments {
+                    guard case .tensor = argument.value else {
                         throw ArgumentError(message: "stack: every argument must be a tensor, not \(argument.value.kindDescription)",
                                             hint: nil, argument: argument.index)
                     }
-                    return t
                 }
-                guard !maps.isEmpty else {
+                guard !context.variadicArguments.isEmpty else {
                     throw ArgumentError(message: "stack: give at least one map", hint: "e.g. stack(a, b, c)", argument: nil)
                 }
-                let output = try Tensor.stack(maps)
-                context.step = Step(operation: .other("stack"), operands: context.variadicArguments.map {
+                let operands = context.variadicArguments.map {
                     Operand(name: $0.variableName, text: $0.text, value: $0.value, provenance: $0.provenance)
-                }, summary: output.shapeDescription, detail: .stack)
-                return .tensor(output)
+                }
+                let output = try StackOperation().forward(operands)
+                context.step = Step(operation: StackOperation(), operands: operands, summary: output.shapeText)
+                return output
             }),
         Builtin(
             name: "reshape", category: .tensors,
@@ -206,11 +209,12 @@ extension Builtins {
             details: "", examples: ["reshape(range(9), 3x3)"], updatesInPlace: true,
             body: { context in
                 let input = try context.requiredTensor("input")
-                let output = try input.reshaped(try context.shapeValue("shape"))
-                context.step = Step(operation: .other("reshape"), operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), the same values row by row",
-                                    detail: .reshape(output.shape))
-                return .tensor(output)
+                let operation = ReshapeOperation(try context.shapeValue("shape"))
+                let operands = context.operands(["input"])
+                let output = try operation.forward(operands)
+                context.step = Step(operation: operation, operands: operands,
+                                    summary: "\(input.shapeDescription) -> \(output.shapeText), the same values row by row")
+                return output
             }),
     ]
 
@@ -222,12 +226,12 @@ extension Builtins {
             summary: summary, details: "Without an axis the result is one number.",
             examples: ["\(name)(a * k)"], updatesInPlace: false,
             body: { context in
-                let input = try context.requiredTensor("input")
-                let axis = try context.integer("axis")
-                let result = try axis.map { value(of: try input.reduced(kind, axis: $0)) } ?? .number(input.reduced(kind))
+                _ = try context.requiredTensor("input")
+                let operation = ReductionOperation(kind, axis: try context.integer("axis"))
+                let operands = context.operands(["input"])
+                let result = try operation.forward(operands)
                 // The header stays the plain shape; the step lets grad and trace go back through the reduction.
-                context.step = Step(operation: .other(name), operands: context.operands(["input"]),
-                                    summary: result.shapeText, detail: .reduction(kind, axis: axis))
+                context.step = Step(operation: operation, operands: operands, summary: result.shapeText)
                 return result
             })
     }
@@ -259,7 +263,7 @@ extension Builtins {
                 let path = try context.path("path")
                 if ImageFile.kind(ofPath: path) != nil {
                     let (tensor, details) = try ImageFile.read(path: path)
-                    context.step = Step(operation: .other("load"), operands: [],
+                    context.step = Step(operation: RecordedOperation("load"), operands: [],
                                         summary: "\(details) -> \(tensor.shapeDescription), values 0..255")
                     return .tensor(tensor)
                 }

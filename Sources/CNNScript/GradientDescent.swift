@@ -79,7 +79,7 @@ extension Interpreter {
         let loss = Gradients.LossInput(text: lossName, value: lossVariable.value, provenance: lossVariable.provenance,
                                        variableName: lossName)
         let taken = try core(name.range.through(positional[1].range)) { try Gradients.take(loss: loss, target: target) }
-        guard let current = GradientBackward.tensor(Operand(name: targetName, text: targetName, value: variable.value, provenance: nil)) else {
+        guard let current = Operand(name: targetName, text: targetName, value: variable.value, provenance: nil).numeric else {
             throw Diagnostic("step moves a tensor or a number, and \(targetName) is \(variable.value.kindDescription)", at: positional[0].range)
         }
         let moved = try core(name.range) { try current - taken.gradient * rate }

@@ -185,8 +185,8 @@ enum Gradients {
             throw CoreError("grad: the loss must be one number, but \(lossName) is \(loss.value.kindDescription)",
                             hint: "make one number of it first, e.g. grad(sum(y), \(target.name)) or grad(mse(y, t), \(target.name))")
         }
-        guard let targetTensor = GradientBackward.tensor(Operand(name: target.name, text: target.name, value: target.value,
-                                                                   provenance: target.provenance)) else {
+        guard let targetTensor = Operand(name: target.name, text: target.name, value: target.value,
+                                                    provenance: target.provenance).numeric else {
             throw CoreError("grad: \(target.name) is \(target.value.kindDescription); a gradient is taken with respect to a tensor or a number")
         }
         let seed = Tensor(scalar: 1)

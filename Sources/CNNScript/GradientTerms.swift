@@ -39,38 +39,9 @@ extension GradientUse {
 
     /// The terms that make cell `index` of this use's contribution to dL/dk.
     public func terms(at index: [Int]) throws -> GradientCellTerms {
-        let g = outputGradient
-        let operands = step.operands
-        func tensor(_ position: Int) -> Tensor? {
-            position < operands.count ? GradientBackward.tensor(operands[position]) : nil
-        }
-        func name(_ position: Int) -> String {
-            position < operands.count ? (operands[position].name ?? operands[position].text) : "x"
-        }
-        if !fusedSoftmax {
-            switch step.operation {
-            case .convolution(let convolution, _):
-                if operandPosition == 1, let input = tensor(0), let kernel = tensor(1) {
-                    let sum = try convolution.kernelGradientSum(input: input, kernelShape: kernel.shape, outputGradient: g, at: index)
-                    return GradientCellTerms(sum: sum, factor: .input(name(0)), independentOutputs: 0)
-                }
-                if operandPosition == 0, let input = tensor(0), let kernel = tensor(1) {
-                    let sum = try convolution.inputGradientSum(kernel: kernel, inputShape: input.shape, outputGradient: g, at: index)
-                    return GradientCellTerms(sum: sum, factor: .kernelWeight(name(1)), independentOutputs: g.count - sum.terms.count)
-                }
-            case .dense:
-                if let input = tensor(0), let weights = tensor(1), operandPosition < 2 {
-                    let layer = try Dense(weights: weights, bias: tensor(2))
-                    if operandPosition == 1 {
-                        let sum = try layer.weightGradientSum(input: input, outputGradient: g, at: index)
-                        return GradientCellTerms(sum: sum, factor: .input(name(0)), independentOutputs: g.count - sum.terms.count)
-                    }
-                    let sum = try layer.inputGradientSum(input: input, outputGradient: g, at: index)
-                    return GradientCellTerms(sum: sum, factor: .weight(name(1)), independentOutputs: g.count - sum.terms.count)
-                }
-            default:
-                break
-            }
+        if !fusedSoftmax, let exact = try step.operation.exactGradientTerms(step.operands, position: operandPosition,
+                                                                               outputGradient: outputGradient, at: index) {
+            return exact
         }
         return try probedTerms(at: index)
     }
@@ -90,9 +61,7 @@ extension GradientUse {
         }
         var terms: [GradientTerm] = []
         var probe = try Tensor(shape: g.shape, repeating: 0)
-        var isBias = false
-        if case .convolution = step.operation, operandPosition == 2 { isBias = true }
-        if case .dense = step.operation, operandPosition == 2 { isBias = true }
+        let isBias = step.operation.biasPosition == operandPosition
         for o in 0..<g.count {
             try Interruption.check("trace")
             probe.withUnsafeMutableScalars { $0[o] = 1 }

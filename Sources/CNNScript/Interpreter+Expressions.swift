@@ -17,17 +17,15 @@ extension Interpreter {
         case .negate(let operand):
             let inner = try evaluate(operand, context)
             // The step (its summary the plain shape, as the header always showed) lets grad go back through -x.
-            let step = Step(operation: .other("negate"),
-                            operands: [Operand(name: inner.variableName, text: context.text(operand.range), value: inner.value,
-                                               provenance: inner.provenance)],
-                            summary: inner.value.shapeText, detail: .negate)
-            let provenance = Provenance(expression: context.text(expr.range), step: step)
+            let operands = [Operand(name: inner.variableName, text: context.text(operand.range), value: inner.value,
+                                    provenance: inner.provenance)]
             switch inner.value {
-            case .number(let x): return Evaluated(value: .number(-x), provenance: provenance)
-            case .tensor(let t): return Evaluated(value: .tensor(-t), provenance: provenance)
-            default:
-                throw Diagnostic("cannot negate \(inner.value.kindDescription)", at: operand.range)
+            case .number, .tensor: break
+            default: throw Diagnostic("cannot negate \(inner.value.kindDescription)", at: operand.range)
             }
+            let step = Step(operation: NegateOperation(), operands: operands, summary: inner.value.shapeText)
+            let value = try core(expr.range) { try NegateOperation().forward(operands) }
+            return Evaluated(value: value, provenance: Provenance(expression: context.text(expr.range), step: step))
         case .binary(let op, let lhs, let rhs):
             return try binary(op, lhs, rhs, range: expr.range, context)
         case .call(let name, let arguments):
@@ -74,27 +72,25 @@ extension Interpreter {
                                  hint: "to multiply by a number use *")
             }
             try checkMatrixProductWork(a, b, range: range)
-            let product = try core(range) { try a.matrixProduct(b) }
-            let step = Step(operation: .matrixProduct, operands: [operand(left, lhs), operand(right, rhs)],
-                            summary: "\(a.shapeDescription) @ \(b.shapeDescription) -> \(product.shapeDescription)")
-            return Evaluated(value: .tensor(product), provenance: Provenance(expression: expression, step: step))
+            let operands = [operand(left, lhs), operand(right, rhs)]
+            let product = try core(range) { try MatrixProductOperation().forward(operands) }
+            let step = Step(operation: MatrixProductOperation(), operands: operands,
+                            summary: "\(a.shapeDescription) @ \(b.shapeDescription) -> \(product.shapeText)")
+            return Evaluated(value: product, provenance: Provenance(expression: expression, step: step))
         }
         guard let operation = ArithmeticOperation(rawValue: op.symbol) else {
             throw Diagnostic("unknown operator \(op.symbol)", at: range)
         }
+        let operands = [operand(left, lhs), operand(right, rhs)]
+        let elementwise = ElementwiseOperation(operation)
         let result: Value
         switch (left.value, right.value) {
-        case (.number(let a), .number(let b)):
+        case (.number, .number):
             // Numbers remember their step too, so that grad can differentiate y = w * x.
-            let step = Step(operation: .elementwise(operation), operands: [operand(left, lhs), operand(right, rhs)],
-                            summary: "number \(op.symbol) number -> number")
-            return Evaluated(value: .number(operation.apply(a, b)), provenance: Provenance(expression: expression, step: step))
-        case (.tensor(let a), .number(let b)):
-            result = .tensor(a.elementwise(operation, b))
-        case (.number(let a), .tensor(let b)):
-            result = .tensor(b.elementwise(operation, numberOnLeft: a))
-        case (.tensor(let a), .tensor(let b)):
-            result = .tensor(try core(range) { try a.elementwise(operation, b) })
+            let step = Step(operation: elementwise, operands: operands, summary: "number \(op.symbol) number -> number")
+            return Evaluated(value: try elementwise.forward(operands), provenance: Provenance(expression: expression, step: step))
+        case (.tensor, .number), (.number, .tensor), (.tensor, .tensor):
+            result = try core(range) { try elementwise.forward(operands) }
         case (.tensor, _), (.number, _):
             throw Diagnostic("\(op.symbol) needs numbers or tensors, not \(right.value.kindDescription)", at: rhs.range)
         default:
@@ -108,7 +104,7 @@ extension Interpreter {
             default: return "number"
             }
         }
-        let step = Step(operation: .elementwise(operation), operands: [operand(left, lhs), operand(right, rhs)],
+        let step = Step(operation: elementwise, operands: operands,
                         summary: "\(shapes[0]) \(op.symbol) \(shapes[1]) -> \(t.shapeDescription), cell by cell")
         return Evaluated(value: result, provenance: Provenance(expression: expression, step: step))
     }
@@ -251,16 +247,16 @@ extension Interpreter {
             guard let value = tensor.value(at: resolved) else {
                 throw Diagnostic("index out of range", at: range)
             }
-            let step = Step(operation: .other("slice"),
+            let step = Step(operation: SliceOperation(selections),
                             operands: [Operand(name: target.variableName, text: context.text(base.range), value: target.value, provenance: target.provenance)],
-                            summary: "\(tensor.shapeDescription) -> one number", detail: .slice(selections))
+                            summary: "\(tensor.shapeDescription) -> one number")
             return Evaluated(value: .number(value), provenance: Provenance(expression: context.text(range), step: step))
         }
-        let sliced = try core(range) { try tensor.sliced(selections) }
-        let step = Step(operation: .other("slice"),
-                        operands: [Operand(name: target.variableName, text: context.text(base.range), value: target.value, provenance: target.provenance)],
-                        summary: "\(tensor.shapeDescription) -> \(sliced.shapeDescription)", detail: .slice(selections))
-        return Evaluated(value: .tensor(sliced), provenance: Provenance(expression: context.text(range), step: step))
+        let operands = [Operand(name: target.variableName, text: context.text(base.range), value: target.value, provenance: target.provenance)]
+        let sliced = try core(range) { try SliceOperation(selections).forward(operands) }
+        let step = Step(operation: SliceOperation(selections), operands: operands,
+                        summary: "\(tensor.shapeDescription) -> \(sliced.shapeText)")
+        return Evaluated(value: sliced, provenance: Provenance(expression: context.text(range), step: step))
     }
 
     /// The largest magnitude an index or slice bound is worked with; every axis is far shorter, so a larger
@@ -335,8 +331,7 @@ extension Interpreter {
             let operands = elements.map { expr, e in
                 Operand(name: e.variableName, text: context.text(expr.range), value: e.value, provenance: e.provenance)
             }
-            let step = Step(operation: .other("literal"), operands: operands, summary: tensor.shapeDescription,
-                            detail: .assemble(shape: tensor.shape))
+            let step = Step(operation: AssembleOperation(shape: tensor.shape), operands: operands, summary: tensor.shapeDescription)
             return Provenance(expression: plain.expression, step: step)
         }
         let allNumbers = values.allSatisfy { row in row.allSatisfy { if case .number = $0.value { return true } else { return false } } }

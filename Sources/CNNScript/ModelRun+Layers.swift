@@ -21,73 +21,66 @@ extension ModelRunner {
         }
         func draws() -> [WeightDraw] { weights.map(\.draw) }
 
-        switch layer.spec {
-        case let .conv(_, _, stride, padding, dilation, activation, _):
+        let computation = try layer.computation()
+        let activation: ActivationKind? = computation.activation == .linear ? nil : computation.activation
+        switch computation.operation {
+        case .convolution(let convolution):
             guard let kernel = weightOperand(0), let kernelTensor = kernel.tensor else {
                 throw CoreError("\(label): the kernel is missing")
             }
             let bias = weightOperand(1)
-            let convolution = try Convolution(stride: stride, padding: padding, dilation: dilation)
             let plan = try convolution.plan(inputShape: x.shape, kernelShape: kernelTensor.shape, biasShape: bias?.tensor?.shape)
-            let output = try convolution.apply(x, kernel: kernelTensor, bias: bias?.tensor)
+            let operation = ConvolutionOperation(convolution, plan: plan)
+            let operands = [input, kernel] + (bias.map { [$0] } ?? [])
+            let output = try operation.forward(operands).tensorValue(label)
             var arguments = [inputName, kernel.text]
-            if stride != Pair(square: 1) { arguments.append("stride=\(script(stride))") }
-            if padding != .valid { arguments.append("padding=\(padding)") }
-            if dilation != Pair(square: 1) { arguments.append("dilation=\(script(dilation))") }
+            if convolution.stride != Pair(square: 1) { arguments.append("stride=\(script(convolution.stride))") }
+            if convolution.padding != .valid { arguments.append("padding=\(convolution.padding)") }
+            if convolution.dilation != Pair(square: 1) { arguments.append("dilation=\(script(convolution.dilation))") }
             if let bias { arguments.append("bias=\(bias.text)") }
             let expression = "conv(\(arguments.joined(separator: ", ")))"
-            let step = Step(operation: .convolution(convolution, plan), operands: [input, kernel] + (bias.map { [$0] } ?? []),
-                            summary: plan.summary, arithmetic: [plan.arithmetic])
+            let step = Step(operation: operation, operands: operands, summary: plan.summary, arithmetic: [plan.arithmetic])
             return try finish(layer, variable: variable, output: output, expression: expression, step: step,
                               activation: activation, weights: draws())
 
-        case let .maxPool(size, stride, padding), let .avgPool(size, stride, padding):
-            let kind: Pooling.Kind
-            if case .maxPool = layer.spec { kind = .max } else { kind = .average }
-            let mode: Pooling.PaddingMode
-            switch padding {
-            case .valid: mode = .valid
-            case .same: mode = .same
-            default: throw CoreError("\(label): run pools with valid or same padding only, not \(padding)")
-            }
-            let pooling = Pooling(kind: kind, size: size, stride: stride, padding: mode)
+        case .pooling(let pooling):
             let plan = try pooling.plan(inputShape: x.shape)
-            let output = try pooling.apply(x)
-            var arguments = [inputName, script(size)]
-            if let stride, stride != size { arguments.append("stride=\(script(stride))") }
-            if mode == .same { arguments.append("padding=same") }
-            let step = Step(operation: .pooling(pooling, plan), operands: [input], summary: plan.summary, arithmetic: [plan.arithmetic])
+            let operation = PoolingOperation(pooling, plan: plan)
+            let output = try operation.forward([input]).tensorValue(label)
+            var arguments = [inputName, script(pooling.size)]
+            if pooling.stride != pooling.size { arguments.append("stride=\(script(pooling.stride))") }
+            if pooling.padding == .same { arguments.append("padding=same") }
+            let step = Step(operation: operation, operands: [input], summary: plan.summary, arithmetic: [plan.arithmetic])
             return try finish(layer, variable: variable, output: output,
-                              expression: "\(kind.operationName)(\(arguments.joined(separator: ", ")))", step: step,
+                              expression: "\(pooling.kind.operationName)(\(arguments.joined(separator: ", ")))", step: step,
                               activation: nil, weights: [])
 
-        case .globalAvgPool, .globalMaxPool:
-            let kind: Pooling.Kind = layer.spec == .globalMaxPool ? .max : .average
-            let output = try GlobalPooling(kind: kind).apply(x)
+        case .globalPooling(let kind):
+            let output = try GlobalPoolingOperation(kind).forward([input]).tensorValue(label)
             let per = kind == .max ? "one maximum per map" : "one average per map"
-            let step = Step(operation: .globalPooling(kind), operands: [input],
+            let step = Step(operation: GlobalPoolingOperation(kind), operands: [input],
                             summary: "\(x.shapeDescription) -> \(output.shapeDescription), \(per)")
             return try finish(layer, variable: variable, output: output, expression: "global\(kind.operationName)(\(inputName))",
                               step: step, activation: nil, weights: [])
 
         case .flatten:
-            let output = try x.reshaped([x.count])
-            let step = Step(operation: .flatten, operands: [input], summary: "\(x.shapeDescription) -> \(output.shapeDescription)",
+            let output = try FlattenOperation().forward([input]).tensorValue(label)
+            let step = Step(operation: FlattenOperation(), operands: [input], summary: "\(x.shapeDescription) -> \(output.shapeDescription)",
                             arithmetic: x.rank > 1 ? ["\(x.shape.map(String.init).joined(separator: " x ")) = \(Format.count(x.count))"] : [])
             return try finish(layer, variable: variable, output: output, expression: "flatten(\(inputName))", step: step,
                               activation: nil, weights: [])
 
-        case let .dense(_, activation, _):
+        case .dense:
             guard let kernel = weightOperand(0), let kernelTensor = kernel.tensor else {
                 throw CoreError("\(label): the kernel is missing")
             }
             let bias = weightOperand(1)
-            let dense = try Dense(weights: kernelTensor, bias: bias?.tensor)
             let biasText = bias.map { " + \($0.tensor?.shapeDescription ?? "")" } ?? ""
             let arithmetic = ["\(kernelTensor.shape[0]) x \(kernelTensor.shape[1]) weights" + (bias == nil ? "" : " + \(kernelTensor.shape[1]) biases")]
             if x.rank <= 2 {
-                let output = try dense.apply(x)
-                let step = Step(operation: .dense, operands: [input, kernel] + (bias.map { [$0] } ?? []),
+                let operands = [input, kernel] + (bias.map { [$0] } ?? [])
+                let output = try DenseOperation().forward(operands).tensorValue(label)
+                let step = Step(operation: DenseOperation(), operands: operands,
                                 summary: "\(x.shapeDescription) . \(kernelTensor.shapeDescription)\(biasText) -> \(output.shapeDescription)",
                                 arithmetic: arithmetic)
                 let arguments = [inputName, kernel.text] + (bias.map { [$0.text] } ?? [])
@@ -100,10 +93,11 @@ extension ModelRunner {
             let asConvolution = try kernelTensor.reshaped([1, 1, kernelTensor.shape[0], units])
             let convolution = try Convolution()
             let plan = try convolution.plan(inputShape: x.shape, kernelShape: asConvolution.shape, biasShape: bias?.tensor?.shape)
-            let output = try convolution.apply(x, kernel: asConvolution, bias: bias?.tensor)
             let kernelOperand = Operand(name: nil, text: "\(kernel.text) as 1x1x\(kernelTensor.shape[0])x\(units)",
                                         value: .tensor(asConvolution), provenance: nil)
-            let step = Step(operation: .convolution(convolution, plan), operands: [input, kernelOperand] + (bias.map { [$0] } ?? []),
+            let operands = [input, kernelOperand] + (bias.map { [$0] } ?? [])
+            let output = try ConvolutionOperation(convolution, plan: plan).forward(operands).tensorValue(label)
+            let step = Step(operation: ConvolutionOperation(convolution, plan: plan), operands: operands,
                             summary: plan.summary + " (a dense layer on an image is a 1x1 convolution)",
                             arithmetic: [plan.arithmetic] + arithmetic)
             var arguments = [inputName, "reshape(\(kernel.text), 1x1x\(kernelTensor.shape[0])x\(units))"]
@@ -111,17 +105,17 @@ extension ModelRunner {
             return try finish(layer, variable: variable, output: output, expression: "conv(\(arguments.joined(separator: ", ")))",
                               step: step, activation: activation, weights: draws())
 
-        case let .dropout(rate):
-            let step = Step(operation: .activation(.linear, slope: Activation.defaultLeakySlope), operands: [input],
+        case .dropout(let rate):
+            let step = Step(operation: ActivationOperation(.linear), operands: [input],
                             summary: "\(x.shapeDescription) -> \(x.shapeDescription), every value passes unchanged")
             let provenance = Provenance(expression: "\(inputName) (dropout \(Format.number(rate)), off when predicting)", step: step)
             return LayerRun(analysis: layer, variable: variable, output: x, provenance: provenance, mainStep: step,
                             activation: nil, weights: [],
                             note: "dropout zeroes a random \(Format.number(rate * 100))% of the values only while training; when predicting every value passes unchanged")
 
-        case let .activation(kind):
-            let output = try Activation.apply(kind, to: x)
-            let step = Step(operation: .activation(kind, slope: Activation.defaultLeakySlope), operands: [input],
+        case .activation(let kind):
+            let output = try ActivationOperation(kind).forward([input]).tensorValue(label)
+            let step = Step(operation: ActivationOperation(kind), operands: [input],
                             summary: "\(x.shapeDescription) -> \(output.shapeDescription), \(activationWords(kind))")
             return LayerRun(analysis: layer, variable: variable, output: output,
                             provenance: Provenance(expression: "\(kind.rawValue)(\(inputName))", step: step),
@@ -137,10 +131,10 @@ extension ModelRunner {
                             provenance: Provenance(expression: expression, step: step), mainStep: step,
                             activation: nil, weights: weights)
         }
-        let activated = try Activation.apply(activation, to: output)
         let before = Operand(name: nil, text: "\(variable) before \(activation.rawValue)", value: .tensor(output),
                              provenance: Provenance(expression: expression, step: step))
-        let activationStep = Step(operation: .activation(activation, slope: Activation.defaultLeakySlope), operands: [before],
+        let activated = try ActivationOperation(activation).forward([before]).tensorValue(variable)
+        let activationStep = Step(operation: ActivationOperation(activation), operands: [before],
                                   summary: "\(output.shapeDescription) -> \(activated.shapeDescription), \(activationWords(activation))")
         return LayerRun(analysis: layer, variable: variable, output: activated,
                         provenance: Provenance(expression: "\(activation.rawValue)(\(expression))", step: activationStep),

@@ -26,50 +26,13 @@ extension ModelRunner {
         var all: [[DrawnWeight]] = []
         for layer in analysis.layers {
             let prefix = "\(spec.name)_\(layer.index)"
-            let inputs = layer.inputShape.last ?? 1
-            var drawn: [DrawnWeight] = []
-            switch layer.spec {
-            case let .conv(filters, kernel, _, _, _, _, useBias):
-                let area = kernel.rows * kernel.cols
-                let draw = WeightDraw(variable: "\(prefix)_kernel", shape: [kernel.rows, kernel.cols, inputs, filters],
-                                      fanIn: area * inputs, fanOut: area * filters,
-                                      fanInText: "\(kernel.rows)*\(kernel.cols)*\(inputs)",
-                                      fanOutText: "\(kernel.rows)*\(kernel.cols)*\(filters)",
-                                      limit: glorotLimit(fanIn: area * inputs, fanOut: area * filters))
-                drawn.append(try glorot(draw, using: &generator))
-                if useBias { drawn.append(try zeros("\(prefix)_bias", count: filters)) }
-            case let .dense(units, _, useBias):
-                let draw = WeightDraw(variable: "\(prefix)_kernel", shape: [inputs, units], fanIn: inputs, fanOut: units,
-                                      fanInText: "\(inputs)", fanOutText: "\(units)",
-                                      limit: glorotLimit(fanIn: inputs, fanOut: units))
-                drawn.append(try glorot(draw, using: &generator))
-                if useBias { drawn.append(try zeros("\(prefix)_bias", count: units)) }
-            default:
-                break
-            }
-            all.append(drawn)
+            all.append(try layer.computation().weights.map { weight in
+                let variable = "\(prefix)_\(weight.isBias ? "bias" : "kernel")"
+                let draw = WeightDraw(variable: variable, shape: weight.shape, fanIn: weight.fanIn, fanOut: weight.fanOut,
+                                      fanInText: weight.fanInText, fanOutText: weight.fanOutText, limit: weight.glorotLimit)
+                return DrawnWeight(draw: draw, tensor: try weight.draw(using: &generator, for: variable))
+            })
         }
         return all
-    }
-
-    /// sqrt(6/(fanIn + fanOut)), Keras' GlorotUniform bound.
-    static func glorotLimit(fanIn: Int, fanOut: Int) -> Double {
-        let fans = Double(fanIn) + Double(fanOut)
-        return fans > 0 ? (6 / fans).squareRoot() : 0
-    }
-
-    private static func glorot(_ draw: WeightDraw, using generator: inout RandomGenerator) throws -> DrawnWeight {
-        let count = try Limits.elementCount(of: draw.shape, for: draw.variable)
-        var scalars: [Double] = []
-        scalars.reserveCapacity(count)
-        for _ in 0..<count {
-            scalars.append((2 * generator.nextDouble() - 1) * draw.limit)
-        }
-        return DrawnWeight(draw: draw, tensor: try Tensor(shape: draw.shape, scalars: scalars))
-    }
-
-    private static func zeros(_ variable: String, count: Int) throws -> DrawnWeight {
-        let draw = WeightDraw(variable: variable, shape: [count], fanIn: 0, fanOut: 0, fanInText: "", fanOutText: "", limit: 0)
-        return DrawnWeight(draw: draw, tensor: try Tensor.zeros([count]))
     }
 }

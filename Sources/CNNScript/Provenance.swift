@@ -6,30 +6,6 @@
 // `trace` does.
 import CNNCore
 
-/// What an operation was, with the settings needed to recompute or explain any one output cell.
-public enum Operation: Sendable {
-    /// A convolution; operands: input, kernel, and bias if given.
-    case convolution(Convolution, ConvolutionPlan)
-    /// Max or average pooling; operand: input.
-    case pooling(Pooling, Pooling.Plan)
-    /// Global average or max pooling; operand: input.
-    case globalPooling(Pooling.Kind)
-    /// Max pooling across channels with a window of `size` channels; operand: input.
-    case depthwisePooling(size: Int)
-    /// An activation function applied element by element (softmax: along the last axis); operand: input.
-    case activation(ActivationKind, slope: Double)
-    /// Flattening to a vector; operand: input.
-    case flatten
-    /// A dense layer x . W + b; operands: x, W, and b if given.
-    case dense
-    /// Element-wise arithmetic; operands: the two sides (a number side is a 1-element operand).
-    case elementwise(ArithmeticOperation)
-    /// The matrix product `@`; operands: the two sides.
-    case matrixProduct
-    /// Anything else (constructors, slicing, loading): described, not traced cell by cell.
-    case other(String)
-}
-
 /// One input of a step.
 public struct Operand: Sendable {
     /// The variable it came from, if it was a plain variable.
@@ -58,8 +34,8 @@ public struct Operand: Sendable {
 
 /// What one operation did: the operation, its operands and its output-shape arithmetic.
 public struct Step: Sendable {
-    /// The operation with its settings.
-    public var operation: Operation
+    /// The operation with its settings (Operations/: one file per operation).
+    public var operation: any StepOperation
     /// Its operands, in the operation's order.
     public var operands: [Operand]
     /// One line: "10x10 * 3x3, stride 1, valid -> 8x8".
@@ -68,19 +44,15 @@ public struct Step: Sendable {
     public var arithmetic: [String]
     /// Further explanation lines, e.g. how much padding was added on each side and why.
     public var notes: [String]
-    /// For a step recorded as `.other(name)`: its exact settings, so that `grad` and `step` can go back
-    /// through it (GradientStepDetail.swift); nil when the operation says everything.
-    public var detail: StepDetail?
 
     /// Creates a step.
-    public init(operation: Operation, operands: [Operand], summary: String, arithmetic: [String] = [], notes: [String] = [],
-                detail: StepDetail? = nil) {
+    public init(operation: any StepOperation, operands: [Operand], summary: String, arithmetic: [String] = [],
+                notes: [String] = []) {
         self.operation = operation
         self.operands = operands
         self.summary = summary
         self.arithmetic = arithmetic
         self.notes = notes
-        self.detail = detail
     }
 }
 

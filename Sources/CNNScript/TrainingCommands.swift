@@ -112,7 +112,7 @@ extension Interpreter {
         }
         let probabilities = try core(name.range) { try network.predict(x) }
         var label: Int?
-        if case .example(let known)? = evaluated.provenance?.step?.detail { label = known }
+        if let example = evaluated.provenance?.step?.operation as? ExampleOperation { label = example.label }
         let best = probabilities.scalars.indices.max { probabilities.scalars[$0] < probabilities.scalars[$1] } ?? 0
         return .learning(.predicted(PredictionReport(model: modelName, input: context.text(positional[1].value.range),
                                                      probabilities: probabilities, predicted: best, label: label)))

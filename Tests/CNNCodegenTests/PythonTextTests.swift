@@ -1,6 +1,7 @@
 // Tests of how CNNCodegen spells values in Python: numbers at full precision, tuples, strings and names.
 import Testing
 @testable import CNNCodegen
+import CNNScript
 
 @Test func numbersReadBackExactly() {
     #expect(PythonText.number(3) == "3")

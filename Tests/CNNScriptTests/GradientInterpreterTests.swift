@@ -219,7 +219,7 @@ func gradOfAWholeNetworkMatchesJAX(_ name: String) throws {
     let script = Script(seed: 2)
     try script.run("x = rand(5, 5); k = rand(3, 3); y = conv(x, k); loss = mse(y, zeros(3, 3)) + sum(k * k)")
     let provenance = try #require(try script.provenance("g = grad(loss, k)"))
-    guard case .gradient(let record)? = provenance.step?.detail else { Issue.record("no gradient record"); return }
+    guard let record = (provenance.step?.operation as? GradientOperation)?.record else { Issue.record("no gradient record"); return }
     // k is used three times: as the kernel of the conv, and as both sides of k * k.
     #expect(record.targetName == "k" && record.uses.count == 3)
     let g = try script.tensor("g")
@@ -231,7 +231,7 @@ func gradOfAWholeNetworkMatchesJAX(_ name: String) throws {
         let terms = try use.terms(at: [1, 2])
         #expect(close(terms.sum.value, use.contribution.scalars[5], tolerance: 1e-12))
     }
-    let conv = try #require(record.uses.first { if case .convolution = $0.step.operation { return true } else { return false } })
+    let conv = try #require(record.uses.first { $0.step.operation is ConvolutionOperation })
     #expect(conv.path == ["loss = mse(y, zeros(3, 3)) + sum(k * k)", "mse(y, zeros(3, 3))", "y = conv(x, k)"])
     #expect(conv.outputName == "y")
 }

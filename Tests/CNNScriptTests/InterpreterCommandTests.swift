@@ -150,7 +150,7 @@ import CNNCore
     let provenance = try #require(try script.provenance("f = conv(image, k, stride=1)"))
     #expect(provenance.expression == "conv(image, k, stride=1)")
     let step = try #require(provenance.step)
-    guard case .convolution(_, let plan) = step.operation else { Issue.record("not a convolution: \(step.operation)"); return }
+    guard let plan = (step.operation as? ConvolutionOperation)?.plan else { Issue.record("not a convolution: \(step.operation)"); return }
     #expect(plan.outputShape == [4, 4])
     #expect(step.operands.map(\.name) == ["image", "k"])
     #expect(step.operands.map(\.text) == ["image", "k"])
@@ -161,11 +161,11 @@ import CNNCore
     let script = Script()
     try script.run("image = rand(8, 8); f = conv(image, ones(3, 3)); relu f; maxpool f")
     let variable = try #require(script.interpreter.variables["f"])
-    guard case .pooling? = variable.provenance?.step?.operation else { Issue.record("last step is not pooling"); return }
+    guard variable.provenance?.step?.operation is PoolingOperation else { Issue.record("last step is not pooling"); return }
     let relu = try #require(variable.provenance?.step?.operands.first?.provenance)
-    guard case .activation(.relu, _)? = relu.step?.operation else { Issue.record("second step is not relu"); return }
+    guard (relu.step?.operation as? ActivationOperation)?.kind == .relu else { Issue.record("second step is not relu"); return }
     let conv = try #require(relu.step?.operands.first?.provenance)
-    guard case .convolution? = conv.step?.operation else { Issue.record("first step is not conv"); return }
+    guard conv.step?.operation is ConvolutionOperation else { Issue.record("first step is not conv"); return }
     #expect(conv.step?.operands.first?.name == "image")
 }
 
@@ -173,14 +173,14 @@ import CNNCore
     let script = Script()
     try script.run("a = ones(2, 3); b = ones(3, 2)")
     let product = try #require(try script.provenance("a @ b")?.step)
-    guard case .matrixProduct = product.operation else { Issue.record("not @"); return }
+    guard product.operation is MatrixProductOperation else { Issue.record("not @"); return }
     #expect(product.summary == "2x3 @ 3x2 -> 2x2")
     let sum = try #require(try script.provenance("a * 2")?.step)
-    guard case .elementwise(.multiply) = sum.operation else { Issue.record("not *"); return }
+    guard (sum.operation as? ElementwiseOperation)?.operation == .multiply else { Issue.record("not *"); return }
     #expect(sum.summary == "2x3 * 2 -> 2x3, cell by cell")
     // Numbers remember their step too, so that grad can differentiate y = w * x.
     let numbers = try #require(try script.provenance("2 * 3")?.step)
-    guard case .elementwise(.multiply) = numbers.operation else { Issue.record("not * of numbers"); return }
+    guard (numbers.operation as? ElementwiseOperation)?.operation == .multiply else { Issue.record("not * of numbers"); return }
     #expect(numbers.operands.count == 2)
 }
 

@@ -43,71 +43,46 @@ public struct Network: Sendable {
         var parameters: [Tensor] = []
         var names: [String] = []
         var layers: [Layer] = []
-        func glorot(_ shape: [Int], fanIn: Int, fanOut: Int) throws -> Tensor {
-            let fans = Double(fanIn) + Double(fanOut)
-            let limit = fans > 0 ? (6 / fans).squareRoot() : 0
-            let count = try Limits.elementCount(of: shape, for: "weights")
-            var scalars: [Double] = []
-            scalars.reserveCapacity(count)
-            for _ in 0..<count { scalars.append((2 * random.nextDouble() - 1) * limit) }
-            return try Tensor(shape: shape, scalars: scalars)
-        }
         for layer in analysis.layers {
             let label = "layer \(layer.index) (\(layer.spec.kindName))"
-            let inputs = layer.inputShape.last ?? 1
-            switch layer.spec {
-            case let .conv(filters, kernel, stride, padding, dilation, activation, useBias):
-                guard layer.inputShape.count == 3 else {
-                    throw CoreError("train: \(label) needs an H x W x C input, not \(Shape.describe(layer.inputShape))",
-                                    hint: "declare the model's input as H x W x C, e.g. 8x8x1")
-                }
-                let area = kernel.rows * kernel.cols
-                parameters.append(try glorot([kernel.rows, kernel.cols, inputs, filters], fanIn: area * inputs, fanOut: area * filters))
-                names.append("\(layer.name) kernel")
-                var biasIndex: Int?
-                if useBias {
-                    parameters.append(try Tensor(shape: [filters], repeating: 0))
-                    names.append("\(layer.name) bias")
-                    biasIndex = parameters.count - 1
-                }
-                let kernelIndex = biasIndex.map { $0 - 1 } ?? parameters.count - 1
-                layers.append(.convolution(try Convolution(stride: stride, padding: padding, dilation: dilation),
-                                           kernel: kernelIndex, bias: biasIndex, activation: activation ?? .linear))
-            case let .maxPool(size, stride, padding), let .avgPool(size, stride, padding):
-                let kind: Pooling.Kind
-                if case .maxPool = layer.spec { kind = .max } else { kind = .average }
-                let mode: Pooling.PaddingMode
-                switch padding {
-                case .valid: mode = .valid
-                case .same: mode = .same
-                default:
-                    throw CoreError("train: \(label) has padding \(padding); pooling trains with valid or same padding")
-                }
-                layers.append(.pooling(Pooling(kind: kind, size: size, stride: stride, padding: mode)))
-            case .globalAvgPool:
-                layers.append(.globalPooling(.average))
-            case .globalMaxPool:
-                layers.append(.globalPooling(.max))
+            let computation: LayerComputation
+            do {
+                computation = try layer.computation()
+            } catch let error as CoreError {
+                throw CoreError("train: " + error.message, hint: error.hint)
+            }
+            switch computation.operation {
+            case .convolution where layer.inputShape.count != 3:
+                throw CoreError("train: \(label) needs an H x W x C input, not \(Shape.describe(layer.inputShape))",
+                                hint: "declare the model's input as H x W x C, e.g. 8x8x1")
+            case .dense where layer.inputShape.count != 1:
+                throw CoreError("train: \(label) gets a \(Shape.describe(layer.inputShape)) input; training needs dense layers on vectors",
+                                hint: "put flatten (or globalavgpool) before the dense layer")
+            default:
+                break
+            }
+            // Weights in layer order (the same draws as `run` makes): kernel, then bias.
+            var indices: [Int] = []
+            for (w, weight) in computation.weights.enumerated() {
+                parameters.append(try weight.draw(using: &random, for: "weights"))
+                names.append("\(layer.name) \(w == 0 ? "kernel" : "bias")")
+                indices.append(parameters.count - 1)
+            }
+            let kernel = indices.first ?? 0, bias = indices.count > 1 ? indices[1] : nil
+            switch computation.operation {
+            case .convolution(let convolution):
+                layers.append(.convolution(convolution, kernel: kernel, bias: bias, activation: computation.activation))
+            case .pooling(let pooling):
+                layers.append(.pooling(pooling))
+            case .globalPooling(let kind):
+                layers.append(.globalPooling(kind))
             case .flatten:
                 layers.append(.flatten)
-            case let .dense(units, activation, useBias):
-                guard layer.inputShape.count == 1 else {
-                    throw CoreError("train: \(label) gets a \(Shape.describe(layer.inputShape)) input; training needs dense layers on vectors",
-                                    hint: "put flatten (or globalavgpool) before the dense layer")
-                }
-                parameters.append(try glorot([inputs, units], fanIn: inputs, fanOut: units))
-                names.append("\(layer.name) kernel")
-                var biasIndex: Int?
-                if useBias {
-                    parameters.append(try Tensor(shape: [units], repeating: 0))
-                    names.append("\(layer.name) bias")
-                    biasIndex = parameters.count - 1
-                }
-                let weightsIndex = biasIndex.map { $0 - 1 } ?? parameters.count - 1
-                layers.append(.dense(weights: weightsIndex, bias: biasIndex, activation: activation ?? .linear))
-            case let .dropout(rate):
+            case .dense:
+                layers.append(.dense(weights: kernel, bias: bias, activation: computation.activation))
+            case .dropout(let rate):
                 layers.append(.dropout(rate: rate))
-            case let .activation(kind):
+            case .activation(let kind):
                 layers.append(.activation(kind))
             }
         }

@@ -1,13 +1,13 @@
-// PythonText: how values are spelled in the Python that CNNCodegen writes: numbers at full precision,
-// tuples, strings, names that are valid and do not clash with Python's keywords or the script's helpers.
+// PythonText: how values are spelled in the Python that cnnrepl writes (the operations' NumPy code and
+// CNNCodegen's scripts): numbers at full precision, tuples, strings, names that are valid and do not clash with Python's keywords or the script's helpers.
 import CNNCore
 
 /// Spelling values and names as Python source text.
-enum PythonText {
+public enum PythonText {
     /// A number as Python reads it back exactly: whole numbers without a decimal point ("3"), others as
     /// the shortest text that round-trips (Swift's and Python's repr agree: "0.1", "1e-05"), and
     /// np.nan / np.inf / -np.inf for the special values.
-    static func number(_ value: Double) -> String {
+    public static func number(_ value: Double) -> String {
         if value.isNaN { return "np.nan" }
         if value.isInfinite { return value < 0 ? "-np.inf" : "np.inf" }
         if value == 0 { return value.sign == .minus ? "-0.0" : "0" }
@@ -16,23 +16,23 @@ enum PythonText {
     }
 
     /// A number that must read as a float in Python even when whole ("3.0"), e.g. a dropout rate.
-    static func float(_ value: Double) -> String {
+    public static func float(_ value: Double) -> String {
         let text = number(value)
         if text.contains(".") || text.contains("e") || text.contains("np.") { return text }
         return text + ".0"
     }
 
     /// "(3, 3)", "(784,)", "()".
-    static func tuple(_ values: [Int]) -> String {
+    public static func tuple(_ values: [Int]) -> String {
         if values.count == 1 { return "(\(values[0]),)" }
         return "(" + values.map(String.init).joined(separator: ", ") + ")"
     }
 
     /// "(2, 1)" for a row/column pair.
-    static func pair(_ pair: Pair) -> String { "(\(pair.rows), \(pair.cols))" }
+    public static func pair(_ pair: Pair) -> String { "(\(pair.rows), \(pair.cols))" }
 
     /// A double-quoted Python string literal.
-    static func string(_ text: String) -> String {
+    public static func string(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -63,7 +63,7 @@ enum PythonText {
 
     /// A valid Python name for `name`: letters, digits and underscores, not starting with a digit, not a
     /// keyword and not one of `reserved` (an underscore is appended until it is free of those).
-    static func identifier(_ name: String, reserved: Set<String> = []) -> String {
+    public static func identifier(_ name: String, reserved: Set<String> = []) -> String {
         var text = ""
         for scalar in name.unicodeScalars {
             let isLetter = (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || scalar == "_"
@@ -78,7 +78,7 @@ enum PythonText {
 
     /// Lines of code with their comments lined up in one column after the longest code (up to `limit`
     /// characters; longer code keeps its comment two spaces after it).
-    static func aligned(_ rows: [(code: String, comment: String?)], indent: String = "", limit: Int = 64) -> [String] {
+    public static func aligned(_ rows: [(code: String, comment: String?)], indent: String = "", limit: Int = 64) -> [String] {
         let width = rows.filter { $0.comment != nil }.map(\.code.count).filter { $0 <= limit }.max() ?? 0
         return rows.map { row in
             guard let comment = row.comment, !comment.isEmpty else { return indent + row.code }
