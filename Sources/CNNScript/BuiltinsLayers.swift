@@ -41,6 +41,7 @@ extension Builtins {
             }),
         poolingBuiltin(kind: .max, name: "maxpool"),
         poolingBuiltin(kind: .average, name: "avgpool"),
+        MinPoolOperation.builtin,
         Builtin(
             name: "globalavgpool", category: .layers,
             parameters: [Parameter("input", .tensor, "an H x W map or an H x W x C stack")],

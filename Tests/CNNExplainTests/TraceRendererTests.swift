@@ -179,3 +179,17 @@ func traceReceptiveFieldOfHandWorkedChains(script: String, cell: String, size: S
     #expect(OutcomeRenderer(color: true).render(outcome).contains("\u{1B}[1;33m"))
     #expect(!OutcomeRenderer(color: false).render(outcome).contains("\u{1B}["))
 }
+
+@Test func minPoolingNamesTheSmallestAsTheWinner() throws {
+    let session = ScriptSession()
+    try session.run(grid4 + "p = minpool(x, 2)\nloss = sum(p * [1, 2; 3, 4])\ng = grad(loss, x)")
+    let text = try session.run("trace p[1, 1]")
+    // Window rows 2..3, columns 2..3 = 11, 12, 15, 16; the smallest is 11, at x[2, 2].
+    #expect(text.contains("  min of 11, 12, 15, 16 = 11\n"))
+    #expect(text.contains("  the winner is x[2, 2]\n"))
+    #expect(text.contains("  p[1, 1] <- minpool 2x2, stride 2: needs x rows 2..3, columns 2..3\n"))
+    // d loss / d x[2, 2] = 4: x[2, 2] is the smallest of the window that p[1, 1] (weight 4) keeps.
+    let gradient = try session.run("trace g[2, 2]")
+    #expect(gradient.contains("p: only the smallest cell of each window passes the window's gradient on"))
+    #expect(gradient.contains("  dL/dx[2, 2] = 4\n"))
+}

@@ -216,6 +216,12 @@ c = avgpool(m, 2, padding=fit)
 d = maxpool(m, 2, padding=fit)
 e = avgpool(m, [2, 3], stride=[1, 2])
 f = maxpool(avgpool(m, 3, stride=1, padding=same), 3, stride=2)""", ["a", "b", "c", "d", "e", "f"]),
+    ("minpool", "min pooling, written as -maxpool2d(-x): valid, same (padding ignored), fit (zeros take part)", """
+m = randn(7, 7, 2)
+a = minpool(m)
+b = minpool(m, 3, stride=2, padding=same)
+c = minpool(m, 2, padding=fit)
+d = minpool(relu(m), [2, 3], stride=[1, 2])""", ["a", "b", "c", "d"]),
     ("pooling-2d", "pooling a single H x W map, same and fit", """
 m = randn(5, 5)
 a = maxpool(m, 2, padding=same)
