@@ -73,7 +73,6 @@ extension Interpreter {
                 throw Diagnostic("@ needs a tensor on the right, not \(right.value.kindDescription)", at: rhs.range,
                                  hint: "to multiply by a number use *")
             }
-            try checkMatrixProductWork(a, b, range: range)
             let product = try core(range) { try a.matrixProduct(b) }
             let step = Step(operation: .matrixProduct, operands: [operand(left, lhs), operand(right, rhs)],
                             summary: "\(a.shapeDescription) @ \(b.shapeDescription) -> \(product.shapeDescription)")
@@ -111,20 +110,6 @@ extension Interpreter {
         let step = Step(operation: .elementwise(operation), operands: [operand(left, lhs), operand(right, rhs)],
                         summary: "\(shapes[0]) \(op.symbol) \(shapes[1]) -> \(t.shapeDescription), cell by cell")
         return Evaluated(value: result, provenance: Provenance(expression: expression, step: step))
-    }
-
-    /// Refuses a matrix product that would take longer than a convolution may (the same limit), before it
-    /// starts: `rand(5000, 5000) @ rand(5000, 5000)` is an error message, not a wait of many minutes.
-    private func checkMatrixProductWork(_ a: Tensor, _ b: Tensor, range: SourceRange) throws {
-        guard a.rank <= 2, b.rank <= 2 else { return }  // the core explains the rank error
-        let rows = a.rank == 1 ? 1 : a.shape[0]
-        let inner = a.shape[a.rank - 1]
-        let cols = b.rank == 1 ? 1 : b.shape[1]
-        let (partial, overflowA) = rows.multipliedReportingOverflow(by: inner)
-        let (work, overflowB) = partial.multipliedReportingOverflow(by: cols)
-        guard overflowA || overflowB || work > Convolution.maxMultiplyAdds else { return }
-        throw Diagnostic("@: \(a.shapeDescription) @ \(b.shapeDescription) would take more than \(Format.count(Convolution.maxMultiplyAdds)) multiply-adds",
-                         at: range, hint: "use smaller matrices; \(rows) x \(inner) x \(cols) multiply-adds are far too many to wait for")
     }
 
     /// Runs a core computation, turning a CoreError into a diagnostic at `range`.
