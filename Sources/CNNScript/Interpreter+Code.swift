@@ -48,7 +48,7 @@ extension Interpreter {
             throw Diagnostic("code \(language.rawValue) takes the name of a \(language == .numpy ? "variable" : "model")",
                              at: target.range, hint: usage)
         }
-        guard let variable = variables[targetName] else { throw unknownName(targetName, at: target.range) }
+        guard let variable = environment[targetName] else { throw unknownName(targetName, at: target.range) }
         let subject = try codeSubject(language, name: targetName, variable: variable, at: target.range)
         var request = CodeRequest(language: language, subject: subject)
         if let fileArgument {
@@ -87,10 +87,7 @@ extension Interpreter {
             throw Diagnostic("file= takes a file name in double quotes", at: argument.value.range,
                              hint: "e.g. code keras mnist file=\"mnist.py\"")
         }
-        var resolved = written
-        if let base = baseDirectory, !base.isEmpty, !written.hasPrefix("/") {
-            resolved = base.hasSuffix("/") ? base + written : base + "/" + written
-        }
+        let resolved = workspace.path(for: written)
         let folder = resolved.lastIndex(of: "/").map { String(resolved[..<$0]) } ?? "."
         var status = stat()
         guard stat(folder.isEmpty ? "/" : folder, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {

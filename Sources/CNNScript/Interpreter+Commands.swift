@@ -25,7 +25,7 @@ extension Interpreter {
             return .help(topic: topic)
         case "vars":
             try expectNoArguments(name, arguments)
-            return .variables(order.compactMap { n in variables[n].map { (name: n, variable: $0) } })
+            return .variables(environment.all)
         case "clear":
             try expectNoArguments(name, arguments)
             clearVariables()
@@ -33,16 +33,16 @@ extension Interpreter {
         case "reset":
             try expectNoArguments(name, arguments)
             clearVariables()
-            reseed(RandomGenerator.defaultSeed)
-            setPrecision(Interpreter.defaultPrecision)
-            return .message("reset: no variables, seed \(RandomGenerator.defaultSeed), precision \(Interpreter.defaultPrecision)")
+            random.restart(from: RandomGenerator.defaultSeed)
+            output.precision = OutputSettings.defaultPrecision
+            return .message("reset: no variables, seed \(RandomGenerator.defaultSeed), precision \(OutputSettings.defaultPrecision)")
         case "seed":
             let value = try singleInteger(name, arguments, context, range: 0...Int.max, example: "seed 42")
-            reseed(UInt64(value))
+            random.restart(from: UInt64(value))
             return .message("seed \(value): random numbers start over from here")
         case "precision":
-            let value = try singleInteger(name, arguments, context, range: 0...Interpreter.maxPrecision, example: "precision 3")
-            setPrecision(value)
+            let value = try singleInteger(name, arguments, context, range: 0...OutputSettings.maxPrecision, example: "precision 3")
+            output.precision = value
             return .message("precision \(value): numbers that are not whole show \(value) decimal\(value == 1 ? "" : "s")")
         case "trace":
             return try trace(name, arguments, context)
@@ -66,7 +66,7 @@ extension Interpreter {
                 throw Diagnostic("summary takes the name of a model", at: arguments.first?.range ?? name.range,
                                  hint: "declare one with a model ... end block, then: summary NAME")
             }
-            guard let variable = variables[modelName] else { throw unknownName(modelName, at: arguments[0].range) }
+            guard let variable = environment[modelName] else { throw unknownName(modelName, at: arguments[0].range) }
             guard case .model(let spec) = variable.value else {
                 throw Diagnostic("\(modelName) is \(variable.value.kindDescription), not a model", at: arguments[0].range)
             }
@@ -103,7 +103,7 @@ extension Interpreter {
     private func operationCommand(_ name: Name, _ arguments: [Argument], statement: Statement,
                                   _ context: EvaluationContext) throws -> Outcome {
         guard let builtin = Builtins.named(name.text) else {
-            if let variable = variables[name.text] {
+            if let variable = environment[name.text] {
                 _ = variable
                 throw Diagnostic("'\(name.text)' is a variable; a statement cannot start with a variable followed by a value",
                                  at: statement.range, hint: "did you forget an operator or '='? e.g. \(name.text) = ...")
@@ -121,7 +121,7 @@ extension Interpreter {
         let expression = callText
         let provenance = result.provenance.map { Provenance(expression: expression, step: $0.step) }
         if builtin.updatesInPlace, let first = arguments.first, first.label == nil,
-           let target = first.value.identifierName, variables[target] != nil, case .tensor = result.value {
+           let target = first.value.identifierName, environment[target] != nil, case .tensor = result.value {
             assign(target, Variable(value: result.value, provenance: provenance))
             return .assigned(name: target, value: result.value, provenance: provenance,
                              source: "\(target) = \(callText)")
@@ -136,7 +136,7 @@ extension Interpreter {
               let target = base.identifierName else {
             throw Diagnostic("trace takes one cell of a variable, e.g. trace f[1, 2]", at: arguments.first?.range ?? name.range)
         }
-        guard let variable = variables[target] else { throw unknownName(target, at: base.range) }
+        guard let variable = environment[target] else { throw unknownName(target, at: base.range) }
         guard case .tensor(let tensor) = variable.value else {
             throw Diagnostic("\(target) is \(variable.value.kindDescription); trace explains cells of tensors", at: base.range)
         }
@@ -199,7 +199,7 @@ extension Interpreter {
         case "relu", "sigmoid", "tanh", "softmax", "leakyrelu":
             return .parameters(layer: layer, count: nil, reason: "no weights: an activation applies the same function to every value")
         default:
-            if let variable = variables[layer], case .model(let spec) = variable.value {
+            if let variable = environment[layer], case .model(let spec) = variable.value {
                 let analysis = try core(first.range) { try spec.analyze() }
                 return .summary(spec, analysis)
             }

@@ -12,7 +12,7 @@ extension Interpreter {
         case .dimensions(let sizes):
             return Evaluated(value: .dimensions(sizes))
         case .identifier(let name):
-            guard let variable = variables[name] else { throw unknownName(name, at: expr.range) }
+            guard let variable = environment[name] else { throw unknownName(name, at: expr.range) }
             return Evaluated(value: variable.value, provenance: variable.provenance, variableName: name)
         case .negate(let operand):
             let inner = try evaluate(operand, context)
@@ -45,12 +45,12 @@ extension Interpreter {
             return Diagnostic("'\(name)' is a built-in function, not a value", at: range,
                               hint: "call it with arguments, e.g. \(Builtins.named(name)?.signature ?? name)")
         }
-        let candidates = order + Builtins.names
+        let candidates = environment.names + Builtins.names
         if let guess = Suggestions.closest(to: name, among: candidates) {
             return Diagnostic("unknown name '\(name)'", at: range, hint: "did you mean '\(guess)'?")
         }
-        let hint = order.isEmpty ? "no variables yet: assign one first, e.g. \(name) = rand(10, 10)"
-                                 : "the variables are: \(order.joined(separator: ", "))"
+        let hint = environment.names.isEmpty ? "no variables yet: assign one first, e.g. \(name) = rand(10, 10)"
+                                 : "the variables are: \(environment.names.joined(separator: ", "))"
         return Diagnostic("unknown name '\(name)'", at: range, hint: hint)
     }
 
@@ -126,7 +126,7 @@ extension Interpreter {
     func call(_ name: Name, _ arguments: [Argument], range: SourceRange, _ context: EvaluationContext,
               firstArgument: Evaluated? = nil) throws -> Evaluated {
         guard let builtin = Builtins.named(name.text) else {
-            if variables[name.text] != nil {
+            if environment[name.text] != nil {
                 throw Diagnostic("'\(name.text)' is a variable, not a function", at: name.range,
                                  hint: "to index it use square brackets: \(name.text)[0, 0]")
             }
@@ -152,9 +152,10 @@ extension Interpreter {
                 variableName: evaluated.variableName))
         }
         do {
-            var call = try CallContext(builtin: builtin, arguments: callArguments, random: random, baseDirectory: baseDirectory)
+            var call = try CallContext(builtin: builtin, arguments: callArguments, random: random.generator,
+                                       baseDirectory: workspace.baseDirectory)
             let value = try builtin.body(&call)
-            random = call.random
+            random.generator = call.random
             let provenance = Provenance(expression: context.text(range), step: call.step)
             return Evaluated(value: value, provenance: provenance)
         } catch let error as ArgumentError {
@@ -176,7 +177,7 @@ extension Interpreter {
             if let parameter, Interpreter.optionWords(parameter).contains(word.lowercased()) {
                 return Evaluated(value: .symbol(word))
             }
-            if variables[word] == nil, argument.label != nil || parameter.map(Interpreter.takesWords) == true {
+            if environment[word] == nil, argument.label != nil || parameter.map(Interpreter.takesWords) == true {
                 if parameter.map(Interpreter.takesWords) ?? true {
                     return Evaluated(value: .symbol(word))
                 }

@@ -50,7 +50,8 @@ extension Interpreter {
                              at: arguments[1].range, hint: usage)
         }
         limits.maxMemoryBytes = bytes
-        let note = memoryInUse > bytes ? "; the variables already hold \(Limits.bytesText(memoryInUse)), so new tensors fail until `clear`" : ""
+        let inUse = environment.memoryInUse
+        let note = inUse > bytes ? "; the variables already hold \(Limits.bytesText(inUse)), so new tensors fail until `clear`" : ""
         return .message("limits memory \(Limits.bytesText(bytes)): the session's tensors may hold up to \(Limits.bytesText(bytes)) together\(note)")
     }
 
@@ -59,9 +60,9 @@ extension Interpreter {
         let rows: [(String, String, String)] = [
             ("elements per tensor", Format.count(limits.maxElements) + " (" + Limits.bytesText(limits.maxElements * 8) + ")",
              "limits elements N, or cnnrepl --max-elements N"),
-            ("session memory", Limits.bytesText(limits.maxMemoryBytes) + " (" + Limits.bytesText(memoryInUse) + " in use)",
+            ("session memory", Limits.bytesText(limits.maxMemoryBytes) + " (" + Limits.bytesText(environment.memoryInUse) + " in use)",
              "limits memory N GB, or cnnrepl --max-memory NGB"),
-            ("conv work", Format.count(Convolution.maxMultiplyAdds) + " multiply-adds", "fixed"),
+            ("conv work", Format.count(Limits.maxWork) + " multiply-adds", "fixed"),
             ("run work", Format.count(ModelRunLimits.maxMultiplyAdds) + " multiply-adds", "fixed"),
             ("nesting depth", "\(Parser.maxNestingDepth) levels", "fixed"),
             ("script size", Format.count(SourceText.maxUTF8Count) + " bytes", "fixed"),

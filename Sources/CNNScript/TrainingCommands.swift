@@ -5,9 +5,9 @@
 //     evaluate MODEL DATA        predict MODEL x        plot HISTORY
 // `train` draws the model's weights from the session's random generator (Glorot uniform, zero biases, as
 // `run` does), so `seed N` before it repeats a run exactly; the shuffles and dropout use a seed drawn from
-// the same generator. The trained weights stay with the session under the model's name (for `evaluate`
-// and `predict`) until the model is trained again or redeclared, and the history is stored in the variable
-// `history` (like Keras' `history = model.fit(...)`).
+// the same generator. The trained weights stay with the session under the model's name (TrainedModels.swift,
+// for `evaluate` and `predict`) until the model is trained again or redeclared, and the history is stored
+// in the variable `history` (like Keras' `history = model.fit(...)`).
 import CNNCore
 
 extension Interpreter {
@@ -53,10 +53,10 @@ extension Interpreter {
                                  hint: guess.map { "did you mean \($0)? (\(usage))" } ?? usage)
             }
         }
-        var network = try core(modelRange) { try Network(spec: spec, random: &random) }
-        options.seed = random.next()
-        let progress = self.progress
-        let live = liveProgress
+        var network = try core(modelRange) { try Network(spec: spec, random: &random.generator) }
+        options.seed = random.generator.next()
+        let progress = output.progress
+        let live = output.liveProgress
         let history = try core(name.range) {
             try Training.fit(&network, on: data, options: options) { step in
                 guard let progress else { return }
@@ -67,7 +67,7 @@ extension Interpreter {
                 }
             }
         }
-        trained[modelName] = TrainedModel(network: network, declaration: variables[modelName]?.provenance.map(ObjectIdentifier.init))
+        trained.record(network, for: modelName, declaration: environment[modelName]?.provenance)
         let historyVariable = "history"
         assign(historyVariable, Variable(value: .history(history),
                                          provenance: Provenance(expression: "train \(modelName) \(dataName)", step: nil)))
@@ -124,7 +124,7 @@ extension Interpreter {
             throw Diagnostic("plot takes the history of a training run", at: arguments.first?.range ?? name.range,
                              hint: "e.g. train small data, then: plot history")
         }
-        guard let variable = variables[variableName] else { throw unknownName(variableName, at: arguments[0].range) }
+        guard let variable = environment[variableName] else { throw unknownName(variableName, at: arguments[0].range) }
         guard case .history(let history) = variable.value else {
             throw Diagnostic("\(variableName) is \(variable.value.kindDescription), not the history of a training run",
                              at: arguments[0].range, hint: "train a model first; it leaves its history in `history`")
@@ -138,7 +138,7 @@ extension Interpreter {
         guard let first = arguments.first, first.label == nil, let modelName = first.value.identifierName else {
             throw Diagnostic("\(name.text) takes a model first", at: arguments.first?.range ?? name.range, hint: usage)
         }
-        guard let variable = variables[modelName] else { throw unknownName(modelName, at: first.range) }
+        guard let variable = environment[modelName] else { throw unknownName(modelName, at: first.range) }
         guard case .model(let spec) = variable.value else {
             throw Diagnostic("\(modelName) is \(variable.value.kindDescription), not a model", at: first.range,
                              hint: "declare one with a model ... end block")
@@ -152,7 +152,7 @@ extension Interpreter {
             throw Diagnostic("\(name.text) takes a model and a data set", at: arguments.first?.range ?? name.range,
                              hint: "load one first: data = dataset(\"digits\"); then \(usage)")
         }
-        guard let variable = variables[dataName] else { throw unknownName(dataName, at: positional[position].range) }
+        guard let variable = environment[dataName] else { throw unknownName(dataName, at: positional[position].range) }
         guard case .dataset(let data) = variable.value else {
             throw Diagnostic("\(dataName) is \(variable.value.kindDescription), not a data set", at: positional[position].range,
                              hint: "data = dataset(\"digits\") loads the handwritten digits")
@@ -161,22 +161,12 @@ extension Interpreter {
     }
 
     private func trainedNetwork(_ modelName: String, spec: ModelSpec, at range: SourceRange) throws -> Network {
-        let declaration = variables[modelName]?.provenance.map(ObjectIdentifier.init)
-        guard let model = trained[modelName], model.declaration == declaration, model.network.spec == spec else {
-            throw Diagnostic("\(modelName) has not been trained yet\(trained[modelName] == nil ? "" : " since it was declared again")",
+        guard let network = trained.network(for: modelName, declaration: environment[modelName]?.provenance, spec: spec) else {
+            throw Diagnostic("\(modelName) has not been trained yet\(trained.hasEntry(for: modelName) ? " since it was declared again" : "")",
                              at: range, hint: "train it first, e.g. train \(modelName) data")
         }
-        return model.network
+        return network
     }
-}
-
-/// The weights `train` learned for a model, and which declaration of the model they belong to (a model
-/// declared again, even the same way, starts untrained, as a new Keras model does).
-struct TrainedModel {
-    /// The trained network.
-    var network: Network
-    /// The identity of the model variable's provenance when it was trained.
-    var declaration: ObjectIdentifier?
 }
 
 /// The plain lines `train` reports while it runs.

@@ -37,7 +37,7 @@ public struct SessionOptions: Sendable {
     /// The random seed at start-up (nil: the default seed, so lessons are reproducible).
     public var seed: UInt64?
     /// Decimals shown for non-integral numbers.
-    public var precision = Interpreter.defaultPrecision
+    public var precision = OutputSettings.defaultPrecision
     /// The terminal's width in columns (`show` fits its heatmaps into it).
     public var width = 80
     /// Whether the terminal shows 24-bit colour (COLORTERM=truecolor or 24bit); otherwise 256 colours.
@@ -78,7 +78,7 @@ public final class Session {
     public init(options: SessionOptions) {
         self.options = options
         self.interpreter = Interpreter(seed: options.seed, precision: options.precision)
-        interpreter.liveProgress = options.liveProgress
+        interpreter.output.liveProgress = options.liveProgress
     }
 
     /// Asks a running computation to stop at its next check (called from a signal handler).
@@ -107,8 +107,8 @@ public final class Session {
     public func runScript(_ source: String, fileName: String, echo: Bool,
                           output: (String, OutputKind) -> Void, afterEntry: () -> Void) -> Bool {
         let text = SourceText(source, name: fileName)
-        interpreter.baseDirectory = Session.directory(of: fileName)
-        defer { interpreter.baseDirectory = nil }
+        interpreter.workspace.baseDirectory = Session.directory(of: fileName)
+        defer { interpreter.workspace.baseDirectory = nil }
         let parsed = Parser.parse(text)
         if parsed.hasErrors || parsed.isIncomplete {
             output(renderer.render(parsed.diagnostics, in: text), .error)
@@ -189,11 +189,11 @@ public final class Session {
                 Interruption.clear()
                 // A long command (train) reports its progress through the same output while it runs.
                 let outcome = try withoutActuallyEscaping(output) { emit in
-                    interpreter.progress = { emit($0, .normal) }
-                    defer { interpreter.progress = nil }
+                    interpreter.output.progress = { emit($0, .normal) }
+                    defer { interpreter.output.progress = nil }
                     return try interpreter.execute(statement, in: parsed.source)
                 }
-                var outcomeRenderer = OutcomeRenderer(precision: interpreter.precision, color: options.color)
+                var outcomeRenderer = OutcomeRenderer(precision: interpreter.output.precision, color: options.color)
                 outcomeRenderer.width = options.width
                 outcomeRenderer.trueColor = options.trueColor
                 output(outcomeRenderer.render(outcome), .normal)

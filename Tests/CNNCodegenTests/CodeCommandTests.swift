@@ -60,7 +60,7 @@ private func contents(of path: String) -> String? {
     let big = try session.request("w = rand(33, 33)\nv = w * 2\ncode numpy v file=\"v.py\"", baseDirectory: folder)
     #expect(CodeOutput.lines(for: big).contains("  and beside it the array it loads: v_w.npy"))
     let saved = try NPY.read(path: folder + "/v_w.npy")
-    guard case .tensor(let w)? = session.interpreter.variables["w"]?.value else {
+    guard case .tensor(let w)? = session.interpreter.environment["w"]?.value else {
         Issue.record("w should be a tensor")
         return
     }

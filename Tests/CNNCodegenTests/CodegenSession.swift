@@ -12,7 +12,7 @@ final class CodegenSession {
     /// Runs `source` and returns what its statements produced; throws the first diagnostic.
     @discardableResult
     func run(_ source: String, baseDirectory: String? = nil) throws -> [Outcome] {
-        interpreter.baseDirectory = baseDirectory
+        interpreter.workspace.baseDirectory = baseDirectory
         let parsed = Parser.parse(SourceText(source))
         if let first = parsed.diagnostics.first { throw first }
         return try parsed.statements.map { try interpreter.execute($0, in: parsed.source) }

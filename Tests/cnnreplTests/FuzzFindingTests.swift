@@ -77,7 +77,7 @@ func aFuzzFindingNowEndsQuickly(_ name: String) throws {
     // The variables are intact and `clear` frees the memory.
     #expect(session.runEntry("b = a[0, 0]", output: { _, _ in }))
     #expect(session.runEntry("clear", output: { _, _ in }))
-    #expect(session.interpreter.memoryInUse == 0)
+    #expect(session.interpreter.environment.memoryInUse == 0)
     #expect(session.runEntry("c = rand(1000, 1000)", output: { _, _ in }))
 }
 
