@@ -65,7 +65,7 @@ public enum HelpRenderer {
         return lines
     }
 
-    static func commandLines(_ command: CommandDoc) -> [String] {
+    static func commandLines(_ command: CommandDefinition) -> [String] {
         var lines = [command.usage, "  " + command.summary]
         let details = command.details.split(separator: "\n").map { "  " + $0.trimmingCharacters() }
         if !details.isEmpty { lines.append(""); lines += details }

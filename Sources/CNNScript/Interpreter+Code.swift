@@ -5,6 +5,26 @@
 import CNNCore
 import Glibc
 
+extension Commands {
+    /// `code`: Python for Keras 3, PyTorch or NumPy.
+    static let code = CommandDefinition(
+        name: "code", usage: "code keras MODEL | code torch MODEL | code numpy VAR [> NAME.py | file=\"NAME.py\"]",
+        summary: "Write the Python that does the same in Keras 3, PyTorch or NumPy.",
+        details: """
+            code keras mnist shows a complete Keras 3 script building the model as a Sequential with the
+            same layers, shapes, padding and activations, ending in model.summary(). code torch mnist shows
+            the PyTorch nn.Sequential (channels first; TensorFlow's asymmetric `same` padding as an explicit
+            nn.ZeroPad2d) and a loop printing each layer's output shape and parameters. code numpy f shows
+            NumPy code that recomputes f step by step as it was made (conv with sliding_window_view, pooling,
+            activations, dense), so cnnrepl's numbers can be checked in Python; values typed in or drawn at
+            random are embedded at full precision. The code is shown indented, like every value; with
+            > NAME.py at the end of the line (or file="NAME.py") it is written to that file, ready to run
+            with python3 (arrays too large to embed are saved beside it as .npy files).
+            """,
+        examples: ["code keras mnist", "code torch mnist", "code numpy f", "code keras mnist > mnist.py", "code torch mnist file=\"mnist_torch.py\""],
+        body: Interpreter.codeCommand)
+}
+
 extension Interpreter {
     /// `code LANGUAGE NAME [file="x.py"]`: a request for Python code reproducing a model or a variable.
     func codeCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {

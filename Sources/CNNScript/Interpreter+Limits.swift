@@ -11,6 +11,21 @@ public enum FixedLimits {
     public static let historyEntries = 1_000
 }
 
+extension Commands {
+    /// `limits`: the resource limits.
+    static let limits = CommandDefinition(
+        name: "limits", usage: "limits | limits elements N | limits memory N [MB|GB]",
+        summary: "Show the resource limits, or change the element or memory limit of this session.",
+        details: """
+            Every tensor is checked against two limits before it is made: elements per tensor (100 million)
+            and the session's memory (2 GB), which counts every variable and the tensors its history keeps
+            for trace. `limits elements N` and `limits memory N GB` change them for this session; cnnrepl's
+            --max-elements and --max-memory set them at start. The other limits are fixed (docs/LIMITS.md).
+            """,
+        examples: ["limits", "limits memory 4 GB", "limits elements 200000000"],
+        body: Interpreter.limitsCommand)
+}
+
 extension Interpreter {
     /// Runs `limits`, `limits elements N` or `limits memory N [unit]`.
     func limitsCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {

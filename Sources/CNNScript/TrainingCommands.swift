@@ -10,6 +10,66 @@
 // in the variable `history` (like Keras' `history = model.fit(...)`).
 import CNNCore
 
+extension Commands {
+    /// The learning commands, in documentation order: one step of gradient descent on a variable
+    /// (GradientDescent.swift), then fitting and using a model.
+    static let learning = [step, train, evaluate, predict, plot]
+
+    /// `step`: one step of gradient descent (GradientDescent.swift).
+    static let step = CommandDefinition(
+        name: "step", usage: "step NAME RATE [loss=LOSS]",
+        summary: "One step of gradient descent: NAME = NAME - RATE * grad(loss, NAME), then the loss again.",
+        details: """
+            Moves every value of the variable against its gradient, scaled by the learning rate, and prints
+            the values before, the gradient and the values after. Then everything between the variable and
+            the loss (the variable `loss`, or loss=LOSS) is computed again from the new values, and the loss
+            before and after is shown: repeat the step and watch the loss fall. Variables that held a
+            recomputed value (a feature map made from the kernel) are updated too.
+            """,
+        examples: ["step k 0.1", "step w 0.01 loss=err"],
+        body: Interpreter.gradientDescentStep)
+
+    /// `train`: fit a model to a data set.
+    static let train = CommandDefinition(
+        name: "train", usage: "train MODEL DATA [epochs=20] [batch=32] [optimizer=sgd|momentum|rmsprop|adam] [lr=RATE]",
+        summary: "Fit a declared model to a data set, like Keras' model.fit, and show loss and accuracy per epoch.",
+        details: """
+            Weights start Glorot uniform (biases 0) from the session's random generator, so `seed N` first
+            repeats a run. Each epoch shuffles the training examples, and for every batch averages the
+            gradient of the crossentropy over its examples and lets the optimizer move the weights (Keras'
+            rules and default learning rates: 0.01 for sgd and momentum, 0.001 for rmsprop and adam).
+            Dropout is active only while training. The model must end in softmax with one unit per class.
+            After each epoch the held-out examples give val_loss and val_accuracy. The history is kept in
+            the variable `history` (plot history, save(history, "curves.png")); the weights stay with the
+            model for evaluate and predict.
+            """,
+        examples: ["train small data epochs=20 batch=32 optimizer=adam lr=0.01"],
+        body: Interpreter.trainCommand)
+
+    /// `evaluate`: loss and accuracy.
+    static let evaluate = CommandDefinition(
+        name: "evaluate", usage: "evaluate MODEL DATA",
+        summary: "The trained model's loss and accuracy on the training and the validation examples.",
+        details: "Dropout is off, as in Keras' model.evaluate.", examples: ["evaluate small data"],
+        body: Interpreter.evaluateCommand)
+
+    /// `predict`: class probabilities of one example.
+    static let predict = CommandDefinition(
+        name: "predict", usage: "predict MODEL x",
+        summary: "The trained model's probability for every class of one example, and the most likely class.",
+        details: "x is an image in the model's input shape, e.g. example(data, 0), a held-out digit.",
+        examples: ["predict small example(data, 0)"],
+        body: Interpreter.predictCommand)
+
+    /// `plot`: training curves.
+    static let plot = CommandDefinition(
+        name: "plot", usage: "plot HISTORY",
+        summary: "Draw the accuracy and loss curves of a training run (training and validation) in the terminal.",
+        details: "Training (*) and validation (o) per epoch; save(history, \"curves.png\") writes the same as a picture.",
+        examples: ["plot history"],
+        body: Interpreter.plotCommand)
+}
+
 extension Interpreter {
     /// `train MODEL DATA [epochs=N] [batch=N] [optimizer=NAME] [lr=RATE]`.
     func trainCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
