@@ -21,7 +21,7 @@ extension Interpreter {
                 throw Diagnostic("'\(name.text)' is a variable; a statement cannot start with a variable followed by a value",
                                  at: statement.range, hint: "did you forget an operator or '='? e.g. \(name.text) = ...")
             }
-            let guess = Suggestions.closest(to: name.text, among: Builtins.names + Commands.names)
+            let guess = Suggestions.closest(to: name.text, among: Vocabulary.helpTopics)
             throw Diagnostic("unknown command '\(name.text)'", at: name.range,
                              hint: guess.map { "did you mean '\($0)'?" } ?? "type `help` to list the built-ins and commands")
         }

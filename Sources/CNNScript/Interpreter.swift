@@ -59,7 +59,7 @@ public final class Interpreter {
                environment[name.text] == nil, Commands.named(name.text) != nil {
                 return try runCommand(name, arguments: arguments, statement: statement, context)
             }
-            if let name = expr.identifierName, name == "exit" || name == "quit" {
+            if let name = expr.identifierName, Vocabulary.exitWords.contains(name) {
                 throw Diagnostic("'\(name)' leaves the REPL only when it is typed on a line of its own", at: expr.range,
                                  hint: "a script simply ends after its last line, so it needs no \(name)")
             }
@@ -84,18 +84,15 @@ public final class Interpreter {
     }
 
     private func checkAssignable(_ name: Name) throws {
-        if Builtins.named(name.text) != nil || Commands.named(name.text) != nil || Interpreter.reservedWords.contains(name.text) {
+        if Vocabulary.isReserved(name.text) {
             throw Diagnostic("'\(name.text)' is the name of a built-in, so it cannot be a variable", at: name.range,
                              hint: "choose another name, e.g. \(name.text)1 or my_\(name.text)")
         }
     }
 
-    /// Words with a meaning of their own in the language.
-    static let reservedWords: Set<String> = ["model", "end", "exit", "quit"]
-
-    /// Every name tab completion may offer: built-ins, commands and variables.
+    /// Every name tab completion may offer: the language's own (Vocabulary.swift) and the variables.
     public var completionNames: [String] {
-        Array(Set(Builtins.names + Commands.names + environment.names + ["model", "end", "exit", "quit"])).sorted()
+        Array(Set(Vocabulary.completionWords + environment.names)).sorted()
     }
 }
 

@@ -71,7 +71,8 @@ extension Interpreter {
         return .summary(spec, analysis)
     }
 
-    /// `params conv 3x3x32x64`, `params dense 12544x128`, `params maxpool`, or `params MODEL` (its summary).
+    /// `params conv 3x3x32x64`, `params dense 12544x128`, `params maxpool`, or `params MODEL` (its summary):
+    /// every layer keyword of a model block (ModelBuilder.keywords) says what its weights are.
     func paramsCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
         guard let first = arguments.first, let layer = first.value.identifierName else {
             throw Diagnostic("params takes a layer and its size, e.g. params conv 3x3x32x64 or params dense 12544x128",
@@ -88,37 +89,22 @@ extension Interpreter {
             sizes = nil
         }
         let sizeRange = arguments.count >= 2 ? arguments[1].range : first.range
-        switch layer {
-        case "conv":
-            guard let sizes, sizes.count == 4 else {
-                throw Diagnostic("params conv takes kh x kw x Cin x Cout, e.g. params conv 3x3x32x64", at: sizeRange)
+        if let keyword = ModelBuilder.keyword(named: layer) {
+            switch keyword.weights {
+            case .none(let reason):
+                return .parameters(layer: layer, count: nil, reason: reason)
+            case .counted(let count, let usage, let formula):
+                guard let sizes, sizes.count == count else { throw Diagnostic(usage, at: sizeRange) }
+                let derivation = try core(sizeRange) { try formula(sizes) }
+                return .parameters(layer: "\(layer) \(Shape.describe(sizes))", count: derivation, reason: nil)
             }
-            let count = try core(sizeRange) {
-                try ParameterCount.convolution(kernel: Pair(sizes[0], sizes[1]), inputChannels: sizes[2], filters: sizes[3])
-            }
-            return .parameters(layer: "conv \(Shape.describe(sizes))", count: count, reason: nil)
-        case "dense":
-            guard let sizes, sizes.count == 2 else {
-                throw Diagnostic("params dense takes inputs x units, e.g. params dense 12544x128", at: sizeRange)
-            }
-            let count = try core(sizeRange) { try ParameterCount.dense(inputs: sizes[0], units: sizes[1]) }
-            return .parameters(layer: "dense \(Shape.describe(sizes))", count: count, reason: nil)
-        case "maxpool", "avgpool", "globalavgpool", "globalmaxpool", "depthmaxpool":
-            return .parameters(layer: layer, count: nil, reason: "no weights: pooling only picks or averages the values in each window")
-        case "flatten":
-            return .parameters(layer: layer, count: nil, reason: "no weights: flatten only lays the values out in one row")
-        case "dropout":
-            return .parameters(layer: layer, count: nil, reason: "no weights: dropout only zeroes values at random while training")
-        case "relu", "sigmoid", "tanh", "softmax", "leakyrelu":
-            return .parameters(layer: layer, count: nil, reason: "no weights: an activation applies the same function to every value")
-        default:
-            if let variable = environment[layer], case .model(let spec) = variable.value {
-                let analysis = try core(first.range) { try spec.analyze() }
-                return .summary(spec, analysis)
-            }
-            let guess = Suggestions.closest(to: layer, among: ["conv", "dense", "maxpool", "avgpool", "flatten", "dropout"])
-            throw Diagnostic("params knows conv, dense, pooling, flatten, dropout and activations, not '\(layer)'", at: first.range,
-                             hint: guess.map { "did you mean \($0)?" })
         }
+        if let variable = environment[layer], case .model(let spec) = variable.value {
+            let analysis = try core(first.range) { try spec.analyze() }
+            return .summary(spec, analysis)
+        }
+        let guess = Suggestions.closest(to: layer, among: ModelBuilder.keywordNames)
+        throw Diagnostic("params knows conv, dense, pooling, flatten, dropout and activations, not '\(layer)'", at: first.range,
+                         hint: guess.map { "did you mean \($0)?" })
     }
 }

@@ -58,8 +58,8 @@ extension Interpreter {
         case .call(let called, _): topic = called.text
         default: throw Diagnostic("help takes a name, e.g. help conv", at: first.range)
         }
-        guard Builtins.named(topic) != nil || Commands.named(topic) != nil else {
-            let guess = Suggestions.closest(to: topic, among: Builtins.names + Commands.names)
+        guard Vocabulary.helpTopics.contains(topic) else {
+            let guess = Suggestions.closest(to: topic, among: Vocabulary.helpTopics)
             throw Diagnostic("there is no built-in or command called '\(topic)'", at: first.range,
                              hint: guess.map { "did you mean '\($0)'? (type `help` for the list)" } ?? "type `help` for the list")
         }
