@@ -8,6 +8,7 @@
 // line ends with cnnrepl's name, output shape and parameter count for it, so the script's own summary
 // can be compared with `summary NAME` line by line.
 import CNNCore
+import CNNScript
 
 /// Writes Keras 3 code for a model.
 public enum KerasCode {

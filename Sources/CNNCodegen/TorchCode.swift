@@ -18,6 +18,7 @@
 // The modules are named after cnnrepl's (and Keras') layer names, e.g. "conv2d", with extra modules
 // called "conv2d_pad" or "conv2d_relu", so the printed summary reads like `summary NAME`.
 import CNNCore
+import CNNScript
 
 /// Writes PyTorch code for a model.
 public enum TorchCode {

@@ -1,7 +1,10 @@
 // Interpreter+Code: the `code` command, `code keras NAME`, `code torch NAME`, `code numpy VAR [file="x.py"]`.
 //
 // It checks what was asked (a framework it knows, a model for Keras and PyTorch, a tensor for NumPy, a
-// file whose folder exists) and returns a CodeRequest; writing the Python is CNNCodegen's work.
+// file whose folder exists) into a CodeRequest and has the session's CodeGenerator (CNNCodegen) write the
+// Python. With a file, the script and the arrays it loads are written here, when the statement runs, each
+// whole or not at all (FileBytes); a failed write is an error at the file name. The CodeResult that comes
+// back is data, which CNNExplain only shows.
 import CNNCore
 import Glibc
 
@@ -26,7 +29,7 @@ extension Commands {
 }
 
 extension Interpreter {
-    /// `code LANGUAGE NAME [file="x.py"]`: a request for Python code reproducing a model or a variable.
+    /// `code LANGUAGE NAME [file="x.py"]`: Python code reproducing a model or a variable, shown or written.
     func codeCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
         let usage = "e.g. code keras mnist, code torch mnist or code numpy f"
         var positional: [Argument] = []
@@ -76,7 +79,27 @@ extension Interpreter {
             request.fileName = written
             request.path = resolved
         }
-        return .code(request)
+        guard let codeGenerator else {
+            throw Diagnostic("code needs a code generator, and this session has none", at: name.range,
+                             hint: "cnnrepl has one; a program that runs the interpreter itself sets interpreter.codeGenerator")
+        }
+        let code = codeGenerator.generate(request)
+        if let fileArgument, let fileName = request.fileName, let path = request.path {
+            try write(code, to: path, named: fileName, at: fileArgument.value.range)
+        }
+        return .code(CodeResult(request: request, code: code))
+    }
+
+    /// Writes the script to `path` (`fileName` as written) and the arrays it loads beside it (first, so the
+    /// script never runs without them); a failure is an error at `range`, the file name.
+    private func write(_ code: GeneratedCode, to path: String, named fileName: String, at range: SourceRange) throws {
+        let folder = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
+        try core(range) {
+            for data in code.dataFiles {
+                try FileBytes.write(NPY.encode(data.tensor), path: folder + data.fileName, what: "code: write \(data.fileName)")
+            }
+            try FileBytes.write(Array(code.text.utf8), path: path, what: "code: write \(fileName)")
+        }
     }
 
     /// The model (Keras, PyTorch) or tensor variable (NumPy) the code is for, or a diagnostic saying why not.

@@ -23,6 +23,8 @@ public final class Interpreter {
     public var workspace = Workspace()
     /// The weights `train` learned, by model name (TrainingCommands.swift).
     var trained = TrainedModels()
+    /// What writes the Python for `code` (CNNCodegen's PythonCodeGenerator, given by the session); nil: none.
+    public var codeGenerator: (any CodeGenerator)?
 
     /// Creates an interpreter; `seed` nil means `RandomGenerator.defaultSeed`.
     public init(seed: UInt64? = nil, precision: Int = OutputSettings.defaultPrecision) {

@@ -9,6 +9,7 @@
 import CNNCore
 import CNNScript
 import CNNExplain
+import CNNCodegen
 
 /// The version of cnnrepl, shown by `--version` and the REPL banner.
 public enum Version {
@@ -79,6 +80,7 @@ public final class Session {
         self.options = options
         self.interpreter = Interpreter(seed: options.seed, precision: options.precision)
         interpreter.output.liveProgress = options.liveProgress
+        interpreter.codeGenerator = PythonCodeGenerator()
     }
 
     /// Asks a running computation to stop at its next check (called from a signal handler).
