@@ -88,9 +88,10 @@ public final class Session {
         Interruption.request()
     }
 
-    /// Whether `source` is an unfinished entry (open brackets, an open model block) that needs more lines.
-    public func isIncomplete(_ source: String) -> Bool {
-        Parser.isIncomplete(source)
+    /// Parses one REPL entry as typed so far. When the result `isIncomplete` (open brackets, an open model
+    /// block), the REPL reads another line; otherwise `run(_:output:)` runs it without parsing it again.
+    public func parse(entry source: String) -> ParseResult {
+        Parser.parse(SourceText(source, name: nil))
     }
 
     /// Names that start with `prefix`: built-ins, commands and variables, sorted.
@@ -100,8 +101,12 @@ public final class Session {
 
     /// Runs one REPL entry. Returns false if it reported an error (the session goes on).
     public func runEntry(_ source: String, output: (String, OutputKind) -> Void) -> Bool {
-        let parsed = Parser.parse(SourceText(source, name: nil))
-        return execute(parsed, statementsOnLines: nil, output: output)
+        run(parse(entry: source), output: output)
+    }
+
+    /// Runs one parsed REPL entry (from `parse(entry:)`). Returns false if it reported an error.
+    public func run(_ entry: ParseResult, output: (String, OutputKind) -> Void) -> Bool {
+        execute(entry, statementsOnLines: nil, output: output)
     }
 
     /// Runs a whole script. With `echo`, each entry is printed as `cnn> …` before its output and comment
