@@ -3,10 +3,11 @@
 // It walks the tree and delegates the session's state to parts that each have one owner: the
 // `Environment` of variables (with their memory footprints), the `RandomSource` every random draw comes
 // from, the `ResourceLimits` of this session, the `OutputSettings` (precision, progress), the `Workspace`
-// that file names resolve against, and the networks `train` learned (`TrainedModels`). Executing a
-// statement returns an `Outcome` (data); CNNExplain turns outcomes into text. Errors are `Diagnostic`s
-// that point at the culprit in the source: an argument error underlines the argument, a core error
-// (shapes that do not fit) underlines the call.
+// that file names resolve against, and the networks `train` learned (`TrainedModels`). A command runs the
+// body of its definition in the Commands registry (Interpreter+Commands.swift); files are written when a
+// statement runs. Executing a statement returns an `Outcome` (data); CNNExplain turns outcomes into text.
+// Errors are `Diagnostic`s that point at the culprit in the source: an argument error underlines the
+// argument, a core error (shapes that do not fit) underlines the call.
 import CNNCore
 
 /// One session of the language: its state, in named parts, and the rules for running statements.
