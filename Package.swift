@@ -6,7 +6,8 @@
 //   <-  CNNExplain (rendering, traces, summaries)  <-  CNNSession (text in, text out)
 //   <-  cnnrepl (arguments, readline, files, exit codes)
 // CNNImage (pictures: PNG through libpng's CPNG, PGM/PPM, grey, samples, grids) sits beside CNNCore and
-// is used by CNNScript's built-ins.
+// is used by CNNScript's built-ins. CNNCodegen (Python for Keras, PyTorch and NumPy) reads CNNScript's
+// models and provenance; CNNSession gives its generator to the interpreter, which runs `code` with it.
 import PackageDescription
 
 let package = Package(
@@ -32,8 +33,9 @@ let package = Package(
         .target(name: "CNNScript", dependencies: ["CNNCore", "CNNImage"]),
         // Python for Keras 3, PyTorch and NumPy from models and provenance chains (`code keras mnist`).
         .target(name: "CNNCodegen", dependencies: ["CNNCore", "CNNScript"]),
-        .target(name: "CNNExplain", dependencies: ["CNNCore", "CNNScript", "CNNCodegen"]),
-        .target(name: "CNNSession", dependencies: ["CNNCore", "CNNScript", "CNNExplain"]),
+        .target(name: "CNNExplain", dependencies: ["CNNCore", "CNNScript"]),
+        // The session gives the interpreter CNNCodegen's code generator for `code`.
+        .target(name: "CNNSession", dependencies: ["CNNCore", "CNNScript", "CNNExplain", "CNNCodegen"]),
         .systemLibrary(
             name: "CReadline",
             providers: [.apt(["libreadline-dev"])]

@@ -25,8 +25,9 @@ public struct Convolution: Equatable, Sendable {
     /// The largest stride, dilation or explicit padding accepted (the same bound as a tensor's element count).
     public static let maxSetting = Limits.maxElements
 
-    /// The largest number of multiply-adds one convolution may take (about a minute with the reference loops).
-    public static let maxMultiplyAdds = 50_000_000_000
+    /// The largest number of multiply-adds one convolution may take: the work limit of every operation,
+    /// `Limits.maxWork` (about a minute with the reference loops).
+    public static let maxMultiplyAdds = Limits.maxWork
 
     /// Creates convolution settings; throws if the stride or dilation is below 1 or a padding is negative.
     public init(stride: Pair = Pair(square: 1), padding: Padding = .valid, dilation: Pair = Pair(square: 1)) throws {
@@ -226,16 +227,8 @@ extension Convolution {
             ? [outputHeight.value, outputWidth.value]
             : [outputHeight.value, outputWidth.value, filters]
         let outputCount = try Limits.elementCount(of: outputShape, for: "conv output")
-        var work = outputCount
-        for factor in [kernel.rows, kernel.cols, channels] {
-            let (product, overflow) = work.multipliedReportingOverflow(by: factor)
-            guard !overflow, product <= Convolution.maxMultiplyAdds else {
-                throw CoreError(
-                    "conv: \(input) * \(kernelText) would take more than \(Format.count(Convolution.maxMultiplyAdds)) multiply-adds",
-                    hint: "use a smaller input, kernel or fewer filters")
-            }
-            work = product
-        }
+        try Limits.checkWork([outputCount, kernel.rows, kernel.cols, channels], what: "conv: \(input) * \(kernelText)",
+                             hint: "use a smaller input, kernel or fewer filters")
 
         return ConvolutionPlan(
             inputShape: inputShape, kernelShape: kernelShape,

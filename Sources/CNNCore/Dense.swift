@@ -16,9 +16,6 @@ public struct Dense: Equatable, Sendable {
     /// The bias, one value per output, or nil for a layer without bias.
     public let bias: Tensor?
 
-    /// The most multiply-adds one call may take (50 billion, about a minute); larger calls are refused.
-    public static let maxMultiplyAdds = 50_000_000_000
-
     /// Creates a layer, checking that the weights are a matrix and the bias has one value per column.
     public init(weights: Tensor, bias: Tensor? = nil) throws {
         guard weights.rank == 2 else {
@@ -78,13 +75,9 @@ public struct Dense: Equatable, Sendable {
             }
             let outputShape = [inputShape[0], outputCount]
             _ = try Limits.elementCount(of: outputShape, for: "dense")
-            let (rowWork, overflowA) = inputShape[0].multipliedReportingOverflow(by: expected)
-            let (work, overflowB) = rowWork.multipliedReportingOverflow(by: outputCount)
-            guard !overflowA, !overflowB, work <= Dense.maxMultiplyAdds else {
-                throw CoreError(
-                    "dense: a \(Shape.describe(inputShape)) batch through \(weightShape) weights needs more than \(Format.count(Dense.maxMultiplyAdds)) multiply-adds",
-                    hint: "use a smaller batch or fewer outputs")
-            }
+            try Limits.checkWork([inputShape[0], expected, outputCount],
+                                 what: "dense: a \(Shape.describe(inputShape)) batch through \(weightShape) weights",
+                                 hint: "use a smaller batch or fewer outputs")
             return outputShape
         default:
             if inputs == expected {

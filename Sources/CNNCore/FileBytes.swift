@@ -1,4 +1,5 @@
-// FileBytes: reading a whole file into memory and writing bytes to a file, with errors a learner can act on.
+// FileBytes: reading a whole file into memory and writing bytes to a file (whole or not at all), with
+// errors a learner can act on.
 // Shared by the .npy reader/writer here and the picture formats of CNNImage.
 import Glibc
 
@@ -31,12 +32,56 @@ public enum FileBytes {
         return bytes
     }
 
-    /// Writes `bytes` to `path`, replacing any file there.
+    /// Writes `bytes` to `path`, replacing any file there. The bytes go to a new file beside it that is then
+    /// renamed over `path`, so a failed or interrupted write never leaves a half-written file (and an
+    /// existing file keeps its permissions). A path that is something else than a regular file (a device
+    /// such as /dev/null, a pipe, a symbolic link) is written in place, as it is.
     public static func write(_ bytes: [UInt8], path: String, what: String) throws {
+        var status = stat()
+        let exists = lstat(path, &status) == 0
+        guard !exists || (status.st_mode & S_IFMT) == S_IFREG else {
+            try writeInPlace(bytes, path: path, what: what)
+            return
+        }
+        // A name of our own beside the file (O_EXCL: never someone else's); the umask applies to a new file.
+        var temporary = ""
+        var descriptor: Int32 = -1
+        for _ in 0..<8 where descriptor < 0 {
+            temporary = path + ".tmp-\(UInt32.random(in: 0...UInt32.max))"
+            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if descriptor < 0 && errno != EEXIST { break }
+        }
+        guard descriptor >= 0, let file = fdopen(descriptor, "wb") else {
+            let code = errno
+            if descriptor >= 0 { close(descriptor) }
+            throw CoreError("\(what): cannot create the file: \(systemMessage(code))",
+                            hint: "check that the folder exists and is writable")
+        }
+        if exists { fchmod(descriptor, status.st_mode & 0o7777) }
+        do {
+            try finish(file, bytes, what: what)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw CoreError("\(what): could not replace the file: \(systemMessage(code))")
+        }
+    }
+
+    /// Writes `bytes` straight into `path` (a device or a link, which a rename would replace).
+    private static func writeInPlace(_ bytes: [UInt8], path: String, what: String) throws {
         guard let file = fopen(path, "wb") else {
             throw CoreError("\(what): cannot create the file: \(systemMessage(errno))",
                             hint: "check that the folder exists and is writable")
         }
+        try finish(file, bytes, what: what)
+    }
+
+    /// Writes `bytes` to an open file and closes it, saying what went wrong if either fails.
+    private static func finish(_ file: UnsafeMutablePointer<FILE>, _ bytes: [UInt8], what: String) throws {
         let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         let writeError = errno
         let closed = fclose(file)

@@ -6,6 +6,8 @@
 //   - elements per tensor (100 million by default, 800 MB of doubles);
 //   - the session's memory: every new tensor must fit in what the session's variables (and the tensors
 //     their provenance keeps alive for `trace`) leave of it (2 GB by default).
+// One limit is fixed: the work of one operation (`maxWork` multiply-adds, or cells a pooling window looks
+// at), checked by `checkWork` before convolution, pooling, dense or a matrix product starts.
 // The interpreter binds the limits of its session around each statement with a task-local value, so
 // sessions running side by side (tests) never see each other's limits.
 
@@ -46,6 +48,10 @@ public enum Limits {
     public static let largestElementLimit = 1_000_000_000
     /// The largest memory limit a session may set (1 TB).
     public static let largestMemoryLimit = 1_000_000_000_000
+
+    /// The most multiply-adds one operation may take (convolution, dense, the matrix product), and the
+    /// most input cells one pooling may look at: 50 billion, about a minute with the reference loops.
+    public static let maxWork = 50_000_000_000
 
     /// How to change the element limit, for hints.
     public static let elementsHowTo = "`limits elements N` (or cnnrepl --max-elements N) changes it"
@@ -90,6 +96,28 @@ public enum Limits {
         }
     }
 
+    /// Returns the work of an operation, the product of `factors` (sizes, all at least 0), or throws if it
+    /// is more than `maxWork` (or more than an Int holds), before the operation starts: a typo such as a
+    /// 5000x5000 window slid one cell at a time is an error message, not a wait of many minutes.
+    /// The message is `what` followed by "would take more than 50,000,000,000 multiply-adds" (or "would
+    /// look at more than 50,000,000,000 cells" when `unit` is `.cells`), with `hint`.
+    @discardableResult
+    public static func checkWork(_ factors: [Int], what: @autoclosure () -> String, unit: WorkUnit = .multiplyAdds,
+                                 hint: @autoclosure () -> String) throws -> Int {
+        if factors.contains(0) { return 0 }
+        var work = 1
+        for factor in factors {
+            let (product, overflow) = work.multipliedReportingOverflow(by: factor)
+            guard !overflow, product <= maxWork else {
+                let limit = Format.count(maxWork)
+                let amount = unit == .cells ? "would look at more than \(limit) cells" : "would take more than \(limit) multiply-adds"
+                throw CoreError("\(what()) \(amount)", hint: hint())
+            }
+            work = product
+        }
+        return work
+    }
+
     /// A byte count as people write it: "800 MB", "2 GB", "1.5 GB", "512 bytes" (decimal units).
     public static func bytesText(_ bytes: Int) -> String {
         let units: [(Int, String)] = [(1_000_000_000_000, "TB"), (1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")]
@@ -113,6 +141,14 @@ public enum Limits {
         guard let value = Int(trimmed), value >= 0, value < 9_000_000_000_000 else { return nil }
         return value * 1_000_000
     }
+}
+
+/// What the work of an operation is counted in (`Limits.checkWork`).
+public enum WorkUnit: Sendable {
+    /// Multiplications each followed by an addition: convolution, dense, the matrix product.
+    case multiplyAdds
+    /// Input cells looked at: pooling, where each output cell looks at every cell of its window.
+    case cells
 }
 
 extension String {

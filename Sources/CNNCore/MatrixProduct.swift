@@ -20,7 +20,8 @@ extension Tensor {
     /// The matrix product `self @ other` of vectors and matrices (NumPy's matmul for ranks 1 and 2).
     ///
     /// A 1-D @ 1-D product (the dot product) is returned as a 1-element vector.
-    /// Throws when either side has rank 3 or 4, when the inner sizes differ, or when the result is too large.
+    /// Throws when either side has rank 3 or 4, when the inner sizes differ, when the result is too large, or
+    /// when it would take more than `Limits.maxWork` multiply-adds.
     public func matrixProduct(_ other: Tensor, method: MatrixProductMethod = .fast) throws -> Tensor {
         guard rank <= 2, other.rank <= 2 else {
             let culprit = rank > 2 ? self : other
@@ -45,6 +46,8 @@ extension Tensor {
         case (_, 1): resultShape = [rows]
         default: resultShape = [rows, cols]
         }
+        try Limits.checkWork([rows, inner, cols], what: "@: \(shapeDescription) @ \(other.shapeDescription)",
+                             hint: "use smaller matrices; \(rows) x \(inner) x \(cols) multiply-adds are far too many to wait for")
         _ = try Limits.elementCount(of: resultShape, for: "@")
         let out: [Double]
         switch method {

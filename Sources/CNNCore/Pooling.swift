@@ -107,7 +107,8 @@ public struct Pooling: Equatable, Sendable {
 
     /// Checks the operation against an input shape (H x W or H x W x C) and returns the output geometry
     /// with the per-axis output-size arithmetic. Throws a learner-readable error for a rank other than 2
-    /// or 3, a window or stride below 1, or a window that does not fit with `valid` padding.
+    /// or 3, a window or stride below 1, a window that does not fit with `valid` padding, or more work than
+    /// `Limits.maxWork` (output cells x window rows x window columns).
     public func plan(inputShape: [Int]) throws -> Plan {
         let name = kind.operationName
         guard inputShape.count == 2 || inputShape.count == 3 else {
@@ -151,6 +152,10 @@ public struct Pooling: Equatable, Sendable {
         var outputShape = [outputHeight.value, outputWidth.value]
         if let channels { outputShape.append(channels) }
         _ = try Limits.elementCount(of: outputShape, for: name)
+        // Each output cell looks at the real cells under its window (never more than the input has).
+        try Limits.checkWork(outputShape + [min(size.rows, height), min(size.cols, width)],
+                             what: "\(name): \(Shape.describe(inputShape)) with a \(size.rows)x\(size.cols) window", unit: .cells,
+                             hint: "use a smaller window or a larger stride")
         return Plan(pooling: self, inputShape: inputShape, inputHeight: height, inputWidth: width,
                     channels: channels, padding: amounts, paddingTakesPart: padding == .padToFit,
                     outputHeight: outputHeight, outputWidth: outputWidth, outputShape: outputShape)

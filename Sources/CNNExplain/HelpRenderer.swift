@@ -9,7 +9,7 @@ public enum HelpRenderer {
         if let builtin = Builtins.named(topic) { return builtinLines(builtin) }
         if let command = Commands.named(topic) { return commandLines(command) }
         var lines = ["help: there is no built-in or command called '\(topic)'"]
-        if let guess = Suggestions.closest(to: topic, among: Builtins.names + Commands.names) {
+        if let guess = Suggestions.closest(to: topic, among: Vocabulary.helpTopics) {
             lines.append("  did you mean '\(guess)'?")
         }
         lines.append("  type `help` for the list")
@@ -65,7 +65,7 @@ public enum HelpRenderer {
         return lines
     }
 
-    static func commandLines(_ command: CommandDoc) -> [String] {
+    static func commandLines(_ command: CommandDefinition) -> [String] {
         var lines = [command.usage, "  " + command.summary]
         let details = command.details.split(separator: "\n").map { "  " + $0.trimmingCharacters() }
         if !details.isEmpty { lines.append(""); lines += details }

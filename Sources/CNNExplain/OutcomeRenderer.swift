@@ -3,7 +3,6 @@
 // Every assignment prints a step header: the statement as written, then (three spaces apart) what the
 // operation did to which shapes, and the instantiated shape arithmetic; then the value itself. Padding gets
 // a line saying how much was added on each side and why.
-import CNNCodegen
 import CNNCore
 import CNNScript
 
@@ -54,8 +53,8 @@ public struct OutcomeRenderer: Sendable {
             lines = TraceRenderer(printer: printer, color: color).lines(name: name, index: index, variable: variable)
         case .modelRun(let run):
             lines = RunRenderer(printer: printer).lines(run)
-        case .code(let request):
-            lines = CodeOutput.lines(for: request)
+        case .code(let result):
+            lines = CodeRenderer.lines(result)
         case .show(let request):
             lines = Heatmap(style: color ? (trueColor ? .trueColor : .colors256) : .plain, width: width).lines(request)
         case .gradientStep(let report):

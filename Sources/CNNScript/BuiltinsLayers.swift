@@ -160,33 +160,12 @@ extension Builtins {
                 let stride = try context.pair("stride")
                 let pooling = Pooling(kind: kind, size: size, stride: stride, padding: try poolingMode(context))
                 let plan = try pooling.plan(inputShape: input.shape)
-                try checkPoolingWork(plan, name: name)
                 let operation = PoolingOperation(pooling, plan: plan)
                 let operands = context.operands(["input"])
                 let output = try operation.forward(operands)
                 context.step = Step(operation: operation, operands: operands, summary: plan.summary, arithmetic: [plan.arithmetic])
                 return output
             })
-    }
-
-    /// Refuses a pooling that would look at more cells than a convolution may multiply (the same limit),
-    /// before it starts: a 5000x5000 window slid one cell at a time is an error message, not a long wait.
-    /// The pooling loops visit only the real cells under a window (never more than the input has), so
-    /// that is what is counted.
-    static func checkPoolingWork(_ plan: Pooling.Plan, name: String) throws {
-        let size = plan.pooling.size
-        let rows = Swift.min(size.rows, plan.inputHeight)
-        let cols = Swift.min(size.cols, plan.inputWidth)
-        var work = 1
-        var overflow = false
-        for factor in plan.outputShape + [rows, cols] {
-            let (product, overflowed) = work.multipliedReportingOverflow(by: factor)
-            work = product
-            overflow = overflow || overflowed
-        }
-        guard overflow || work > Convolution.maxMultiplyAdds else { return }
-        throw CoreError("\(name): \(Shape.describe(plan.inputShape)) with a \(size.rows)x\(size.cols) window would look at more than \(Format.count(Convolution.maxMultiplyAdds)) cells",
-                        hint: "use a smaller window or a larger stride")
     }
 
     private static func activationBuiltin(_ kind: ActivationKind, name: String, summary: String, details: String) -> Builtin {

@@ -300,8 +300,7 @@ public struct CallContext {
             throw ArgumentError(message: "\(builtin.name): '\(parameter)' must be a file name in double quotes",
                                 hint: nil, argument: bound[parameter]?.index)
         }
-        guard let base = baseDirectory, !base.isEmpty, !name.hasPrefix("/") else { return name }
-        return base.hasSuffix("/") ? base + name : base + "/" + name
+        return Workspace(baseDirectory: baseDirectory).path(for: name)
     }
 
     /// The arguments collected by the variadic parameter.

@@ -1,8 +1,8 @@
 // CodeRequest: what `code keras mnist`, `code torch mnist` or `code numpy f` asked for, as data.
 //
 // The language only checks the request (a known framework, a model or a tensor variable, a file name
-// whose folder exists) and returns it in an Outcome; the CNNCodegen library turns it into Python, so
-// the language itself knows nothing of Keras, PyTorch or NumPy.
+// whose folder exists) and hands it to the session's CodeGenerator: the CNNCodegen library turns it into
+// Python, so the language itself knows nothing of Keras, PyTorch or NumPy.
 import CNNCore
 
 /// The framework a `code` command writes Python for.

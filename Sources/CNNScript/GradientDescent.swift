@@ -51,7 +51,7 @@ extension Interpreter {
             lossName = given
             lossRange = argument.range
         }
-        guard let variable = variables[targetName] else { throw unknownName(targetName, at: positional[0].range) }
+        guard let variable = environment[targetName] else { throw unknownName(targetName, at: positional[0].range) }
         let rateResult = try evaluate(positional[1].value, context)
         let rate: Double
         switch rateResult.value {
@@ -63,7 +63,7 @@ extension Interpreter {
         guard rate.isFinite else {
             throw Diagnostic("the learning rate must be a finite number, not \(Format.number(rate))", at: positional[1].range, hint: usage)
         }
-        guard let lossVariable = variables[lossName] else {
+        guard let lossVariable = environment[lossName] else {
             throw Diagnostic("step needs the loss, but there is no variable '\(lossName)'", at: lossRange,
                              hint: "compute it first from \(targetName), e.g. loss = mse(conv(x, \(targetName)), t); or name it: step \(targetName) 0.1 loss=NAME")
         }
@@ -95,8 +95,8 @@ extension Interpreter {
         let replay = try core(name.range) { try GradientReplay(loss: lossProvenance, target: target, replacement: replacement) }
         assign(targetName, Variable(value: after, provenance: newProvenance))
         var recomputed: [String] = []
-        for other in order where other != targetName && other != lossName {
-            guard let old = variables[other]?.provenance, let new = replay.recomputed[ObjectIdentifier(old)] else { continue }
+        for other in environment.names where other != targetName && other != lossName {
+            guard let old = environment[other]?.provenance, let new = replay.recomputed[ObjectIdentifier(old)] else { continue }
             assign(other, Variable(value: new.value, provenance: new.provenance))
             recomputed.append(other)
         }

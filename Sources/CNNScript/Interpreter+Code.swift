@@ -1,12 +1,35 @@
 // Interpreter+Code: the `code` command, `code keras NAME`, `code torch NAME`, `code numpy VAR [file="x.py"]`.
 //
 // It checks what was asked (a framework it knows, a model for Keras and PyTorch, a tensor for NumPy, a
-// file whose folder exists) and returns a CodeRequest; writing the Python is CNNCodegen's work.
+// file whose folder exists) into a CodeRequest and has the session's CodeGenerator (CNNCodegen) write the
+// Python. With a file, the script and the arrays it loads are written here, when the statement runs, each
+// whole or not at all (FileBytes); a failed write is an error at the file name. The CodeResult that comes
+// back is data, which CNNExplain only shows.
 import CNNCore
 import Glibc
 
+extension Commands {
+    /// `code`: Python for Keras 3, PyTorch or NumPy.
+    static let code = CommandDefinition(
+        name: "code", usage: "code keras MODEL | code torch MODEL | code numpy VAR [> NAME.py | file=\"NAME.py\"]",
+        summary: "Write the Python that does the same in Keras 3, PyTorch or NumPy.",
+        details: """
+            code keras mnist shows a complete Keras 3 script building the model as a Sequential with the
+            same layers, shapes, padding and activations, ending in model.summary(). code torch mnist shows
+            the PyTorch nn.Sequential (channels first; TensorFlow's asymmetric `same` padding as an explicit
+            nn.ZeroPad2d) and a loop printing each layer's output shape and parameters. code numpy f shows
+            NumPy code that recomputes f step by step as it was made (conv with sliding_window_view, pooling,
+            activations, dense), so cnnrepl's numbers can be checked in Python; values typed in or drawn at
+            random are embedded at full precision. The code is shown indented, like every value; with
+            > NAME.py at the end of the line (or file="NAME.py") it is written to that file, ready to run
+            with python3 (arrays too large to embed are saved beside it as .npy files).
+            """,
+        examples: ["code keras mnist", "code torch mnist", "code numpy f", "code keras mnist > mnist.py", "code torch mnist file=\"mnist_torch.py\""],
+        body: Interpreter.codeCommand)
+}
+
 extension Interpreter {
-    /// `code LANGUAGE NAME [file="x.py"]`: a request for Python code reproducing a model or a variable.
+    /// `code LANGUAGE NAME [file="x.py"]`: Python code reproducing a model or a variable, shown or written.
     func codeCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
         let usage = "e.g. code keras mnist, code torch mnist or code numpy f"
         var positional: [Argument] = []
@@ -48,7 +71,7 @@ extension Interpreter {
             throw Diagnostic("code \(language.rawValue) takes the name of a \(language == .numpy ? "variable" : "model")",
                              at: target.range, hint: usage)
         }
-        guard let variable = variables[targetName] else { throw unknownName(targetName, at: target.range) }
+        guard let variable = environment[targetName] else { throw unknownName(targetName, at: target.range) }
         let subject = try codeSubject(language, name: targetName, variable: variable, at: target.range)
         var request = CodeRequest(language: language, subject: subject)
         if let fileArgument {
@@ -56,7 +79,27 @@ extension Interpreter {
             request.fileName = written
             request.path = resolved
         }
-        return .code(request)
+        guard let codeGenerator else {
+            throw Diagnostic("code needs a code generator, and this session has none", at: name.range,
+                             hint: "cnnrepl has one; a program that runs the interpreter itself sets interpreter.codeGenerator")
+        }
+        let code = codeGenerator.generate(request)
+        if let fileArgument, let fileName = request.fileName, let path = request.path {
+            try write(code, to: path, named: fileName, at: fileArgument.value.range)
+        }
+        return .code(CodeResult(request: request, code: code))
+    }
+
+    /// Writes the script to `path` (`fileName` as written) and the arrays it loads beside it (first, so the
+    /// script never runs without them); a failure is an error at `range`, the file name.
+    private func write(_ code: GeneratedCode, to path: String, named fileName: String, at range: SourceRange) throws {
+        let folder = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
+        try core(range) {
+            for data in code.dataFiles {
+                try FileBytes.write(NPY.encode(data.tensor), path: folder + data.fileName, what: "code: write \(data.fileName)")
+            }
+            try FileBytes.write(Array(code.text.utf8), path: path, what: "code: write \(fileName)")
+        }
     }
 
     /// The model (Keras, PyTorch) or tensor variable (NumPy) the code is for, or a diagnostic saying why not.
@@ -87,10 +130,7 @@ extension Interpreter {
             throw Diagnostic("file= takes a file name in double quotes", at: argument.value.range,
                              hint: "e.g. code keras mnist file=\"mnist.py\"")
         }
-        var resolved = written
-        if let base = baseDirectory, !base.isEmpty, !written.hasPrefix("/") {
-            resolved = base.hasSuffix("/") ? base + written : base + "/" + written
-        }
+        let resolved = workspace.path(for: written)
         let folder = resolved.lastIndex(of: "/").map { String(resolved[..<$0]) } ?? "."
         var status = stat()
         guard stat(folder.isEmpty ? "/" : folder, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {

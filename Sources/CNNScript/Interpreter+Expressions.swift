@@ -12,7 +12,7 @@ extension Interpreter {
         case .dimensions(let sizes):
             return Evaluated(value: .dimensions(sizes))
         case .identifier(let name):
-            guard let variable = variables[name] else { throw unknownName(name, at: expr.range) }
+            guard let variable = environment[name] else { throw unknownName(name, at: expr.range) }
             return Evaluated(value: variable.value, provenance: variable.provenance, variableName: name)
         case .negate(let operand):
             let inner = try evaluate(operand, context)
@@ -43,12 +43,12 @@ extension Interpreter {
             return Diagnostic("'\(name)' is a built-in function, not a value", at: range,
                               hint: "call it with arguments, e.g. \(Builtins.named(name)?.signature ?? name)")
         }
-        let candidates = order + Builtins.names
+        let candidates = environment.names + Builtins.names
         if let guess = Suggestions.closest(to: name, among: candidates) {
             return Diagnostic("unknown name '\(name)'", at: range, hint: "did you mean '\(guess)'?")
         }
-        let hint = order.isEmpty ? "no variables yet: assign one first, e.g. \(name) = rand(10, 10)"
-                                 : "the variables are: \(order.joined(separator: ", "))"
+        let hint = environment.names.isEmpty ? "no variables yet: assign one first, e.g. \(name) = rand(10, 10)"
+                                 : "the variables are: \(environment.names.joined(separator: ", "))"
         return Diagnostic("unknown name '\(name)'", at: range, hint: hint)
     }
 
@@ -71,7 +71,6 @@ extension Interpreter {
                 throw Diagnostic("@ needs a tensor on the right, not \(right.value.kindDescription)", at: rhs.range,
                                  hint: "to multiply by a number use *")
             }
-            try checkMatrixProductWork(a, b, range: range)
             let operands = [operand(left, lhs), operand(right, rhs)]
             let product = try core(range) { try MatrixProductOperation().forward(operands) }
             let step = Step(operation: MatrixProductOperation(), operands: operands,
@@ -109,20 +108,6 @@ extension Interpreter {
         return Evaluated(value: result, provenance: Provenance(expression: expression, step: step))
     }
 
-    /// Refuses a matrix product that would take longer than a convolution may (the same limit), before it
-    /// starts: `rand(5000, 5000) @ rand(5000, 5000)` is an error message, not a wait of many minutes.
-    private func checkMatrixProductWork(_ a: Tensor, _ b: Tensor, range: SourceRange) throws {
-        guard a.rank <= 2, b.rank <= 2 else { return }  // the core explains the rank error
-        let rows = a.rank == 1 ? 1 : a.shape[0]
-        let inner = a.shape[a.rank - 1]
-        let cols = b.rank == 1 ? 1 : b.shape[1]
-        let (partial, overflowA) = rows.multipliedReportingOverflow(by: inner)
-        let (work, overflowB) = partial.multipliedReportingOverflow(by: cols)
-        guard overflowA || overflowB || work > Convolution.maxMultiplyAdds else { return }
-        throw Diagnostic("@: \(a.shapeDescription) @ \(b.shapeDescription) would take more than \(Format.count(Convolution.maxMultiplyAdds)) multiply-adds",
-                         at: range, hint: "use smaller matrices; \(rows) x \(inner) x \(cols) multiply-adds are far too many to wait for")
-    }
-
     /// Runs a core computation, turning a CoreError into a diagnostic at `range`.
     func core<T>(_ range: SourceRange, _ body: () throws -> T) throws -> T {
         do {
@@ -137,7 +122,7 @@ extension Interpreter {
     func call(_ name: Name, _ arguments: [Argument], range: SourceRange, _ context: EvaluationContext,
               firstArgument: Evaluated? = nil) throws -> Evaluated {
         guard let builtin = Builtins.named(name.text) else {
-            if variables[name.text] != nil {
+            if environment[name.text] != nil {
                 throw Diagnostic("'\(name.text)' is a variable, not a function", at: name.range,
                                  hint: "to index it use square brackets: \(name.text)[0, 0]")
             }
@@ -163,9 +148,10 @@ extension Interpreter {
                 variableName: evaluated.variableName))
         }
         do {
-            var call = try CallContext(builtin: builtin, arguments: callArguments, random: random, baseDirectory: baseDirectory)
+            var call = try CallContext(builtin: builtin, arguments: callArguments, random: random.generator,
+                                       baseDirectory: workspace.baseDirectory)
             let value = try builtin.body(&call)
-            random = call.random
+            random.generator = call.random
             let provenance = Provenance(expression: context.text(range), step: call.step)
             return Evaluated(value: value, provenance: provenance)
         } catch let error as ArgumentError {
@@ -187,7 +173,7 @@ extension Interpreter {
             if let parameter, Interpreter.optionWords(parameter).contains(word.lowercased()) {
                 return Evaluated(value: .symbol(word))
             }
-            if variables[word] == nil, argument.label != nil || parameter.map(Interpreter.takesWords) == true {
+            if environment[word] == nil, argument.label != nil || parameter.map(Interpreter.takesWords) == true {
                 if parameter.map(Interpreter.takesWords) ?? true {
                     return Evaluated(value: .symbol(word))
                 }

@@ -11,6 +11,21 @@ public enum FixedLimits {
     public static let historyEntries = 1_000
 }
 
+extension Commands {
+    /// `limits`: the resource limits.
+    static let limits = CommandDefinition(
+        name: "limits", usage: "limits | limits elements N | limits memory N [MB|GB]",
+        summary: "Show the resource limits, or change the element or memory limit of this session.",
+        details: """
+            Every tensor is checked against two limits before it is made: elements per tensor (100 million)
+            and the session's memory (2 GB), which counts every variable and the tensors its history keeps
+            for trace. `limits elements N` and `limits memory N GB` change them for this session; cnnrepl's
+            --max-elements and --max-memory set them at start. The other limits are fixed (docs/LIMITS.md).
+            """,
+        examples: ["limits", "limits memory 4 GB", "limits elements 200000000"],
+        body: Interpreter.limitsCommand)
+}
+
 extension Interpreter {
     /// Runs `limits`, `limits elements N` or `limits memory N [unit]`.
     func limitsCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
@@ -50,7 +65,8 @@ extension Interpreter {
                              at: arguments[1].range, hint: usage)
         }
         limits.maxMemoryBytes = bytes
-        let note = memoryInUse > bytes ? "; the variables already hold \(Limits.bytesText(memoryInUse)), so new tensors fail until `clear`" : ""
+        let inUse = environment.memoryInUse
+        let note = inUse > bytes ? "; the variables already hold \(Limits.bytesText(inUse)), so new tensors fail until `clear`" : ""
         return .message("limits memory \(Limits.bytesText(bytes)): the session's tensors may hold up to \(Limits.bytesText(bytes)) together\(note)")
     }
 
@@ -59,9 +75,9 @@ extension Interpreter {
         let rows: [(String, String, String)] = [
             ("elements per tensor", Format.count(limits.maxElements) + " (" + Limits.bytesText(limits.maxElements * 8) + ")",
              "limits elements N, or cnnrepl --max-elements N"),
-            ("session memory", Limits.bytesText(limits.maxMemoryBytes) + " (" + Limits.bytesText(memoryInUse) + " in use)",
+            ("session memory", Limits.bytesText(limits.maxMemoryBytes) + " (" + Limits.bytesText(environment.memoryInUse) + " in use)",
              "limits memory N GB, or cnnrepl --max-memory NGB"),
-            ("conv work", Format.count(Convolution.maxMultiplyAdds) + " multiply-adds", "fixed"),
+            ("conv work", Format.count(Limits.maxWork) + " multiply-adds", "fixed"),
             ("run work", Format.count(ModelRunLimits.maxMultiplyAdds) + " multiply-adds", "fixed"),
             ("nesting depth", "\(Parser.maxNestingDepth) levels", "fixed"),
             ("script size", Format.count(SourceText.maxUTF8Count) + " bytes", "fixed"),

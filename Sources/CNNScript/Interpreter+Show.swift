@@ -4,9 +4,26 @@
 // picks black-to-white instead of viridis on a colour terminal.
 import CNNCore
 
+extension Commands {
+    /// `show`: heatmaps.
+    static let show = CommandDefinition(
+        name: "show", usage: "show X [Y ...] [colors=viridis|gray] [scale=shared|each]",
+        summary: "Draw maps as heatmaps in the terminal, side by side, with a value scale.",
+        details: """
+            One character per cell (two across, so cells are square): without colour an ASCII ramp
+            " .:-=+*#%@" from the smallest value to the largest; on a colour terminal coloured half blocks
+            (24-bit where the terminal says so, else 256 colours), viridis or gray. Several maps stand side by
+            side (at most 16): the channels of one H x W x C stack share one scale so they can be compared,
+            separate tensors (show image f) each get their own; scale=shared or scale=each decides. Small maps
+            are drawn larger so a 3x3 kernel is visible; large ones are averaged down to the terminal's width.
+            """,
+        examples: ["show image", "show maps", "show m0 m1 m2 scale=shared", "show sample(\"digit\") colors=gray"],
+        body: Interpreter.showCommand)
+}
+
 extension Interpreter {
     /// Evaluates `show`'s arguments into a ShowRequest.
-    func show(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
+    func showCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
         var maps: [ShownMap] = []
         var omitted = 0
         var colors = HeatmapColors.viridis

@@ -1,53 +1,44 @@
 // Interpreter: runs statements of the cnn script language against the numeric core.
 //
-// It keeps the session's variables (each with the provenance of its value), the seeded random generator
-// and the print precision. Executing a statement returns an `Outcome` (data); CNNExplain turns outcomes
-// into text. Errors are `Diagnostic`s that point at the culprit in the source: an argument error
-// underlines the argument, a core error (shapes that do not fit) underlines the call.
+// It walks the tree and delegates the session's state to parts that each have one owner: the
+// `Environment` of variables (with their memory footprints), the `RandomSource` every random draw comes
+// from, the `ResourceLimits` of this session, the `OutputSettings` (precision, progress), the `Workspace`
+// that file names resolve against, and the networks `train` learned (`TrainedModels`). A command runs the
+// body of its definition in the Commands registry (Interpreter+Commands.swift); files are written when a
+// statement runs. Executing a statement returns an `Outcome` (data); CNNExplain turns outcomes into text.
+// Errors are `Diagnostic`s that point at the culprit in the source: an argument error underlines the
+// argument, a core error (shapes that do not fit) underlines the call.
 import CNNCore
 
-/// The state of one session of the language and the rules for running statements.
+/// One session of the language: its state, in named parts, and the rules for running statements.
 public final class Interpreter {
-    /// The variables by name.
-    public private(set) var variables: [String: Variable] = [:]
-    /// Variable names in the order they were first assigned (for `vars`).
-    public private(set) var order: [String] = []
-    /// The random generator every random built-in draws from.
-    public var random: RandomGenerator
-    /// The seed the generator was last started from.
-    public private(set) var seed: UInt64
-    /// Decimals shown for numbers that are not whole.
-    public private(set) var precision: Int
-    /// The folder relative file names are resolved against (the running script's folder); nil in the REPL.
-    public var baseDirectory: String?
-    /// The weights `train` learned, by model name (TrainingCommands.swift).
-    var trained: [String: TrainedModel] = [:]
-    /// Where `train` reports its progress while it runs (set by the session); nil: silently.
-    public var progress: ((String) -> Void)?
-    /// Whether progress may redraw a bar in place (a terminal) rather than print plain lines.
-    public var liveProgress = false
+    /// The variables, their order and the memory they hold (Environment.swift).
+    public private(set) var environment = Environment()
+    /// The random generator every random built-in, `run` and `train` draw from, and its seed.
+    public internal(set) var random: RandomSource
     /// This session's changeable resource limits (elements per tensor, memory); see Limits.swift.
     public var limits = ResourceLimits.defaults
-    /// The bytes each variable keeps alive, for the memory limit (MemoryAccounting.swift).
-    var footprints: [String: Footprint] = [:]
-
-    /// The precision a session starts with.
-    public static let defaultPrecision = 2
-    /// The largest precision accepted.
-    public static let maxPrecision = 12
+    /// Decimals of numbers, and where `train` reports its progress.
+    public var output: OutputSettings
+    /// The folder relative file names are resolved against (the running script's folder).
+    public var workspace = Workspace()
+    /// The weights `train` learned, by model name (TrainingCommands.swift).
+    var trained = TrainedModels()
+    /// What writes the Python for `code` (CNNCodegen's PythonCodeGenerator, given by the session); nil: none.
+    public var codeGenerator: (any CodeGenerator)?
 
     /// Creates an interpreter; `seed` nil means `RandomGenerator.defaultSeed`.
-    public init(seed: UInt64? = nil, precision: Int = Interpreter.defaultPrecision) {
-        let start = seed ?? RandomGenerator.defaultSeed
-        self.seed = start
-        self.random = RandomGenerator(seed: start)
-        self.precision = precision
+    public init(seed: UInt64? = nil, precision: Int = OutputSettings.defaultPrecision) {
+        self.random = RandomSource(seed: seed ?? RandomGenerator.defaultSeed)
+        self.output = OutputSettings(precision: precision)
     }
 
     /// Runs one statement of `source` and returns what it produced.
     public func execute(_ statement: Statement, in source: SourceText) throws -> Outcome {
         // Every tensor made by the statement is checked against this session's limits before allocation.
-        try Limits.$current.withValue(boundLimits) { try executeWithinLimits(statement, in: source) }
+        var bound = limits
+        bound.memoryInUse = environment.memoryInUse
+        return try Limits.$current.withValue(bound) { try executeWithinLimits(statement, in: source) }
     }
 
     private func executeWithinLimits(_ statement: Statement, in source: SourceText) throws -> Outcome {
@@ -57,20 +48,21 @@ public final class Interpreter {
             try checkAssignable(name)
             let result = try evaluate(expr, context)
             let variable = Variable(value: result.value, provenance: result.provenance)
-            _ = try checkMemory(storing: variable, as: name.text, at: statement.range)
-            assign(name.text, variable)
+            let footprint = try environment.checkMemory(storing: variable, as: name.text, limit: limits.maxMemoryBytes,
+                                                        at: statement.range)
+            environment.define(name.text, variable, footprint: footprint)
             return .assigned(name: name.text, value: result.value, provenance: result.provenance,
                              source: context.text(statement.range))
         case .expression(let expr):
-            if let name = expr.identifierName, variables[name] == nil, Commands.named(name) != nil {
+            if let name = expr.identifierName, environment[name] == nil, Commands.named(name) != nil {
                 return try runCommand(Name(name, range: expr.range), arguments: [], statement: statement, context)
             }
             // `help(conv)`, `seed (a - 1)`: a command written like a call runs as the command.
             if case .call(let name, let arguments) = expr.kind, Builtins.named(name.text) == nil,
-               variables[name.text] == nil, Commands.named(name.text) != nil {
+               environment[name.text] == nil, Commands.named(name.text) != nil {
                 return try runCommand(name, arguments: arguments, statement: statement, context)
             }
-            if let name = expr.identifierName, name == "exit" || name == "quit" {
+            if let name = expr.identifierName, Vocabulary.exitWords.contains(name) {
                 throw Diagnostic("'\(name)' leaves the REPL only when it is typed on a line of its own", at: expr.range,
                                  hint: "a script simply ends after its last line, so it needs no \(name)")
             }
@@ -83,44 +75,27 @@ public final class Interpreter {
         }
     }
 
-    /// Stores a variable, remembering the order of first assignment.
+    /// Stores a variable in the environment.
     func assign(_ name: String, _ variable: Variable) {
-        if variables[name] == nil { order.append(name) }
-        variables[name] = variable
-        footprints[name] = footprint(of: variable, as: name)
+        environment.define(name, variable)
     }
 
-    /// Forgets every variable.
+    /// Forgets every variable, and the networks trained for models that are gone with them.
     func clearVariables() {
-        variables = [:]
-        order = []
-        footprints = [:]
-    }
-
-    /// Restarts the random generator.
-    func reseed(_ seed: UInt64) {
-        self.seed = seed
-        random = RandomGenerator(seed: seed)
-    }
-
-    /// Sets the print precision.
-    func setPrecision(_ value: Int) {
-        precision = value
+        environment.removeAll()
+        trained.removeAll()
     }
 
     private func checkAssignable(_ name: Name) throws {
-        if Builtins.named(name.text) != nil || Commands.named(name.text) != nil || Interpreter.reservedWords.contains(name.text) {
+        if Vocabulary.isReserved(name.text) {
             throw Diagnostic("'\(name.text)' is the name of a built-in, so it cannot be a variable", at: name.range,
                              hint: "choose another name, e.g. \(name.text)1 or my_\(name.text)")
         }
     }
 
-    /// Words with a meaning of their own in the language.
-    static let reservedWords: Set<String> = ["model", "end", "exit", "quit"]
-
-    /// Every name tab completion may offer: built-ins, commands and variables.
+    /// Every name tab completion may offer: the language's own (Vocabulary.swift) and the variables.
     public var completionNames: [String] {
-        Array(Set(Builtins.names + Commands.names + order + ["model", "end", "exit", "quit"])).sorted()
+        Array(Set(Vocabulary.completionWords + environment.names)).sorted()
     }
 }
 

@@ -33,7 +33,7 @@ extension Interpreter {
         if arguments.count == 2, let label = arguments[1].label {
             throw Diagnostic("run takes the input as it is, without a name=", at: label.range, hint: "e.g. run \(modelName) x")
         }
-        guard let variable = variables[modelName] else { throw unknownName(modelName, at: first.range) }
+        guard let variable = environment[modelName] else { throw unknownName(modelName, at: first.range) }
         guard case .model(let spec) = variable.value else {
             throw Diagnostic("\(modelName) is \(variable.value.kindDescription), not a model", at: first.range,
                              hint: "run works on a model declared with a model NAME SHAPE ... end block")
@@ -61,7 +61,7 @@ extension Interpreter {
                 given = (fitted.tensor, "\(modelName)_in", origin, provenance, fitted.note)
             }
         }
-        var generator = random
+        var generator = random.generator
         let weights = try core(first.range) { try ModelRunner.drawWeights(spec, analysis, using: &generator) }
         let input: Tensor, inputVariable: String, inputOrigin: String, inputProvenance: Provenance?
         let storeInput: Bool
@@ -101,7 +101,7 @@ extension Interpreter {
         }
 
         // Everything worked: store the results.
-        random = generator
+        random.generator = generator
         if storeInput { assign(inputVariable, Variable(value: .tensor(input), provenance: inputProvenance)) }
         for (offset, layerWeights) in weights.enumerated() {
             for weight in layerWeights {

@@ -35,8 +35,9 @@ public enum Outcome: Sendable {
     case trace(name: String, index: [Int], variable: Variable)
     /// `run NAME [x]`: a forward pass through a declared model, layer by layer (see ModelRun.swift).
     case modelRun(ModelRun)
-    /// `code keras mnist`, `code torch mnist`, `code numpy f`: Python code to write (see CodeRequest.swift).
-    case code(CodeRequest)
+    /// `code keras mnist`, `code torch mnist`, `code numpy f`: the Python code, shown or already written to
+    /// a file (see CodeGenerator.swift).
+    case code(CodeResult)
     /// `show f` or `show f1 f2 f3`: maps drawn as heatmaps, side by side (see ShowRequest.swift).
     case show(ShowRequest)
     /// `step k 0.1`: one gradient-descent update of k and the loss before and after (GradientDescent.swift).

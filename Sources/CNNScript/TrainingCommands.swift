@@ -5,10 +5,70 @@
 //     evaluate MODEL DATA        predict MODEL x        plot HISTORY
 // `train` draws the model's weights from the session's random generator (Glorot uniform, zero biases, as
 // `run` does), so `seed N` before it repeats a run exactly; the shuffles and dropout use a seed drawn from
-// the same generator. The trained weights stay with the session under the model's name (for `evaluate`
-// and `predict`) until the model is trained again or redeclared, and the history is stored in the variable
-// `history` (like Keras' `history = model.fit(...)`).
+// the same generator. The trained weights stay with the session under the model's name (TrainedModels.swift,
+// for `evaluate` and `predict`) until the model is trained again or redeclared, and the history is stored
+// in the variable `history` (like Keras' `history = model.fit(...)`).
 import CNNCore
+
+extension Commands {
+    /// The learning commands, in documentation order: one step of gradient descent on a variable
+    /// (GradientDescent.swift), then fitting and using a model.
+    static let learning = [step, train, evaluate, predict, plot]
+
+    /// `step`: one step of gradient descent (GradientDescent.swift).
+    static let step = CommandDefinition(
+        name: "step", usage: "step NAME RATE [loss=LOSS]",
+        summary: "One step of gradient descent: NAME = NAME - RATE * grad(loss, NAME), then the loss again.",
+        details: """
+            Moves every value of the variable against its gradient, scaled by the learning rate, and prints
+            the values before, the gradient and the values after. Then everything between the variable and
+            the loss (the variable `loss`, or loss=LOSS) is computed again from the new values, and the loss
+            before and after is shown: repeat the step and watch the loss fall. Variables that held a
+            recomputed value (a feature map made from the kernel) are updated too.
+            """,
+        examples: ["step k 0.1", "step w 0.01 loss=err"],
+        body: Interpreter.gradientDescentStep)
+
+    /// `train`: fit a model to a data set.
+    static let train = CommandDefinition(
+        name: "train", usage: "train MODEL DATA [epochs=20] [batch=32] [optimizer=sgd|momentum|rmsprop|adam] [lr=RATE]",
+        summary: "Fit a declared model to a data set, like Keras' model.fit, and show loss and accuracy per epoch.",
+        details: """
+            Weights start Glorot uniform (biases 0) from the session's random generator, so `seed N` first
+            repeats a run. Each epoch shuffles the training examples, and for every batch averages the
+            gradient of the crossentropy over its examples and lets the optimizer move the weights (Keras'
+            rules and default learning rates: 0.01 for sgd and momentum, 0.001 for rmsprop and adam).
+            Dropout is active only while training. The model must end in softmax with one unit per class.
+            After each epoch the held-out examples give val_loss and val_accuracy. The history is kept in
+            the variable `history` (plot history, save(history, "curves.png")); the weights stay with the
+            model for evaluate and predict.
+            """,
+        examples: ["train small data epochs=20 batch=32 optimizer=adam lr=0.01"],
+        body: Interpreter.trainCommand)
+
+    /// `evaluate`: loss and accuracy.
+    static let evaluate = CommandDefinition(
+        name: "evaluate", usage: "evaluate MODEL DATA",
+        summary: "The trained model's loss and accuracy on the training and the validation examples.",
+        details: "Dropout is off, as in Keras' model.evaluate.", examples: ["evaluate small data"],
+        body: Interpreter.evaluateCommand)
+
+    /// `predict`: class probabilities of one example.
+    static let predict = CommandDefinition(
+        name: "predict", usage: "predict MODEL x",
+        summary: "The trained model's probability for every class of one example, and the most likely class.",
+        details: "x is an image in the model's input shape, e.g. example(data, 0), a held-out digit.",
+        examples: ["predict small example(data, 0)"],
+        body: Interpreter.predictCommand)
+
+    /// `plot`: training curves.
+    static let plot = CommandDefinition(
+        name: "plot", usage: "plot HISTORY",
+        summary: "Draw the accuracy and loss curves of a training run (training and validation) in the terminal.",
+        details: "Training (*) and validation (o) per epoch; save(history, \"curves.png\") writes the same as a picture.",
+        examples: ["plot history"],
+        body: Interpreter.plotCommand)
+}
 
 extension Interpreter {
     /// `train MODEL DATA [epochs=N] [batch=N] [optimizer=NAME] [lr=RATE]`.
@@ -53,10 +113,10 @@ extension Interpreter {
                                  hint: guess.map { "did you mean \($0)? (\(usage))" } ?? usage)
             }
         }
-        var network = try core(modelRange) { try Network(spec: spec, random: &random) }
-        options.seed = random.next()
-        let progress = self.progress
-        let live = liveProgress
+        var network = try core(modelRange) { try Network(spec: spec, random: &random.generator) }
+        options.seed = random.generator.next()
+        let progress = output.progress
+        let live = output.liveProgress
         let history = try core(name.range) {
             try Training.fit(&network, on: data, options: options) { step in
                 guard let progress else { return }
@@ -67,7 +127,7 @@ extension Interpreter {
                 }
             }
         }
-        trained[modelName] = TrainedModel(network: network, declaration: variables[modelName]?.provenance.map(ObjectIdentifier.init))
+        trained.record(network, for: modelName, declaration: environment[modelName]?.provenance)
         let historyVariable = "history"
         assign(historyVariable, Variable(value: .history(history),
                                          provenance: Provenance(expression: "train \(modelName) \(dataName)", step: nil)))
@@ -124,7 +184,7 @@ extension Interpreter {
             throw Diagnostic("plot takes the history of a training run", at: arguments.first?.range ?? name.range,
                              hint: "e.g. train small data, then: plot history")
         }
-        guard let variable = variables[variableName] else { throw unknownName(variableName, at: arguments[0].range) }
+        guard let variable = environment[variableName] else { throw unknownName(variableName, at: arguments[0].range) }
         guard case .history(let history) = variable.value else {
             throw Diagnostic("\(variableName) is \(variable.value.kindDescription), not the history of a training run",
                              at: arguments[0].range, hint: "train a model first; it leaves its history in `history`")
@@ -138,7 +198,7 @@ extension Interpreter {
         guard let first = arguments.first, first.label == nil, let modelName = first.value.identifierName else {
             throw Diagnostic("\(name.text) takes a model first", at: arguments.first?.range ?? name.range, hint: usage)
         }
-        guard let variable = variables[modelName] else { throw unknownName(modelName, at: first.range) }
+        guard let variable = environment[modelName] else { throw unknownName(modelName, at: first.range) }
         guard case .model(let spec) = variable.value else {
             throw Diagnostic("\(modelName) is \(variable.value.kindDescription), not a model", at: first.range,
                              hint: "declare one with a model ... end block")
@@ -152,7 +212,7 @@ extension Interpreter {
             throw Diagnostic("\(name.text) takes a model and a data set", at: arguments.first?.range ?? name.range,
                              hint: "load one first: data = dataset(\"digits\"); then \(usage)")
         }
-        guard let variable = variables[dataName] else { throw unknownName(dataName, at: positional[position].range) }
+        guard let variable = environment[dataName] else { throw unknownName(dataName, at: positional[position].range) }
         guard case .dataset(let data) = variable.value else {
             throw Diagnostic("\(dataName) is \(variable.value.kindDescription), not a data set", at: positional[position].range,
                              hint: "data = dataset(\"digits\") loads the handwritten digits")
@@ -161,22 +221,12 @@ extension Interpreter {
     }
 
     private func trainedNetwork(_ modelName: String, spec: ModelSpec, at range: SourceRange) throws -> Network {
-        let declaration = variables[modelName]?.provenance.map(ObjectIdentifier.init)
-        guard let model = trained[modelName], model.declaration == declaration, model.network.spec == spec else {
-            throw Diagnostic("\(modelName) has not been trained yet\(trained[modelName] == nil ? "" : " since it was declared again")",
+        guard let network = trained.network(for: modelName, declaration: environment[modelName]?.provenance, spec: spec) else {
+            throw Diagnostic("\(modelName) has not been trained yet\(trained.hasEntry(for: modelName) ? " since it was declared again" : "")",
                              at: range, hint: "train it first, e.g. train \(modelName) data")
         }
-        return model.network
+        return network
     }
-}
-
-/// The weights `train` learned for a model, and which declaration of the model they belong to (a model
-/// declared again, even the same way, starts untrained, as a new Keras model does).
-struct TrainedModel {
-    /// The trained network.
-    var network: Network
-    /// The identity of the model variable's provenance when it was trained.
-    var declaration: ObjectIdentifier?
 }
 
 /// The plain lines `train` reports while it runs.

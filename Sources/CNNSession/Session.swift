@@ -9,6 +9,7 @@
 import CNNCore
 import CNNScript
 import CNNExplain
+import CNNCodegen
 
 /// The version of cnnrepl, shown by `--version` and the REPL banner.
 public enum Version {
@@ -37,7 +38,7 @@ public struct SessionOptions: Sendable {
     /// The random seed at start-up (nil: the default seed, so lessons are reproducible).
     public var seed: UInt64?
     /// Decimals shown for non-integral numbers.
-    public var precision = Interpreter.defaultPrecision
+    public var precision = OutputSettings.defaultPrecision
     /// The terminal's width in columns (`show` fits its heatmaps into it).
     public var width = 80
     /// Whether the terminal shows 24-bit colour (COLORTERM=truecolor or 24bit); otherwise 256 colours.
@@ -78,7 +79,8 @@ public final class Session {
     public init(options: SessionOptions) {
         self.options = options
         self.interpreter = Interpreter(seed: options.seed, precision: options.precision)
-        interpreter.liveProgress = options.liveProgress
+        interpreter.output.liveProgress = options.liveProgress
+        interpreter.codeGenerator = PythonCodeGenerator()
     }
 
     /// Asks a running computation to stop at its next check (called from a signal handler).
@@ -86,9 +88,10 @@ public final class Session {
         Interruption.request()
     }
 
-    /// Whether `source` is an unfinished entry (open brackets, an open model block) that needs more lines.
-    public func isIncomplete(_ source: String) -> Bool {
-        Parser.isIncomplete(source)
+    /// Parses one REPL entry as typed so far. When the result `isIncomplete` (open brackets, an open model
+    /// block), the REPL reads another line; otherwise `run(_:output:)` runs it without parsing it again.
+    public func parse(entry source: String) -> ParseResult {
+        Parser.parse(SourceText(source, name: nil))
     }
 
     /// Names that start with `prefix`: built-ins, commands and variables, sorted.
@@ -98,8 +101,12 @@ public final class Session {
 
     /// Runs one REPL entry. Returns false if it reported an error (the session goes on).
     public func runEntry(_ source: String, output: (String, OutputKind) -> Void) -> Bool {
-        let parsed = Parser.parse(SourceText(source, name: nil))
-        return execute(parsed, statementsOnLines: nil, output: output)
+        run(parse(entry: source), output: output)
+    }
+
+    /// Runs one parsed REPL entry (from `parse(entry:)`). Returns false if it reported an error.
+    public func run(_ entry: ParseResult, output: (String, OutputKind) -> Void) -> Bool {
+        execute(entry, statementsOnLines: nil, output: output)
     }
 
     /// Runs a whole script. With `echo`, each entry is printed as `cnn> …` before its output and comment
@@ -107,8 +114,8 @@ public final class Session {
     public func runScript(_ source: String, fileName: String, echo: Bool,
                           output: (String, OutputKind) -> Void, afterEntry: () -> Void) -> Bool {
         let text = SourceText(source, name: fileName)
-        interpreter.baseDirectory = Session.directory(of: fileName)
-        defer { interpreter.baseDirectory = nil }
+        interpreter.workspace.baseDirectory = Session.directory(of: fileName)
+        defer { interpreter.workspace.baseDirectory = nil }
         let parsed = Parser.parse(text)
         if parsed.hasErrors || parsed.isIncomplete {
             output(renderer.render(parsed.diagnostics, in: text), .error)
@@ -189,11 +196,11 @@ public final class Session {
                 Interruption.clear()
                 // A long command (train) reports its progress through the same output while it runs.
                 let outcome = try withoutActuallyEscaping(output) { emit in
-                    interpreter.progress = { emit($0, .normal) }
-                    defer { interpreter.progress = nil }
+                    interpreter.output.progress = { emit($0, .normal) }
+                    defer { interpreter.output.progress = nil }
                     return try interpreter.execute(statement, in: parsed.source)
                 }
-                var outcomeRenderer = OutcomeRenderer(precision: interpreter.precision, color: options.color)
+                var outcomeRenderer = OutcomeRenderer(precision: interpreter.output.precision, color: options.color)
                 outcomeRenderer.width = options.width
                 outcomeRenderer.trueColor = options.trueColor
                 output(outcomeRenderer.render(outcome), .normal)

@@ -46,7 +46,7 @@ public enum Transcript {
     public static func replay(_ text: String, options: SessionOptions = SessionOptions(),
                               baseDirectory: String? = nil) -> String {
         let session = Session(options: options)
-        session.interpreter.baseDirectory = baseDirectory
+        session.interpreter.workspace.baseDirectory = baseDirectory
         var output = ""
         let entries = entries(of: text).map { Entry(text: $0.text, firstLine: 1, isNarration: $0.isNarration) }
         _ = session.run(entries: entries, fileName: nil, echo: true, stopOnError: false,

@@ -3,6 +3,7 @@
 // Prompts are `cnn> ` and, while brackets or a model block are open, `...> `. Ctrl-C abandons the line
 // being typed (and a half-typed block) or stops a long computation, leaving every variable as it was;
 // Ctrl-D on an empty line, `exit` or `quit` leaves. Each entry is saved to the history file before it runs.
+import CNNScript
 import CNNSession
 import CReadline
 import Glibc
@@ -50,16 +51,18 @@ struct REPL {
                 continue
             }
             pending += pending.isEmpty ? line : "\n" + line
-            if session.isIncomplete(pending) { continue }
+            // Each entry is parsed once: the parse that finds it complete is the one that runs.
+            let parsed = session.parse(entry: pending)
+            if parsed.isIncomplete { continue }
             let entry = pending
             pending = ""
             let trimmed = entry.trimmingSpaces()
             if trimmed.isEmpty { continue }
             history.add(entry)
             history.save()
-            if trimmed == "exit" || trimmed == "quit" { break }
+            if Vocabulary.exitWords.contains(trimmed) { break }
             Interrupts.entryStarts()
-            _ = session.runEntry(entry, output: { console.write($0, kind: $1) })
+            _ = session.run(parsed, output: { console.write($0, kind: $1) })
             Interrupts.entryEnds()
         }
         history.save()

@@ -1,5 +1,5 @@
 // The `code` command: what it accepts, the errors it gives (with their positions and hints), and
-// writing the code to a file.
+// writing the code to a file when the statement runs.
 import Testing
 import Glibc
 import CNNCore
@@ -50,17 +50,18 @@ private func contents(of path: String) -> String? {
         return
     }
     let session = CodegenSession()
-    let request = try session.request(SeedModels.mnist + "\ncode keras mnist file=\"mnist.py\"", baseDirectory: folder)
-    #expect(request.path == folder + "/mnist.py")
-    let shown = CodeOutput.lines(for: request)
-    #expect(shown == ["wrote mnist.py: Keras 3 code for the model mnist (22 lines)",
-                      "  run it with: KERAS_BACKEND=jax python3 mnist.py"])
-    #expect(contents(of: folder + "/mnist.py") == CodeOutput.generate(request).text)
+    // The statement writes the files when it runs; its result says what was written.
+    let result = try session.result(SeedModels.mnist + "\ncode keras mnist file=\"mnist.py\"", baseDirectory: folder)
+    #expect(result.request.path == folder + "/mnist.py")
+    #expect(result.wasWritten)
+    #expect(result.code.title == "Keras 3 code for the model mnist" && result.code.lines.count == 22)
+    #expect(result.code.runner == "KERAS_BACKEND=jax python3")
+    #expect(contents(of: folder + "/mnist.py") == result.code.text)
 
-    let big = try session.request("w = rand(33, 33)\nv = w * 2\ncode numpy v file=\"v.py\"", baseDirectory: folder)
-    #expect(CodeOutput.lines(for: big).contains("  and beside it the array it loads: v_w.npy"))
+    let big = try session.result("w = rand(33, 33)\nv = w * 2\ncode numpy v file=\"v.py\"", baseDirectory: folder)
+    #expect(big.code.dataFiles.map(\.fileName) == ["v_w.npy"])
     let saved = try NPY.read(path: folder + "/v_w.npy")
-    guard case .tensor(let w)? = session.interpreter.variables["w"]?.value else {
+    guard case .tensor(let w)? = session.interpreter.environment["w"]?.value else {
         Issue.record("w should be a tensor")
         return
     }
@@ -69,13 +70,18 @@ private func contents(of path: String) -> String? {
     rmdir(folder)
 }
 
-@Test func printedCodeIsIndentedUnderALineSayingHowToRunIt() throws {
+@Test func printedCodeIsNotWrittenAndSuggestsAFileName() throws {
     let session = CodegenSession()
-    let request = try session.request(SeedModels.mnist + "\ncode torch mnist")
-    let shown = CodeOutput.lines(for: request)
-    let code = CodeOutput.generate(request).lines
-    #expect(shown.first == "PyTorch code for the model mnist; to run it, write it to a file: code torch mnist file=\"mnist.py\"")
-    #expect(Array(shown.dropFirst()) == code.map { $0.isEmpty ? "" : "  " + $0 })
-    // No printed line starts with `#`, which a lesson's transcript would read as narration.
-    #expect(!shown.contains { $0.hasPrefix("#") })
+    let result = try session.result(SeedModels.mnist + "\ncode torch mnist")
+    #expect(!result.wasWritten && result.request.path == nil)
+    #expect(result.code.scriptName == "mnist.py" && result.code.runner == "python3")
+    #expect(result.code.title == "PyTorch code for the model mnist")
+}
+
+@Test func aFailedWriteIsAnErrorAtTheFileName() {
+    let session = CodegenSession()
+    #expect(throws: Never.self) { try session.run(SeedModels.mnist) }
+    let failure = session.diagnostic("code keras mnist file=\"/dev/full\"")
+    #expect(failure?.message == "code: write /dev/full: could not finish writing the file: No space left on device")
+    #expect(failure?.range.start.column == 23)
 }

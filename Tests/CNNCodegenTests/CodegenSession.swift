@@ -1,5 +1,6 @@
-// CodegenSession: runs cnn script text through a fresh interpreter and hands back the CodeRequest that a
-// `code` statement made (or the diagnostic it stopped with), so the tests read like a learner's session.
+// CodegenSession: runs cnn script text through a fresh interpreter with the Python code generator, and
+// hands back what a `code` statement made (or the diagnostic it stopped with), so the tests read like a
+// learner's session.
 import Testing
 import CNNCore
 import CNNScript
@@ -7,28 +8,38 @@ import CNNScript
 
 /// One interpreter session for a codegen test.
 final class CodegenSession {
-    let interpreter = Interpreter()
+    let interpreter: Interpreter
+
+    init() {
+        interpreter = Interpreter()
+        interpreter.codeGenerator = PythonCodeGenerator()
+    }
 
     /// Runs `source` and returns what its statements produced; throws the first diagnostic.
     @discardableResult
     func run(_ source: String, baseDirectory: String? = nil) throws -> [Outcome] {
-        interpreter.baseDirectory = baseDirectory
+        interpreter.workspace.baseDirectory = baseDirectory
         let parsed = Parser.parse(SourceText(source))
         if let first = parsed.diagnostics.first { throw first }
         return try parsed.statements.map { try interpreter.execute($0, in: parsed.source) }
     }
 
-    /// The request the last statement of `source` (a `code` command) made.
-    func request(_ source: String, baseDirectory: String? = nil) throws -> CodeRequest {
-        guard case .code(let request)? = try run(source, baseDirectory: baseDirectory).last else {
+    /// What the last statement of `source` (a `code` command) made: the request and the code.
+    func result(_ source: String, baseDirectory: String? = nil) throws -> CodeResult {
+        guard case .code(let result)? = try run(source, baseDirectory: baseDirectory).last else {
             throw CodegenTestError("the last statement of \(source) is not a code command")
         }
-        return request
+        return result
+    }
+
+    /// The request the last statement of `source` (a `code` command) made.
+    func request(_ source: String, baseDirectory: String? = nil) throws -> CodeRequest {
+        try result(source, baseDirectory: baseDirectory).request
     }
 
     /// The generated script's lines for the last statement of `source`.
     func lines(_ source: String) throws -> [String] {
-        CodeOutput.generate(try request(source)).lines
+        try result(source).code.lines
     }
 
     /// The diagnostic `source` stops with, or nil if it runs.

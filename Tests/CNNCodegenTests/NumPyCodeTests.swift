@@ -92,12 +92,15 @@ private func assignments(_ lines: [String]) -> [String] {
 
 @Test func arraysTooLargeToEmbedAreSavedBesideTheScript() throws {
     let session = CodegenSession()
-    let request = try session.request("""
+    // The code as it would be written to a file (generated here without writing anything).
+    var toFile = try session.request("""
         big = rand(40, 40)
         y = relu(big - 0.5)
-        code numpy y file="y.py"
-        """, baseDirectory: "/tmp")
-    let written = CodeOutput.generate(request)
+        code numpy y
+        """)
+    toFile.fileName = "y.py"
+    toFile.path = "/tmp/y.py"
+    let written = PythonCodeGenerator().generate(toFile)
     #expect(written.dataFiles.map(\.fileName) == ["y_big.npy"])
     #expect(written.dataFiles.first?.tensor.shape == [40, 40])
     #expect(written.lines.contains("big = np.load(os.path.join(HERE, \"y_big.npy\"))"))

@@ -104,7 +104,7 @@ import Testing
     // 100,000 rows x 1,000 inputs x 1,000 outputs = 1e11 multiply-adds: over the limit.
     let dense = try Dense(weights: try Tensor(shape: [1000, 1000], repeating: 0))
     let error = OpsFixtures.error { try dense.outputShape(inputShape: [100_000, 1000]) }
-    #expect(error?.message == "dense: a 100000x1000 batch through 1000x1000 weights needs more than 50,000,000,000 multiply-adds")
+    #expect(error?.message == "dense: a 100000x1000 batch through 1000x1000 weights would take more than 50,000,000,000 multiply-adds")
     #expect(error?.hint == "use a smaller batch or fewer outputs")
     // An output too large to hold is refused too.
     let wide = try Dense(weights: try Tensor(shape: [1, 10_000], repeating: 0))

@@ -122,6 +122,6 @@ func runMatchesNumPyForwardPass(fixture: RunFixture) throws {
     let before = session.interpreter.random
     #expect(session.error("run m ones(3, 3)") != nil)
     #expect(session.interpreter.random == before)
-    #expect(session.interpreter.variables["m_1"] == nil)
-    #expect(session.interpreter.variables["m_1_kernel"] == nil)
+    #expect(session.interpreter.environment["m_1"] == nil)
+    #expect(session.interpreter.environment["m_1_kernel"] == nil)
 }

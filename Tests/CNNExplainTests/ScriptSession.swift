@@ -44,7 +44,7 @@ final class ScriptSession {
 
     /// The tensor held by a variable, if it holds one.
     func tensor(_ name: String) -> Tensor? {
-        guard case .tensor(let t)? = interpreter.variables[name]?.value else { return nil }
+        guard case .tensor(let t)? = interpreter.environment[name]?.value else { return nil }
         return t
     }
 }

@@ -64,7 +64,7 @@ private let scriptGradientPrelude = """
 private func loss(_ script: Script, program: String, wrt: String, value: Value) throws -> Double {
     script.interpreter.assign(wrt, Variable(value: value, provenance: nil))
     try script.run(program)
-    switch script.interpreter.variables["loss"]?.value {
+    switch script.interpreter.environment["loss"]?.value {
     case .number(let x)?: return x
     default: throw TestFailure("loss is not a number")
     }
@@ -76,7 +76,7 @@ private func gradOfAScriptAgreesWithFiniteDifferences(_ testCase: ScriptGradient
     try script.run(scriptGradientPrelude)
     try script.run(testCase.setup)
     try script.run(testCase.program)
-    let value = try #require(script.interpreter.variables[testCase.wrt]?.value)
+    let value = try #require(script.interpreter.environment[testCase.wrt]?.value)
     let gradient = try script.value("g = grad(loss, \(testCase.wrt))")
     let h = 1e-6
     switch (value, gradient) {

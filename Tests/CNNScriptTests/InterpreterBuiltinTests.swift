@@ -149,14 +149,14 @@ func everyBuiltinsExamplesRun(_ name: String) throws {
     #expect(try script.tensor("rand(3, 3)") == first)
     var generator = RandomGenerator(seed: 7)
     #expect(first == (try Tensor.rand([3, 3], using: &generator)))
-    #expect(script.interpreter.seed == 7)
+    #expect(script.interpreter.random.seed == 7)
     #expect(try Script(seed: 7).tensor("rand(3, 3)") == first)
 }
 
 @Test func loadAndSaveRoundTrip() throws {
     let folder = "/tmp/cnnrepl-interp-tests-\(UInt32.random(in: 0...UInt32.max))"
     let script = Script()
-    script.interpreter.baseDirectory = folder
+    script.interpreter.workspace.baseDirectory = folder
     #expect(mkdirForTest(folder))
     try script.run("x = randn(3, 4)")
     let saved = try script.value("save(x, \"x.npy\")")

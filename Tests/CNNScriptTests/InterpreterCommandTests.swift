@@ -30,7 +30,7 @@ import CNNCore
     }
     #expect(x == 3)
     #expect(source == "1 + 2")
-    #expect(script.interpreter.order.isEmpty)
+    #expect(script.interpreter.environment.names.isEmpty)
 }
 
 @Test func statementsEndAtNewlinesAndSemicolonsAndCommentsAreIgnored() throws {
@@ -66,7 +66,7 @@ import CNNCore
 @Test func variablesKeepTheOrderTheyWereFirstMadeIn() throws {
     let script = Script()
     try script.run("b = 1; a = 2; b = 3; c = ones(2, 2)")
-    #expect(script.interpreter.order == ["b", "a", "c"])
+    #expect(script.interpreter.environment.names == ["b", "a", "c"])
     #expect(try script.number("b") == 3)
 }
 
@@ -139,7 +139,7 @@ import CNNCore
     let outcomes = try script.run("relu [-1, 1]")
     guard case .value(.tensor(let t), _, _)? = outcomes.first else { Issue.record("\(outcomes)"); return }
     #expect(t.scalars == [0, 1])
-    #expect(script.interpreter.order.isEmpty)
+    #expect(script.interpreter.environment.names.isEmpty)
 }
 
 // MARK: - Provenance
@@ -160,7 +160,7 @@ import CNNCore
 @Test func provenanceChainsThroughVariables() throws {
     let script = Script()
     try script.run("image = rand(8, 8); f = conv(image, ones(3, 3)); relu f; maxpool f")
-    let variable = try #require(script.interpreter.variables["f"])
+    let variable = try #require(script.interpreter.environment["f"])
     guard variable.provenance?.step?.operation is PoolingOperation else { Issue.record("last step is not pooling"); return }
     let relu = try #require(variable.provenance?.step?.operands.first?.provenance)
     guard (relu.step?.operation as? ActivationOperation)?.kind == .relu else { Issue.record("second step is not relu"); return }
@@ -207,9 +207,9 @@ import CNNCore
     let outcomes = try script.run("clear")
     guard case .message(let text)? = outcomes.first else { Issue.record("\(outcomes)"); return }
     #expect(text == "cleared: no variables")
-    #expect(script.interpreter.variables.isEmpty && script.interpreter.order.isEmpty)
-    #expect(script.interpreter.seed == 9)
-    #expect(script.interpreter.precision == 4)
+    #expect(script.interpreter.environment.variables.isEmpty && script.interpreter.environment.names.isEmpty)
+    #expect(script.interpreter.random.seed == 9)
+    #expect(script.interpreter.output.precision == 4)
 }
 
 @Test func resetRestoresTheDefaults() throws {
@@ -217,9 +217,9 @@ import CNNCore
     try script.run("seed 9; precision 4; x = 1; r = rand(2)")
     let outcomes = try script.run("reset")
     guard case .message(let text)? = outcomes.first else { Issue.record("\(outcomes)"); return }
-    #expect(text == "reset: no variables, seed \(RandomGenerator.defaultSeed), precision \(Interpreter.defaultPrecision)")
-    #expect(script.interpreter.order.isEmpty)
-    #expect(script.interpreter.precision == Interpreter.defaultPrecision)
+    #expect(text == "reset: no variables, seed \(RandomGenerator.defaultSeed), precision \(OutputSettings.defaultPrecision)")
+    #expect(script.interpreter.environment.names.isEmpty)
+    #expect(script.interpreter.output.precision == OutputSettings.defaultPrecision)
     #expect(try script.tensor("rand(3)") == (try Script().tensor("rand(3)")))
 }
 
@@ -234,11 +234,11 @@ import CNNCore
     #expect(seed == "seed 7: random numbers start over from here")
     #expect(precision == "precision 1: numbers that are not whole show 1 decimal")
     #expect(zero == "precision 0: numbers that are not whole show 0 decimals")
-    #expect(script.interpreter.precision == 0)
+    #expect(script.interpreter.output.precision == 0)
     try script.run("precision 12")
-    #expect(script.interpreter.precision == 12)
+    #expect(script.interpreter.output.precision == 12)
     try script.run("seed 1234567890123")
-    #expect(script.interpreter.seed == 1_234_567_890_123)
+    #expect(script.interpreter.random.seed == 1_234_567_890_123)
 }
 
 @Test func aVariableNamedLikeACommandIsNotPossibleButCommandsStillRun() throws {
@@ -253,7 +253,7 @@ import CNNCore
     let script = Script()
     guard case .help("conv")? = try script.run("help(conv)").first else { Issue.record("help(conv) did not run"); return }
     try script.run("seed (3 + 4)")
-    #expect(script.interpreter.seed == 7)
+    #expect(script.interpreter.random.seed == 7)
     try script.run("x = 1")
     guard case .variables(let list)? = try script.run("vars()").first else { Issue.record("vars() did not run"); return }
     #expect(list.map(\.name) == ["x"])

@@ -103,7 +103,7 @@ import CNNCore
     let error = script.error("a = zeros(5000, 5000)\nb = a @ a")
     #expect(error.map { "\($0.range) \($0.message)" } == "2:5-2:10 @: 5000x5000 @ 5000x5000 would take more than 50,000,000,000 multiply-adds")
     #expect(error?.hint == "use smaller matrices; 5000 x 5000 x 5000 multiply-adds are far too many to wait for")
-    #expect(script.interpreter.variables["b"] == nil)
+    #expect(script.interpreter.environment["b"] == nil)
 }
 
 // MARK: - Indexing and slicing
@@ -369,13 +369,13 @@ import CNNCore
     #expect(script.error("x = x[9, 9]") != nil)
     #expect(try script.tensor("x") == Tensor(shape: [2, 2], repeating: 1))
     #expect(try script.number("y") == 3)
-    #expect(script.interpreter.order == ["x", "y"])
+    #expect(script.interpreter.environment.names == ["x", "y"])
 }
 
 @Test func statementsBeforeAnErrorOnTheSameLineStayDone() throws {
     let script = Script()
     #expect(script.error("a = 1; b = zzz; c = 3") != nil)
-    #expect(script.interpreter.order == ["a"])
+    #expect(script.interpreter.environment.names == ["a"])
 }
 
 @Test func aFailedRandomCallDoesNotAdvanceTheGenerator() throws {

@@ -19,14 +19,14 @@ private let tinyModel = """
     let script = Script(seed: 3)
     try script.run(tinyModel)
     var lines: [String] = []
-    script.interpreter.progress = { lines.append($0) }
+    script.interpreter.output.progress = { lines.append($0) }
     let outcomes = try script.run("train tiny data epochs=2 batch=64 optimizer=adam lr=0.01")
     guard case .learning(.trained(let report))? = outcomes.last else { Issue.record("no training report"); return }
     #expect(report.history.epochs.count == 2 && report.history.batchesPerEpoch == 23)
     #expect(report.history.learningRate == 0.01 && report.history.optimizer == .adam)
     // One plain progress line per epoch (not a terminal).
     #expect(lines.count == 2 && lines[0].hasPrefix("epoch 1/2: 23 batches, loss "))
-    guard case .history(let history)? = script.interpreter.variables["history"]?.value else { Issue.record("no history"); return }
+    guard case .history(let history)? = script.interpreter.environment["history"]?.value else { Issue.record("no history"); return }
     #expect(history == report.history)
     // The same seed gives the same run; evaluate agrees with the last epoch's validation numbers.
     let again = Script(seed: 3)
@@ -44,7 +44,7 @@ private let tinyModel = """
         Issue.record("no prediction"); return
     }
     #expect(abs(prediction.probabilities.sum() - 1) < 1e-12 && prediction.probabilities.shape == [10])
-    guard case .dataset(let data)? = script.interpreter.variables["data"]?.value else { Issue.record("no data"); return }
+    guard case .dataset(let data)? = script.interpreter.environment["data"]?.value else { Issue.record("no data"); return }
     #expect(prediction.label == data.labels[data.validationIndices[4]])
     guard case .learning(.plotted(let name, let plotted))? = try script.run("plot history").last else { Issue.record("no plot"); return }
     #expect(name == "history" && plotted == report.history)

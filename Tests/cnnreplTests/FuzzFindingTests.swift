@@ -28,8 +28,9 @@ func replayAsREPL(_ text: String, limits: ResourceLimits? = nil) -> Int {
     var pending = ""
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
         pending += pending.isEmpty ? String(line) : "\n" + line
-        if session.isIncomplete(pending) { continue }
-        if !session.runEntry(pending, output: { _, _ in }) { errors += 1 }
+        let parsed = session.parse(entry: pending)
+        if parsed.isIncomplete { continue }
+        if !session.run(parsed, output: { _, _ in }) { errors += 1 }
         pending = ""
     }
     if !pending.isEmpty, !session.runEntry(pending, output: { _, _ in }) { errors += 1 }
@@ -77,7 +78,7 @@ func aFuzzFindingNowEndsQuickly(_ name: String) throws {
     // The variables are intact and `clear` frees the memory.
     #expect(session.runEntry("b = a[0, 0]", output: { _, _ in }))
     #expect(session.runEntry("clear", output: { _, _ in }))
-    #expect(session.interpreter.memoryInUse == 0)
+    #expect(session.interpreter.environment.memoryInUse == 0)
     #expect(session.runEntry("c = rand(1000, 1000)", output: { _, _ in }))
 }
 

@@ -18,25 +18,37 @@ public struct MinPoolOperation: StepOperation {
 
     /// Creates the operation for a window, stride and padding mode; checks them against the input's shape.
     public init(size: Pair, stride: Pair?, padding: Pooling.PaddingMode, inputShape: [Int]) throws {
-        pooling = Pooling(kind: .max, size: size, stride: stride, padding: padding)
-        plan = try pooling.plan(inputShape: inputShape)
+        let pooling = Pooling(kind: .max, size: size, stride: stride, padding: padding)
+        self.pooling = pooling
+        plan = try Self.speakingOfMinpool { try pooling.plan(inputShape: inputShape) }
+    }
+
+    /// Runs core max pooling code, its errors saying "minpool" where they said "maxpool".
+    private static func speakingOfMinpool<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as CoreError where error.message.hasPrefix("maxpool") {
+            throw CoreError("minpool" + error.message.dropFirst("maxpool".count), hint: error.hint)
+        }
     }
 
     public var name: String { "pooled" }
 
     public func forward(_ operands: [Operand]) throws -> Value {
-        let largestOfNegated = try pooling.apply(-(try Operands(operands, forward: "minpool").tensor(0)))
+        let negated = -(try Operands(operands, forward: "minpool").tensor(0))
+        let largestOfNegated = try Self.speakingOfMinpool { try pooling.apply(negated) }
         return .tensor(largestOfNegated.map { -$0 + 0 })  // + 0: a zero of the padding stays 0, not -0
     }
 
     /// y = -M(-x), so dL/dx = M'(-x) applied to dL/dy: the two sign changes cancel.
     public func gradients(of step: Step, outputGradient g: Tensor, fuseSoftmax: Bool) throws -> [OperandGradient] {
-        paired(step, [try pooling.backward(input: -(try backwardOperands(step).tensor(0)), outputGradient: g)])
+        let negated = -(try backwardOperands(step).tensor(0))
+        return paired(step, [try Self.speakingOfMinpool { try pooling.backward(input: negated, outputGradient: g) }])
     }
 
     public func cellExplanation(_ operands: [Operand], at index: [Int]) throws -> CellExplanation? {
         guard let input = operands.first?.tensor else { return nil }
-        var trace = try pooling.trace(input: -input, at: index)
+        var trace = try Self.speakingOfMinpool { try pooling.trace(input: -input, at: index) }
         trace.value = -trace.value
         trace.cells = trace.cells.map { cell in
             var cell = cell
@@ -92,7 +104,6 @@ public struct MinPoolOperation: StepOperation {
             let input = try context.requiredTensor("input")
             let operation = try MinPoolOperation(size: try context.pair("size") ?? Pair(square: 2), stride: try context.pair("stride"),
                                                  padding: try Builtins.poolingMode(context), inputShape: input.shape)
-            try Builtins.checkPoolingWork(operation.plan, name: "minpool")
             let operands = context.operands(["input"])
             let output = try operation.forward(operands)
             context.step = Step(operation: operation, operands: operands, summary: operation.summary,

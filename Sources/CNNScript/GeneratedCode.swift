@@ -1,4 +1,5 @@
-// GeneratedCode: a Python script that CNNCodegen wrote, with the data files it needs beside it.
+// GeneratedCode: a Python script that a CodeGenerator wrote for a `code` command, with the data files it
+// needs beside it: data that the interpreter writes to files and CNNExplain shows.
 import CNNCore
 
 /// A generated Python script and the arrays it loads from .npy files (those too large to embed).
@@ -9,6 +10,12 @@ public struct GeneratedCode: Equatable, Sendable {
         public var fileName: String
         /// The values to save.
         public var tensor: Tensor
+
+        /// Creates a data file.
+        public init(fileName: String, tensor: Tensor) {
+            self.fileName = fileName
+            self.tensor = tensor
+        }
     }
 
     /// The script's lines, without line ends.
@@ -17,12 +24,19 @@ public struct GeneratedCode: Equatable, Sendable {
     public var dataFiles: [DataFile]
     /// One line for the learner about what the script is, e.g. "Keras 3 code for the model mnist".
     public var title: String
+    /// The file name the script was written for, e.g. "mnist.py" (the name to suggest when it is shown).
+    public var scriptName: String
+    /// The command that runs the script, e.g. "python3" or "KERAS_BACKEND=jax python3".
+    public var runner: String
 
     /// Creates generated code.
-    public init(lines: [String], dataFiles: [DataFile] = [], title: String) {
+    public init(lines: [String], dataFiles: [DataFile] = [], title: String, scriptName: String = "script.py",
+                runner: String = "python3") {
         self.lines = lines
         self.dataFiles = dataFiles
         self.title = title
+        self.scriptName = scriptName
+        self.runner = runner
     }
 
     /// The whole script, each line ending in a newline.

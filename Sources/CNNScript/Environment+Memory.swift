@@ -1,4 +1,4 @@
-// MemoryAccounting: how many bytes the session's variables hold, for the session memory limit.
+// Environment+Memory: how many bytes the session's variables hold, for the session memory limit.
 //
 // A variable holds its own tensor and, through its provenance, the tensors of every step that made it
 // (kept so that `trace` can explain any cell later). Its footprint is its tensor plus the operand tensors
@@ -20,7 +20,7 @@ struct Footprint {
     let bytes: Int
 }
 
-extension Interpreter {
+extension Environment {
     /// The bytes all variables hold together (saturating).
     public var memoryInUse: Int {
         footprints.values.reduce(0) { total, footprint in
@@ -29,16 +29,9 @@ extension Interpreter {
         }
     }
 
-    /// The limits to bind around a statement: this session's settings with its memory in use.
-    var boundLimits: ResourceLimits {
-        var bound = limits
-        bound.memoryInUse = memoryInUse
-        return bound
-    }
-
     /// The footprint `variable` would have if stored now as `name` (replacing that variable's value).
     func footprint(of variable: Variable, as name: String) -> Footprint {
-        var bytes = Interpreter.bytes(of: variable.value)
+        var bytes = Environment.bytes(of: variable.value)
         var seen = Set<ObjectIdentifier>()
         // Known provenances of current variables: an operand made by one of them is counted there.
         var known = Set<ObjectIdentifier>()
@@ -68,21 +61,22 @@ extension Interpreter {
                     seen.insert(id)
                     pending.append(inner)
                 }
-                let (sum, overflow) = bytes.addingReportingOverflow(Interpreter.bytes(of: operand.value))
+                let (sum, overflow) = bytes.addingReportingOverflow(Environment.bytes(of: operand.value))
                 bytes = overflow ? Int.max : sum
             }
         }
         return Footprint(provenance: variable.provenance, bytes: bytes)
     }
 
-    /// Throws if storing `variable` as `name` would take the session past its memory limit.
-    func checkMemory(storing variable: Variable, as name: String, at range: SourceRange) throws -> Footprint {
+    /// Throws if storing `variable` as `name` would take the variables past `limit` bytes; returns the
+    /// footprint it would have (to store with it).
+    func checkMemory(storing variable: Variable, as name: String, limit: Int, at range: SourceRange) throws -> Footprint {
         let footprint = footprint(of: variable, as: name)
         let others = memoryInUse - (footprints[name]?.bytes ?? 0)
         let (total, overflow) = others.addingReportingOverflow(footprint.bytes)
-        if overflow || total > limits.maxMemoryBytes {
+        if overflow || total > limit {
             throw Diagnostic(
-                "storing '\(name)' would take the session's variables to \(Limits.bytesText(overflow ? Int.max : total)), more than its \(Limits.bytesText(limits.maxMemoryBytes)) memory limit",
+                "storing '\(name)' would take the session's variables to \(Limits.bytesText(overflow ? Int.max : total)), more than its \(Limits.bytesText(limit)) memory limit",
                 at: range,
                 hint: "the memory limit counts every variable and the tensors their history keeps for trace; \(Limits.memoryHowTo)")
         }

@@ -1,0 +1,48 @@
+// Interpreter+Trace: the `trace` command, `trace f[i, j]` or `trace maps[i, j, c]`. It checks that the
+// name is a tensor variable and the index one cell of it; TraceRenderer (CNNExplain) explains the cell
+// from the variable's provenance.
+import CNNCore
+
+extension Commands {
+    /// `trace`: explain one cell.
+    static let trace = CommandDefinition(
+        name: "trace", usage: "trace NAME[i, j] | trace NAME[i, j, c]",
+        summary: "Explain how one cell of a variable was computed, back to the original input.",
+        details: """
+            For a convolution: the input with the window marked, the window's values, the kernel, the
+            element-wise products and their sum (+ bias). For pooling: the window and the winner or the
+            average. For relu: the value before and after. Then step by step back through the chain, with
+            the receptive field (size r, jump j, start) of each step. Indices start at 0.
+            """,
+        examples: ["trace f[0, 0]", "trace maps[1, 2, 0]"],
+        body: Interpreter.traceCommand)
+}
+
+extension Interpreter {
+    /// `trace NAME[i, j]`: checks the cell, then the outcome carries the variable for CNNExplain to explain.
+    func traceCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
+        guard arguments.count == 1, case .index(let base, let subscripts) = arguments[0].value.kind,
+              let target = base.identifierName else {
+            throw Diagnostic("trace takes one cell of a variable, e.g. trace f[1, 2]", at: arguments.first?.range ?? name.range)
+        }
+        guard let variable = environment[target] else { throw unknownName(target, at: base.range) }
+        guard case .tensor(let tensor) = variable.value else {
+            throw Diagnostic("\(target) is \(variable.value.kindDescription); trace explains cells of tensors", at: base.range)
+        }
+        guard subscripts.count == tensor.rank else {
+            let example = (0..<tensor.rank).map { _ in "0" }.joined(separator: ", ")
+            throw Diagnostic("\(target) is \(tensor.shapeDescription), so a cell needs \(tensor.rank) ind\(tensor.rank == 1 ? "ex" : "ices"), not \(subscripts.count)",
+                             at: arguments[0].range, hint: "e.g. trace \(target)[\(example)]")
+        }
+        var index: [Int] = []
+        for (axis, sub) in subscripts.enumerated() {
+            guard case .index(let e) = sub.kind else {
+                throw Diagnostic("trace explains one cell: give a single index on every axis, not a slice", at: sub.range)
+            }
+            let size = tensor.shape[axis]
+            let i = try self.index(e, axis: axis, size: size, context)
+            index.append(i < 0 ? i + size : i)
+        }
+        return .trace(name: target, index: index, variable: variable)
+    }
+}
