@@ -53,8 +53,9 @@ public func fuzzLanguage(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var pending = ""
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
         pending += pending.isEmpty ? String(line) : "\n" + line
-        if session.isIncomplete(pending) { continue }
-        _ = session.runEntry(pending) { _, _ in }
+        let entry = session.parse(entry: pending)
+        if entry.isIncomplete { continue }
+        _ = session.run(entry) { _, _ in }
         pending = ""
     }
     if !pending.isEmpty { _ = session.runEntry(pending) { _, _ in } }
