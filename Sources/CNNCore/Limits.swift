@@ -105,15 +105,10 @@ public enum Limits {
     public static func checkWork(_ factors: [Int], what: @autoclosure () -> String, unit: WorkUnit = .multiplyAdds,
                                  hint: @autoclosure () -> String) throws -> Int {
         if factors.contains(0) { return 0 }
-        var work = 1
-        for factor in factors {
-            let (product, overflow) = work.multipliedReportingOverflow(by: factor)
-            guard !overflow, product <= maxWork else {
-                let limit = Format.count(maxWork)
-                let amount = unit == .cells ? "would look at more than \(limit) cells" : "would take more than \(limit) multiply-adds"
-                throw CoreError("\(what()) \(amount)", hint: hint())
-            }
-            work = product
+        guard let work = Shape.product(factors), work <= maxWork else {
+            let limit = Format.count(maxWork)
+            let amount = unit == .cells ? "would look at more than \(limit) cells" : "would take more than \(limit) multiply-adds"
+            throw CoreError("\(what()) \(amount)", hint: hint())
         }
         return work
     }

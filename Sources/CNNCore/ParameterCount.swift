@@ -42,12 +42,7 @@ public enum ParameterCount {
         let product = factors.map(String.init).joined(separator: "x")
         let overflow = CoreError("\(what): the parameter count \(product)\(bias > 0 ? " + \(bias)" : "") is too large to compute",
                                  hint: "use smaller sizes")
-        var weights = 1
-        for factor in factors {
-            let (next, overflowed) = weights.multipliedReportingOverflow(by: factor)
-            guard !overflowed else { throw overflow }
-            weights = next
-        }
+        guard let weights = Shape.product(factors) else { throw overflow }
         let (total, overflowed) = weights.addingReportingOverflow(bias)
         guard !overflowed else { throw overflow }
         let formula = bias > 0 ? "\(product) + \(bias) = \(Format.count(total))" : "\(product) = \(Format.count(total))"

@@ -135,12 +135,7 @@ enum ModelRunner {
         var work = 0
         var values = 0
         func add(_ a: inout Int, _ factors: [Int]) -> Bool {
-            var product = 1
-            for factor in factors {
-                let (p, overflow) = product.multipliedReportingOverflow(by: factor)
-                guard !overflow else { return false }
-                product = p
-            }
+            guard let product = Shape.product(factors) else { return false }
             let (sum, overflow) = a.addingReportingOverflow(product)
             guard !overflow else { return false }
             a = sum
