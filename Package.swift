@@ -52,12 +52,16 @@ let package = Package(
             name: "cnnbench", dependencies: ["CNNCore"],
             swiftSettings: [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))]
         ),
-        .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "CNNImageTests", dependencies: ["CNNCore", "CNNImage"], exclude: ["Fixtures"]),
-        .testTarget(name: "CNNScriptTests", dependencies: ["CNNScript"]),
-        .testTarget(name: "CNNCodegenTests", dependencies: ["CNNCodegen"]),
-        .testTarget(name: "CNNExplainTests", dependencies: ["CNNExplain"]),
-        .testTarget(name: "CNNSessionTests", dependencies: ["CNNSession"]),
+        // MARK: - Tests
+        // The helpers every test target shares: the repository's files and fixture folders, the fixture
+        // indexes, a small random generator, the seed models' text and a Script session over the interpreter.
+        .target(name: "CNNTestSupport", dependencies: ["CNNCore", "CNNScript"], path: "Tests/CNNTestSupport"),
+        .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore", "CNNTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CNNImageTests", dependencies: ["CNNCore", "CNNImage", "CNNTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CNNScriptTests", dependencies: ["CNNScript", "CNNTestSupport"]),
+        .testTarget(name: "CNNCodegenTests", dependencies: ["CNNCodegen", "CNNTestSupport"]),
+        .testTarget(name: "CNNExplainTests", dependencies: ["CNNExplain", "CNNTestSupport"]),
+        .testTarget(name: "CNNSessionTests", dependencies: ["CNNSession", "CNNScript", "CNNTestSupport"]),
         // Runs the built cnnrepl executable as a subprocess: scripts, stdin, options, exit codes, and a
         // corpus of hostile inputs (hostile/) that must end with a clear error, never a crash or a hang.
         .testTarget(name: "cnnreplTests", dependencies: ["cnnrepl"], exclude: ["hostile", "fuzz-findings"]),

@@ -5,9 +5,10 @@ import Glibc
 import CNNCore
 import CNNScript
 @testable import CNNCodegen
+import CNNTestSupport
 
 @Test func theCommandAsksForAFrameworkAndAFittingName() {
-    let session = CodegenSession()
+    let session = Script()
     #expect(throws: Never.self) { try session.run(SeedModels.mnist + "\nf = rand(3, 3)\nn = 2") }
     let unknown = session.diagnostic("code tensorflow mnist")
     #expect(unknown?.message == "code writes keras, torch or numpy, not 'tensorflow'")
@@ -25,37 +26,18 @@ import CNNScript
     #expect(throws: Never.self) { try session.run("code pytorch mnist") }
 }
 
-/// The text of a file, or nil.
-private func contents(of path: String) -> String? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4_096)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, file)
-        bytes += buffer[0..<n]
-        if n < buffer.count { break }
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
 @Test func fileWritesTheScriptRelativeToTheScriptsFolder() throws {
-    var template = Array("/tmp/cnnrepl-codegen-XXXXXX".utf8CString)
-    let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
-        guard let base = buffer.baseAddress, let result = mkdtemp(base) else { return nil }
-        return String(cString: result)
-    }
-    guard let folder = made else {
+    guard let folder = TestFiles.temporaryFolder("cnnrepl-codegen") else {
         Issue.record("could not make a temporary folder")
         return
     }
-    let session = CodegenSession()
+    let session = Script()
     let request = try session.request(SeedModels.mnist + "\ncode keras mnist file=\"mnist.py\"", baseDirectory: folder)
     #expect(request.path == folder + "/mnist.py")
     let shown = CodeOutput.lines(for: request)
     #expect(shown == ["wrote mnist.py: Keras 3 code for the model mnist (22 lines)",
                       "  run it with: KERAS_BACKEND=jax python3 mnist.py"])
-    #expect(contents(of: folder + "/mnist.py") == CodeOutput.generate(request).text)
+    #expect(TestFiles.text(folder + "/mnist.py") == CodeOutput.generate(request).text)
 
     let big = try session.request("w = rand(33, 33)\nv = w * 2\ncode numpy v file=\"v.py\"", baseDirectory: folder)
     #expect(CodeOutput.lines(for: big).contains("  and beside it the array it loads: v_w.npy"))
@@ -70,7 +52,7 @@ private func contents(of path: String) -> String? {
 }
 
 @Test func printedCodeIsIndentedUnderALineSayingHowToRunIt() throws {
-    let session = CodegenSession()
+    let session = Script()
     let request = try session.request(SeedModels.mnist + "\ncode torch mnist")
     let shown = CodeOutput.lines(for: request)
     let code = CodeOutput.generate(request).lines

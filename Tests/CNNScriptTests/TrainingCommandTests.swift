@@ -4,6 +4,7 @@ import Glibc
 import Testing
 import CNNCore
 @testable import CNNScript
+import CNNTestSupport
 
 private let tinyModel = """
     data = dataset("digits")
