@@ -90,8 +90,11 @@ func transcriptReplaysExactly(name: String) throws {
     let parsesWhole = !parsed.hasErrors && !parsed.isIncomplete
     let expectedInputs = inputText(lessonEntries(parsed))
     let recordedInputs = inputText(Transcript.entries(of: recorded))
+    // Compared into Booleans, so that a failure shows the diff rather than both whole texts.
+    let inputsMatch = expectedInputs == recordedInputs
     let replayed = Transcript.replay(recorded, baseDirectory: "lessons")
-    if !(parsesWhole && expectedInputs == recordedInputs && replayed == recorded) && TestFiles.isRecording {
+    let replayMatches = replayed == recorded
+    if !(parsesWhole && inputsMatch && replayMatches) && TestFiles.isRecording {
         let actual = lessonRun(lesson, name: name)
         if actual != recorded {
             TestFiles.write(actual, to: path)
@@ -100,9 +103,11 @@ func transcriptReplaysExactly(name: String) throws {
         }
     }
     #expect(parsesWhole, "lessons/\(name).cnn does not parse: run it with cnnrepl to see the errors")
-    #expect(expectedInputs == recordedInputs,
-            "the inputs of transcripts/\(name).txt are not the lines of lessons/\(name).cnn\n\(lineDiff(expected: recordedInputs, actual: expectedInputs, name: name + " (inputs)"))")
-    #expect(replayed == recorded, "\(lineDiff(expected: recorded, actual: replayed, name: name))")
+    #expect(inputsMatch, """
+        the inputs of transcripts/\(name).txt are not the lines of lessons/\(name).cnn
+        \(lineDiff(expected: recordedInputs, actual: expectedInputs, name: name + " (inputs)"))
+        """)
+    #expect(replayMatches, "\(lineDiff(expected: recorded, actual: replayed, name: name))")
 }
 
 @Test func everyTranscriptBelongsToALessonOrIsAREPLSession() {
