@@ -61,7 +61,8 @@ import CNNTestSupport
     var sgd = try Optimizer(kind: .sgd, learningRate: 0.1)
     var parameters = [w]
     sgd.update(&parameters, gradients: [g])
-    #expect(parameters[0].scalars == [1 - 0.05, -2 + 0.4])
+    let sgdStep: [Double] = [1 - 0.05, -2 + 0.4]
+    #expect(parameters[0].scalars == sgdStep)
     // Adam's first step moves every weight by about lr, against the sign of its gradient.
     var adam = try Optimizer(kind: .adam)
     parameters = [w]

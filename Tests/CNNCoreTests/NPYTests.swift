@@ -132,7 +132,7 @@ func badFixtureThrowsCoreError(name: String) {
     let shapes: [[Int]] = [[1], [7], [3, 4], [2, 3, 4], [2, 1, 3, 2], [1000]]
     for shape in shapes {
         let count = shape.reduce(1, *)
-        let values = (0..<count).map { Double($0) * -0.37 + 1e-300 * Double($0 % 3) }
+        let values: [Double] = (0..<count).map { (i: Int) -> Double in Double(i) * -0.37 + 1e-300 * Double(i % 3) }
         let tensor = try Tensor(shape: shape, scalars: values)
         let bytes = NPY.encode(tensor)
         #expect(bytes.count % 64 == (count * 8) % 64, "the header is aligned to 64 bytes")
