@@ -5,9 +5,10 @@ import Glibc
 import CNNCore
 import CNNScript
 @testable import CNNCodegen
+import CNNTestSupport
 
 @Test func theCommandAsksForAFrameworkAndAFittingName() {
-    let session = CodegenSession()
+    let session = Script.withCodeGenerator()
     #expect(throws: Never.self) { try session.run(SeedModels.mnist + "\nf = rand(3, 3)\nn = 2") }
     let unknown = session.diagnostic("code tensorflow mnist")
     #expect(unknown?.message == "code writes keras, torch or numpy, not 'tensorflow'")
@@ -25,38 +26,19 @@ import CNNScript
     #expect(throws: Never.self) { try session.run("code pytorch mnist") }
 }
 
-/// The text of a file, or nil.
-private func contents(of path: String) -> String? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4_096)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, file)
-        bytes += buffer[0..<n]
-        if n < buffer.count { break }
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
 @Test func fileWritesTheScriptRelativeToTheScriptsFolder() throws {
-    var template = Array("/tmp/cnnrepl-codegen-XXXXXX".utf8CString)
-    let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
-        guard let base = buffer.baseAddress, let result = mkdtemp(base) else { return nil }
-        return String(cString: result)
-    }
-    guard let folder = made else {
+    guard let folder = TestFiles.temporaryFolder("cnnrepl-codegen") else {
         Issue.record("could not make a temporary folder")
         return
     }
-    let session = CodegenSession()
+    let session = Script.withCodeGenerator()
     // The statement writes the files when it runs; its result says what was written.
     let result = try session.result(SeedModels.mnist + "\ncode keras mnist file=\"mnist.py\"", baseDirectory: folder)
     #expect(result.request.path == folder + "/mnist.py")
     #expect(result.wasWritten)
     #expect(result.code.title == "Keras 3 code for the model mnist" && result.code.lines.count == 22)
     #expect(result.code.runner == "KERAS_BACKEND=jax python3")
-    #expect(contents(of: folder + "/mnist.py") == result.code.text)
+    #expect(TestFiles.text(folder + "/mnist.py") == result.code.text)
 
     let big = try session.result("w = rand(33, 33)\nv = w * 2\ncode numpy v file=\"v.py\"", baseDirectory: folder)
     #expect(big.code.dataFiles.map(\.fileName) == ["v_w.npy"])
@@ -71,7 +53,7 @@ private func contents(of path: String) -> String? {
 }
 
 @Test func printedCodeIsNotWrittenAndSuggestsAFileName() throws {
-    let session = CodegenSession()
+    let session = Script.withCodeGenerator()
     let result = try session.result(SeedModels.mnist + "\ncode torch mnist")
     #expect(!result.wasWritten && result.request.path == nil)
     #expect(result.code.scriptName == "mnist.py" && result.code.runner == "python3")
@@ -79,7 +61,7 @@ private func contents(of path: String) -> String? {
 }
 
 @Test func aFailedWriteIsAnErrorAtTheFileName() {
-    let session = CodegenSession()
+    let session = Script.withCodeGenerator()
     #expect(throws: Never.self) { try session.run(SeedModels.mnist) }
     let failure = session.diagnostic("code keras mnist file=\"/dev/full\"")
     #expect(failure?.message == "code: write /dev/full: could not finish writing the file: No space left on device")

@@ -6,6 +6,7 @@ import Testing
 import CNNCore
 import CNNScript
 @testable import CNNCodegen
+import CNNTestSupport
 
 /// The code part of each line, comments and surrounding spaces removed.
 private func codeOnly(_ lines: [String]) -> [String] {
@@ -18,7 +19,7 @@ private func codeOnly(_ lines: [String]) -> [String] {
 }
 
 @Test func mnistBecomesAKerasSequentialWithTheSameLayers() throws {
-    let lines = try CodegenSession().lines(SeedModels.mnist + "\ncode keras mnist")
+    let lines = try Script().lines(SeedModels.mnist + "\ncode keras mnist")
     let code = codeOnly(lines)
     let expected = [
         "import keras",
@@ -46,7 +47,7 @@ private func codeOnly(_ lines: [String]) -> [String] {
 }
 
 @Test func cifarKeepsValidPaddingAndThePoolingDefaults() throws {
-    let lines = try CodegenSession().lines(SeedModels.cifar + "\ncode keras cifar")
+    let lines = try Script().lines(SeedModels.cifar + "\ncode keras cifar")
     let layers = codeOnly(lines).filter { $0.hasPrefix("layers.") }
     #expect(layers == [
         "layers.Conv2D(32, (3, 3), activation=\"relu\"),",
@@ -75,7 +76,7 @@ private func codeOnly(_ lines: [String]) -> [String] {
         end
         code keras odd
         """
-    let layers = codeOnly(try CodegenSession().lines(source)).filter { $0.hasPrefix("layers.") }
+    let layers = codeOnly(try Script().lines(source)).filter { $0.hasPrefix("layers.") }
     #expect(layers == [
         "layers.Conv2D(8, (5, 5), strides=(2, 2), padding=\"same\", activation=lambda x: keras.activations.leaky_relu(x, negative_slope=0.3)),",
         "layers.Conv2D(4, (3, 3), dilation_rate=(2, 2)),",
@@ -115,6 +116,6 @@ private func codeOnly(_ lines: [String]) -> [String] {
         end
         code keras dnn
         """
-    let code = codeOnly(try CodegenSession().lines(source))
+    let code = codeOnly(try Script().lines(source))
     #expect(code.contains("keras.Input(shape=(784,)),"))
 }

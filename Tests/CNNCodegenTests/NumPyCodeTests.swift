@@ -6,6 +6,7 @@ import Testing
 import CNNCore
 import CNNScript
 @testable import CNNCodegen
+import CNNTestSupport
 
 /// The assignments of a script (lines `name = ...` outside the helper functions), comments removed.
 private func assignments(_ lines: [String]) -> [String] {
@@ -19,7 +20,7 @@ private func assignments(_ lines: [String]) -> [String] {
 }
 
 @Test func anInPlaceChainReadsAsAssignmentsToOneName() throws {
-    let lines = try CodegenSession().lines("""
+    let lines = try Script().lines("""
         image = [1, 2, 3; 4, 5, 6; 7, 8, 9.5]
         f = conv(image, ones(2,2), padding=same)
         relu f
@@ -45,7 +46,7 @@ private func assignments(_ lines: [String]) -> [String] {
 }
 
 @Test func aNameStillNeededKeepsItsValueAndTheNewOneIsRenamed() throws {
-    let lines = try CodegenSession().lines("""
+    let lines = try Script().lines("""
         a = [1, -2; -3, 4]
         g = a * 2
         relu a
@@ -62,7 +63,7 @@ private func assignments(_ lines: [String]) -> [String] {
 }
 
 @Test func constantsAreRecreatedOrEmbeddedAtFullPrecision() throws {
-    let session = CodegenSession()
+    let session = Script.withCodeGenerator()
     let lines = try session.lines("""
         z = zeros(2, 3)
         o = ones(2, 2)
@@ -91,7 +92,7 @@ private func assignments(_ lines: [String]) -> [String] {
 }
 
 @Test func arraysTooLargeToEmbedAreSavedBesideTheScript() throws {
-    let session = CodegenSession()
+    let session = Script.withCodeGenerator()
     // The code as it would be written to a file (generated here without writing anything).
     var toFile = try session.request("""
         big = rand(40, 40)
@@ -111,7 +112,7 @@ private func assignments(_ lines: [String]) -> [String] {
 }
 
 @Test func aModelRunBecomesItsForwardPass() throws {
-    let lines = try CodegenSession().lines("""
+    let lines = try Script().lines("""
         model tiny 6x6x1
           conv 2 3x3 relu
           maxpool 2x2
@@ -133,7 +134,7 @@ private func assignments(_ lines: [String]) -> [String] {
     var source = "f = [1, -1]\n"
     for _ in 0..<2_000 { source += "relu f\n" }
     source += "code numpy f"
-    let code = assignments(try CodegenSession().lines(source))
+    let code = assignments(try Script().lines(source))
     #expect(code.count == 2_001)
     #expect(code.last == "f = np.maximum(f, 0)")
 }

@@ -7,6 +7,7 @@ import Testing
 import CNNCore
 import CNNScript
 @testable import CNNCodegen
+import CNNTestSupport
 
 /// The modules of the nn.Sequential: the `("name", nn.Module(...)),` lines without comments.
 private func modules(_ lines: [String]) -> [String] {
@@ -20,7 +21,7 @@ private func modules(_ lines: [String]) -> [String] {
 }
 
 @Test func mnistBecomesATorchSequentialChannelsFirst() throws {
-    let lines = try CodegenSession().lines(SeedModels.mnist + "\ncode torch mnist")
+    let lines = try Script().lines(SeedModels.mnist + "\ncode torch mnist")
     #expect(modules(lines) == [
         "(\"conv2d\", nn.Conv2d(1, 32, kernel_size=(3, 3), padding=\"same\")),",
         "(\"conv2d_relu\", nn.ReLU()),",
@@ -53,7 +54,7 @@ private func modules(_ lines: [String]) -> [String] {
         end
         code torch strided
         """
-    let session = CodegenSession()
+    let session = Script()
     #expect(modules(try session.lines(source)) == [
         "(\"conv2d_pad\", nn.ZeroPad2d((0, 1, 0, 1))),",
         "(\"conv2d\", nn.Conv2d(1, 4, kernel_size=(3, 3), stride=(2, 2))),",
@@ -79,7 +80,7 @@ private func modules(_ lines: [String]) -> [String] {
         end
         code torch pools
         """
-    #expect(modules(try CodegenSession().lines(source)) == [
+    #expect(modules(try Script().lines(source)) == [
         "(\"max_pooling2d_pad\", nn.ConstantPad2d((0, 1, 0, 1), float(\"-inf\"))),",
         "(\"max_pooling2d\", nn.MaxPool2d(kernel_size=(2, 2))),",
         "(\"average_pooling2d\", nn.AvgPool2d(kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), count_include_pad=False)),",

@@ -1,6 +1,7 @@
 // Tests of element-wise arithmetic: NumPy broadcasting fixtures, numbers on either side, negation, errors.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 /// The arithmetic operation named in a fixture's `op=` setting.
 private func arithmeticOperation(_ testCase: TensorOpsCase) -> ArithmeticOperation? {

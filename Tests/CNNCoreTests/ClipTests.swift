@@ -1,6 +1,7 @@
 // Tests of clip: NumPy fixtures (including nan and infinite values and bounds) and the bound errors.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 @Test func clipMatchesNumPy() throws {
     let cases = TensorOpsFixtures.cases("clip")

@@ -2,12 +2,11 @@
 // Python reference generator (tools/fixtures/gen_random.py).
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 /// Loads a fixture from Tests/CNNCoreTests/Fixtures/<folder>/<name>.
 private func constructorFixture(_ folder: String, _ name: String) throws -> Tensor {
-    var path = #filePath
-    while let last = path.last, last != "/" { path.removeLast() }
-    return try NPY.read(path: path + "Fixtures/\(folder)/" + name)
+    try NPY.read(path: TestFiles.fixtures(folder) + name)
 }
 
 @Test func zerosOnesAndFull() throws {

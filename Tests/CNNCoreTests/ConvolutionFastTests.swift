@@ -2,34 +2,7 @@
 // on many random shapes: odd and even sizes, strides, dilations, every padding mode, channels, filters, bias.
 import Testing
 @testable import CNNCore
-
-/// A small deterministic random generator (SplitMix64) so that failures can be reproduced.
-struct ConvTestRandom {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A whole number in range.
-    mutating func int(_ range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.count))
-    }
-
-    /// A value in -1..<1.
-    mutating func value() -> Double {
-        Double(next() >> 11) / Double(1 << 53) * 2 - 1
-    }
-
-    mutating func tensor(_ shape: [Int]) throws -> Tensor {
-        let count = shape.reduce(1, *)
-        return try Tensor(shape: shape, scalars: (0..<count).map { _ in value() })
-    }
-}
+import CNNTestSupport
 
 /// The largest difference between two tensors relative to the largest magnitude of the expected one.
 private func scaledError(_ actual: Tensor, _ expected: Tensor) -> Double {
@@ -39,7 +12,7 @@ private func scaledError(_ actual: Tensor, _ expected: Tensor) -> Double {
 }
 
 @Test func fastConvolutionMatchesReferenceOnRandomShapes() throws {
-    var random = ConvTestRandom(state: 12345)
+    var random = SplitMix64(state: 12345)
     var checked = 0
     var usedUnrolled = false, usedDirect = false
     for _ in 0..<400 {
@@ -93,7 +66,7 @@ private func scaledError(_ actual: Tensor, _ expected: Tensor) -> Double {
 
 @Test func fastConvolutionMatchesReferenceOnLargerBanksAcrossBlocks() throws {
     // Sizes that cross the matrix multiply's blocks (kc = 256 deep, several blocks of output cells).
-    var random = ConvTestRandom(state: 777)
+    var random = SplitMix64(state: 777)
     let cases: [([Int], [Int], Padding, Pair)] = [
         ([28, 28, 32], [3, 3, 32, 64], .same, Pair(square: 1)),
         ([30, 17, 40], [3, 3, 40, 13], .valid, Pair(2, 1)),

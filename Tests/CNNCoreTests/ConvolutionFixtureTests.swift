@@ -6,6 +6,7 @@
 import Glibc
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 /// One line of Fixtures/conv/index.txt.
 struct ConvFixtureCase: CustomStringConvertible, Sendable {
@@ -36,16 +37,12 @@ struct ConvFixtureCase: CustomStringConvertible, Sendable {
 /// Access to the convolution fixtures.
 enum ConvFixtures {
     /// Fixtures/conv/ next to this source file.
-    static let folder: String = {
-        var path = #filePath
-        while let last = path.last, last != "/" { path.removeLast() }
-        return path + "Fixtures/conv/"
-    }()
+    static let folder = TestFiles.fixtures("conv")
 
     /// Every case of the index, in file order (empty if the index cannot be read; a test checks the count).
     static let cases: [ConvFixtureCase] = {
         var result: [ConvFixtureCase] = []
-        for line in readText(folder + "index.txt").split(separator: "\n") where !line.hasPrefix("#") {
+        for line in (TestFiles.text(folder + "index.txt") ?? "").split(separator: "\n") where !line.hasPrefix("#") {
             let words = line.split(separator: " ").map(String.init)
             let numbers = words.dropFirst().compactMap { Int($0) }
             guard words.count == 11, numbers.count == 9 else { continue }
@@ -56,8 +53,6 @@ enum ConvFixtures {
         }
         return result
     }()
-
-    static func readText(_ path: String) -> String { FixtureIndex.readText(path) }
 
     /// The largest element-wise difference relative to max(1, |expected|); infinity when shapes differ.
     static func relativeError(_ actual: Tensor, _ expected: Tensor) -> Double {

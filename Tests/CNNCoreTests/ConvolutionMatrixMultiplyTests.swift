@@ -1,6 +1,7 @@
 // The blocked SIMD matrix multiply against a plain triple loop, on sizes that cross every block edge.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 private func plainProduct(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int) -> [Double] {
     var c = Array(repeating: 0.0, count: m * n)
@@ -15,7 +16,7 @@ private func plainProduct(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int) 
 }
 
 @Test func matrixMultiplyMatchesPlainLoops() throws {
-    var random = ConvTestRandom(state: 99)
+    var random = SplitMix64(state: 99)
     // m crosses mr = 6 and mc = 72; n crosses nr = 8 and nc = 1024; k is split into blocks of at most kc = 384
     // (512 = 2 x 256; 769 = 257 + 257 + 255); m = 1 and 2 take the unpacked vector-matrix path.
     let sizes: [(Int, Int, Int)] = [

@@ -1,6 +1,7 @@
 // The trace of one convolution cell: every term, padding taps flagged, and a sum equal to the output.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 @Test func traceOfAnInteriorCellListsEveryProduct() throws {
     let input = try Tensor(rows: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]])
@@ -22,7 +23,7 @@ import Testing
 }
 
 @Test func traceFlagsPaddingTapsWithSamePadding() throws {
-    var random = ConvTestRandom(state: 5)
+    var random = SplitMix64(state: 5)
     let input = try random.tensor([5, 6])
     let kernel = try random.tensor([3, 3])
     let conv = try Convolution(padding: .same)
@@ -39,7 +40,7 @@ import Testing
 }
 
 @Test func traceSumEqualsTheReferenceOutputForEveryCellOfABank() throws {
-    var random = ConvTestRandom(state: 8)
+    var random = SplitMix64(state: 8)
     let input = try random.tensor([6, 5, 3])
     let kernel = try random.tensor([3, 2, 3, 4])
     let bias = try random.tensor([4])

@@ -1,6 +1,7 @@
 // Tests of the dense (fully connected) layer: agreement with NumPy, parameter counts, traces, errors.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 @Test func denseMatchesNumPyReference() throws {
     let cases = OpsFixtures.cases("dense")
@@ -62,51 +63,51 @@ import Testing
 
 @Test func denseInputErrorsSayWhatToDo() throws {
     let dense = try Dense(weights: try Tensor(shape: [1024, 10], repeating: 0.5))
-    let vector = OpsFixtures.error { try dense.apply(try Tensor(shape: [1176], repeating: 1)) }
+    let vector = coreError { try dense.apply(try Tensor(shape: [1176], repeating: 1)) }
     #expect(vector?.message == "dense: input has 1176 values but weights expect 1024")
     #expect(vector?.hint == "flatten first, or check the weights' first dimension: 1024x10 weights take 1024 values")
-    let maps = OpsFixtures.error { try dense.apply(try Tensor(shape: [14, 14, 6], repeating: 1)) }
+    let maps = coreError { try dense.apply(try Tensor(shape: [14, 14, 6], repeating: 1)) }
     #expect(maps?.message == "dense: input has 1176 values (14x14x6) but weights expect 1024")
     #expect(maps?.hint == "flatten first, and check the weights' first dimension (1024x10)")
-    let unflattened = OpsFixtures.error { try dense.apply(try Tensor(shape: [4, 4, 64], repeating: 1)) }
+    let unflattened = coreError { try dense.apply(try Tensor(shape: [4, 4, 64], repeating: 1)) }
     #expect(unflattened?.message == "dense: takes a vector or a batch matrix, not a 4x4x64 tensor")
     #expect(unflattened?.hint == "flatten first: 4x4x64 flattens to 1024 values, which the weights expect")
-    let image = OpsFixtures.error { try dense.apply(try Tensor(shape: [32, 32], repeating: 1)) }
+    let image = coreError { try dense.apply(try Tensor(shape: [32, 32], repeating: 1)) }
     #expect(image?.message == "dense: input rows have 32 values but weights expect 1024")
     #expect(image?.hint == "flatten first: 32x32 flattens to 1024 values (a matrix input is read as a batch of rows)")
-    let batch = OpsFixtures.error { try dense.apply(try Tensor(shape: [3, 5], repeating: 1)) }
+    let batch = coreError { try dense.apply(try Tensor(shape: [3, 5], repeating: 1)) }
     #expect(batch?.message == "dense: each input row has 5 values but weights expect 1024")
-    #expect(OpsFixtures.error { try dense.trace(input: try Tensor(shape: [3, 5], repeating: 1), at: [0, 0]) } != nil)
+    #expect(coreError { try dense.trace(input: try Tensor(shape: [3, 5], repeating: 1), at: [0, 0]) } != nil)
 }
 
 @Test func denseWeightAndBiasErrors() throws {
-    let vectorWeights = OpsFixtures.error { try Dense(weights: try Tensor(vector: [1, 2, 3])) }
+    let vectorWeights = coreError { try Dense(weights: try Tensor(vector: [1, 2, 3])) }
     #expect(vectorWeights?.message == "dense: the weights must be an in x out matrix, not a 3-element vector")
     #expect(vectorWeights?.hint == "for a single output, reshape the weights to 3x1")
-    #expect(OpsFixtures.error { try Dense(weights: try Tensor(shape: [2, 2, 2], repeating: 0)) } != nil)
+    #expect(coreError { try Dense(weights: try Tensor(shape: [2, 2, 2], repeating: 0)) } != nil)
     let weights = try Tensor(shape: [4, 3], repeating: 0)
-    let bias = OpsFixtures.error { try Dense(weights: weights, bias: try Tensor(vector: [1, 2])) }
+    let bias = coreError { try Dense(weights: weights, bias: try Tensor(vector: [1, 2])) }
     #expect(bias?.message == "dense: the bias is 2 but the 4x3 weights have 3 outputs")
     #expect(bias?.hint == "the bias needs one value per output, a vector of 3")
-    #expect(OpsFixtures.error { try Dense(weights: weights, bias: try Tensor(shape: [1, 3], repeating: 0)) } != nil)
+    #expect(coreError { try Dense(weights: weights, bias: try Tensor(shape: [1, 3], repeating: 0)) } != nil)
 }
 
 @Test func denseTraceIndexErrors() throws {
     let dense = try Dense(weights: try Tensor(shape: [2, 3], repeating: 1))
     let input = try Tensor(vector: [1, 2])
-    let outside = OpsFixtures.error { try dense.trace(input: input, at: [3]) }
+    let outside = coreError { try dense.trace(input: input, at: [3]) }
     #expect(outside?.message == "dense: there is no output position [3] in the 3 output")
-    #expect(OpsFixtures.error { try dense.trace(input: input, at: [0, 1]) } != nil)
-    #expect(OpsFixtures.error { try dense.trace(input: input, at: [-1]) } != nil)
+    #expect(coreError { try dense.trace(input: input, at: [0, 1]) } != nil)
+    #expect(coreError { try dense.trace(input: input, at: [-1]) } != nil)
 }
 
 @Test func hugeBatchIsRefusedBeforeWorking() throws {
     // 100,000 rows x 1,000 inputs x 1,000 outputs = 1e11 multiply-adds: over the limit.
     let dense = try Dense(weights: try Tensor(shape: [1000, 1000], repeating: 0))
-    let error = OpsFixtures.error { try dense.outputShape(inputShape: [100_000, 1000]) }
+    let error = coreError { try dense.outputShape(inputShape: [100_000, 1000]) }
     #expect(error?.message == "dense: a 100000x1000 batch through 1000x1000 weights would take more than 50,000,000,000 multiply-adds")
     #expect(error?.hint == "use a smaller batch or fewer outputs")
     // An output too large to hold is refused too.
     let wide = try Dense(weights: try Tensor(shape: [1, 10_000], repeating: 0))
-    #expect(OpsFixtures.error { try wide.outputShape(inputShape: [100_000, 1]) } != nil)
+    #expect(coreError { try wide.outputShape(inputShape: [100_000, 1]) } != nil)
 }

@@ -1,6 +1,7 @@
 // Tests of Flatten: Keras' row-major, channels-last order and the length arithmetic.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 @Test func flattenMatchesNumPyReference() throws {
     let cases = OpsFixtures.cases("flatten")
@@ -25,7 +26,7 @@ import Testing
     #expect(walk.formula == "14 x 14 x 6 = 1176")
     #expect(try Flatten.outputSize(inputShape: [14, 14, 64]).value == 12544)
     #expect(try Flatten.outputSize(inputShape: [10]).formula == "10")
-    #expect(OpsFixtures.error { try Flatten.outputSize(inputShape: [0, 3]) } != nil)
-    #expect(OpsFixtures.error { try Flatten.outputSize(inputShape: [Int.max, 2]) } != nil)
-    #expect(OpsFixtures.error { try Flatten.outputSize(inputShape: []) } != nil)
+    #expect(coreError { try Flatten.outputSize(inputShape: [0, 3]) } != nil)
+    #expect(coreError { try Flatten.outputSize(inputShape: [Int.max, 2]) } != nil)
+    #expect(coreError { try Flatten.outputSize(inputShape: []) } != nil)
 }

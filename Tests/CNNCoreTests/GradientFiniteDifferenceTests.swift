@@ -7,6 +7,7 @@
 // (relu at 0, ties in a max, clip bounds) where a derivative does not exist.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 enum FiniteDifferences {
     static let step = 1e-5
@@ -255,11 +256,11 @@ enum FiniteDifferences {
     let convolution = try Convolution()
     let x = try Tensor(shape: [5, 5], repeating: 1), k = try Tensor(shape: [3, 3], repeating: 1)
     let wrong = try Tensor(shape: [5, 5], repeating: 1)
-    let error = OpsFixtures.error { try convolution.backward(input: x, kernel: k, outputGradient: wrong) }
+    let error = coreError { try convolution.backward(input: x, kernel: k, outputGradient: wrong) }
     #expect(error?.message.contains("the output is 3x3") == true)
-    #expect(OpsFixtures.error { try Pooling(kind: .max, size: Pair(square: 2)).backward(input: x, outputGradient: wrong) } != nil)
-    #expect(OpsFixtures.error { try Activation.backward(.relu, input: x, outputGradient: Tensor(shape: [4], repeating: 0)) } != nil)
-    #expect(OpsFixtures.error { try Loss.meanSquaredError(x, k) }?.message.contains("same shape") == true)
-    #expect(OpsFixtures.error { try convolution.kernelGradientSum(input: x, kernelShape: [3, 3], outputGradient: k, at: [3, 0]) } != nil)
-    #expect(OpsFixtures.error { try Broadcast.reduce(wrong, to: [2, 5]) } != nil)
+    #expect(coreError { try Pooling(kind: .max, size: Pair(square: 2)).backward(input: x, outputGradient: wrong) } != nil)
+    #expect(coreError { try Activation.backward(.relu, input: x, outputGradient: Tensor(shape: [4], repeating: 0)) } != nil)
+    #expect(coreError { try Loss.meanSquaredError(x, k) }?.message.contains("same shape") == true)
+    #expect(coreError { try convolution.kernelGradientSum(input: x, kernelShape: [3, 3], outputGradient: k, at: [3, 0]) } != nil)
+    #expect(coreError { try Broadcast.reduce(wrong, to: [2, 5]) } != nil)
 }

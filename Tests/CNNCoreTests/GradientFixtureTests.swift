@@ -7,71 +7,7 @@
 // skipped, and checks that it found some.
 import Testing
 @testable import CNNCore
-
-/// One case of Fixtures/grad/index.txt.
-struct GradientCase: CustomStringConvertible {
-    var name: String
-    var op: String
-    var params: [String: String]
-    var description: String { name }
-
-    /// The operand names, in order.
-    var operands: [String] { (params["operands"] ?? "").split(separator: ",").map(String.init) }
-
-    /// Loads `<name>.<suffix>.npy`.
-    func array(_ suffix: String) throws -> Tensor {
-        try NPY.read(path: GradientFixtures.folder + "\(name).\(suffix).npy")
-    }
-
-    /// A "2x3" setting as a Pair.
-    func pair(_ key: String) -> Pair? {
-        let parts = (params[key] ?? "").split(separator: "x").compactMap { Int($0) }
-        return parts.count == 2 ? Pair(parts[0], parts[1]) : nil
-    }
-
-    /// A comma-separated list of whole numbers.
-    func integers(_ key: String) -> [Int] {
-        (params[key] ?? "").split(separator: ",").compactMap { Int($0) }
-    }
-}
-
-enum GradientFixtures {
-    static let folder: String = {
-        var path = #filePath
-        while let last = path.last, last != "/" { path.removeLast() }
-        return path + "Fixtures/grad/"
-    }()
-
-    static let all: [GradientCase] = {
-        OpsFixtures.readText(folder + "index.txt").split(separator: "\n").compactMap { line in
-            guard !line.hasPrefix("#") else { return nil }
-            let words = line.split(separator: " ").map(String.init)
-            guard words.count >= 2 else { return nil }
-            var params: [String: String] = [:]
-            for word in words.dropFirst(2) {
-                guard let equals = word.firstIndex(of: "=") else { continue }
-                params[String(word[..<equals])] = String(word[word.index(after: equals)...])
-            }
-            return GradientCase(name: words[0], op: words[1], params: params)
-        }
-    }()
-
-    static func cases(_ op: String) -> [GradientCase] { all.filter { $0.op == op } }
-
-    /// Checks that `actual` is JAX's `d_<operand>` of the case.
-    static func expectGradient(_ actual: Tensor?, _ fixture: GradientCase, _ operand: String,
-                               sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let expected = try fixture.array("d_" + operand)
-        let value = try #require(actual, "\(fixture): no gradient for \(operand)", sourceLocation: sourceLocation)
-        #expect(OpsFixtures.close(value, expected, tolerance: 1e-10), "\(fixture): d_\(operand)", sourceLocation: sourceLocation)
-    }
-
-    /// Checks the forward output too, so that the fixture and the core agree on what the operation is.
-    static func expectOutput(_ actual: Tensor, _ fixture: GradientCase, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        #expect(OpsFixtures.close(actual, try fixture.array("output"), tolerance: 1e-10), "\(fixture): forward output",
-                sourceLocation: sourceLocation)
-    }
-}
+import CNNTestSupport
 
 /// Every op of the index is checked here, except "network": whole scripts, checked through the language
 /// (Tests/CNNScriptTests/GradientInterpreterTests.swift).

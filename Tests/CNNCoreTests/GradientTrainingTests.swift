@@ -2,6 +2,7 @@
 // optimizers' update rules, and a short training run (deterministic, the loss falls).
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 @Test func theDigitsAreShippedWhole() throws {
     let data = try Digits.load()
@@ -16,7 +17,7 @@ import Testing
     #expect(Set(data.trainIndices + data.validationIndices).count == 1797)
     #expect(try Digits.load().validationIndices == data.validationIndices)
     #expect(try Digits.load(seed: 7).validationIndices != data.validationIndices)
-    #expect(OpsFixtures.error { try Digits.load(validationFraction: 1) } != nil)
+    #expect(coreError { try Digits.load(validationFraction: 1) } != nil)
 }
 
 @Test func aNetworksBackwardPassAgreesWithFiniteDifferences() throws {
@@ -60,7 +61,8 @@ import Testing
     var sgd = try Optimizer(kind: .sgd, learningRate: 0.1)
     var parameters = [w]
     sgd.update(&parameters, gradients: [g])
-    #expect(parameters[0].scalars == [1 - 0.05, -2 + 0.4])
+    let sgdStep: [Double] = [1 - 0.05, -2 + 0.4]
+    #expect(parameters[0].scalars == sgdStep)
     // Adam's first step moves every weight by about lr, against the sign of its gradient.
     var adam = try Optimizer(kind: .adam)
     parameters = [w]
@@ -77,7 +79,7 @@ import Testing
     momentum.update(&parameters, gradients: [g])
     momentum.update(&parameters, gradients: [g])
     #expect(abs(parameters[0].scalars[0] - (1 - 0.05 - 0.095)) < 1e-12)
-    #expect(OpsFixtures.error { try Optimizer(kind: .adam, learningRate: 0) } != nil)
+    #expect(coreError { try Optimizer(kind: .adam, learningRate: 0) } != nil)
 }
 
 @Test func trainingOnTheDigitsLearnsAndRepeatsExactly() throws {
@@ -107,10 +109,10 @@ import Testing
     // Models that cannot be trained say why.
     var random = RandomGenerator(seed: 1)
     let noSoftmax = ModelSpec(inputShape: [8, 8, 1], layers: [.flatten, .dense(units: 10)])
-    #expect(OpsFixtures.error { try Network(spec: noSoftmax, random: &random) }?.message.contains("must end in softmax") == true)
+    #expect(coreError { try Network(spec: noSoftmax, random: &random) }?.message.contains("must end in softmax") == true)
     let denseOnImage = ModelSpec(inputShape: [8, 8, 1], layers: [.dense(units: 10, activation: .softmax)])
-    #expect(OpsFixtures.error { try Network(spec: denseOnImage, random: &random) }?.hint?.contains("flatten") == true)
+    #expect(coreError { try Network(spec: denseOnImage, random: &random) }?.hint?.contains("flatten") == true)
     var wrongClasses = try Network(spec: ModelSpec(inputShape: [8, 8, 1], layers: [.flatten, .dense(units: 3, activation: .softmax)]),
                                    random: &random)
-    #expect(OpsFixtures.error { try Training.fit(&wrongClasses, on: data, options: TrainingOptions()) }?.message.contains("10 classes") == true)
+    #expect(coreError { try Training.fit(&wrongClasses, on: data, options: TrainingOptions()) }?.message.contains("10 classes") == true)
 }

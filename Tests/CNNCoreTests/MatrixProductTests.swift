@@ -1,6 +1,7 @@
 // Tests of the matrix product `@`: NumPy fixtures for every rank combination, fast vs plain loop, errors.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 @Test func matrixProductMatchesNumPy() throws {
     let cases = TensorOpsFixtures.cases("matmul")

@@ -2,54 +2,24 @@
 import Glibc
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
-/// The folder holding the .npy fixtures, found next to this source file.
-private let npyFixtures: String = {
-    var path = #filePath
-    while let last = path.last, last != "/" { path.removeLast() }
-    return path + "Fixtures/npy/"
-}()
+/// The folder holding the .npy fixtures.
+private let npyFixtures = TestFiles.fixtures("npy")
 
 /// The names of the fixture files that start with `prefix` (a glob, so new fixtures are never skipped).
 private func fixtureNames(prefix: String) -> [String] {
-    guard let directory = opendir(npyFixtures) else { return [] }
-    defer { closedir(directory) }
-    var names: [String] = []
-    while let entry = readdir(directory) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
-        if name.hasPrefix(prefix) && name.hasSuffix(".npy") && !name.hasSuffix(".expected.npy") {
-            names.append(name)
-        }
-    }
-    return names.sorted()
+    TestFiles.names(in: npyFixtures, prefix: prefix, suffix: ".npy").filter { !$0.hasSuffix(".expected.npy") }
 }
 
 /// The raw bytes of a fixture file (empty if it cannot be read).
 private func fixtureBytes(_ name: String) -> [UInt8] {
-    guard let file = fopen(npyFixtures + name, "rb") else { return [] }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let got = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-        bytes += chunk[0..<got]
-        if got < chunk.count { break }
-    }
-    return bytes
+    TestFiles.bytes(npyFixtures + name) ?? []
 }
 
-/// The message of the CoreError that decoding `bytes` throws, or nil if it does not throw one.
+/// The CoreError that decoding `bytes` throws, or nil if it does not throw one.
 private func decodeError(_ bytes: [UInt8]) -> CoreError? {
-    do {
-        _ = try NPY.decode(bytes)
-        return nil
-    } catch let error as CoreError {
-        return error
-    } catch {
-        return nil
-    }
+    coreError { try NPY.decode(bytes) }
 }
 
 @Test func fixturesArePresent() {
@@ -162,7 +132,7 @@ func badFixtureThrowsCoreError(name: String) {
     let shapes: [[Int]] = [[1], [7], [3, 4], [2, 3, 4], [2, 1, 3, 2], [1000]]
     for shape in shapes {
         let count = shape.reduce(1, *)
-        let values = (0..<count).map { Double($0) * -0.37 + 1e-300 * Double($0 % 3) }
+        let values: [Double] = (0..<count).map { (i: Int) -> Double in Double(i) * -0.37 + 1e-300 * Double(i % 3) }
         let tensor = try Tensor(shape: shape, scalars: values)
         let bytes = NPY.encode(tensor)
         #expect(bytes.count % 64 == (count * 8) % 64, "the header is aligned to 64 bytes")

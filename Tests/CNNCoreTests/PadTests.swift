@@ -1,6 +1,7 @@
 // Tests of pad: NumPy fixtures for vectors, maps and H x W x C tensors, and every error path.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 @Test func padMatchesNumPy() throws {
     let cases = TensorOpsFixtures.cases("pad")

@@ -1,6 +1,7 @@
 // Tests of depth-wise max pooling across channels: agreement with NumPy, traces and errors.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 @Test func depthwisePoolingMatchesNumPyReference() throws {
     let cases = OpsFixtures.cases("depthwise")
@@ -44,19 +45,19 @@ import Testing
 
 @Test func depthwisePoolingErrors() throws {
     let input = try Tensor(shape: [2, 2, 5], repeating: 1)
-    let indivisible = OpsFixtures.error { try DepthwisePooling(size: 2).apply(input) }
+    let indivisible = coreError { try DepthwisePooling(size: 2).apply(input) }
     #expect(indivisible?.message == "depthwise maxpool: 5 channels cannot be split into groups of 2")
     #expect(indivisible?.hint == "as in TensorFlow, the channel count must be a multiple of the pool size; use one of 1, 5")
-    let tooMany = OpsFixtures.error { try DepthwisePooling(size: 6).apply(input) }
+    let tooMany = coreError { try DepthwisePooling(size: 6).apply(input) }
     #expect(tooMany?.message == "depthwise maxpool: a pool of 6 channels does not fit an input with 5 channels")
-    #expect(OpsFixtures.error { try DepthwisePooling(size: 0).apply(input) }?.message
+    #expect(coreError { try DepthwisePooling(size: 0).apply(input) }?.message
         == "depthwise maxpool: the pool size must be at least 1 channel, not 0")
-    #expect(OpsFixtures.error { try DepthwisePooling(size: -3).apply(input) } != nil)
+    #expect(coreError { try DepthwisePooling(size: -3).apply(input) } != nil)
     let map = try Tensor(shape: [4, 4], repeating: 1)
-    let rank = OpsFixtures.error { try DepthwisePooling(size: 1).apply(map) }
+    let rank = coreError { try DepthwisePooling(size: 1).apply(map) }
     #expect(rank?.message == "depthwise maxpool: expects an H x W x C stack of maps, not a 4x4 tensor")
-    #expect(OpsFixtures.error { try DepthwisePooling(size: 5).trace(input: input, at: [0, 0, 1]) } != nil)
-    #expect(OpsFixtures.error { try DepthwisePooling(size: 5).trace(input: input, at: [2, 0, 0]) } != nil)
+    #expect(coreError { try DepthwisePooling(size: 5).trace(input: input, at: [0, 0, 1]) } != nil)
+    #expect(coreError { try DepthwisePooling(size: 5).trace(input: input, at: [2, 0, 0]) } != nil)
     #expect(DepthwisePooling.divisors(of: 12) == "1, 2, 3, 4, 6, 12")
     #expect(DepthwisePooling.divisors(of: 1) == "1")
     #expect(DepthwisePooling.divisors(of: 49) == "1, 7, 49")

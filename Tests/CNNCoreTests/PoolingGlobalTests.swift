@@ -1,6 +1,7 @@
 // Tests of global max/average pooling: agreement with NumPy, shapes, traces and errors.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 @Test func globalPoolingMatchesNumPyReference() throws {
     let cases = OpsFixtures.cases("globalpool")
@@ -55,14 +56,14 @@ import Testing
 @Test func globalPoolingErrors() throws {
     let pooling = GlobalPooling(kind: .average)
     let vector = try Tensor(vector: [1, 2, 3])
-    let error = OpsFixtures.error { try pooling.apply(vector) }
+    let error = coreError { try pooling.apply(vector) }
     #expect(error?.message == "globalavgpool: expects an H x W map or an H x W x C stack of maps, not a 3-element vector")
     #expect(error?.hint == "the input is already a vector")
     let batch = try Tensor(shape: [2, 2, 2, 2], repeating: 0)
-    #expect(OpsFixtures.error { try GlobalPooling(kind: .max).apply(batch) } != nil)
+    #expect(coreError { try GlobalPooling(kind: .max).apply(batch) } != nil)
     let stack = try Tensor(shape: [2, 2, 3], repeating: 0)
-    let outside = OpsFixtures.error { try pooling.trace(input: stack, at: [3]) }
+    let outside = coreError { try pooling.trace(input: stack, at: [3]) }
     #expect(outside?.message == "globalavgpool: there is no output position [3] in the 3 output")
-    #expect(OpsFixtures.error { try pooling.trace(input: stack, at: [0, 0]) } != nil)
-    #expect(OpsFixtures.error { try pooling.outputShape(inputShape: [0, 3]) } != nil)
+    #expect(coreError { try pooling.trace(input: stack, at: [0, 0]) } != nil)
+    #expect(coreError { try pooling.outputShape(inputShape: [0, 3]) } != nil)
 }

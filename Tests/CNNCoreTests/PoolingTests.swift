@@ -2,6 +2,7 @@
 // plain reference loop, the output-size arithmetic, traces and every error.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 // MARK: - Agreement with NumPy
 
@@ -36,8 +37,8 @@ import Testing
                     seed += 1
                     let pooling = Pooling(kind: kind, size: size, stride: stride, padding: padding)
                     let input = try OpsFixtures.random(shape, seed: seed)
-                    let fast = OpsFixtures.error { try pooling.apply(input) }
-                    let reference = OpsFixtures.error { try pooling.applyReference(input) }
+                    let fast = coreError { try pooling.apply(input) }
+                    let reference = coreError { try pooling.applyReference(input) }
                     #expect(fast == reference, "both paths must refuse the same inputs")
                     guard fast == nil else { continue }
                     // Same order of additions, so the results agree exactly.
@@ -195,11 +196,11 @@ import Testing
 
 @Test func windowThatDoesNotFitIsAnError() throws {
     let input = try Tensor(shape: [2, 2], repeating: 1)
-    let error = OpsFixtures.error { try Pooling(kind: .max, size: Pair(square: 3)).apply(input) }
+    let error = coreError { try Pooling(kind: .max, size: Pair(square: 3)).apply(input) }
     #expect(error?.message == "maxpool: a 3x3 window does not fit a 2x2 input with valid padding")
     #expect(error?.hint == "out = (2 - 3)/3 + 1 = 0; use padding=same or padding=fit, or a smaller window")
     let stack = try Tensor(shape: [4, 2, 3], repeating: 1)
-    let average = OpsFixtures.error { try Pooling(kind: .average, size: Pair(3, 3), stride: Pair(1, 1)).apply(stack) }
+    let average = coreError { try Pooling(kind: .average, size: Pair(3, 3), stride: Pair(1, 1)).apply(stack) }
     #expect(average?.message == "avgpool: a 3x3 window does not fit a 4x2x3 input with valid padding")
     #expect(average?.hint == "out = (2 - 3)/1 + 1 = 0; use padding=same or padding=fit, or a smaller window")
     // The same window is fine with same padding and with padToFit.
@@ -222,9 +223,9 @@ import Testing
          "maxpool: the stride along the columns \(Int.max) is larger than any tensor dimension can be (100,000,000)"),
     ]
     for (pooling, message) in cases {
-        #expect(OpsFixtures.error { try pooling.apply(input) }?.message == message)
-        #expect(OpsFixtures.error { try pooling.applyReference(input) }?.message == message)
-        #expect(OpsFixtures.error { try pooling.trace(input: input, at: [0, 0]) }?.message == message)
+        #expect(coreError { try pooling.apply(input) }?.message == message)
+        #expect(coreError { try pooling.applyReference(input) }?.message == message)
+        #expect(coreError { try pooling.trace(input: input, at: [0, 0]) }?.message == message)
     }
     // Large but legal settings are fine and cannot overflow.
     for padding in Pooling.PaddingMode.allCases {
@@ -232,7 +233,7 @@ import Testing
         #expect(try big.apply(input).shape == [1, 1])
         let wide = Pooling(kind: .average, size: Pair(square: Limits.maxElements), padding: padding)
         if padding == .valid {
-            #expect(OpsFixtures.error { try wide.plan(inputShape: [4, 4]) } != nil)
+            #expect(coreError { try wide.plan(inputShape: [4, 4]) } != nil)
         } else {
             #expect(try wide.plan(inputShape: [4, 4]).outputShape == [1, 1])
         }
@@ -242,27 +243,27 @@ import Testing
 @Test func poolingNeedsAMapOrAStackOfMaps() throws {
     let pooling = Pooling(kind: .max, size: Pair(square: 2))
     let vector = try Tensor(vector: [1, 2, 3, 4, 5])
-    let error = OpsFixtures.error { try pooling.apply(vector) }
+    let error = coreError { try pooling.apply(vector) }
     #expect(error?.message == "maxpool: expects an H x W map or an H x W x C stack of maps, not a 5-element vector")
     #expect(error?.hint == "reshape the vector into a map first")
     let batch = try Tensor(shape: [2, 4, 4, 3], repeating: 0)
-    #expect(OpsFixtures.error { try pooling.apply(batch) }?.message
+    #expect(coreError { try pooling.apply(batch) }?.message
         == "maxpool: expects an H x W map or an H x W x C stack of maps, not a 2x4x4x3 tensor")
-    #expect(OpsFixtures.error { try pooling.plan(inputShape: []) }?.message
+    #expect(coreError { try pooling.plan(inputShape: []) }?.message
         == "maxpool: expects an H x W map or an H x W x C stack of maps, not a tensor with no dimensions")
-    #expect(OpsFixtures.error { try pooling.plan(inputShape: [4, 0]) } != nil)
-    #expect(OpsFixtures.error { try pooling.plan(inputShape: [Int.max, 4]) } != nil)
+    #expect(coreError { try pooling.plan(inputShape: [4, 0]) } != nil)
+    #expect(coreError { try pooling.plan(inputShape: [Int.max, 4]) } != nil)
 }
 
 @Test func traceOutsideTheOutputIsAnError() throws {
     let input = try Tensor(shape: [4, 4, 2], repeating: 1)
     let pooling = Pooling(kind: .max, size: Pair(square: 2))
-    let outside = OpsFixtures.error { try pooling.trace(input: input, at: [2, 0, 0]) }
+    let outside = coreError { try pooling.trace(input: input, at: [2, 0, 0]) }
     #expect(outside?.message == "maxpool: there is no output position [2, 0, 0] in the 2x2x2 output")
     #expect(outside?.hint == "positions along axis 0 run from 0 to 1")
-    #expect(OpsFixtures.error { try pooling.trace(input: input, at: [0, -1, 0]) } != nil)
-    #expect(OpsFixtures.error { try pooling.trace(input: input, at: [0, 0, 2]) } != nil)
-    #expect(OpsFixtures.error { try pooling.trace(input: input, at: [0, 0]) }?.message
+    #expect(coreError { try pooling.trace(input: input, at: [0, -1, 0]) } != nil)
+    #expect(coreError { try pooling.trace(input: input, at: [0, 0, 2]) } != nil)
+    #expect(coreError { try pooling.trace(input: input, at: [0, 0]) }?.message
         == "maxpool: a position in the 2x2x2 output has 3 numbers, not 2")
 }
 
@@ -270,6 +271,6 @@ import Testing
     let input = try Tensor(shape: [4, 4], repeating: 1)
     let pooling = Pooling(kind: .max, size: Pair(square: 2000), padding: .same)
     #expect(try pooling.apply(input).scalars == [1])
-    let error = OpsFixtures.error { try pooling.trace(input: input, at: [0, 0]) }
+    let error = coreError { try pooling.trace(input: input, at: [0, 0]) }
     #expect(error?.message == "maxpool: a 2000x2000 window has too many cells to trace one by one")
 }

@@ -1,12 +1,11 @@
 // Tests of RandomGenerator against a Python transcription of xoshiro256** (tools/fixtures/gen_random.py).
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 /// Loads a fixture written by tools/fixtures/gen_random.py.
 private func randomFixture(_ name: String) throws -> Tensor {
-    var path = #filePath
-    while let last = path.last, last != "/" { path.removeLast() }
-    return try NPY.read(path: path + "Fixtures/random/" + name)
+    try NPY.read(path: TestFiles.fixtures("random") + name)
 }
 
 /// Joins (high, low) 32-bit halves, stored as pairs of Doubles, into 64-bit words.

@@ -1,6 +1,7 @@
 // Tests of sum, mean, max, min and argmax over all elements and along each axis, against NumPy fixtures.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 @Test func reductionsMatchNumPy() throws {
     let cases = TensorOpsFixtures.cases("reduce")

@@ -1,6 +1,7 @@
 // Tests of slicing and assignment: NumPy fixtures (negative indices, steps, clamping) and every error path.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 @Test func slicingMatchesNumPy() throws {
     let cases = TensorOpsFixtures.cases("slice")
@@ -126,7 +127,7 @@ import Testing
 }
 
 @Test func everyRangeOfTheGridSelectsWhatNumPySelects() throws {
-    let lines = TensorOpsFixtures.readText(TensorOpsFixtures.folder + "slice_grid.txt")
+    let lines = TensorOpsFixtures.fixtures.text("slice_grid.txt")
         .split(separator: "\n").filter { !$0.hasPrefix("#") }
     #expect(lines.count == 13 * 13 * 10)
     let size = 7

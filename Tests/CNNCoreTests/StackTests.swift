@@ -1,6 +1,7 @@
 // Tests of stack (the notes' `join`) and concatenate along channels: NumPy fixtures and every error path.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 /// The list of input tensors of a stack/concatenate fixture.
 private func inputs(_ testCase: TensorOpsCase) throws -> [Tensor] {

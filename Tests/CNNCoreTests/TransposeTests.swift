@@ -1,6 +1,7 @@
 // Tests of transpose: NumPy fixtures for reversed axes and explicit permutations, and permutation errors.
 import Testing
 @testable import CNNCore
+import CNNTestSupport
 
 @Test func transposeMatchesNumPy() throws {
     let cases = TensorOpsFixtures.cases("transpose")

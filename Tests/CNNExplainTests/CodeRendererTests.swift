@@ -3,6 +3,7 @@
 // A stand-in generator gives fixed code, so these tests read the rendering alone.
 import CNNCore
 import CNNScript
+import CNNTestSupport
 import Glibc
 import Testing
 @testable import CNNExplain
@@ -17,9 +18,9 @@ private struct FixedCode: CodeGenerator {
 }
 
 @Test func printedCodeIsIndentedUnderALineSayingHowToWriteIt() throws {
-    let session = ScriptSession()
+    let session = Script()
     session.interpreter.codeGenerator = FixedCode()
-    let shown = try session.run("f = ones(2, 2)\ncode numpy f").split(separator: "\n", omittingEmptySubsequences: false)
+    let shown = try session.rendered("f = ones(2, 2)\ncode numpy f").split(separator: "\n", omittingEmptySubsequences: false)
     let start = try #require(shown.firstIndex { $0.hasPrefix("NumPy code") })
     #expect(Array(shown[start...]) == ["NumPy code that recomputes f; to run it, write it to a file: code numpy f file=\"f.py\"",
                                        "  # made by a test", "", "  print(1)", ""])
@@ -37,10 +38,10 @@ private struct FixedCode: CodeGenerator {
         for name in ["f.py", "f_x.npy"] { unlink(folder + "/" + name) }
         rmdir(folder)
     }
-    let session = ScriptSession()
+    let session = Script()
     session.interpreter.codeGenerator = FixedCode()
     session.interpreter.workspace.baseDirectory = folder
-    let shown = try session.run("f = ones(2, 2)\ncode numpy f file=\"f.py\"")
+    let shown = try session.rendered("f = ones(2, 2)\ncode numpy f file=\"f.py\"")
     #expect(shown.hasSuffix("""
         wrote f.py: NumPy code that recomputes f (3 lines)
           and beside it the array it loads: f_x.npy

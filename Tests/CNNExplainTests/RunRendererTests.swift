@@ -4,24 +4,14 @@
 import CNNCore
 import Testing
 @testable import CNNExplain
-
-private let mnistBlock = """
-    model mnist 28x28x1
-      conv 32 3x3 relu same
-      conv 64 3x3 relu same
-      maxpool 2x2
-      flatten
-      dense 128 relu
-      dense 10 softmax
-    end
-    """
+import CNNTestSupport
 
 @Test(arguments: RunFixtures.cases)
 func runMatchesNumPyForwardPass(fixture: RunFixture) throws {
-    let session = ScriptSession()
-    let text = try session.run(fixture.script)
+    let session = Script()
+    let text = try session.rendered(fixture.script)
     for (name, shape, values) in fixture.tensors {
-        let tensor = try #require(session.tensor(name), "run left no tensor \(name)")
+        let tensor = try #require(session.tensor(named: name), "run left no tensor \(name)")
         #expect(tensor.shape == shape, "\(name)")
         guard tensor.count == values.count else { continue }
         let worst = zip(tensor.scalars, values).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
@@ -34,9 +24,9 @@ func runMatchesNumPyForwardPass(fixture: RunFixture) throws {
 }
 
 @Test func runShowsEachLayerStepByStep() throws {
-    let session = ScriptSession()
+    let session = Script()
     let script = try #require(RunFixtures.cases.first).script
-    let text = try session.run(script)
+    let text = try session.rendered(script)
     #expect(text.contains("run tiny: 8 layers on tiny_in, 7x7x2 (random numbers in [0, 1): rand(7x7x2))\n"))
     // Layer 1: conv 3 3x3 same on 7x7x2: out = (7 + 2 - 3)/1 + 1 = 7; kernel 3x3x2x3, fans 3*3*2 = 18 and 3*3*3 = 27.
     #expect(text.contains("layer 1  conv2d (Conv2D)   7x7x2 -> 7x7x3   params 3x3x2x3 + 3 = 57\n"))
@@ -55,72 +45,72 @@ func runMatchesNumPyForwardPass(fixture: RunFixture) throws {
 }
 
 @Test func runReproducesTheSeedShapesOfMnist() throws {
-    let session = ScriptSession()
-    try session.run(mnistBlock)
-    try session.run("run mnist")
+    let session = Script()
+    try session.rendered(SeedModels.mnist)
+    try session.rendered("run mnist")
     // SEEDS.md: 28x28x32, 28x28x64, 14x14x64, 12544, 128, 10.
-    let shapes = (1...6).map { session.tensor("mnist_\($0)")?.shape ?? [] }
+    let shapes = (1...6).map { session.tensor(named: "mnist_\($0)")?.shape ?? [] }
     #expect(shapes == [[28, 28, 32], [28, 28, 64], [14, 14, 64], [12544], [128], [10]])
-    let output = try #require(session.tensor("mnist_out"))
+    let output = try #require(session.tensor(named: "mnist_out"))
     #expect(abs(output.scalars.reduce(0, +) - 1) < 1e-12)
-    #expect(session.tensor("mnist_5_kernel")?.shape == [12544, 128])
-    #expect(session.tensor("mnist_1_bias")?.scalars == Array(repeating: 0, count: 32))
+    #expect(session.tensor(named: "mnist_5_kernel")?.shape == [12544, 128])
+    #expect(session.tensor(named: "mnist_1_bias")?.scalars == Array(repeating: 0, count: 32))
 }
 
 @Test func weightsDoNotDependOnWhetherAnInputIsGiven() throws {
-    let session = ScriptSession()
+    let session = Script()
     let script = try #require(RunFixtures.cases.first).script
-    try session.run(script)
-    let kernel = try #require(session.tensor("tiny_1_kernel"))
-    try session.run("seed 7\nx = zeros(7, 7, 2)\nrun tiny x")
-    #expect(session.tensor("tiny_1_kernel") == kernel)
+    try session.rendered(script)
+    let kernel = try #require(session.tensor(named: "tiny_1_kernel"))
+    try session.rendered("seed 7\nx = zeros(7, 7, 2)\nrun tiny x")
+    #expect(session.tensor(named: "tiny_1_kernel") == kernel)
     // Zero input, zero biases: every conv value is 0, and relu(0) = 0.
-    #expect(session.tensor("tiny_1")?.scalars.allSatisfy { $0 == 0 } == true)
-    let text = try session.run("vars")
+    #expect(session.tensor(named: "tiny_1")?.scalars.allSatisfy { $0 == 0 } == true)
+    let text = try session.rendered("vars")
     #expect(text.contains("tiny_1 "))
     #expect(text.contains("relu(conv(x, tiny_1_kernel, padding=same, bias=tiny_1_bias))"))
 }
 
 @Test func aMapWithoutChannelAxisIsReadAsOneChannel() throws {
-    let session = ScriptSession()
-    try session.run("model m 6x6x1\n  conv 2 3x3\nend\nimg = rand(6, 6)")
-    let text = try session.run("run m img")
+    let session = Script()
+    try session.rendered("model m 6x6x1\n  conv 2 3x3\nend\nimg = rand(6, 6)")
+    let text = try session.rendered("run m img")
     #expect(text.contains("  the 6x6 input is read as 6x6x1 (one channel)\n"))
-    #expect(session.tensor("m_in")?.shape == [6, 6, 1])
-    #expect(session.tensor("m_1")?.shape == [4, 4, 2])
+    #expect(session.tensor(named: "m_in")?.shape == [6, 6, 1])
+    #expect(session.tensor(named: "m_1")?.shape == [4, 4, 2])
 }
 
 @Test func tracingARunOutputShowsTheLayersWork() throws {
-    let session = ScriptSession()
-    try session.run(try #require(RunFixtures.cases.first).script)
-    let conv = try session.run("trace tiny_1[0, 0, 0]")
+    let session = Script()
+    try session.rendered(try #require(RunFixtures.cases.first).script)
+    let conv = try session.rendered("trace tiny_1[0, 0, 0]")
     #expect(conv.contains("where (tiny_1 before relu)[0, 0, 0] = "))
     #expect(conv.contains("  channel 0: window * kernel = products\n"))
     #expect(conv.contains("(0) is zero padding"))
-    let pooled = try session.run("trace tiny_2[1, 1, 2]")
+    let pooled = try session.rendered("trace tiny_2[1, 1, 2]")
     // maxpool 2x2 then conv 3x3 same: r = 3, then 4 with jump 2.
     #expect(pooled.contains("So tiny_2[1, 1, 2] depends on a 4x4 patch of tiny_in (its receptive field; jump 2)"))
-    let output = try session.run("trace tiny_out[0]")
+    let output = try session.rendered("trace tiny_out[0]")
     #expect(output.contains("softmax along the last axis of (tiny_8 before softmax)"))
     #expect(output.contains("depends on every value of tiny_in: a dense layer sees its whole input."))
 }
 
 @Test func runErrorsSayWhatIsWrong() {
-    let session = ScriptSession()
-    #expect(session.error("run nothing") == "unknown name 'nothing'")
-    #expect(session.error("x = ones(3, 3)\nrun x") == "x is a 3x3 tensor, not a model")
-    #expect(session.error("model m 7x7x2\n  conv 2 3x3\nend\nrun m ones(3, 3)") == "m takes a 7x7x2 input, and this is 3x3")
-    #expect(session.error("run m 5") == "run needs an input tensor of shape 7x7x2, not the number 5")
-    #expect(session.error("run m ones(7, 7, 2) ones(1)") == "run takes a model and at most one input")
-    let large = session.error("model big 1000x1000x3\n  conv 512 3x3\nend\nrun big")
+    let session = Script()
+    #expect(session.diagnostic("run nothing")?.message == "unknown name 'nothing'")
+    #expect(session.diagnostic("x = ones(3, 3)\nrun x")?.message == "x is a 3x3 tensor, not a model")
+    #expect(session.diagnostic("model m 7x7x2\n  conv 2 3x3\nend\nrun m ones(3, 3)")?.message == "m takes a 7x7x2 input, and this is 3x3")
+    #expect(session.diagnostic("run m 5")?.message == "run needs an input tensor of shape 7x7x2, not the number 5")
+    #expect(session.diagnostic("run m ones(7, 7, 2) ones(1)")?.message == "run takes a model and at most one input")
+    let large = session.diagnostic("model big 1000x1000x3\n  conv 512 3x3\nend\nrun big")?.message
     #expect(large?.hasPrefix("run big: ") == true, "\(large ?? "")")
 }
 
 @Test func aFailedRunChangesNothing() throws {
-    let session = ScriptSession()
-    try session.run("model m 7x7x2\n  conv 2 3x3\nend")
+    let session = Script()
+    try session.rendered("model m 7x7x2\n  conv 2 3x3\nend")
     let before = session.interpreter.random
-    #expect(session.error("run m ones(3, 3)") != nil)
+    #expect(session.diagnostic("run m ones(3, 3)")?.message != nil)
     #expect(session.interpreter.random == before)
     #expect(session.interpreter.environment["m_1"] == nil)
     #expect(session.interpreter.environment["m_1_kernel"] == nil)

@@ -4,6 +4,7 @@
 // receptive fields of hand-worked chains.
 import Testing
 @testable import CNNExplain
+import CNNTestSupport
 
 /// One expected row: Keras name (type), output shape, param #, arithmetic.
 typealias SummaryRow = (layer: String, shape: String, params: String, arithmetic: String)
@@ -18,36 +19,19 @@ struct SummarySeedModel: CustomStringConvertible, Sendable {
     var description: String { name }
 }
 
-private let cifarLayers = """
-    conv 32 3x3 relu
-    maxpool 2x2
-    conv 64 3x3 relu
-    maxpool 2x2
-    conv 64 3x3 relu
-    flatten
-    dense 64 relu
-    dense 10 softmax
-    """
+/// The layer lines of the CIFAR-10 seed model, without its `model` and `end` lines.
+private let cifarLayers = SeedModels.cifar.split(separator: "\n").dropFirst().dropLast().joined(separator: "\n")
 
 private let seedModels: [SummarySeedModel] = [
-    SummarySeedModel(name: "mnist", block: """
-        model mnist 28x28x1
-          conv 32 3x3 relu same
-          conv 64 3x3 relu same
-          maxpool 2x2
-          flatten
-          dense 128 relu
-          dense 10 softmax
-        end
-        """, rows: [
-            ("conv2d (Conv2D)", "28x28x32", "320", "3x3x1x32 + 32"),
-            ("conv2d_1 (Conv2D)", "28x28x64", "18,496", "3x3x32x64 + 64"),
-            ("max_pooling2d (MaxPooling2D)", "14x14x64", "0", ""),
-            ("flatten (Flatten)", "12544", "0", ""),
-            ("dense (Dense)", "128", "1,605,760", "12544x128 + 128"),
-            ("dense_1 (Dense)", "10", "1,290", "128x10 + 10"),
-        ], total: "1,625,866 (6.20 MB)"),
-    SummarySeedModel(name: "cifar", block: "model cifar 32x32x3\n\(cifarLayers)\nend", rows: [
+    SummarySeedModel(name: "mnist", block: SeedModels.mnist, rows: [
+        ("conv2d (Conv2D)", "28x28x32", "320", "3x3x1x32 + 32"),
+        ("conv2d_1 (Conv2D)", "28x28x64", "18,496", "3x3x32x64 + 64"),
+        ("max_pooling2d (MaxPooling2D)", "14x14x64", "0", ""),
+        ("flatten (Flatten)", "12544", "0", ""),
+        ("dense (Dense)", "128", "1,605,760", "12544x128 + 128"),
+        ("dense_1 (Dense)", "10", "1,290", "128x10 + 10"),
+    ], total: "1,625,866 (6.20 MB)"),
+    SummarySeedModel(name: "cifar", block: SeedModels.cifar, rows: [
         ("conv2d (Conv2D)", "30x30x32", "896", "3x3x3x32 + 32"),
         ("max_pooling2d (MaxPooling2D)", "15x15x32", "0", ""),
         ("conv2d_1 (Conv2D)", "13x13x64", "18,496", "3x3x32x64 + 64"),
@@ -120,9 +104,9 @@ extension StringProtocol {
 
 @Test(arguments: seedModels)
 func summaryReproducesSeedTable(model: SummarySeedModel) throws {
-    let session = ScriptSession()
-    try session.run(model.block)
-    let text = try session.run("summary \(model.name)")
+    let session = Script()
+    try session.rendered(model.block)
+    let text = try session.rendered("summary \(model.name)")
     let rows = bodyRows(text)
     try #require(rows.count == model.rows.count, "\(text)")
     for (row, expected) in zip(rows, model.rows) {
@@ -138,8 +122,8 @@ func summaryReproducesSeedTable(model: SummarySeedModel) throws {
 }
 
 @Test func mnistSummaryReadsLikeKeras() throws {
-    let session = ScriptSession()
-    try session.run(seedModels[0].block)
+    let session = Script()
+    try session.rendered(seedModels[0].block)
     let expected = """
         Model: "mnist"   (input 28x28x1)
         ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
@@ -166,7 +150,7 @@ func summaryReproducesSeedTable(model: SummarySeedModel) throws {
          Output Shape is per example (Keras puts the batch first: 28x28x32 is (None, 28, 28, 32)); receptive field = size / jump in input pixels
 
         """
-    #expect(try session.run("summary mnist") == expected)
+    #expect(try session.rendered("summary mnist") == expected)
 }
 
 /// Receptive fields of chains worked out by hand: a 3x3 conv sees 3x3; two see 5x5; conv 3x3, pool 2x2
@@ -179,19 +163,19 @@ func summaryReproducesSeedTable(model: SummarySeedModel) throws {
     ("conv 1 3x5", "3x5 / 1"),
 ])
 func summaryShowsHandWorkedReceptiveField(layers: String, field: String) throws {
-    let session = ScriptSession()
-    try session.run("model chain 32x32x1\n  \(layers)\nend")
-    let rows = bodyRows(try session.run("summary chain"))
+    let session = Script()
+    try session.rendered("model chain 32x32x1\n  \(layers)\nend")
+    let rows = bodyRows(try session.rendered("summary chain"))
     #expect(rows.last?[4] == field)
 }
 
 @Test func summaryOfAnUnknownModelNamesTheProblem() {
-    let session = ScriptSession()
-    #expect(session.error("summary nothing") == "unknown name 'nothing'")
+    let session = Script()
+    #expect(session.diagnostic("summary nothing")?.message == "unknown name 'nothing'")
 }
 
 @Test func declarationErrorsNameTheLayer() {
-    let session = ScriptSession()
-    let message = session.error("model tiny 4x4x1\n  conv 2 3x3\n  conv 2 3x3\nend")
+    let session = Script()
+    let message = session.diagnostic("model tiny 4x4x1\n  conv 2 3x3\n  conv 2 3x3\nend")?.message
     #expect(message == "layer 2 (conv): a 3x3 kernel does not fit a 2x2 input with valid padding")
 }

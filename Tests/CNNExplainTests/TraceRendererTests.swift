@@ -6,6 +6,7 @@ import CNNCore
 import CNNScript
 import Testing
 @testable import CNNExplain
+import CNNTestSupport
 
 private let grid4 = "x = [1, 2, 3, 4; 5, 6, 7, 8; 9, 10, 11, 12; 13, 14, 15, 16]\n"
 
@@ -15,9 +16,9 @@ private func lines(_ text: String) -> [String] {
 }
 
 @Test func convolutionCellShowsWindowKernelProductsAndSum() throws {
-    let session = ScriptSession()
-    try session.run(grid4 + "k = [1, 2, 0; 0, 1, 0; -1, 0, 1]\nf = conv(x, k)")
-    let text = try session.run("trace f[1, 0]")
+    let session = Script()
+    try session.rendered(grid4 + "k = [1, 2, 0; 0, 1, 0; -1, 0, 1]\nf = conv(x, k)")
+    let text = try session.rendered("trace f[1, 0]")
     // Window rows 1..3, columns 0..2 = [5 6 7; 9 10 11; 13 14 15]; times k element-wise:
     // 5*1, 6*2, 7*0, 9*0, 10*1, 11*0, 13*-1, 14*0, 15*1 = 5, 12, 0, 0, 10, 0, -13, 0, 15; sum 29.
     #expect(text.hasPrefix("f[1, 0] = 29   from conv(x, k): 4x4 * 3x3, stride 1, valid -> 2x2\n"))
@@ -30,9 +31,9 @@ private func lines(_ text: String) -> [String] {
 }
 
 @Test func paddingCellsShowAsPadding() throws {
-    let session = ScriptSession()
-    try session.run(grid4 + "k = [1, 2, 0; 0, 1, 0; -1, 0, 1]\ng = conv(x, k, padding=same)")
-    let text = try session.run("trace g[0, 0]")
+    let session = Script()
+    try session.rendered(grid4 + "k = [1, 2, 0; 0, 1, 0; -1, 0, 1]\ng = conv(x, k, padding=same)")
+    let text = try session.rendered("trace g[0, 0]")
     // Window rows -1..1, columns -1..1: only x[0,0]*1, x[0,1]*0, x[1,0]*0, x[1,1]*1 are data: 1 + 0 + 0 + 6 = 7.
     #expect(text.hasPrefix("g[0, 0] = 7 "))
     #expect(text.contains("  the window: x rows -1..1, columns -1..1, marked [ ]\n"))
@@ -43,9 +44,9 @@ private func lines(_ text: String) -> [String] {
 }
 
 @Test func reluShowsBeforeAndAfter() throws {
-    let session = ScriptSession()
-    try session.run(grid4 + "h = x - 10\nrelu h")
-    let text = try session.run("trace h[0, 1]")
+    let session = Script()
+    try session.rendered(grid4 + "h = x - 10\nrelu h")
+    let text = try session.rendered("trace h[0, 1]")
     // x[0,1] - 10 = 2 - 10 = -8, and relu(-8) = 0.
     #expect(text.contains("  h[0, 1] = relu(h[0, 1]) = relu(-8) = 0\n"))
     #expect(text.contains("  (relu(x) = max(0, x))\n"))
@@ -53,35 +54,35 @@ private func lines(_ text: String) -> [String] {
 }
 
 @Test func maxPoolingNamesTheWinner() throws {
-    let session = ScriptSession()
-    try session.run(grid4 + "p = maxpool(x, 2)")
-    let text = try session.run("trace p[1, 1]")
+    let session = Script()
+    try session.rendered(grid4 + "p = maxpool(x, 2)")
+    let text = try session.rendered("trace p[1, 1]")
     // Window rows 2..3, columns 2..3 = 11, 12, 15, 16; the largest is 16 at x[3, 3].
     #expect(text.contains("  max of 11, 12, 15, 16 = 16\n"))
     #expect(text.contains("  the winner is x[3, 3]\n"))
 }
 
 @Test func averagePoolingShowsSumAndDivision() throws {
-    let session = ScriptSession()
-    try session.run(grid4 + "a = avgpool(x, 2)")
-    let text = try session.run("trace a[0, 1]")
+    let session = Script()
+    try session.rendered(grid4 + "a = avgpool(x, 2)")
+    let text = try session.rendered("trace a[0, 1]")
     // Window rows 0..1, columns 2..3 = 3, 4, 7, 8: (3 + 4 + 7 + 8) / 4 = 22 / 4 = 5.5.
     #expect(text.contains("  (3 + 4 + 7 + 8) / 4 = 22 / 4 = 5.50\n"))
 }
 
 @Test func denseShowsTheDotProductAndBias() throws {
-    let session = ScriptSession()
-    try session.run("v = [1, 2, 3]\nw = [1, 0; 0, 1; 1, 1]\ny = dense(v, w, [0.5, -1])")
-    let text = try session.run("trace y[1]")
+    let session = Script()
+    try session.rendered("v = [1, 2, 3]\nw = [1, 0; 0, 1; 1, 1]\ny = dense(v, w, [0.5, -1])")
+    let text = try session.rendered("trace y[1]")
     // Column 1 of w is (0, 1, 1): 1*0 + 2*1 + 3*1 = 5, plus bias -1 = 4.
     #expect(text.hasPrefix("y[1] = 4 "))
     #expect(text.contains("  y[1] = v . w[:, 1] + bias[1]\n  = 1*0 + 2*1 + 3*1\n  = 5\n  + bias -1 = 4\n"))
 }
 
 @Test func softmaxIsWorkedOut() throws {
-    let session = ScriptSession()
-    try session.run("s = softmax([1, 2, 3])")
-    let text = try session.run("trace s[2]")
+    let session = Script()
+    try session.rendered("s = softmax([1, 2, 3])")
+    let text = try session.rendered("trace s[2]")
     // max 3; e^-2 = 0.1353, e^-1 = 0.3679, e^0 = 1; sum 1.5032; 1 / 1.5032 = 0.6652.
     #expect(text.contains("  max x = 3; e^(x_k - max x) = 0.14, 0.37, 1; their sum = 1.50\n"))
     #expect(text.contains("  s[2] = e^(x_2 - max x) / sum = e^(3 - 3) / 1.50 = 1 / 1.50 = 0.67\n"))
@@ -95,16 +96,16 @@ private func lines(_ text: String) -> [String] {
     ("a = conv(x, ones(3,3))\nb = avgpool(a, 2)\nc = conv(b, ones(3,3))", "c[1, 1]", "8x8", "2"),
 ])
 func traceReceptiveFieldOfHandWorkedChains(script: String, cell: String, size: String, jump: String) throws {
-    let session = ScriptSession()
-    try session.run("x = rand(12, 12)\n" + script)
-    let text = try session.run("trace \(cell)")
+    let session = Script()
+    try session.rendered("x = rand(12, 12)\n" + script)
+    let text = try session.rendered("trace \(cell)")
     #expect(text.contains("So \(cell) depends on a \(size) patch of x (its receptive field; jump \(jump))"), "\(text)")
 }
 
 @Test func receptiveFieldArithmeticIsShownPerStep() throws {
-    let session = ScriptSession()
-    try session.run("x = rand(12, 12)\na = conv(x, ones(3,3))\nb = avgpool(a, 2)\nc = conv(b, ones(3,3))")
-    let text = try session.run("trace c[1, 1]")
+    let session = Script()
+    try session.rendered("x = rand(12, 12)\na = conv(x, ones(3,3))\nb = avgpool(a, 2)\nc = conv(b, ones(3,3))")
+    let text = try session.rendered("trace c[1, 1]")
     #expect(text.contains("r = 1 + (3 - 1)*1 = 3"))
     #expect(text.contains("r = 3 + (2 - 1)*1 = 4"))
     #expect(text.contains("j = 1*2 = 2"))
@@ -142,15 +143,15 @@ func traceReceptiveFieldOfHandWorkedChains(script: String, cell: String, size: S
     #expect(rows == Set(2...9))
     #expect(cols == Set(2...9))
 
-    let session = ScriptSession()
-    try session.run("x = rand(12, 12)\na = conv(x, ones(3,3))\nb = avgpool(a, 2)\nc = conv(b, ones(3,3))")
-    #expect(try session.run("trace c[1, 1]").contains("= 2 to 2 + 8 - 1 = 9; columns start + i*j - r/2 = 4 + 1*2 - 8/2 = 2 to 2 + 8 - 1 = 9"))
+    let session = Script()
+    try session.rendered("x = rand(12, 12)\na = conv(x, ones(3,3))\nb = avgpool(a, 2)\nc = conv(b, ones(3,3))")
+    #expect(try session.rendered("trace c[1, 1]").contains("= 2 to 2 + 8 - 1 = 9; columns start + i*j - r/2 = 4 + 1*2 - 8/2 = 2 to 2 + 8 - 1 = 9"))
 }
 
 @Test func chainWalksBackThroughEveryStep() throws {
-    let session = ScriptSession()
-    try session.run("image = rand(10,10); f = conv(image, ones(3,3)); relu f; maxpool f")
-    let text = try session.run("trace f[1, 2]")
+    let session = Script()
+    try session.rendered("image = rand(10,10); f = conv(image, ones(3,3)); relu f; maxpool f")
+    let text = try session.rendered("trace f[1, 2]")
     // maxpool 2x2 of cell (1, 2) reads rows 2..3, columns 4..5; relu keeps them; the 3x3 conv reads 2..5, 4..7.
     #expect(text.contains("  f[1, 2] <- maxpool 2x2, stride 2: needs f rows 2..3, columns 4..5\n"))
     #expect(text.contains("  f[2..3, 4..5] <- relu, cell by cell: needs the same cells of f\n"))
@@ -159,20 +160,20 @@ func traceReceptiveFieldOfHandWorkedChains(script: String, cell: String, size: S
 }
 
 @Test func flattenAndDenseAreFollowed() throws {
-    let session = ScriptSession()
-    try session.run("x = rand(4, 4)\np = maxpool(x, 2)\nv = flatten(p)\ny = dense(v, ones(4, 2))")
+    let session = Script()
+    try session.rendered("x = rand(4, 4)\np = maxpool(x, 2)\nv = flatten(p)\ny = dense(v, ones(4, 2))")
     // v[3] is p[1, 1] (row by row), which reads x rows 2..3, columns 2..3.
-    let flat = try session.run("trace v[3]")
+    let flat = try session.rendered("trace v[3]")
     #expect(flat.contains("  v[3] <- flatten: it is p[1, 1]\n"))
     #expect(flat.contains("needs x rows 2..3, columns 2..3"))
-    let dense = try session.run("trace y[0]")
+    let dense = try session.rendered("trace y[0]")
     #expect(dense.contains("<- dense: needs every value of v (4 values)"))
     #expect(dense.contains("depends on every value of x: a dense layer sees its whole input."))
 }
 
 @Test func colourMarksTheWindowOnlyWhenAsked() throws {
-    let session = ScriptSession()
-    try session.run(grid4 + "p = maxpool(x, 2)")
+    let session = Script()
+    try session.rendered(grid4 + "p = maxpool(x, 2)")
     let parsed = CNNScript.Parser.parse("trace p[0, 0]")
     let statement = try #require(parsed.statements.first)
     let outcome = try session.interpreter.execute(statement, in: parsed.source)
@@ -181,15 +182,15 @@ func traceReceptiveFieldOfHandWorkedChains(script: String, cell: String, size: S
 }
 
 @Test func minPoolingNamesTheSmallestAsTheWinner() throws {
-    let session = ScriptSession()
-    try session.run(grid4 + "p = minpool(x, 2)\nloss = sum(p * [1, 2; 3, 4])\ng = grad(loss, x)")
-    let text = try session.run("trace p[1, 1]")
+    let session = Script()
+    try session.rendered(grid4 + "p = minpool(x, 2)\nloss = sum(p * [1, 2; 3, 4])\ng = grad(loss, x)")
+    let text = try session.rendered("trace p[1, 1]")
     // Window rows 2..3, columns 2..3 = 11, 12, 15, 16; the smallest is 11, at x[2, 2].
     #expect(text.contains("  min of 11, 12, 15, 16 = 11\n"))
     #expect(text.contains("  the winner is x[2, 2]\n"))
     #expect(text.contains("  p[1, 1] <- minpool 2x2, stride 2: needs x rows 2..3, columns 2..3\n"))
     // d loss / d x[2, 2] = 4: x[2, 2] is the smallest of the window that p[1, 1] (weight 4) keeps.
-    let gradient = try session.run("trace g[2, 2]")
+    let gradient = try session.rendered("trace g[2, 2]")
     #expect(gradient.contains("p: only the smallest cell of each window passes the window's gradient on"))
     #expect(gradient.contains("  dL/dx[2, 2] = 4\n"))
 }

@@ -3,6 +3,7 @@
 import Testing
 import CNNCore
 @testable import CNNImage
+import CNNTestSupport
 
 @Test(arguments: ImageFixtures.names(prefix: "valid_"))
 func decodesFixturePicture(name: String) throws {

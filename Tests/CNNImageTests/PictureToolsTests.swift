@@ -3,6 +3,7 @@
 import Testing
 import CNNCore
 @testable import CNNImage
+import CNNTestSupport
 
 @Test func grayUsesBT601Weights() throws {
     let input = try ImageFixtures.tensor("gray_input.npy")

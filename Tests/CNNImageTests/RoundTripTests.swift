@@ -4,6 +4,7 @@ import Testing
 import Glibc
 import CNNCore
 @testable import CNNImage
+import CNNTestSupport
 
 /// A reproducible picture of every shade (a simple linear congruential sequence).
 private func pattern(height: Int, width: Int, channels: Int, seed: UInt32) throws -> Picture {

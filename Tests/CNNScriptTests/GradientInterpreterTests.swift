@@ -5,6 +5,7 @@
 import Testing
 import CNNCore
 @testable import CNNScript
+import CNNTestSupport
 
 /// A gradient case: constants, then a program computing `loss` from the variable `wrt`.
 private struct ScriptGradientCase: CustomStringConvertible, Sendable {
@@ -101,12 +102,6 @@ private func gradOfAScriptAgreesWithFiniteDifferences(_ testCase: ScriptGradient
 
 // MARK: - Whole networks against JAX
 
-private let gradientFixtureFolder: String = {
-    var path = #filePath
-    while let last = path.last, last != "/" { path.removeLast() }
-    return path + "../CNNCoreTests/Fixtures/grad/"
-}()
-
 /// The network_* cases of tools/fixtures/gen_grad.py written as scripts (the same computation as the JAX function).
 private let networkScripts: [String: (program: String, operands: [String])] = [
     "network_cnn": ("""
@@ -134,13 +129,13 @@ func gradOfAWholeNetworkMatchesJAX(_ name: String) throws {
     let (program, operands) = try #require(networkScripts[name])
     let script = Script()
     for operand in operands {
-        try script.run("\(operand) = load(\"\(gradientFixtureFolder)\(name).\(operand).npy\")")
+        try script.run("\(operand) = load(\"\(GradientFixtures.folder)\(name).\(operand).npy\")")
     }
     try script.run(program)
-    let expectedLoss = try NPY.read(path: gradientFixtureFolder + "\(name).value.npy").scalars[0]
+    let expectedLoss = try NPY.read(path: GradientFixtures.folder + "\(name).value.npy").scalars[0]
     #expect(close(try script.number("loss"), expectedLoss, tolerance: 1e-12), "\(name): loss")
     for operand in operands {
-        let expected = try NPY.read(path: gradientFixtureFolder + "\(name).d_\(operand).npy")
+        let expected = try NPY.read(path: GradientFixtures.folder + "\(name).d_\(operand).npy")
         let actual = try script.tensor("grad(loss, \(operand))")
         #expect(matches(actual, shape: expected.shape, values: expected.scalars, tolerance: 1e-10), "\(name): d loss / d \(operand)")
     }

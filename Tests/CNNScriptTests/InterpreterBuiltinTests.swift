@@ -5,6 +5,7 @@ import Glibc
 import Testing
 import CNNCore
 @testable import CNNScript
+import CNNTestSupport
 
 /// The built-ins the issue text promises, by name.
 let promisedBuiltins = [

@@ -4,6 +4,7 @@
 import Testing
 import CNNCore
 @testable import CNNScript
+import CNNTestSupport
 
 // MARK: - Statements and outcomes
 
@@ -288,16 +289,7 @@ import CNNCore
 
 @Test func aModelBlockDeclaresAModelAndSummaryAnalysesIt() throws {
     let script = Script()
-    let source = """
-        model mnist 28x28x1
-          conv 32 3x3 relu same
-          conv 64 3x3 relu same
-          maxpool 2x2
-          flatten
-          dense 128 relu
-          dense 10 softmax
-        end
-        """
+    let source = SeedModels.mnist
     guard case .modelDeclared(let spec, let analysis)? = try script.run(source).first else {
         Issue.record("no model")
         return

@@ -3,6 +3,7 @@
 import Testing
 import CNNCore
 @testable import CNNScript
+import CNNTestSupport
 
 // MARK: - Names
 

@@ -4,6 +4,7 @@
 import Testing
 import CNNCore
 @testable import CNNScript
+import CNNTestSupport
 
 @Test func theFixturesAreThere() {
     #expect(interpreterFixtures.count >= 100)

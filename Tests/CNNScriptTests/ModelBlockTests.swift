@@ -1,6 +1,7 @@
 // ModelBlockTests: model blocks, their typed words and ranges, their errors, and incomplete input.
 import Testing
 @testable import CNNScript
+import CNNTestSupport
 
 /// The model declaration of the first statement of `source`.
 private func model(_ source: String) -> ModelDecl? {
@@ -8,16 +9,7 @@ private func model(_ source: String) -> ModelDecl? {
     return nil
 }
 
-private let mnist = """
-    model mnist 28x28x1
-      conv 32 3x3 relu same
-      conv 64 3x3 relu same
-      maxpool 2x2
-      flatten
-      dense 128 relu
-      dense 10 softmax
-    end
-    """
+private let mnist = SeedModels.mnist
 
 @Test func theMnistModelParses() {
     #expect(parsed(mnist) == "(model mnist (28x28x1) (conv 32 3x3 relu same) (conv 64 3x3 relu same) (maxpool 2x2) (flatten) (dense 128 relu) (dense 10 softmax))")

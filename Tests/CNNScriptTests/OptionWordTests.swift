@@ -3,6 +3,7 @@
 import Testing
 import CNNCore
 @testable import CNNScript
+import CNNTestSupport
 
 @Test func optionWordsAreNotShadowedByVariables() throws {
     let script = Script()

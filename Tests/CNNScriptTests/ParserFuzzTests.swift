@@ -1,18 +1,7 @@
 // ParserFuzzTests: random and mutated sources never trap the front end, and what it returns is consistent.
 import Testing
 @testable import CNNScript
-
-/// A small deterministic random number generator (SplitMix64), so every run tries the same inputs.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import CNNTestSupport
 
 private let seeds = [
     "x = conv(image, k, stride=2, padding=\"same\", dilation=1)\nrelu x; maxpool x 2",
@@ -48,7 +37,7 @@ private func checkInvariants(_ text: String) {
 }
 
 @Test func mutatedProgramsNeverTrap() {
-    var random = SplitMix(state: 42)
+    var random = SplitMix64(state: 42)
     let alphabet = Array("()[]{},;:=+-*/@ \n\t\"#x1.e3E_ab-\\'$\u{FFFD}이\r")
     for round in 0..<3_000 {
         var characters = Array(seeds[round % seeds.count])
@@ -69,7 +58,7 @@ private func checkInvariants(_ text: String) {
 }
 
 @Test func randomTextNeverTraps() {
-    var random = SplitMix(state: 7)
+    var random = SplitMix64(state: 7)
     let alphabet = Array("()[]{},;:=+-*/@ \n\"#x1.e3abc\\'$modelend")
     for _ in 0..<500 {
         let length = Int(random.next() % 200)

@@ -5,6 +5,7 @@ import Glibc
 import Testing
 import CNNCore
 @testable import CNNScript
+import CNNTestSupport
 
 /// The ShowRequest of the last statement of `source`.
 private func shown(_ source: String, in script: Script = Script()) throws -> ShowRequest {

@@ -4,6 +4,7 @@ import Glibc
 import Testing
 import CNNCore
 @testable import CNNScript
+import CNNTestSupport
 
 private let tinyModel = """
     data = dataset("digits")
@@ -61,8 +62,13 @@ private let tinyModel = """
     let picture = try script.tensor("load(\"\(path)\")")
     #expect(picture.shape == [360, 960, 3])
     // Both colours of the curves are in the picture.
-    let pixels = stride(from: 0, to: picture.count, by: 3).map { (picture.scalars[$0], picture.scalars[$0 + 1], picture.scalars[$0 + 2]) }
-    #expect(pixels.contains { $0 == (31, 119, 180) } && pixels.contains { $0 == (255, 127, 14) })
+    let scalars: [Double] = picture.scalars
+    func hasPixel(_ red: Double, _ green: Double, _ blue: Double) -> Bool {
+        stride(from: 0, to: scalars.count, by: 3).contains { (i: Int) -> Bool in
+            scalars[i] == red && scalars[i + 1] == green && scalars[i + 2] == blue
+        }
+    }
+    #expect(hasPixel(31, 119, 180) && hasPixel(255, 127, 14))
     unlink(path)
 }
 

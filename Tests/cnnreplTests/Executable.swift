@@ -88,12 +88,12 @@ enum Executable {
         return environment
     }
 
-    /// Runs cnnrepl with `arguments`, standard input from `stdin` bytes (empty by default), and extra
-    /// environment variables; kills it after `timeout` seconds.
-    static func run(_ arguments: [String], stdin: [UInt8] = [], environment extra: [String: String] = [:],
-                    timeout: Double = 10) throws -> RunResult {
+    /// Runs cnnrepl (or `program`) with `arguments`, standard input from `stdin` bytes (empty by default),
+    /// and extra environment variables; kills it after `timeout` seconds.
+    static func run(_ arguments: [String], program: String = path, stdin: [UInt8] = [],
+                    environment extra: [String: String] = [:], timeout: Double = 10) throws -> RunResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         var environment = baseEnvironment()
         for (key, value) in extra { environment[key] = value }

@@ -181,43 +181,8 @@ func aGeneratedHostileInputEndsCleanly(_ input: GeneratedInput) throws {
 /// time bound, with extra environment variables.
 func shell(_ command: String, environment extra: [String: String] = [:], timeout: Double) throws -> RunResult {
     let script = try Executable.write(command + "\n", suffix: ".sh")
+    defer { try? FileManager.default.removeItem(atPath: script) }
     // The command bounds its own programs with `timeout` (see the callers), so that nothing it started can
     // outlive a time-out here, where only the shell itself is killed.
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = [script]
-    var environment = Executable.baseEnvironment()
-    for (key, value) in extra { environment[key] = value }
-    process.environment = environment
-    let outputPath = Executable.temporaryPath(".out"), errorPath = Executable.temporaryPath(".err")
-    FileManager.default.createFile(atPath: outputPath, contents: nil)
-    FileManager.default.createFile(atPath: errorPath, contents: nil)
-    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-    let error = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-    defer {
-        try? output.close(); try? error.close()
-        for file in [script, outputPath, errorPath] { try? FileManager.default.removeItem(atPath: file) }
-    }
-    process.standardOutput = output
-    process.standardError = error
-    process.standardInput = FileHandle.nullDevice
-    let start = Date()
-    try process.run()
-    var timedOut = false
-    while process.isRunning {
-        if Date().timeIntervalSince(start) > timeout {
-            timedOut = true
-            kill(process.processIdentifier, SIGKILL)
-            break
-        }
-        usleep(2_000)
-    }
-    process.waitUntilExit()
-    let signaled = process.terminationReason == .uncaughtSignal
-    func text(_ path: String) -> String {
-        String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data(), as: UTF8.self)
-    }
-    return RunResult(status: signaled || timedOut ? nil : process.terminationStatus,
-                     signal: signaled && !timedOut ? process.terminationStatus : nil, timedOut: timedOut,
-                     stdout: text(outputPath), stderr: text(errorPath), seconds: Date().timeIntervalSince(start))
+    return try Executable.run([script], program: "/bin/sh", environment: extra, timeout: timeout)
 }
