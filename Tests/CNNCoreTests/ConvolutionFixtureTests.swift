@@ -3,7 +3,6 @@
 // Fixtures/conv/index.txt lists one case per line: `name stride_r stride_c pad_mode t b l r dil_r dil_c bias`.
 // Every case is run through both the fast path and the reference loops, and the plan's padding amounts
 // must equal the ones the generator computed with its own copy of TensorFlow's `same` rule.
-import Glibc
 import Testing
 @testable import CNNCore
 import CNNTestSupport
