@@ -33,8 +33,8 @@ public struct OutcomeRenderer: Sendable {
             lines = valueLines(value, provenance: provenance, source: source, name: name)
         case .value(let value, let provenance, let source):
             lines = valueLines(value, provenance: provenance, source: source, name: nil)
-        case .message(let text):
-            lines = [text]
+        case .settings(let report):
+            lines = SettingsRenderer.lines(report)
         case .help(let topic):
             lines = HelpRenderer.lines(topic: topic)
         case .variables(let list):

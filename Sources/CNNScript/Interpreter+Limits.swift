@@ -29,7 +29,7 @@ extension Commands {
 extension Interpreter {
     /// Runs `limits`, `limits elements N` or `limits memory N [unit]`.
     func limitsCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
-        guard let first = arguments.first else { return .message(limitsTable()) }
+        guard let first = arguments.first else { return .settings(.limits(limitsSnapshot)) }
         let usage = "e.g. limits elements 200000000, or limits memory 4 GB"
         guard first.label == nil, let which = first.value.identifierName, which == "elements" || which == "memory" else {
             throw Diagnostic("limits changes 'elements' or 'memory'", at: first.range, hint: usage)
@@ -48,7 +48,7 @@ extension Interpreter {
                                  at: arguments[1].range, hint: usage)
             }
             limits.maxElements = value
-            return .message("limits elements \(Format.count(value)): one tensor may hold up to \(Format.count(value)) values (\(Limits.bytesText(value * 8)))")
+            return .settings(.elementLimit(value))
         }
         var scale = 1_000_000
         if arguments.count == 3 {
@@ -65,31 +65,14 @@ extension Interpreter {
                              at: arguments[1].range, hint: usage)
         }
         limits.maxMemoryBytes = bytes
-        let inUse = environment.memoryInUse
-        let note = inUse > bytes ? "; the variables already hold \(Limits.bytesText(inUse)), so new tensors fail until `clear`" : ""
-        return .message("limits memory \(Limits.bytesText(bytes)): the session's tensors may hold up to \(Limits.bytesText(bytes)) together\(note)")
+        return .settings(.memoryLimit(bytes: bytes, inUse: environment.memoryInUse))
     }
 
-    /// The table `limits` prints: each limit, its value, and how to change it.
-    func limitsTable() -> String {
-        let rows: [(String, String, String)] = [
-            ("elements per tensor", Format.count(limits.maxElements) + " (" + Limits.bytesText(limits.maxElements * 8) + ")",
-             "limits elements N, or cnnrepl --max-elements N"),
-            ("session memory", Limits.bytesText(limits.maxMemoryBytes) + " (" + Limits.bytesText(environment.memoryInUse) + " in use)",
-             "limits memory N GB, or cnnrepl --max-memory NGB"),
-            ("conv work", Format.count(Limits.maxWork) + " multiply-adds", "fixed"),
-            ("run work", Format.count(ModelRunLimits.maxMultiplyAdds) + " multiply-adds", "fixed"),
-            ("nesting depth", "\(Parser.maxNestingDepth) levels", "fixed"),
-            ("script size", Format.count(SourceText.maxUTF8Count) + " bytes", "fixed"),
-            ("history", Format.count(FixedLimits.historyEntries) + " entries", "fixed (~/.cnnrepl_history)"),
-        ]
-        let nameWidth = rows.map { $0.0.count }.max() ?? 0
-        let valueWidth = rows.map { $0.1.count }.max() ?? 0
-        func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(width - text.count, 0)) }
-        var lines = ["limits (docs/LIMITS.md):"]
-        for (name, value, change) in rows {
-            lines.append("  " + padded(name, nameWidth) + "  " + padded(value, valueWidth) + "  " + change)
-        }
-        return lines.joined(separator: "\n")
+    /// Every limit as it stands, for `limits`.
+    var limitsSnapshot: LimitsSnapshot {
+        LimitsSnapshot(maxElements: limits.maxElements, maxMemoryBytes: limits.maxMemoryBytes,
+                       memoryInUse: environment.memoryInUse, maxWork: Limits.maxWork,
+                       maxRunWork: ModelRunLimits.maxMultiplyAdds, maxNestingDepth: Parser.maxNestingDepth,
+                       maxScriptBytes: SourceText.maxUTF8Count, historyEntries: FixedLimits.historyEntries)
     }
 }

@@ -19,8 +19,8 @@ public enum Outcome: Sendable {
     case assigned(name: String, value: Value, provenance: Provenance?, source: String)
     /// An expression statement: its value.
     case value(Value, provenance: Provenance?, source: String)
-    /// A short message (e.g. "seed set to 7").
-    case message(String)
+    /// A setting of the session changed or listed (`clear`, `reset`, `seed`, `precision`, `limits`).
+    case settings(SettingsReport)
     /// `help` or `help NAME`.
     case help(topic: String?)
     /// `vars`: every variable in the order they were first made.
@@ -44,4 +44,42 @@ public enum Outcome: Sendable {
     case gradientStep(GradientStepReport)
     /// `train`, `evaluate`, `predict` or `plot` (TrainingCommands.swift).
     case learning(LearningReport)
+}
+
+/// What a command that looks after the session's settings did, as data; CNNExplain says it in words.
+public enum SettingsReport: Sendable {
+    /// `clear`: every variable forgotten.
+    case cleared
+    /// `reset`: every variable forgotten, the seed and precision back to these defaults.
+    case reset(seed: UInt64, precision: Int)
+    /// `seed N`: the random generator restarted from N.
+    case seeded(UInt64)
+    /// `precision N`: N decimals for numbers that are not whole.
+    case precision(Int)
+    /// `limits`: every resource limit.
+    case limits(LimitsSnapshot)
+    /// `limits elements N`: the new element limit per tensor.
+    case elementLimit(Int)
+    /// `limits memory N`: the new session memory limit, and what the variables hold now.
+    case memoryLimit(bytes: Int, inUse: Int)
+}
+
+/// Every resource limit of the session, with the memory in use (docs/LIMITS.md).
+public struct LimitsSnapshot: Sendable {
+    /// Elements one tensor may hold (changeable).
+    public var maxElements: Int
+    /// Bytes the session's tensors may hold together (changeable).
+    public var maxMemoryBytes: Int
+    /// Bytes the variables hold now.
+    public var memoryInUse: Int
+    /// Multiply-adds one operation may take.
+    public var maxWork: Int
+    /// Multiply-adds one `run` may take.
+    public var maxRunWork: Int
+    /// Levels of nesting the parser accepts.
+    public var maxNestingDepth: Int
+    /// Bytes of a script.
+    public var maxScriptBytes: Int
+    /// Entries the REPL's history keeps.
+    public var historyEntries: Int
 }

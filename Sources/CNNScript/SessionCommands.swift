@@ -76,7 +76,7 @@ extension Interpreter {
     func clearCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
         try expectNoArguments(name, arguments)
         clearVariables()
-        return .message("cleared: no variables")
+        return .settings(.cleared)
     }
 
     /// `reset`: forgets every variable and restores the default seed and precision.
@@ -85,21 +85,21 @@ extension Interpreter {
         clearVariables()
         random.restart(from: RandomGenerator.defaultSeed)
         output.precision = OutputSettings.defaultPrecision
-        return .message("reset: no variables, seed \(RandomGenerator.defaultSeed), precision \(OutputSettings.defaultPrecision)")
+        return .settings(.reset(seed: RandomGenerator.defaultSeed, precision: OutputSettings.defaultPrecision))
     }
 
     /// `seed N`: restarts the random generator from N.
     func seedCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
         let value = try singleInteger(name, arguments, context, range: 0...Int.max, example: "seed 42")
         random.restart(from: UInt64(value))
-        return .message("seed \(value): random numbers start over from here")
+        return .settings(.seeded(UInt64(value)))
     }
 
     /// `precision N`: shows N decimals for numbers that are not whole.
     func precisionCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
         let value = try singleInteger(name, arguments, context, range: 0...OutputSettings.maxPrecision, example: "precision 3")
         output.precision = value
-        return .message("precision \(value): numbers that are not whole show \(value) decimal\(value == 1 ? "" : "s")")
+        return .settings(.precision(value))
     }
 
     // MARK: - Arguments

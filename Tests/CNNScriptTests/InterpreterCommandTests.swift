@@ -206,8 +206,7 @@ import CNNTestSupport
     let script = Script()
     try script.run("seed 9; precision 4; x = 1")
     let outcomes = try script.run("clear")
-    guard case .message(let text)? = outcomes.first else { Issue.record("\(outcomes)"); return }
-    #expect(text == "cleared: no variables")
+    guard case .settings(.cleared)? = outcomes.first else { Issue.record("\(outcomes)"); return }
     #expect(script.interpreter.environment.variables.isEmpty && script.interpreter.environment.names.isEmpty)
     #expect(script.interpreter.random.seed == 9)
     #expect(script.interpreter.output.precision == 4)
@@ -217,8 +216,8 @@ import CNNTestSupport
     let script = Script()
     try script.run("seed 9; precision 4; x = 1; r = rand(2)")
     let outcomes = try script.run("reset")
-    guard case .message(let text)? = outcomes.first else { Issue.record("\(outcomes)"); return }
-    #expect(text == "reset: no variables, seed \(RandomGenerator.defaultSeed), precision \(OutputSettings.defaultPrecision)")
+    guard case .settings(.reset(let seed, let precision))? = outcomes.first else { Issue.record("\(outcomes)"); return }
+    #expect(seed == RandomGenerator.defaultSeed && precision == OutputSettings.defaultPrecision)
     #expect(script.interpreter.environment.names.isEmpty)
     #expect(script.interpreter.output.precision == OutputSettings.defaultPrecision)
     #expect(try script.tensor("rand(3)") == (try Script().tensor("rand(3)")))
@@ -226,15 +225,14 @@ import CNNTestSupport
 
 @Test func seedAndPrecisionReportWhatTheyDid() throws {
     let script = Script()
-    guard case .message(let seed)? = try script.run("seed 7").first,
-          case .message(let precision)? = try script.run("precision 1").first,
-          case .message(let zero)? = try script.run("precision 0").first else {
-        Issue.record("no messages")
+    guard case .settings(.seeded(let seed))? = try script.run("seed 7").first,
+          case .settings(.precision(let precision))? = try script.run("precision 1").first,
+          case .settings(.precision(let zero))? = try script.run("precision 0").first else {
+        Issue.record("no settings reports")
         return
     }
-    #expect(seed == "seed 7: random numbers start over from here")
-    #expect(precision == "precision 1: numbers that are not whole show 1 decimal")
-    #expect(zero == "precision 0: numbers that are not whole show 0 decimals")
+    // The sentences are CNNExplain's (SettingsRendererTests, and the transcripts that seed and set precision).
+    #expect(seed == 7 && precision == 1 && zero == 0)
     #expect(script.interpreter.output.precision == 0)
     try script.run("precision 12")
     #expect(script.interpreter.output.precision == 12)
