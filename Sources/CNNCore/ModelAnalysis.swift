@@ -48,6 +48,13 @@ public struct LayerAnalysis: Equatable, Sendable {
         self.receptiveField = receptiveField
     }
 
+    /// The analysis of the `index`-th layer `spec`, named `name`, on `inputShape`, from what its kind worked out.
+    public init(index: Int, spec: LayerSpec, name: String, inputShape: [Int], shape: LayerShape) {
+        self.init(index: index, spec: spec, name: name, inputShape: inputShape, outputShape: shape.outputShape,
+                  parameters: shape.parameters, outputRows: shape.outputRows, outputCols: shape.outputCols,
+                  flattenedSize: shape.flattenedSize, padding: shape.padding, receptiveField: shape.receptiveField)
+    }
+
     /// The output shape as the learning material writes it: "28x28x32", "12544".
     public var outputShapeDescription: String { Shape.describe(outputShape) }
 }

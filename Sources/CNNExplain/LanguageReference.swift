@@ -25,10 +25,10 @@ public enum LanguageReference {
                 out.append("    " + builtin.signature)
                 out.append("")
                 out.append(builtin.summary)
-                let details = builtin.details.split(separator: "\n").map { $0.trimmingCharacters() }.joined(separator: " ")
+                let details = markdown(details: builtin.details)
                 if !details.isEmpty {
                     out.append("")
-                    out.append(details)
+                    out += details
                 }
                 if !builtin.parameters.isEmpty {
                     out.append("")
@@ -60,10 +60,10 @@ public enum LanguageReference {
             out.append("    " + command.usage)
             out.append("")
             out.append(command.summary)
-            let details = command.details.split(separator: "\n").map { $0.trimmingCharacters() }.joined(separator: " ")
+            let details = markdown(details: command.details)
             if !details.isEmpty {
                 out.append("")
-                out.append(details)
+                out += details
             }
             if !command.examples.isEmpty {
                 out.append("")
@@ -97,4 +97,21 @@ public enum LanguageReference {
         - Errors name the position (`file:line:column`), show the line with a caret under the culprit, and often a hint.
 
         """
+
+    /// Help details as Markdown lines: lines wrapped for the terminal join into one paragraph, and lines
+    /// starting with "- " stay list items (after a blank line).
+    static func markdown(details: String) -> [String] {
+        var out: [String] = []
+        var paragraph: [String] = []
+        for line in details.split(separator: "\n").map({ $0.trimmingCharacters() }) where !line.isEmpty {
+            if line.hasPrefix("- ") {
+                if !paragraph.isEmpty { out += [paragraph.joined(separator: " "), ""]; paragraph = [] }
+                out.append(line)
+            } else {
+                paragraph.append(line)
+            }
+        }
+        if !paragraph.isEmpty { out.append(paragraph.joined(separator: " ")) }
+        return out
+    }
 }

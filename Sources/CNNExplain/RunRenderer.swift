@@ -193,10 +193,11 @@ struct RunRenderer {
         tensor.scalars.indices.max { tensor.scalars[$0] < tensor.scalars[$1] || (tensor.scalars[$0] == tensor.scalars[$1] && $0 > $1) }
     }
 
-    /// A trace worth trying: the first cell of the first conv layer, and one output.
+    /// A trace worth trying: the first cell of the first layer with weights that gives maps (a conv layer),
+    /// and one output.
     private func traceExample(_ run: ModelRun) -> String? {
         var examples: [String] = []
-        if let conv = run.layers.first(where: { if case .conv = $0.analysis.spec { return true } else { return false } }) {
+        if let conv = run.layers.first(where: { !$0.weights.isEmpty && $0.output.rank == 3 }) {
             examples.append("trace \(conv.variable)[\(Array(repeating: "0", count: conv.output.rank).joined(separator: ", "))]")
         }
         if let last = run.layers.last, last.output.rank == 1, let best = largestIndex(last.output) {

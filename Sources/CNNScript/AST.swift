@@ -207,8 +207,8 @@ public struct Word: Equatable, Hashable, Sendable {
 
 /// One layer line of a model block: `conv 32 3x3 relu same` is the keyword `conv` and four words.
 public struct LayerLine: Equatable, Hashable, Sendable {
-    /// The layer kind as written: conv, maxpool, avgpool, globalavgpool, globalmaxpool, flatten, dense,
-    /// dropout, relu, softmax (checked by the interpreter).
+    /// The layer kind as written, e.g. conv or dense (checked by the interpreter against the keywords of
+    /// `Builtins.layerKinds`).
     public var keyword: Name
     /// The words after the keyword, in order.
     public var words: [Word]

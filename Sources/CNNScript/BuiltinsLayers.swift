@@ -3,6 +3,13 @@
 import CNNCore
 
 extension Builtins {
+    /// Every kind of model layer, in the order `help` lists their layer lines. A kind's language side (its
+    /// keywords, `run` steps and code) is in its operation's file in Operations/.
+    static let layerKinds: [any LayerLanguage.Type] = [
+        ConvolutionLayer.self, PoolingLayer.self, GlobalPoolingLayer.self, FlattenLayer.self, DenseLayer.self,
+        DropoutLayer.self, ZeroPaddingLayer.self, ActivationLayer.self,
+    ]
+
     static let layers: [Builtin] = [
         Builtin(
             name: "conv", category: .layers,

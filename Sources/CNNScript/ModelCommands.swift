@@ -19,11 +19,8 @@ extension Commands {
     static let model = CommandDefinition(
         name: "model", usage: "model NAME SHAPE ... end",
         summary: "Declare a network layer by layer from an input shape, like Keras' Sequential.",
-        details: """
-            One layer per line: conv F KxK [stride S] [valid|same] [dilation D] [activation],
-            maxpool KxK [stride S] [valid|same], avgpool ..., globalavgpool, globalmaxpool, flatten,
-            dense N [activation], dropout RATE, and relu/softmax/sigmoid/tanh as layers. The block ends with `end`.
-            """,
+        details: "One layer per line; the block ends with `end`. The layer lines:\n"
+            + Builtins.layerKinds.map { "- " + $0.lineUsage }.joined(separator: "\n"),
         examples: ["model tiny 28x28x1\n  conv 8 3x3 relu\n  maxpool 2x2\n  flatten\n  dense 10 softmax\nend"],
         body: Interpreter.modelCommand)
 

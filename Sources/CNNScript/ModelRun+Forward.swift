@@ -145,15 +145,8 @@ enum ModelRunner {
                                  hint: "summary \(spec.name) still works for any size; for run use a smaller input or fewer filters")
         for layer in analysis.layers {
             guard add(&values, layer.outputShape), add(&values, [layer.parameters.value]) else { throw tooLarge }
-            let outputs = layer.outputShape
-            switch layer.spec {
-            case let .conv(_, kernel, _, _, _, _, _):
-                guard add(&work, outputs + [kernel.rows, kernel.cols, layer.inputShape.last ?? 1]) else { throw tooLarge }
-            case .dense:
-                guard add(&work, outputs + [layer.inputShape.last ?? 1]) else { throw tooLarge }
-            default:
-                guard add(&work, layer.inputShape) else { throw tooLarge }
-            }
+            let factors = layer.spec.layer.workFactors(inputShape: layer.inputShape, outputShape: layer.outputShape)
+            guard add(&work, factors) else { throw tooLarge }
         }
         guard values <= ModelRunLimits.maxValues else {
             throw CoreError("run \(spec.name): the weights and layer outputs would hold \(Format.count(values)) numbers, more than run allows (\(Format.count(ModelRunLimits.maxValues)))",

@@ -26,7 +26,7 @@ extension ModelRunner {
         var all: [[DrawnWeight]] = []
         for layer in analysis.layers {
             let prefix = "\(spec.name)_\(layer.index)"
-            all.append(try layer.computation().weights.map { weight in
+            all.append(try layer.weights().map { weight in
                 let variable = "\(prefix)_\(weight.isBias ? "bias" : "kernel")"
                 let draw = WeightDraw(variable: variable, shape: weight.shape, fanIn: weight.fanIn, fanOut: weight.fanOut,
                                       fanInText: weight.fanInText, fanOutText: weight.fanOutText, limit: weight.glorotLimit)

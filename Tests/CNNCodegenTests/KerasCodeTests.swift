@@ -119,3 +119,20 @@ private func codeOnly(_ lines: [String]) -> [String] {
     let code = codeOnly(try Script().lines(source))
     #expect(code.contains("keras.Input(shape=(784,)),"))
 }
+
+@Test func zeroPaddingLayersKeepKerasThreeForms() throws {
+    let source = """
+        model pads 4x4x1
+          zeropad 1
+          zeropad 1x2
+          zeropad 0 1 2 3
+        end
+        code keras pads
+        """
+    let layers = codeOnly(try Script().lines(source)).filter { $0.hasPrefix("layers.") }
+    #expect(layers == [
+        "layers.ZeroPadding2D(padding=1),",
+        "layers.ZeroPadding2D(padding=(1, 2)),",
+        "layers.ZeroPadding2D(padding=((0, 1), (2, 3))),",
+    ])
+}

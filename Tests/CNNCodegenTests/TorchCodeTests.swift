@@ -91,3 +91,17 @@ private func modules(_ lines: [String]) -> [String] {
         "(\"dropout\", nn.Dropout(p=0.25)),",
     ])
 }
+
+@Test func zeroPaddingLayersBecomeZeroPad2dWithPyTorchsSideOrder() throws {
+    let source = """
+        model pads 4x4x1
+          zeropad 1
+          zeropad 0 1 2 3
+        end
+        code torch pads
+        """
+    #expect(modules(try Script().lines(source)) == [
+        "(\"zero_padding2d\", nn.ZeroPad2d((1, 1, 1, 1))),",
+        "(\"zero_padding2d_1\", nn.ZeroPad2d((2, 3, 0, 1))),",
+    ])
+}

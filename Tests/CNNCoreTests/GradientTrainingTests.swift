@@ -20,20 +20,16 @@ import CNNTestSupport
     #expect(coreError { try Digits.load(validationFraction: 1) } != nil)
 }
 
-@Test func aNetworksBackwardPassAgreesWithFiniteDifferences() throws {
-    let spec = ModelSpec(name: "tiny", inputShape: [6, 6, 1], layers: [
-        .conv(filters: 2, kernel: Pair(3, 3), padding: .same, activation: .tanh),
-        .maxPool(size: Pair(2, 2)), .conv(filters: 3, kernel: Pair(2, 2), activation: .sigmoid),
-        .avgPool(size: Pair(2, 2), padding: .same), .flatten, .dense(units: 4, activation: .relu),
-        .dropout(rate: 0.5), .dense(units: 3), .activation(.softmax)])
+/// Checks every weight's gradient of `spec`'s network on one random example against central differences.
+private func expectGradientsMatchFiniteDifferences(_ spec: ModelSpec, classes: Int) throws {
     var random = RandomGenerator(seed: 9)
     var network = try Network(spec: spec, random: &random)
     // Biases away from 0 so that every path carries a gradient.
     for p in network.parameters.indices where network.parameters[p].rank == 1 {
         network.parameters[p] = network.parameters[p].map { _ in 0.1 }
     }
-    let x = try OpsFixtures.random([6, 6, 1], seed: 5).map { $0 / 5 }
-    let target = Training.oneHot(2, classes: 3)
+    let x = try OpsFixtures.random(spec.inputShape, seed: 5).map { $0 / 5 }
+    let target = Training.oneHot(2, classes: classes)
     func loss(_ net: Network) throws -> Double {
         var unused = RandomGenerator(seed: 0)
         return try Loss.crossEntropy(logits: net.forward(x, training: false, random: &unused).logits, target: target)
@@ -53,6 +49,31 @@ import CNNTestSupport
             #expect(abs(analytic - numeric) <= 1e-6 * Swift.max(1, abs(numeric)), "\(network.parameterNames[p]) cell \(i): \(analytic) vs \(numeric)")
         }
     }
+}
+
+@Test func aNetworksBackwardPassAgreesWithFiniteDifferences() throws {
+    try expectGradientsMatchFiniteDifferences(ModelSpec(name: "tiny", inputShape: [6, 6, 1], layers: [
+        .conv(filters: 2, kernel: Pair(3, 3), padding: .same, activation: .tanh),
+        .maxPool(size: Pair(2, 2)), .conv(filters: 3, kernel: Pair(2, 2), activation: .sigmoid),
+        .avgPool(size: Pair(2, 2), padding: .same), .flatten, .dense(units: 4, activation: .relu),
+        .dropout(rate: 0.5), .dense(units: 3), .activation(.softmax)]), classes: 3)
+}
+
+@Test func zeroPaddingAndDenseOnAnImageTrainWithTheirGradients() throws {
+    // Keras' Dense on an image acts at every pixel (a 1x1 convolution); ZeroPadding2D pads unevenly here.
+    try expectGradientsMatchFiniteDifferences(ModelSpec(name: "pixels", inputShape: [4, 4, 2], layers: [
+        .zeroPadding(PaddingAmounts(top: 1, bottom: 0, left: 2, right: 1)),
+        .dense(units: 3, activation: .tanh),
+        .conv(filters: 2, kernel: Pair(3, 3), stride: Pair(2, 2), activation: .sigmoid),
+        .globalMaxPool, .dense(units: 4, activation: .softmax)]), classes: 4)
+}
+
+@Test func aPoolingLayerWithPaddingKerasLacksIsRefusedBeforeTraining() {
+    let spec = ModelSpec(name: "odd", inputShape: [6, 6, 1], layers: [
+        .maxPool(size: Pair(2, 2), padding: .full), .flatten, .dense(units: 2, activation: .softmax)])
+    var random = RandomGenerator(seed: 1)
+    let error = coreError { _ = try Network(spec: spec, random: &random) }
+    #expect(error?.message == "train: layer 1 (maxpool): maxpool has padding full; pooling layers take valid or same padding")
 }
 
 @Test func theOptimizersFollowKerasRules() throws {
@@ -110,8 +131,11 @@ import CNNTestSupport
     var random = RandomGenerator(seed: 1)
     let noSoftmax = ModelSpec(inputShape: [8, 8, 1], layers: [.flatten, .dense(units: 10)])
     #expect(coreError { try Network(spec: noSoftmax, random: &random) }?.message.contains("must end in softmax") == true)
+    // Dense on an image trains (at every pixel), but its 8x8x10 softmax is not one probability per class.
     let denseOnImage = ModelSpec(inputShape: [8, 8, 1], layers: [.dense(units: 10, activation: .softmax)])
-    #expect(coreError { try Network(spec: denseOnImage, random: &random) }?.hint?.contains("flatten") == true)
+    let notAVector = coreError { try Network(spec: denseOnImage, random: &random) }
+    #expect(notAVector?.message == "train: the model ends in 8x8x10 probabilities, but training needs one vector of one probability per class")
+    #expect(notAVector?.hint?.contains("flatten") == true)
     var wrongClasses = try Network(spec: ModelSpec(inputShape: [8, 8, 1], layers: [.flatten, .dense(units: 3, activation: .softmax)]),
                                    random: &random)
     #expect(coreError { try Training.fit(&wrongClasses, on: data, options: TrainingOptions()) }?.message.contains("10 classes") == true)

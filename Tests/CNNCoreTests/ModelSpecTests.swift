@@ -133,6 +133,35 @@ private func cifarModel(input: [Int], pool: Int = 2, firstFilters: Int = 32) -> 
     #expect(empty.outputShape == [10])
 }
 
+@Test func zeroPaddingLayersAddRowsAndColumnsAsKerasZeroPadding2D() throws {
+    // Keras: ZeroPadding2D(((1, 0), (2, 1))) on 28x28x1 gives 29x31x1; a second one is zero_padding2d_1.
+    let uneven = PaddingAmounts(top: 1, bottom: 0, left: 2, right: 1)
+    let analysis = try ModelSpec(inputShape: [28, 28, 1], layers: [
+        .zeroPadding(uneven), .conv(filters: 2, kernel: three),
+        .zeroPadding(PaddingAmounts(top: 1, bottom: 1, left: 1, right: 1)),
+    ]).analyze()
+    #expect(analysis.layers.map(\.name) == ["zero_padding2d", "conv2d", "zero_padding2d_1"])
+    #expect(analysis.layers.map(\.outputShapeDescription) == ["29x31x1", "27x29x2", "29x31x2"])
+    #expect(analysis.layers[0].parameters.formula == "no weights: zero padding only adds zeros around each map")
+    #expect(analysis.layers[0].outputRows?.formula == "out = 1 + 28 + 0 = 29")
+    #expect(analysis.layers[0].outputCols?.formula == "out = 2 + 28 + 1 = 31")
+    #expect(analysis.layers[0].padding == uneven)
+    // Padding does not widen what one value sees; the 3x3 conv after it does.
+    #expect(analysis.layers.map { $0.receptiveField?.sizeDescription } == ["1x1", "3x3", "3x3"])
+    #expect(analysis.totalParameters == 20)
+    let onVector = analysisError(ModelSpec(inputShape: [10], layers: [.zeroPadding(uneven)]))
+    #expect(onVector?.message.hasPrefix("layer 1 (zeropad): the input is a vector of 10 values, but zero padding needs an image") == true)
+}
+
+@Test func layersCompareByKindAndSettings() {
+    #expect(LayerSpec.conv(filters: 2, kernel: three) == .conv(filters: 2, kernel: three, activation: .linear))
+    #expect(LayerSpec.conv(filters: 2, kernel: three) != .conv(filters: 3, kernel: three))
+    #expect(LayerSpec.maxPool(size: two) != .avgPool(size: two))
+    #expect(LayerSpec.globalMaxPool != .globalAvgPool)
+    #expect(LayerSpec.activation(.relu) != .dense(units: 1, activation: .relu))
+    #expect(LayerSpec.flatten == .flatten)
+}
+
 /// The CoreError that analysing `model` throws (nil if none).
 private func analysisError(_ model: ModelSpec) -> CoreError? {
     do {

@@ -299,3 +299,38 @@ import CNNTestSupport
     #expect(again.totalParameters == 1_625_866)
     guard case .summary? = try script.run("params mnist").first else { Issue.record("params of a model"); return }
 }
+
+@Test func zeropadLayerLinesReadLikeKerasZeroPadding2D() throws {
+    let script = Script()
+    let source = """
+        model pads 3x3x1
+          zeropad 1
+          zeropad 1x2
+          zeropad 0 1 2 3
+        end
+        """
+    guard case .modelDeclared(let spec, let analysis)? = try script.run(source).first else {
+        Issue.record("no model")
+        return
+    }
+    #expect(spec.layers == [.zeroPadding(PaddingAmounts(top: 1, bottom: 1, left: 1, right: 1)),
+                            .zeroPadding(PaddingAmounts(top: 1, bottom: 1, left: 2, right: 2)),
+                            .zeroPadding(PaddingAmounts(top: 0, bottom: 1, left: 2, right: 3))])
+    #expect(analysis.outputShape == [8, 14, 1])
+    // run pads with zeros around the input and records pad(...) steps.
+    _ = try script.run("x = reshape(range(1, 10), 3x3x1)\nrun pads x")
+    let first = try #require(script.tensor(named: "pads_1"))
+    #expect(first.shape == [5, 5, 1])
+    #expect(first.scalars == [0, 0, 0, 0, 0,  0, 1, 2, 3, 0,  0, 4, 5, 6, 0,  0, 7, 8, 9, 0,  0, 0, 0, 0, 0])
+    #expect(try script.provenance("pads_1")?.expression == "pad(x, 1)")
+    #expect(try script.provenance("pads_3")?.expression == "pad(pads_2, [0, 1, 2, 3])")
+    #expect(script.tensor(named: "pads_out")?.scalars.reduce(0, +) == 45)
+}
+
+@Test func zeropadLayerLineErrorsPointAtTheWord() {
+    #expect(failure("model m 4x4x1\n  zeropad\nend") == "2:3-2:10 zeropad needs the padding, e.g. zeropad 1, zeropad 1x2 (rows x columns) or zeropad 0 1 0 1 (top bottom left right)")
+    #expect(failure("model m 4x4x1\n  zeropad 1 2\nend") == "2:3-2:14 zeropad takes 1 amount or 4 (top bottom left right), not 2")
+    #expect(failure("model m 4x4x1\n  zeropad 1x2x3\nend") == "2:11-2:16 zeropad takes rows x columns such as 1x2, not '1x2x3'")
+    #expect(failure("model m 4x4x1\n  zeropad -1\nend") == "2:11-2:13 a padding amount is a whole number of at least 0, not '-1'")
+    #expect(failure("model m 10\n  zeropad 1\nend")?.hasSuffix("layer 1 (zeropad): the input is a vector of 10 values, but zero padding needs an image (H x W x C)") == true)
+}

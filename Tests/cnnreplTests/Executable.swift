@@ -102,8 +102,8 @@ enum Executable {
 
         let inputPath = try write(stdin, suffix: ".in")
         let outputPath = temporaryPath(".out"), errorPath = temporaryPath(".err")
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: inputPath))
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         let error = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))

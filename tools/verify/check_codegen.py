@@ -145,6 +145,17 @@ model pixels 9x9x2
   globalmaxpool
   dense 2 softmax
 end"""),
+    ("padded", "zero padding layers (ZeroPadding2D): even, rows x columns, uneven", """
+model padded 7x7x2
+  zeropad 1
+  conv 3 3x3 relu
+  zeropad 1x2
+  maxpool 2x2
+  zeropad 0 1 2 3
+  conv 2 2x2
+  flatten
+  dense 3 softmax
+end"""),
     ("vector", "a vector input", """
 model vector 784
   dense 32 relu

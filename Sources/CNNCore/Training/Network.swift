@@ -6,22 +6,17 @@
 // per class: training minimises the categorical crossentropy, computed together with that softmax from
 // its input, the logits (Losses.swift), so the gradient arriving at the logits is simply p - t.
 //
-// One example goes forward layer by layer with the core's own operations, keeping each layer's input (and
-// a dropout mask), then the gradient goes back through the same layers with the backward passes of
-// Sources/CNNCore/Gradients, adding each weight's gradient into a running sum for the batch.
+// One example goes forward layer by layer, each layer kind computing itself (Sources/CNNCore/Layers), keeping
+// each layer's input, its value before the activation and what it kept (a dropout mask); then the gradient
+// goes back through the same layers, adding each weight's gradient into a running sum for the batch.
 // Dropout is active only in training (inverted dropout, as Keras: kept values are scaled by 1/(1 - rate)).
 
 /// A sequential model with weights, for training and prediction.
 public struct Network: Sendable {
-    /// One layer as the network computes it.
-    enum Layer: Sendable {
-        case convolution(Convolution, kernel: Int, bias: Int?, activation: ActivationKind)
-        case pooling(Pooling)
-        case globalPooling(Pooling.Kind)
-        case flatten
-        case dense(weights: Int, bias: Int?, activation: ActivationKind)
-        case dropout(rate: Double)
-        case activation(ActivationKind)
+    /// One layer as the network computes it: its kind and the positions of its weights in `parameters`.
+    struct Layer: Sendable {
+        let kind: any ModelLayer
+        let weights: [Int]
     }
 
     /// The model as declared.
@@ -36,57 +31,34 @@ public struct Network: Sendable {
     public let classes: Int
 
     /// Builds the network and draws its initial weights from `random`.
-    /// Throws when a layer cannot be trained here (dense on an image, a padding pooling does not have) or
-    /// the model does not end in softmax.
+    /// Throws when a layer cannot be computed (a padding its kind does not have) or the model does not end
+    /// in softmax.
     public init(spec: ModelSpec, random: inout RandomGenerator) throws {
         let analysis = try spec.analyze()
         var parameters: [Tensor] = []
         var names: [String] = []
         var layers: [Layer] = []
         for layer in analysis.layers {
-            let label = "layer \(layer.index) (\(layer.spec.kindName))"
-            let computation: LayerComputation
+            let weights: [WeightShape]
             do {
-                computation = try layer.computation()
+                weights = try layer.weights()
             } catch let error as CoreError {
-                throw CoreError("train: " + error.message, hint: error.hint)
-            }
-            switch computation.operation {
-            case .convolution where layer.inputShape.count != 3:
-                throw CoreError("train: \(label) needs an H x W x C input, not \(Shape.describe(layer.inputShape))",
-                                hint: "declare the model's input as H x W x C, e.g. 8x8x1")
-            case .dense where layer.inputShape.count != 1:
-                throw CoreError("train: \(label) gets a \(Shape.describe(layer.inputShape)) input; training needs dense layers on vectors",
-                                hint: "put flatten (or globalavgpool) before the dense layer")
-            default:
-                break
+                throw CoreError("train: layer \(layer.index) (\(layer.spec.kindName)): " + error.message, hint: error.hint)
             }
             // Weights in layer order (the same draws as `run` makes): kernel, then bias.
             var indices: [Int] = []
-            for (w, weight) in computation.weights.enumerated() {
+            for (w, weight) in weights.enumerated() {
                 parameters.append(try weight.draw(using: &random, for: "weights"))
                 names.append("\(layer.name) \(w == 0 ? "kernel" : "bias")")
                 indices.append(parameters.count - 1)
             }
-            let kernel = indices.first ?? 0, bias = indices.count > 1 ? indices[1] : nil
-            switch computation.operation {
-            case .convolution(let convolution):
-                layers.append(.convolution(convolution, kernel: kernel, bias: bias, activation: computation.activation))
-            case .pooling(let pooling):
-                layers.append(.pooling(pooling))
-            case .globalPooling(let kind):
-                layers.append(.globalPooling(kind))
-            case .flatten:
-                layers.append(.flatten)
-            case .dense:
-                layers.append(.dense(weights: kernel, bias: bias, activation: computation.activation))
-            case .dropout(let rate):
-                layers.append(.dropout(rate: rate))
-            case .activation(let kind):
-                layers.append(.activation(kind))
-            }
+            layers.append(Layer(kind: layer.spec.layer, weights: indices))
         }
-        guard let last = layers.last, Network.endsInSoftmax(last), analysis.layers.last?.outputShape.count == 1 else {
+        if layers.last?.kind.activation == .softmax, let shape = analysis.layers.last?.outputShape, shape.count > 1 {
+            throw CoreError("train: the model ends in \(Shape.describe(shape)) probabilities, but training needs one vector of one probability per class",
+                            hint: "put flatten (or globalavgpool) before the last dense layer")
+        }
+        guard layers.last?.kind.activation == .softmax, analysis.layers.last?.outputShape.count == 1 else {
             throw CoreError("train: the model must end in softmax, one probability per class",
                             hint: "end it with a dense layer with one unit per class and softmax, e.g. dense 10 softmax")
         }
@@ -97,24 +69,17 @@ public struct Network: Sendable {
         self.classes = analysis.layers.last?.outputShape.first ?? 1
     }
 
-    private static func endsInSoftmax(_ layer: Layer) -> Bool {
-        switch layer {
-        case .dense(_, _, .softmax), .activation(.softmax): return true
-        default: return false
-        }
-    }
-
     /// The number of weights.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
     // MARK: - Forward
 
-    /// What the backward pass needs from one forward pass: each layer's input, before-activation value
-    /// and dropout mask.
+    /// What the backward pass needs from one forward pass: each layer's input, its value before the
+    /// activation and what it kept for its backward pass (dropout's mask).
     struct Pass {
         var inputs: [Tensor] = []
-        var preActivations: [Tensor?] = []
-        var masks: [[Double]?] = []
+        var preActivations: [Tensor] = []
+        var memos: [[Double]?] = []
         var logits = Tensor(scalar: 0)
     }
 
@@ -127,40 +92,17 @@ public struct Network: Sendable {
     /// Runs one example forward; the last softmax is left out (its input, the logits, is returned).
     func forward(_ example: Tensor, training: Bool, random: inout RandomGenerator) throws -> Pass {
         var pass = Pass()
+        var state = LayerPass(training: training, random: random)
+        defer { random = state.random }
         var x = try example.reshaped(spec.inputShape)
         for (position, layer) in layers.enumerated() {
-            let isLast = position == layers.count - 1
             pass.inputs.append(x)
-            var pre: Tensor?
-            var mask: [Double]?
-            switch layer {
-            case let .convolution(convolution, kernel, bias, activation):
-                let z = try convolution.apply(x, kernel: parameters[kernel], bias: bias.map { parameters[$0] })
-                pre = z
-                x = isLast ? z : try Activation.apply(activation, to: z)
-            case .pooling(let pooling):
-                x = try pooling.apply(x)
-            case .globalPooling(let kind):
-                x = try GlobalPooling(kind: kind).apply(x)
-            case .flatten:
-                x = Flatten.apply(x)
-            case let .dense(weights, bias, activation):
-                let z = try Dense(weights: parameters[weights], bias: bias.map { parameters[$0] }).apply(x)
-                pre = z
-                x = isLast ? z : try Activation.apply(activation, to: z)
-            case .dropout(let rate):
-                if training && rate > 0 {
-                    let keep = 1 - rate
-                    let m = (0..<x.count).map { _ in random.nextDouble() < rate ? 0 : 1 / keep }
-                    mask = m
-                    x = Tensor(unchecked: x.shape, scalars: zip(x.scalars, m).map { $0 * $1 })
-                }
-            case .activation(let kind):
-                pre = x
-                if !isLast { x = try Activation.apply(kind, to: x) }
-            }
-            pass.preActivations.append(pre)
-            pass.masks.append(mask)
+            state.memo = nil
+            let z = try layer.kind.forward(x, weights: layer.weights.map { parameters[$0] }, pass: &state)
+            pass.preActivations.append(z)
+            pass.memos.append(state.memo)
+            let isLast = position == layers.count - 1
+            x = isLast || layer.kind.activation == .linear ? z : try Activation.apply(layer.kind.activation, to: z)
         }
         pass.logits = x
         return pass
@@ -173,41 +115,17 @@ public struct Network: Sendable {
     func backward(_ pass: Pass, logitsGradient: Tensor, into gradients: inout [Tensor]) throws {
         var g = logitsGradient
         for position in stride(from: layers.count - 1, through: 0, by: -1) {
+            let layer = layers[position]
             let isLast = position == layers.count - 1
-            let input = pass.inputs[position]
-            switch layers[position] {
-            case let .convolution(convolution, kernel, bias, activation):
-                if !isLast, let z = pass.preActivations[position] {
-                    g = try Activation.backward(activation, input: z, outputGradient: g)
-                }
-                let d = try convolution.backward(input: input, kernel: parameters[kernel],
-                                                 biasShape: bias.map { parameters[$0].shape }, outputGradient: g)
-                try Network.add(d.kernel, to: &gradients[kernel])
-                if let bias, let db = d.bias { try Network.add(db, to: &gradients[bias]) }
-                g = d.input
-            case .pooling(let pooling):
-                g = try pooling.backward(input: input, outputGradient: g)
-            case .globalPooling(let kind):
-                g = try GlobalPooling(kind: kind).backward(input: input, outputGradient: g)
-            case .flatten:
-                g = try g.reshaped(input.shape)
-            case let .dense(weights, bias, activation):
-                if !isLast, let z = pass.preActivations[position] {
-                    g = try Activation.backward(activation, input: z, outputGradient: g)
-                }
-                let d = try Dense(weights: parameters[weights], bias: bias.map { parameters[$0] }).backward(input: input, outputGradient: g)
-                try Network.add(d.weights, to: &gradients[weights])
-                if let bias, let db = d.bias { try Network.add(db, to: &gradients[bias]) }
-                g = d.input
-            case .dropout:
-                if let mask = pass.masks[position] {
-                    g = Tensor(unchecked: g.shape, scalars: zip(g.scalars, mask).map { $0 * $1 })
-                }
-            case .activation(let kind):
-                if !isLast, let z = pass.preActivations[position] {
-                    g = try Activation.backward(kind, input: z, outputGradient: g)
-                }
+            if !isLast, layer.kind.activation != .linear {
+                g = try Activation.backward(layer.kind.activation, input: pass.preActivations[position], outputGradient: g)
             }
+            let d = try layer.kind.backward(pass.inputs[position], weights: layer.weights.map { parameters[$0] },
+                                            memo: pass.memos[position], outputGradient: g)
+            for (index, weightGradient) in zip(layer.weights, d.weights) {
+                try Network.add(weightGradient, to: &gradients[index])
+            }
+            g = d.input
         }
     }
 

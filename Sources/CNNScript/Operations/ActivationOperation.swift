@@ -70,3 +70,80 @@ public struct ActivationOperation: StepOperation {
         }
     }
 }
+
+// MARK: - The model layers `relu`, `sigmoid`, ... (Keras Activation) and `dropout RATE` (Keras Dropout)
+
+extension ActivationLayer: LayerLanguage {
+    static var lineUsage: String { ModelBuilder.activations.keys.sorted().joined(separator: ", ") + " (an activation as a layer of its own)" }
+
+    static var keywords: [LayerKeyword] {
+        ModelBuilder.activations.keys.sorted().map { name in
+            LayerKeyword(name: name, weights: .none(reason: "no weights: an activation applies the same function to every value"),
+                         read: { line, words in
+                             if let extra = words.first { throw Diagnostic("\(name) as a layer takes nothing after it", at: extra.range) }
+                             return .activation(ModelBuilder.activations[name] ?? .linear)
+                         })
+        }
+    }
+
+    func run(_ input: LayerRunInput) throws -> LayerRun {
+        let operation = ActivationOperation(activation)
+        let output = try operation.forward([input.input]).tensorValue(input.label)
+        let step = Step(operation: operation, operands: [input.input],
+                        summary: "\(input.tensor.shapeDescription) -> \(output.shapeDescription), \(LayerCode.activationWords(activation))")
+        return LayerRun(analysis: input.layer, variable: input.variable, output: output,
+                        provenance: Provenance(expression: "\(activation.rawValue)(\(input.inputName))", step: step),
+                        mainStep: step, activation: nil, weights: [])
+    }
+
+    func keras(_ layer: LayerAnalysis) -> [PythonRow] {
+        // leaky ReLU too stays an Activation layer, so Keras names it as cnnrepl does ("activation").
+        let function = LayerCode.kerasActivation(activation) ?? "\"linear\""
+        return [PythonRow(code: "layers.Activation(\(function)),", comment: LayerCode.kerasComment(layer))]
+    }
+
+    func torch(_ layer: LayerAnalysis) -> [TorchModule] {
+        [TorchModule(name: layer.name, code: LayerCode.torchActivation(activation, outputRank: layer.outputShape.count) ?? "nn.Identity()",
+                     comment: LayerCode.torchComment(layer))]
+    }
+}
+
+extension DropoutLayer: LayerLanguage {
+    static let lineUsage = "dropout RATE"
+
+    static var keywords: [LayerKeyword] {
+        [LayerKeyword(name: "dropout", weights: .none(reason: "no weights: dropout only zeroes values at random while training"),
+                      read: read)]
+    }
+
+    /// `dropout RATE`.
+    private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
+        guard let word = words.popFirst(), case .number(let n) = word.kind else {
+            throw Diagnostic("dropout needs a rate from 0 to 1, e.g. dropout 0.5", at: line.range)
+        }
+        guard n.value >= 0, n.value < 1 else {
+            throw Diagnostic("a dropout rate is from 0 up to (not including) 1, not \(n.text)", at: word.range)
+        }
+        if let extra = words.first { throw Diagnostic("dropout takes one rate", at: extra.range) }
+        return .dropout(rate: n.value)
+    }
+
+    /// When predicting, dropout is the identity: one step that passes every value unchanged.
+    func run(_ input: LayerRunInput) throws -> LayerRun {
+        let x = input.tensor
+        let step = Step(operation: ActivationOperation(.linear), operands: [input.input],
+                        summary: "\(x.shapeDescription) -> \(x.shapeDescription), every value passes unchanged")
+        let provenance = Provenance(expression: "\(input.inputName) (dropout \(Format.number(rate)), off when predicting)", step: step)
+        return LayerRun(analysis: input.layer, variable: input.variable, output: x, provenance: provenance, mainStep: step,
+                        activation: nil, weights: [],
+                        note: "dropout zeroes a random \(Format.number(rate * 100))% of the values only while training; when predicting every value passes unchanged")
+    }
+
+    func keras(_ layer: LayerAnalysis) -> [PythonRow] {
+        [PythonRow(code: "layers.Dropout(\(PythonText.float(rate))),", comment: LayerCode.kerasComment(layer) + " (only while training)")]
+    }
+
+    func torch(_ layer: LayerAnalysis) -> [TorchModule] {
+        [TorchModule(name: layer.name, code: "nn.Dropout(p=\(PythonText.float(rate)))", comment: LayerCode.torchComment(layer) + "; only while training")]
+    }
+}

@@ -98,3 +98,108 @@ extension Operand {
     /// The variable's name, or the operand's text when it has none (as gradient traces name operands).
     public var displayName: String { name ?? text }
 }
+
+// MARK: - The model layer `conv F KxK [stride S] [valid|same] [dilation D] [activation]` (Keras Conv2D)
+
+extension ConvolutionLayer: LayerLanguage {
+    static let lineUsage = "conv F KxK [stride S] [valid|same] [dilation D] [activation]"
+
+    static var keywords: [LayerKeyword] {
+        [LayerKeyword(name: "conv",
+                      weights: .counted(sizes: 4, usage: "params conv takes kh x kw x Cin x Cout, e.g. params conv 3x3x32x64",
+                                        count: { try ParameterCount.convolution(kernel: Pair($0[0], $0[1]), inputChannels: $0[2], filters: $0[3]) }),
+                      read: read)]
+    }
+
+    /// `conv F KxK [stride S] [valid|same] [dilation D] [activation]`.
+    private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
+        let filters = try ModelBuilder.count(words.popFirst(), after: line.keyword, what: "the number of filters", example: "conv 32 3x3")
+        guard let sizeWord = words.popFirst() else {
+            throw Diagnostic("conv needs a kernel size after the filters, e.g. conv \(filters) 3x3", at: line.range)
+        }
+        let kernel = try ModelBuilder.pair(sizeWord, what: "the kernel size")
+        var stride = Pair(square: 1), padding = Padding.valid, dilation = Pair(square: 1)
+        var activation: ActivationKind?
+        while let word = words.popFirst() {
+            switch word.text {
+            case "stride": stride = try ModelBuilder.pair(words.popFirst(), after: word, what: "the stride")
+            case "dilation": dilation = try ModelBuilder.pair(words.popFirst(), after: word, what: "the dilation")
+            case "valid": padding = .valid
+            case "same": padding = .same
+            default:
+                if let kind = ModelBuilder.activations[word.text] { activation = kind; continue }
+                throw ModelBuilder.unexpected(word, in: "conv", expected: ["stride", "dilation", "valid", "same"] + ModelBuilder.activations.keys.sorted())
+            }
+        }
+        return .conv(filters: filters, kernel: kernel, stride: stride, padding: padding, dilation: dilation, activation: activation)
+    }
+
+    func run(_ input: LayerRunInput) throws -> LayerRun {
+        let kernel = try input.kernel()
+        let bias = input.weight(1)
+        let convolution = try convolution()
+        let plan = try convolution.plan(inputShape: input.tensor.shape, kernelShape: kernel.tensor.shape, biasShape: bias?.tensor?.shape)
+        let operation = ConvolutionOperation(convolution, plan: plan)
+        let operands = [input.input, kernel.operand] + (bias.map { [$0] } ?? [])
+        let output = try operation.forward(operands).tensorValue(input.label)
+        var arguments = [input.inputName, kernel.operand.text]
+        if stride != Pair(square: 1) { arguments.append("stride=\(LayerCode.script(stride))") }
+        if padding != .valid { arguments.append("padding=\(padding)") }
+        if dilation != Pair(square: 1) { arguments.append("dilation=\(LayerCode.script(dilation))") }
+        if let bias { arguments.append("bias=\(bias.text)") }
+        let step = Step(operation: operation, operands: operands, summary: plan.summary, arithmetic: [plan.arithmetic])
+        return try input.finish(output: output, expression: "conv(\(arguments.joined(separator: ", ")))", step: step,
+                                activation: activation)
+    }
+
+    func keras(_ layer: LayerAnalysis) -> [PythonRow] {
+        var rows: [PythonRow] = []
+        var arguments = ["\(filters)", PythonText.pair(kernel)]
+        if stride != Pair(square: 1) { arguments.append("strides=\(PythonText.pair(stride))") }
+        switch padding {
+        case .valid: break
+        case .same: arguments.append("padding=\"same\"")
+        case .full, .explicit:
+            rows.append(LayerCode.kerasZeroPadding(layer.padding ?? .zero, why: "\(padding) padding: Keras has only valid and same"))
+        }
+        if dilation != Pair(square: 1) { arguments.append("dilation_rate=\(PythonText.pair(dilation))") }
+        if let activation = LayerCode.kerasActivation(activation) { arguments.append("activation=\(activation)") }
+        if !useBias { arguments.append("use_bias=False") }
+        var note = LayerCode.kerasComment(layer)
+        if stride != Pair(square: 1) && dilation != Pair(square: 1) {
+            note += " (Keras refuses strides > 1 with dilation_rate > 1; cnnrepl computes it)"
+        }
+        rows.append(PythonRow(code: "layers.Conv2D(\(arguments.joined(separator: ", "))),", comment: note))
+        return rows
+    }
+
+    func torch(_ layer: LayerAnalysis) -> [TorchModule] {
+        let name = layer.name
+        var modules: [TorchModule] = []
+        var arguments = ["\(layer.inputShape.count == 3 ? layer.inputShape[2] : 1)", "\(filters)",
+                         "kernel_size=\(PythonText.pair(kernel))"]
+        if stride != Pair(square: 1) { arguments.append("stride=\(PythonText.pair(stride))") }
+        let amounts = layer.padding ?? .zero
+        var note = LayerCode.torchComment(layer)
+        if !amounts.isZero {
+            if amounts.top == amounts.bottom && amounts.left == amounts.right {
+                if padding == .same && stride == Pair(square: 1) {
+                    arguments.append("padding=\"same\"")
+                } else {
+                    arguments.append("padding=\(PythonText.pair(Pair(amounts.top, amounts.left)))")
+                    note += "; \(padding) pads \(amounts.top) row(s) and \(amounts.left) column(s) on each side"
+                }
+            } else {
+                let why = padding == .same
+                    ? "TensorFlow's same: the extra row/column goes to the bottom/right"
+                    : "\(padding) padding, not the same on both sides"
+                modules.append(TorchModule(name: "\(name)_pad", code: LayerCode.torchZeroPad(amounts), comment: why))
+            }
+        }
+        if dilation != Pair(square: 1) { arguments.append("dilation=\(PythonText.pair(dilation))") }
+        if !useBias { arguments.append("bias=False") }
+        modules.append(TorchModule(name: name, code: "nn.Conv2d(\(arguments.joined(separator: ", ")))", comment: note))
+        modules += LayerCode.torchActivationModules(activation, after: name, outputRank: layer.outputShape.count)
+        return modules
+    }
+}

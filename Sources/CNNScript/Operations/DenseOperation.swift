@@ -60,3 +60,91 @@ public struct DenseOperation: StepOperation {
         return NumPyStep(code)
     }
 }
+
+// MARK: - The model layer `dense N [activation]` (Keras Dense)
+
+extension DenseLayer: LayerLanguage {
+    static let lineUsage = "dense N [activation]"
+
+    static var keywords: [LayerKeyword] {
+        [LayerKeyword(name: "dense",
+                      weights: .counted(sizes: 2, usage: "params dense takes inputs x units, e.g. params dense 12544x128",
+                                        count: { try ParameterCount.dense(inputs: $0[0], units: $0[1]) }),
+                      read: read)]
+    }
+
+    /// `dense N [activation]`.
+    private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
+        let units = try ModelBuilder.count(words.popFirst(), after: line.keyword, what: "the number of units", example: "dense 128 relu")
+        var activation: ActivationKind?
+        if let word = words.popFirst() {
+            guard let kind = ModelBuilder.activations[word.text] else {
+                throw ModelBuilder.unexpected(word, in: "dense", expected: ModelBuilder.activations.keys.sorted())
+            }
+            activation = kind
+        }
+        if let extra = words.first { throw Diagnostic("dense takes a number of units and an activation, nothing more", at: extra.range) }
+        return .dense(units: units, activation: activation)
+    }
+
+    func run(_ input: LayerRunInput) throws -> LayerRun {
+        let x = input.tensor
+        let (kernel, kernelTensor) = try input.kernel()
+        let bias = input.weight(1)
+        let biasText = bias.map { " + \($0.tensor?.shapeDescription ?? "")" } ?? ""
+        let arithmetic = ["\(kernelTensor.shape[0]) x \(kernelTensor.shape[1]) weights" + (bias == nil ? "" : " + \(kernelTensor.shape[1]) biases")]
+        if x.rank <= 2 {
+            let operands = [input.input, kernel] + (bias.map { [$0] } ?? [])
+            let output = try DenseOperation().forward(operands).tensorValue(input.label)
+            let step = Step(operation: DenseOperation(), operands: operands,
+                            summary: "\(x.shapeDescription) . \(kernelTensor.shapeDescription)\(biasText) -> \(output.shapeDescription)",
+                            arithmetic: arithmetic)
+            let arguments = [input.inputName, kernel.text] + (bias.map { [$0.text] } ?? [])
+            return try input.finish(output: output, expression: "dense(\(arguments.joined(separator: ", ")))", step: step,
+                                    activation: activation)
+        }
+        // Keras' Dense on an image acts on the last axis: the same small dense layer at every pixel, which is
+        // exactly a 1x1 convolution with the in x units kernel seen as 1x1 x in x units.
+        let units = kernelTensor.shape[1]
+        let asConvolution = try DenseLayer.pointwise(kernelTensor)
+        let convolution = try Convolution()
+        let plan = try convolution.plan(inputShape: x.shape, kernelShape: asConvolution.shape, biasShape: bias?.tensor?.shape)
+        let kernelOperand = Operand(name: nil, text: "\(kernel.text) as 1x1x\(kernelTensor.shape[0])x\(units)",
+                                    value: .tensor(asConvolution), provenance: nil)
+        let operands = [input.input, kernelOperand] + (bias.map { [$0] } ?? [])
+        let output = try ConvolutionOperation(convolution, plan: plan).forward(operands).tensorValue(input.label)
+        let step = Step(operation: ConvolutionOperation(convolution, plan: plan), operands: operands,
+                        summary: plan.summary + " (a dense layer on an image is a 1x1 convolution)",
+                        arithmetic: [plan.arithmetic] + arithmetic)
+        var arguments = [input.inputName, "reshape(\(kernel.text), 1x1x\(kernelTensor.shape[0])x\(units))"]
+        if let bias { arguments.append("bias=\(bias.text)") }
+        return try input.finish(output: output, expression: "conv(\(arguments.joined(separator: ", ")))", step: step,
+                                activation: activation)
+    }
+
+    func keras(_ layer: LayerAnalysis) -> [PythonRow] {
+        var arguments = ["\(units)"]
+        if let activation = LayerCode.kerasActivation(activation) { arguments.append("activation=\(activation)") }
+        if !useBias { arguments.append("use_bias=False") }
+        var note = LayerCode.kerasComment(layer)
+        if layer.inputShape.count > 1 { note += " (acts on the last axis of \(Shape.describe(layer.inputShape)))" }
+        return [PythonRow(code: "layers.Dense(\(arguments.joined(separator: ", "))),", comment: note)]
+    }
+
+    func torch(_ layer: LayerAnalysis) -> [TorchModule] {
+        let inputs = layer.inputShape.last ?? 1
+        let shape = LayerCode.torchComment(layer)
+        var modules: [TorchModule]
+        if layer.inputShape.count == 3 {
+            var arguments = ["\(inputs)", "\(units)", "kernel_size=1"]
+            if !useBias { arguments.append("bias=False") }
+            modules = [TorchModule(name: layer.name, code: "nn.Conv2d(\(arguments.joined(separator: ", ")))",
+                                   comment: shape + "; a Dense on each pixel's channels is a 1x1 conv")]
+        } else {
+            var arguments = ["\(inputs)", "\(units)"]
+            if !useBias { arguments.append("bias=False") }
+            modules = [TorchModule(name: layer.name, code: "nn.Linear(\(arguments.joined(separator: ", ")))", comment: shape)]
+        }
+        return modules + LayerCode.torchActivationModules(activation, after: layer.name, outputRank: layer.outputShape.count)
+    }
+}

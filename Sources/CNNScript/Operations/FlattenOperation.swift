@@ -33,3 +33,31 @@ public struct FlattenOperation: StepOperation {
         return NumPyStep("\(c.reference(0, or: "x")).reshape(-1)", note: "row by row, channels last, as Keras flattens")
     }
 }
+
+// MARK: - The model layer `flatten` (Keras Flatten)
+
+extension FlattenLayer: LayerLanguage {
+    static let lineUsage = "flatten"
+
+    static var keywords: [LayerKeyword] {
+        [LayerKeyword(name: "flatten", weights: .none(reason: "no weights: flatten only lays the values out in one row"),
+                      read: { line, words in try ModelBuilder.nothingAfter(line, words, .flatten) })]
+    }
+
+    func run(_ input: LayerRunInput) throws -> LayerRun {
+        let x = input.tensor
+        let output = try FlattenOperation().forward([input.input]).tensorValue(input.label)
+        let step = Step(operation: FlattenOperation(), operands: [input.input], summary: "\(x.shapeDescription) -> \(output.shapeDescription)",
+                        arithmetic: x.rank > 1 ? ["\(x.shape.map(String.init).joined(separator: " x ")) = \(Format.count(x.count))"] : [])
+        return try input.finish(output: output, expression: "flatten(\(input.inputName))", step: step, activation: nil)
+    }
+
+    func keras(_ layer: LayerAnalysis) -> [PythonRow] {
+        [PythonRow(code: "layers.Flatten(),", comment: LayerCode.kerasComment(layer))]
+    }
+
+    func torch(_ layer: LayerAnalysis) -> [TorchModule] {
+        let order = layer.inputShape.count == 3 ? " values, channel by channel (Keras: pixel by pixel)" : ""
+        return [TorchModule(name: layer.name, code: "nn.Flatten()", comment: LayerCode.torchComment(layer) + order)]
+    }
+}

@@ -40,3 +40,37 @@ public struct GlobalPoolingOperation: StepOperation {
         return NumPyStep("np.array([\(x).\(function)()])")
     }
 }
+
+// MARK: - The model layers `globalavgpool` and `globalmaxpool` (Keras GlobalAveragePooling2D, GlobalMaxPooling2D)
+
+extension GlobalPoolingLayer: LayerLanguage {
+    static let lineUsage = "globalavgpool, globalmaxpool"
+
+    static var keywords: [LayerKeyword] {
+        [Pooling.Kind.average, .max].map { kind in
+            LayerKeyword(name: "global" + kind.operationName, weights: PoolingLayer.noWeights,
+                         read: { line, words in try ModelBuilder.nothingAfter(line, words, LayerSpec(GlobalPoolingLayer(kind: kind))) })
+        }
+    }
+
+    func run(_ input: LayerRunInput) throws -> LayerRun {
+        let operation = GlobalPoolingOperation(kind)
+        let output = try operation.forward([input.input]).tensorValue(input.label)
+        let per = kind == .max ? "one maximum per map" : "one average per map"
+        let step = Step(operation: operation, operands: [input.input],
+                        summary: "\(input.tensor.shapeDescription) -> \(output.shapeDescription), \(per)")
+        return try input.finish(output: output, expression: "global\(kind.operationName)(\(input.inputName))", step: step, activation: nil)
+    }
+
+    func keras(_ layer: LayerAnalysis) -> [PythonRow] {
+        [PythonRow(code: "layers.\(kerasClassName)(),", comment: LayerCode.kerasComment(layer))]
+    }
+
+    func torch(_ layer: LayerAnalysis) -> [TorchModule] {
+        let className = kind == .average ? "AdaptiveAvgPool2d" : "AdaptiveMaxPool2d"
+        return [
+            TorchModule(name: layer.name, code: "nn.\(className)(1)", comment: "one value per map: C x 1 x 1"),
+            TorchModule(name: "\(layer.name)_flatten", code: "nn.Flatten()", comment: LayerCode.torchComment(layer)),
+        ]
+    }
+}

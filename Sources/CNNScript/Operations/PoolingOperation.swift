@@ -74,3 +74,92 @@ public struct PoolingOperation: StepOperation {
         return NumPyStep("\(helper)(\(arguments.joined(separator: ", ")))", note: note, helpers: [helper])
     }
 }
+
+// MARK: - The model layers `maxpool KxK [stride S] [valid|same]` and `avgpool ...` (Keras MaxPooling2D, AveragePooling2D)
+
+extension PoolingLayer: LayerLanguage {
+    static let lineUsage = "maxpool KxK [stride S] [valid|same], avgpool KxK [stride S] [valid|same]"
+
+    static var keywords: [LayerKeyword] { [keyword(.max), keyword(.average)] }
+
+    /// What `params` says about every pooling layer.
+    static let noWeights = LayerWeights.none(reason: "no weights: pooling only picks or averages the values in each window")
+
+    /// `maxpool KxK [stride S] [valid|same]` or the same for `avgpool`.
+    private static func keyword(_ kind: Pooling.Kind) -> LayerKeyword {
+        let name = kind.operationName
+        return LayerKeyword(name: name, weights: noWeights, read: { line, words in
+            var size = Pair(square: 2)
+            var stride: Pair?
+            var padding = Padding.valid
+            if let first = words.first, first.text != "stride", first.text != "same", first.text != "valid" {
+                size = try ModelBuilder.pair(words.popFirst(), after: line.keyword, what: "the window size")
+            }
+            while let word = words.popFirst() {
+                switch word.text {
+                case "stride": stride = try ModelBuilder.pair(words.popFirst(), after: word, what: "the stride")
+                case "valid": padding = .valid
+                case "same": padding = .same
+                default: throw ModelBuilder.unexpected(word, in: name, expected: ["stride", "valid", "same"])
+                }
+            }
+            return LayerSpec(PoolingLayer(kind: kind, size: size, stride: stride, padding: padding))
+        })
+    }
+
+    func run(_ input: LayerRunInput) throws -> LayerRun {
+        let pooling = try pooling()
+        let plan = try pooling.plan(inputShape: input.tensor.shape)
+        let operation = PoolingOperation(pooling, plan: plan)
+        let output = try operation.forward([input.input]).tensorValue(input.label)
+        var arguments = [input.inputName, LayerCode.script(pooling.size)]
+        if pooling.stride != pooling.size { arguments.append("stride=\(LayerCode.script(pooling.stride))") }
+        if pooling.padding == .same { arguments.append("padding=same") }
+        let step = Step(operation: operation, operands: [input.input], summary: plan.summary, arithmetic: [plan.arithmetic])
+        return try input.finish(output: output, expression: "\(kind.operationName)(\(arguments.joined(separator: ", ")))",
+                                step: step, activation: nil)
+    }
+
+    func keras(_ layer: LayerAnalysis) -> [PythonRow] {
+        var rows: [PythonRow] = []
+        var arguments = [PythonText.pair(size)]
+        if let stride, stride != size { arguments.append("strides=\(PythonText.pair(stride))") }
+        switch padding {
+        case .valid: break
+        case .same: arguments.append("padding=\"same\"")
+        case .full, .explicit:
+            rows.append(LayerCode.kerasZeroPadding(layer.padding ?? .zero, why: "\(padding) padding: the zeros take part in the pooling"))
+        }
+        rows.append(PythonRow(code: "layers.\(kerasClassName)(\(arguments.joined(separator: ", "))),", comment: LayerCode.kerasComment(layer)))
+        return rows
+    }
+
+    func torch(_ layer: LayerAnalysis) -> [TorchModule] {
+        let name = layer.name
+        let isMax = kind == .max
+        let className = isMax ? "MaxPool2d" : "AvgPool2d"
+        var modules: [TorchModule] = []
+        var arguments = ["kernel_size=\(PythonText.pair(size))"]
+        if let stride, stride != size { arguments.append("stride=\(PythonText.pair(stride))") }
+        let amounts = layer.padding ?? .zero
+        var note = LayerCode.torchComment(layer)
+        if !amounts.isZero {
+            let symmetric = amounts.top == amounts.bottom && amounts.left == amounts.right
+            if padding == .same && symmetric {
+                arguments.append("padding=\(PythonText.pair(Pair(amounts.top, amounts.left)))")
+                if !isMax { arguments.append("count_include_pad=False") }
+                note += "; same: padded cells take no part, as in TensorFlow"
+            } else if padding == .same && isMax {
+                modules.append(TorchModule(name: "\(name)_pad", code: LayerCode.torchConstantPad(amounts, value: "float(\"-inf\")"),
+                                           comment: "TensorFlow's same: -inf never wins, so padded cells take no part"))
+            } else {
+                modules.append(TorchModule(name: "\(name)_pad", code: LayerCode.torchZeroPad(amounts),
+                                           comment: padding == .same
+                                               ? "TensorFlow's same, not exact: its edge averages count real cells only"
+                                               : "\(padding) padding: the zeros take part"))
+            }
+        }
+        modules.append(TorchModule(name: name, code: "nn.\(className)(\(arguments.joined(separator: ", ")))", comment: note))
+        return modules
+    }
+}

@@ -1,0 +1,75 @@
+// DenseLayer: Keras' Dense, a fully connected layer with `units` outputs, acting on the last axis.
+//
+// On a vector of n values: n x units weights plus units biases. On an H x W x C image Keras' Dense acts on
+// the channels of each pixel: the same small dense layer at every pixel, which is exactly a 1x1 convolution
+// with the C x units kernel seen as 1x1 x C x units; the forward and backward passes compute it that way.
+
+/// A dense (fully connected) layer.
+public struct DenseLayer: ModelLayer, Equatable {
+    /// The number of outputs.
+    public var units: Int
+    /// The activation after the layer (`.linear`: none).
+    public var activation: ActivationKind
+    /// Whether each output adds a bias.
+    public var useBias: Bool
+
+    /// Creates the layer; the defaults are Keras'.
+    public init(units: Int, activation: ActivationKind = .linear, useBias: Bool = true) {
+        self.units = units
+        self.activation = activation
+        self.useBias = useBias
+    }
+
+    public var kindName: String { "dense" }
+    public var kerasClassName: String { "Dense" }
+    public var kerasBaseName: String { "dense" }
+
+    public func analyze(_ input: LayerInput) throws -> LayerShape {
+        guard units >= 1 else { throw CoreError("\(input.label): the number of units must be at least 1, not \(units)") }
+        let last = input.shape[input.shape.count - 1]
+        let parameters = try ParameterCount.dense(inputs: last, units: units, bias: useBias)
+        var output = input.shape
+        output[output.count - 1] = units
+        // On an image, Keras' Dense acts on the channels of each pixel, so the field does not grow.
+        return LayerShape(outputShape: output, parameters: parameters, receptiveField: input.shape.count == 3 ? input.field : nil)
+    }
+
+    public func weights(inputShape: [Int]) throws -> [WeightShape] {
+        let inputs = inputShape.last ?? 1
+        return [WeightShape.kernel([inputs, units], fanIn: [inputs], fanOut: [units])] + (useBias ? [.bias(units)] : [])
+    }
+
+    public func workFactors(inputShape: [Int], outputShape: [Int]) -> [Int] { outputShape + [inputShape.last ?? 1] }
+
+    public func forward(_ input: Tensor, weights: [Tensor], pass: inout LayerPass) throws -> Tensor {
+        let bias = weights.count > 1 ? weights[1] : nil
+        guard input.rank == 3 else { return try Dense(weights: weights[0], bias: bias).apply(input) }
+        return try Convolution().apply(input, kernel: try Self.pointwise(weights[0]), bias: bias)
+    }
+
+    public func backward(_ input: Tensor, weights: [Tensor], memo: [Double]?, outputGradient: Tensor) throws -> LayerGradient {
+        let bias = weights.count > 1 ? weights[1] : nil
+        guard input.rank == 3 else {
+            let d = try Dense(weights: weights[0], bias: bias).backward(input: input, outputGradient: outputGradient)
+            return LayerGradient(input: d.input, weights: [d.weights] + (d.bias.map { [$0] } ?? []))
+        }
+        let d = try Convolution().backward(input: input, kernel: try Self.pointwise(weights[0]), biasShape: bias?.shape,
+                                           outputGradient: outputGradient)
+        return LayerGradient(input: d.input, weights: [try d.kernel.reshaped(weights[0].shape)] + (d.bias.map { [$0] } ?? []))
+    }
+
+    /// The in x units kernel as the 1x1 x in x units kernel of the convolution it is on an image.
+    public static func pointwise(_ kernel: Tensor) throws -> Tensor {
+        try kernel.reshaped([1, 1] + kernel.shape)
+    }
+}
+
+extension LayerSpec {
+    /// A dense layer (Keras Dense) with `units` outputs; nil activation means none.
+    ///
+    /// Like Keras, a dense layer acts on the last axis: on an H x W x C input it gives H x W x units,
+    /// with C x units weights plus units biases (the same small dense layer at every pixel).
+    public static func dense(units: Int, activation: ActivationKind? = nil, useBias: Bool = true) -> LayerSpec {
+        LayerSpec(DenseLayer(units: units, activation: activation ?? .linear, useBias: useBias))
+    }
+}

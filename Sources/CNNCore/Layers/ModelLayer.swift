@@ -1,0 +1,126 @@
+// ModelLayer: what one kind of model layer (Conv2D, MaxPooling2D, Dense, ...) tells the core about itself.
+//
+// Each kind is one file in this folder: its settings, its Keras names, what it does to shapes and how many
+// weights it has (`analyze`), the weights it draws (`computation`), and its forward and backward pass on one
+// example for training. The language side of a kind (the layer line that declares it, the steps `run`
+// records, its Keras and PyTorch code) sits next to the language operation it is, in
+// Sources/CNNScript/Operations. `ModelSpec.analyze` and `Network` reach every kind through this protocol.
+
+/// One kind of layer of a sequential model, with its settings.
+public protocol ModelLayer: Sendable {
+    /// The word for this kind of layer in messages and layer lines: "conv", "maxpool", "dense", ...
+    var kindName: String { get }
+    /// The Keras class name: "Conv2D", "MaxPooling2D", "Dense", ...
+    var kerasClassName: String { get }
+    /// The base of Keras' default layer name: "conv2d", "max_pooling2d", ... (Keras numbers repeats:
+    /// conv2d, conv2d_1, conv2d_2.)
+    var kerasBaseName: String { get }
+    /// The activation applied to the layer's result (`.linear`: none). An activation layer is its activation
+    /// applied to its unchanged input.
+    var activation: ActivationKind { get }
+
+    /// What the layer does to an input of shape `input.shape`: its output shape, parameter count and window
+    /// arithmetic. Throws a `CoreError` starting with `input.label` when it cannot be applied.
+    func analyze(_ input: LayerInput) throws -> LayerShape
+    /// The weights the layer needs on an input of shape `inputShape` (kernel, then bias), in drawing order.
+    /// Throws when the layer cannot be computed (a padding its kind does not know).
+    func weights(inputShape: [Int]) throws -> [WeightShape]
+    /// One example forward, before the activation; `weights` are shaped as `weights(inputShape:)` says.
+    func forward(_ input: Tensor, weights: [Tensor], pass: inout LayerPass) throws -> Tensor
+    /// One example backward: from dL/d(the forward's result) to dL/d(input) and dL/d(each weight).
+    /// `memo` is what the forward pass left in `LayerPass.memo`.
+    func backward(_ input: Tensor, weights: [Tensor], memo: [Double]?, outputGradient: Tensor) throws -> LayerGradient
+    /// The factors whose product is the work of one forward pass (multiply-adds or values touched), e.g.
+    /// output cells x kh x kw x Cin for a convolution. Computed only after `analyze` accepted the shapes.
+    func workFactors(inputShape: [Int], outputShape: [Int]) -> [Int]
+    /// Whether `other` is the same kind of layer with the same settings.
+    func isEqual(to other: any ModelLayer) -> Bool
+}
+
+extension ModelLayer where Self: Equatable {
+    public func isEqual(to other: any ModelLayer) -> Bool { (other as? Self) == self }
+}
+
+extension ModelLayer {
+    /// Layers without an activation of their own.
+    public var activation: ActivationKind { .linear }
+    /// Layers that touch each input value about once.
+    public func workFactors(inputShape: [Int], outputShape: [Int]) -> [Int] { inputShape }
+    /// Layers without weights.
+    public func weights(inputShape: [Int]) throws -> [WeightShape] { [] }
+}
+
+/// What a layer's analysis gets: the shape it receives and the receptive field so far.
+public struct LayerInput: Sendable {
+    /// The shape the layer receives, e.g. [28, 28, 32].
+    public var shape: [Int]
+    /// The receptive field of one input value while the data is an image, else nil.
+    public var field: ReceptiveFieldStep?
+    /// "layer 2 (conv)", the start of every message about this layer.
+    public var label: String
+}
+
+/// What a layer does to shapes, as `ModelLayer.analyze` works it out.
+public struct LayerShape: Sendable {
+    /// The shape the layer produces.
+    public var outputShape: [Int]
+    /// The parameter count with its formula, or 0 with the reason there are none.
+    public var parameters: Derivation
+    /// The output height arithmetic of a sliding window, else nil.
+    public var outputRows: Derivation?
+    /// The output width arithmetic of a sliding window, else nil.
+    public var outputCols: Derivation?
+    /// The length arithmetic of flatten, else nil.
+    public var flattenedSize: Derivation?
+    /// The zero padding the layer adds, else nil.
+    public var padding: PaddingAmounts?
+    /// The receptive field of one output value while the data is still an image, else nil.
+    public var receptiveField: ReceptiveFieldStep?
+
+    /// Creates a layer's shape analysis.
+    public init(outputShape: [Int], parameters: Derivation, outputRows: Derivation? = nil, outputCols: Derivation? = nil,
+                flattenedSize: Derivation? = nil, padding: PaddingAmounts? = nil, receptiveField: ReceptiveFieldStep? = nil) {
+        self.outputShape = outputShape
+        self.parameters = parameters
+        self.outputRows = outputRows
+        self.outputCols = outputCols
+        self.flattenedSize = flattenedSize
+        self.padding = padding
+        self.receptiveField = receptiveField
+    }
+
+    /// A layer that keeps its input's shape and field and has no weights, for `reason`.
+    public static func unchanged(_ input: LayerInput, reason: String) -> LayerShape {
+        LayerShape(outputShape: input.shape, parameters: Derivation(value: 0, formula: reason), receptiveField: input.field)
+    }
+}
+
+/// The state of one forward pass that a layer may use and leave things in.
+public struct LayerPass: Sendable {
+    /// Whether the pass is training (dropout is active) or predicting.
+    public var training: Bool
+    /// The generator for random choices while training (dropout's mask).
+    public var random: RandomGenerator
+    /// What the layer leaves for its backward pass beyond its input (dropout's mask), nil by default.
+    public var memo: [Double]?
+
+    /// A pass, training or predicting, drawing from `random`.
+    public init(training: Bool, random: RandomGenerator) {
+        self.training = training
+        self.random = random
+    }
+}
+
+/// The gradients of one layer for one example.
+public struct LayerGradient: Sendable {
+    /// dL/d(the layer's input).
+    public var input: Tensor
+    /// dL/d(each weight), in the order of the layer's weights.
+    public var weights: [Tensor]
+
+    /// Creates the gradients.
+    public init(input: Tensor, weights: [Tensor] = []) {
+        self.input = input
+        self.weights = weights
+    }
+}
