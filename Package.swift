@@ -7,7 +7,8 @@
 //   <-  cnnrepl (arguments, readline, files, exit codes)
 // CNNImage (pictures: PNG through libpng's CPNG, PGM/PPM, grey, samples, grids) sits beside CNNCore and
 // is used by CNNScript's built-ins. CNNCodegen (Python for Keras, PyTorch and NumPy) reads CNNScript's
-// models and provenance; CNNSession gives its generator to the interpreter, which runs `code` with it.
+// models and provenance (its comments use CNNExplain's words for a step); CNNSession gives its generator to
+// the interpreter, which runs `code` with it.
 import PackageDescription
 
 let package = Package(
@@ -38,7 +39,7 @@ let package = Package(
         .target(name: "CNNImage", dependencies: ["CNNCore", "CPNG"]),
         .target(name: "CNNScript", dependencies: ["CNNCore", "CNNImage"]),
         // Python for Keras 3, PyTorch and NumPy from models and provenance chains (`code keras mnist`).
-        .target(name: "CNNCodegen", dependencies: ["CNNCore", "CNNScript"]),
+        .target(name: "CNNCodegen", dependencies: ["CNNCore", "CNNScript", "CNNExplain"]),
         .target(name: "CNNExplain", dependencies: ["CNNCore", "CNNScript"]),
         // The session gives the interpreter CNNCodegen's code generator for `code`.
         .target(name: "CNNSession", dependencies: ["CNNCore", "CNNScript", "CNNExplain", "CNNCodegen"]),

@@ -2,6 +2,7 @@
 // value (see the design note in NumPyCode.swift) and collecting the helpers and data files it needs.
 import CNNCore
 import CNNScript
+import CNNExplain
 
 /// Turns a graph of steps into the body of a NumPy script.
 struct NumPyWriter {
@@ -126,7 +127,8 @@ struct NumPyWriter {
         let note = code.note
         for input in node.inputs { input.pendingUses -= 1 }
         let name = self.name(node)
-        var header = "# \(node.variableName ?? name) = \(NumPyWriter.shortened(node.expression ?? step.summary))   \(step.summary)"
+        let summary = StepSummaryText.text(step.summary)
+        var header = "# \(node.variableName ?? name) = \(NumPyWriter.shortened(node.expression ?? summary))   \(summary)"
         if !step.arithmetic.isEmpty { header += "   (\(step.arithmetic.joined(separator: "; ")))" }
         var lines = ["", header]
         if let note { lines.append("# \(note)") }

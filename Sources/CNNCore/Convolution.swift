@@ -111,24 +111,14 @@ public struct ConvolutionPlan: Equatable, Sendable, CustomStringConvertible {
         Pair((kernel.rows - 1) * dilation.rows + 1, (kernel.cols - 1) * dilation.cols + 1)
     }
 
-    /// "10x10 * 3x3, stride 1, valid -> 8x8", with the dilation when it is not 1.
-    public var summary: String {
-        var text = "\(Shape.describe(inputShape)) * \(Shape.describe(kernelShape)), stride \(stride)"
-        if dilation != Pair(square: 1) { text += ", dilation \(dilation)" }
-        // Explicit amounts read "padding 1" or "padding [0, 1, 0, 1]"; the named modes speak for themselves.
-        if case .explicit = padding { text += ", padding \(padding)" } else { text += ", \(padding)" }
-        text += " -> \(Shape.describe(outputShape))"
-        return text
-    }
-
     /// The output-size arithmetic: one formula when rows and columns agree, else both.
     public var arithmetic: String {
         if outputHeight.formula == outputWidth.formula { return outputHeight.formula }
         return "rows: \(outputHeight.formula); columns: \(outputWidth.formula)"
     }
 
-    /// "10x10 * 3x3, stride 1, valid -> 8x8 (out = (10 - 3)/1 + 1 = 8)".
-    public var description: String { "\(summary) (\(arithmetic))" }
+    /// "10x10 -> 8x8 (out = (10 - 3)/1 + 1 = 8)", for debugging; CNNExplain words a plan for people.
+    public var description: String { "\(Shape.describe(inputShape)) -> \(Shape.describe(outputShape)) (\(arithmetic))" }
 }
 
 extension Convolution {

@@ -68,21 +68,14 @@ public struct Pooling: Equatable, Sendable {
         /// The output shape: [outputHeight, outputWidth] or [outputHeight, outputWidth, channels].
         public var outputShape: [Int]
 
-        /// "maxpool 7x7, 2x2 window, stride 2, fit -> 4x4" (the padding as the script spells it).
-        public var summary: String {
-            let padding = pooling.padding == .padToFit ? "fit" : pooling.padding.rawValue
-            return "\(pooling.kind.operationName) \(Shape.describe(inputShape)), \(pooling.size.sizeDescription) window, "
-                + "stride \(pooling.stride), \(padding) -> \(Shape.describe(outputShape))"
-        }
-
         /// The output-size arithmetic: one formula when rows and columns agree, else both.
         public var arithmetic: String {
             if outputHeight.formula == outputWidth.formula { return outputHeight.formula }
             return "rows: \(outputHeight.formula); columns: \(outputWidth.formula)"
         }
 
-        /// The summary followed by the arithmetic in parentheses.
-        public var description: String { "\(summary) (\(arithmetic))" }
+        /// The shapes in and out, and the arithmetic in parentheses (for debugging; CNNExplain words a plan).
+        public var description: String { "\(Shape.describe(inputShape)) -> \(Shape.describe(outputShape)) (\(arithmetic))" }
     }
 
     /// Max or average.

@@ -19,7 +19,7 @@ struct GradientRenderer {
               let prediction = tensor(step.operands[0]), let target = tensor(step.operands[1]),
               prediction.shape == target.shape else { return [] }
         let y = step.operands[0].name ?? step.operands[0].text, t = step.operands[1].name ?? step.operands[1].text
-        var lines = ["  " + step.summary]
+        var lines = ["  " + StepSummaryText.text(step.summary)]
         switch kind {
         case .meanSquaredError:
             let errors = zip(prediction.scalars, target.scalars).map { $0 - $1 }

@@ -96,7 +96,7 @@ public struct OutcomeRenderer: Sendable {
     /// "f = conv(image, ones(3,3))   10x10 * 3x3, stride 1, valid -> 8x8   (out = (10 - 3)/1 + 1 = 8)".
     func header(source: String, tensor: Tensor, provenance: Provenance?) -> String {
         guard let step = provenance?.step else { return "\(source)   \(tensor.shapeDescription)" }
-        var text = "\(source)   \(step.summary)"
+        var text = "\(source)   \(StepSummaryText.text(step.summary))"
         if !step.arithmetic.isEmpty { text += "   (\(step.arithmetic.joined(separator: "; ")))" }
         return text
     }

@@ -48,7 +48,7 @@ struct RunRenderer {
         out += weightLines(layer.weights)
         out.append("  \(layer.variable) = \(layer.provenance.expression)")
         if let step = layer.mainStep {
-            var line = "    \(step.summary)"
+            var line = "    " + StepSummaryText.text(step.summary)
             if !step.arithmetic.isEmpty { line += "   (\(step.arithmetic.joined(separator: "; ")))" }
             out.append(line)
             out += StepNotes.lines(for: step).map { "    " + $0 }

@@ -30,7 +30,7 @@ struct TraceRenderer {
             let made = variable.provenance.map { "made by \($0.expression)" } ?? "typed in"
             return ["\(cell) = \(printer.number(value))   (\(made): nothing was computed to trace)"]
         }
-        var out = ["\(cell) = \(printer.number(value))   from \(provenance.expression): \(step.summary)"]
+        var out = ["\(cell) = \(printer.number(value))   from \(provenance.expression): \(StepSummaryText.text(step.summary))"]
         do {
             out += try stepLines(step: step, index: index, cell: cell)
             out += try innerLines(step: step, index: index, name: name)
@@ -53,7 +53,7 @@ struct TraceRenderer {
               let inner = operand.provenance, let innerStep = inner.step, let value = operand.tensor?.value(at: index) else { return [] }
         if innerStep.operation.isActivation { return [] }
         let innerCell = "\(operandName(operand))[\(index.map(String.init).joined(separator: ", "))]"
-        var lines = ["  where \(innerCell) = \(printer.number(value)) comes from \(inner.expression): \(innerStep.summary)"]
+        var lines = ["  where \(innerCell) = \(printer.number(value)) comes from \(inner.expression): \(StepSummaryText.text(innerStep.summary))"]
         lines += try stepLines(step: innerStep, index: index, cell: innerCell)
         return lines
     }

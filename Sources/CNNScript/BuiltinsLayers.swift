@@ -43,7 +43,7 @@ extension Builtins {
                 let operation = ConvolutionOperation(convolution, plan: plan)
                 let operands = context.operands(["input", "kernel", "bias"])
                 let output = try operation.forward(operands)
-                context.step = Step(operation: operation, operands: operands, summary: plan.summary, arithmetic: [plan.arithmetic])
+                context.step = Step(operation: operation, operands: operands, summary: .convolution(plan), arithmetic: [plan.arithmetic])
                 return output
             }),
         poolingBuiltin(kind: .max, name: "maxpool"),
@@ -78,7 +78,7 @@ extension Builtins {
                 let operands = context.operands(["input"])
                 let output = try DepthPoolingOperation(size: size).forward(operands)
                 context.step = Step(operation: DepthPoolingOperation(size: size), operands: operands,
-                                    summary: "\(input.shapeDescription), max over every \(size) channels -> \(output.shapeText)")
+                                    summary: .depthPooling(from: input.shapeDescription, size: size, to: output.shapeText))
                 return output
             }),
         activationBuiltin(.relu, name: "relu", summary: "max(0, x) for every cell: negative values become 0.",
@@ -102,7 +102,7 @@ extension Builtins {
                 let operands = context.operands(["input"])
                 let output = try FlattenOperation().forward(operands)
                 context.step = Step(operation: FlattenOperation(), operands: operands,
-                                    summary: "\(input.shapeDescription) -> \(output.shapeText)",
+                                    summary: .mapped(from: input.shapeDescription, to: output.shapeText),
                                     arithmetic: input.rank > 1 ? ["\(input.shape.map(String.init).joined(separator: " x ")) = \(Format.count(input.count))"] : [])
                 return output
             }),
@@ -128,7 +128,7 @@ extension Builtins {
                                                   : "\(weights.shape[0]) x \(weights.shape[1]) weights + \(weights.shape[1]) biases")
                 }
                 context.step = Step(operation: DenseOperation(), operands: operands,
-                                    summary: "\(input.shapeDescription) . \(weights.shapeDescription)\(bias == nil ? "" : " + \(bias?.shapeDescription ?? "")") -> \(output.shapeText)",
+                                    summary: .dense(input: input.shapeDescription, weights: weights.shapeDescription, bias: bias?.shapeDescription, output: output.shapeText),
                                     arithmetic: arithmetic)
                 return output
             }),
@@ -170,7 +170,7 @@ extension Builtins {
                 let operation = PoolingOperation(pooling, plan: plan)
                 let operands = context.operands(["input"])
                 let output = try operation.forward(operands)
-                context.step = Step(operation: operation, operands: operands, summary: plan.summary, arithmetic: [plan.arithmetic])
+                context.step = Step(operation: operation, operands: operands, summary: .pooling(plan), arithmetic: [plan.arithmetic])
                 return output
             })
     }
@@ -187,10 +187,8 @@ extension Builtins {
                 let operands = context.operands(["input"])
                 let output = try operation.forward(operands)
                 context.step = Step(operation: operation, operands: operands,
-                                    summary: "\(input.shapeDescription) -> \(output.shapeText), "
-                                        + (kind != .softmax ? "\(name) of every cell"
-                                            : input.rank <= 1 ? "softmax of the whole vector (the values add up to 1)"
-                                            : "softmax along the last axis (each slice along it adds up to 1)"))
+                                    summary: .mapped(from: input.shapeDescription, to: output.shapeText,
+                                                     how: .activation(kind, inputRank: input.rank)))
                 return output
             })
     }
@@ -199,9 +197,9 @@ extension Builtins {
         let input = try context.requiredTensor("input")
         let operands = context.operands(["input"])
         let output = try GlobalPoolingOperation(kind).forward(operands)
-        let per = input.rank == 3 ? "one \(kind == .max ? "maximum" : "average") per map" : "one \(kind == .max ? "maximum" : "average")"
         context.step = Step(operation: GlobalPoolingOperation(kind), operands: operands,
-                            summary: "\(input.shapeDescription) -> \(output.shapeText), \(per)")
+                            summary: .mapped(from: input.shapeDescription, to: output.shapeText,
+                                             how: .globalPooling(kind, perMap: input.rank == 3)))
         return output
     }
 }

@@ -25,7 +25,8 @@ extension Builtins {
                 let value = try operation.forward(operands)
                 context.step = Step(
                     operation: operation, operands: operands,
-                    summary: "mse: the mean of (\(context.argument("prediction")?.text ?? "y") - \(context.argument("target")?.text ?? "t"))^2 over \(Format.count(prediction.count)) value\(prediction.count == 1 ? "" : "s")")
+                    summary: .meanSquaredError(prediction: context.argument("prediction")?.text ?? "y",
+                                              target: context.argument("target")?.text ?? "t", count: prediction.count))
                 return value
             }),
         Builtin(
@@ -50,8 +51,7 @@ extension Builtins {
                 let examples = Loss.examples(in: probabilities)
                 context.step = Step(
                     operation: operation, operands: operands,
-                    summary: "crossentropy: -sum(t * log p)" + (examples == 1 ? "" : ", the mean over \(Format.count(examples)) examples")
-                        + (fused == nil ? "" : "; computed from the logits, softmax and crossentropy together"))
+                    summary: .crossEntropy(examples: examples, fromLogits: fused != nil))
                 return value
             }),
         Builtin(
@@ -82,7 +82,7 @@ extension Builtins {
                 let result = try Gradients.take(loss: loss, target: target)
                 context.step = Step(
                     operation: GradientOperation(result.record), operands: context.operands(["loss", "wrt"]),
-                    summary: "d \(lossArgument.text) / d \(name): \(result.gradient.shapeDescription), one value per value of \(name)")
+                    summary: .gradient(loss: lossArgument.text, variable: name, shape: result.gradient.shapeDescription))
                 return result.value
             }),
         Builtin(
@@ -129,7 +129,7 @@ extension Builtins {
                 let i = try context.integer("i", in: 0...(positions.count - 1)) ?? 0
                 let label = data.labels[positions[i]]
                 context.step = Step(operation: ExampleOperation(label: label), operands: [],
-                                    summary: "\(part) example \(i) of \(data.name), \(label == 8 ? "an" : "a") \(label)")
+                                    summary: .example(part: part, index: i, dataset: data.name, label: label))
                 return .tensor(data.image(positions[i]))
             }),
     ]

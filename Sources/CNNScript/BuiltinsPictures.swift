@@ -20,9 +20,9 @@ extension Builtins {
             body: { context in
                 let input = try context.requiredTensor("input")
                 let output = try Grayscale.convert(input)
-                let what = input.rank == 3 && input.shape[2] == 3 ? Grayscale.formula : "already grey"
+                let formula = input.rank == 3 && input.shape[2] == 3 ? Grayscale.formula : nil
                 context.step = Step(operation: RecordedOperation("gray"), operands: context.operands(["input"]),
-                                    summary: "\(input.shapeDescription) -> \(output.shapeDescription), \(what)")
+                                    summary: .mapped(from: input.shapeDescription, to: output.shapeDescription, how: .grey(formula: formula)))
                 return .tensor(output)
             }),
         Builtin(
@@ -113,7 +113,7 @@ extension Builtins {
                             hint: (guess.map { "did you mean \($0)? " } ?? "") + "the samples are " + SamplePictures.names.joined(separator: ", "))
         }
         context.step = Step(operation: RecordedOperation("sample"), operands: [],
-                            summary: "sample picture \(about), values 0..255")
+                            summary: .samplePicture(about: about))
         return try picture.tensor()
     }
 }

@@ -133,7 +133,7 @@ extension Builtins {
                 let operands = context.operands(["input"])
                 let output = try operation.forward(operands)
                 context.step = Step(operation: operation, operands: operands,
-                                    summary: "\(input.shapeDescription) -> \(output.shapeText), every value kept within [\(Format.number(low)), \(Format.number(high))]")
+                                    summary: .mapped(from: input.shapeDescription, to: output.shapeText, how: .clipped(low: low, high: high)))
                 return output
             }),
         Builtin(
@@ -159,7 +159,7 @@ extension Builtins {
                 let operands = context.operands(["input"])
                 let output = try operation.forward(operands)
                 context.step = Step(operation: operation, operands: operands,
-                                    summary: "\(input.shapeDescription) -> \(output.shapeText)")
+                                    summary: .mapped(from: input.shapeDescription, to: output.shapeText))
                 return output
             }),
         Builtin(
@@ -175,7 +175,7 @@ extension Builtins {
                 let operands = context.operands(["input"])
                 let output = try operation.forward(operands)
                 context.step = Step(operation: operation, operands: operands,
-                                    summary: "\(input.shapeDescription) -> \(output.shapeText)")
+                                    summary: .mapped(from: input.shapeDescription, to: output.shapeText))
                 return output
             }),
         Builtin(
@@ -198,7 +198,7 @@ extension Builtins {
                     Operand(name: $0.variableName, text: $0.text, value: $0.value, provenance: $0.provenance)
                 }
                 let output = try StackOperation().forward(operands)
-                context.step = Step(operation: StackOperation(), operands: operands, summary: output.shapeText)
+                context.step = Step(operation: StackOperation(), operands: operands, summary: .result(output.shapeText))
                 return output
             }),
         Builtin(
@@ -213,7 +213,7 @@ extension Builtins {
                 let operands = context.operands(["input"])
                 let output = try operation.forward(operands)
                 context.step = Step(operation: operation, operands: operands,
-                                    summary: "\(input.shapeDescription) -> \(output.shapeText), the same values row by row")
+                                    summary: .mapped(from: input.shapeDescription, to: output.shapeText, how: .sameValuesRowByRow))
                 return output
             }),
     ]
@@ -231,7 +231,7 @@ extension Builtins {
                 let operands = context.operands(["input"])
                 let result = try operation.forward(operands)
                 // The header stays the plain shape; the step lets grad and trace go back through the reduction.
-                context.step = Step(operation: operation, operands: operands, summary: result.shapeText)
+                context.step = Step(operation: operation, operands: operands, summary: .result(result.shapeText))
                 return result
             })
     }
@@ -264,7 +264,7 @@ extension Builtins {
                 if ImageFile.kind(ofPath: path) != nil {
                     let (tensor, details) = try ImageFile.read(path: path)
                     context.step = Step(operation: RecordedOperation("load"), operands: [],
-                                        summary: "\(details) -> \(tensor.shapeDescription), values 0..255")
+                                        summary: .loadedPicture(details: details, shape: tensor.shapeDescription))
                     return .tensor(tensor)
                 }
                 return .tensor(try NPY.read(path: path))

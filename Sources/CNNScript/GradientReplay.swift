@@ -36,7 +36,7 @@ struct GradientReplay {
             }
             let value = try step.operation.forward(operands)
             let newStep = Step(operation: step.operation, operands: operands, summary: step.summary,
-                               arithmetic: step.arithmetic, notes: step.notes)
+                               arithmetic: step.arithmetic)
             done[id] = (value, Provenance(expression: provenance.expression, step: newStep))
         }
         guard let root = done[graph.root] else {

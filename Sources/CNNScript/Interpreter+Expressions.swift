@@ -23,7 +23,7 @@ extension Interpreter {
             case .number, .tensor: break
             default: throw Diagnostic("cannot negate \(inner.value.kindDescription)", at: operand.range)
             }
-            let step = Step(operation: NegateOperation(), operands: operands, summary: inner.value.shapeText)
+            let step = Step(operation: NegateOperation(), operands: operands, summary: .result(inner.value.shapeText))
             let value = try core(expr.range) { try NegateOperation().forward(operands) }
             return Evaluated(value: value, provenance: Provenance(expression: context.text(expr.range), step: step))
         case .binary(let op, let lhs, let rhs):
@@ -74,7 +74,7 @@ extension Interpreter {
             let operands = [operand(left, lhs), operand(right, rhs)]
             let product = try core(range) { try MatrixProductOperation().forward(operands) }
             let step = Step(operation: MatrixProductOperation(), operands: operands,
-                            summary: "\(a.shapeDescription) @ \(b.shapeDescription) -> \(product.shapeText)")
+                            summary: .matrixProduct(a.shapeDescription, b.shapeDescription, output: product.shapeText))
             return Evaluated(value: product, provenance: Provenance(expression: expression, step: step))
         }
         guard let operation = ArithmeticOperation(rawValue: op.symbol) else {
@@ -86,7 +86,7 @@ extension Interpreter {
         switch (left.value, right.value) {
         case (.number, .number):
             // Numbers remember their step too, so that grad can differentiate y = w * x.
-            let step = Step(operation: elementwise, operands: operands, summary: "number \(op.symbol) number -> number")
+            let step = Step(operation: elementwise, operands: operands, summary: .numbers(symbol: op.symbol))
             return Evaluated(value: try elementwise.forward(operands), provenance: Provenance(expression: expression, step: step))
         case (.tensor, .number), (.number, .tensor), (.tensor, .tensor):
             result = try core(range) { try elementwise.forward(operands) }
@@ -104,7 +104,7 @@ extension Interpreter {
             }
         }
         let step = Step(operation: elementwise, operands: operands,
-                        summary: "\(shapes[0]) \(op.symbol) \(shapes[1]) -> \(t.shapeDescription), cell by cell")
+                        summary: .elementwise(symbol: op.symbol, left: shapes[0], right: shapes[1], output: t.shapeDescription))
         return Evaluated(value: result, provenance: Provenance(expression: expression, step: step))
     }
 
@@ -235,13 +235,13 @@ extension Interpreter {
             }
             let step = Step(operation: SliceOperation(selections),
                             operands: [Operand(name: target.variableName, text: context.text(base.range), value: target.value, provenance: target.provenance)],
-                            summary: "\(tensor.shapeDescription) -> one number")
+                            summary: .element(of: tensor.shapeDescription))
             return Evaluated(value: .number(value), provenance: Provenance(expression: context.text(range), step: step))
         }
         let operands = [Operand(name: target.variableName, text: context.text(base.range), value: target.value, provenance: target.provenance)]
         let sliced = try core(range) { try SliceOperation(selections).forward(operands) }
         let step = Step(operation: SliceOperation(selections), operands: operands,
-                        summary: "\(tensor.shapeDescription) -> \(sliced.shapeText)")
+                        summary: .mapped(from: tensor.shapeDescription, to: sliced.shapeText))
         return Evaluated(value: sliced, provenance: Provenance(expression: context.text(range), step: step))
     }
 
@@ -317,7 +317,7 @@ extension Interpreter {
             let operands = elements.map { expr, e in
                 Operand(name: e.variableName, text: context.text(expr.range), value: e.value, provenance: e.provenance)
             }
-            let step = Step(operation: AssembleOperation(shape: tensor.shape), operands: operands, summary: tensor.shapeDescription)
+            let step = Step(operation: AssembleOperation(shape: tensor.shape), operands: operands, summary: .result(tensor.shapeDescription))
             return Provenance(expression: plain.expression, step: step)
         }
         let allNumbers = values.allSatisfy { row in row.allSatisfy { if case .number = $0.value { return true } else { return false } } }

@@ -86,7 +86,8 @@ struct LayerRunInput {
                              provenance: Provenance(expression: expression, step: step))
         let activated = try ActivationOperation(activation).forward([before]).tensorValue(variable)
         let activationStep = Step(operation: ActivationOperation(activation), operands: [before],
-                                  summary: "\(output.shapeDescription) -> \(activated.shapeDescription), \(LayerCode.activationWords(activation))")
+                                  summary: .mapped(from: output.shapeDescription, to: activated.shapeDescription,
+                                                   how: .activation(activation, inputRank: nil)))
         return LayerRun(analysis: layer, variable: variable, output: activated,
                         provenance: Provenance(expression: "\(activation.rawValue)(\(expression))", step: activationStep),
                         mainStep: step, activation: activation, weights: draws)
@@ -176,11 +177,6 @@ public enum LayerCode {
     /// nn.ConstantPad2d((left, right, top, bottom), value).
     static func torchConstantPad(_ amounts: PaddingAmounts, value: String) -> String {
         "nn.ConstantPad2d((\(amounts.left), \(amounts.right), \(amounts.top), \(amounts.bottom)), \(value))"
-    }
-
-    /// "relu of every cell", or "softmax along the last axis".
-    static func activationWords(_ kind: ActivationKind) -> String {
-        kind == .softmax ? "softmax along the last axis" : "\(kind.rawValue) of every cell"
     }
 
     /// A pair as the script writes it: "2" or "[2, 3]".

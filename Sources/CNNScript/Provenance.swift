@@ -38,21 +38,17 @@ public struct Step: Sendable {
     public var operation: any StepOperation
     /// Its operands, in the operation's order.
     public var operands: [Operand]
-    /// One line: "10x10 * 3x3, stride 1, valid -> 8x8".
-    public var summary: String
+    /// What it did, as data (CNNExplain words it: "10x10 * 3x3, stride 1, valid -> 8x8").
+    public var summary: StepSummary
     /// The instantiated arithmetic: "out = (10 - 3)/1 + 1 = 8".
     public var arithmetic: [String]
-    /// Further explanation lines, e.g. how much padding was added on each side and why.
-    public var notes: [String]
 
     /// Creates a step.
-    public init(operation: any StepOperation, operands: [Operand], summary: String, arithmetic: [String] = [],
-                notes: [String] = []) {
+    public init(operation: any StepOperation, operands: [Operand], summary: StepSummary, arithmetic: [String] = []) {
         self.operation = operation
         self.operands = operands
         self.summary = summary
         self.arithmetic = arithmetic
-        self.notes = notes
     }
 }
 

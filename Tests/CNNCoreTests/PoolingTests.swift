@@ -67,8 +67,7 @@ import CNNTestSupport
     #expect(plan.padding == PaddingAmounts(top: 0, bottom: 1, left: 0, right: 1))
     #expect(plan.paddingTakesPart)
     #expect(plan.outputHeight.formula == "out = (7 + 1 - 2)/2 + 1 = 4")
-    #expect(plan.summary == "maxpool 7x7, 2x2 window, stride 2, fit -> 4x4")
-    #expect(plan.description == "maxpool 7x7, 2x2 window, stride 2, fit -> 4x4 (out = (7 + 1 - 2)/2 + 1 = 4)")
+    #expect(plan.description == "7x7 -> 4x4 (out = (7 + 1 - 2)/2 + 1 = 4)")
     // Valid padding drops the last row and column instead.
     let valid = try Pooling(kind: .max, size: Pair(square: 2)).plan(inputShape: [7, 7])
     #expect(valid.outputShape == [3, 3])

@@ -175,10 +175,10 @@ import CNNTestSupport
     try script.run("a = ones(2, 3); b = ones(3, 2)")
     let product = try #require(try script.provenance("a @ b")?.step)
     guard product.operation is MatrixProductOperation else { Issue.record("not @"); return }
-    #expect(product.summary == "2x3 @ 3x2 -> 2x2")
+    #expect(product.summary == .matrixProduct("2x3", "3x2", output: "2x2"))
     let sum = try #require(try script.provenance("a * 2")?.step)
     guard (sum.operation as? ElementwiseOperation)?.operation == .multiply else { Issue.record("not *"); return }
-    #expect(sum.summary == "2x3 * 2 -> 2x3, cell by cell")
+    #expect(sum.summary == .elementwise(symbol: "*", left: "2x3", right: "2", output: "2x3"))
     // Numbers remember their step too, so that grad can differentiate y = w * x.
     let numbers = try #require(try script.provenance("2 * 3")?.step)
     guard (numbers.operation as? ElementwiseOperation)?.operation == .multiply else { Issue.record("not * of numbers"); return }
@@ -189,7 +189,7 @@ import CNNTestSupport
     let script = Script()
     try script.run("x = ones(4, 5)")
     let step = try #require(try script.provenance("x[1:3, :]")?.step)
-    #expect(step.summary == "4x5 -> 2x5")
+    #expect(step.summary == .mapped(from: "4x5", to: "2x5"))
     #expect(step.operands.first?.name == "x")
 }
 

@@ -90,7 +90,8 @@ extension ActivationLayer: LayerLanguage {
         let operation = ActivationOperation(activation)
         let output = try operation.forward([input.input]).tensorValue(input.label)
         let step = Step(operation: operation, operands: [input.input],
-                        summary: "\(input.tensor.shapeDescription) -> \(output.shapeDescription), \(LayerCode.activationWords(activation))")
+                        summary: .mapped(from: input.tensor.shapeDescription, to: output.shapeDescription,
+                                         how: .activation(activation, inputRank: nil)))
         return LayerRun(analysis: input.layer, variable: input.variable, output: output,
                         provenance: Provenance(expression: "\(activation.rawValue)(\(input.inputName))", step: step),
                         mainStep: step, activation: nil, weights: [])
@@ -132,7 +133,7 @@ extension DropoutLayer: LayerLanguage {
     func run(_ input: LayerRunInput) throws -> LayerRun {
         let x = input.tensor
         let step = Step(operation: ActivationOperation(.linear), operands: [input.input],
-                        summary: "\(x.shapeDescription) -> \(x.shapeDescription), every value passes unchanged")
+                        summary: .mapped(from: x.shapeDescription, to: x.shapeDescription, how: .unchanged))
         let provenance = Provenance(expression: "\(input.inputName) (dropout \(Format.number(rate)), off when predicting)", step: step)
         return LayerRun(analysis: input.layer, variable: input.variable, output: x, provenance: provenance, mainStep: step,
                         activation: nil, weights: [],

@@ -147,7 +147,7 @@ extension ConvolutionLayer: LayerLanguage {
         if padding != .valid { arguments.append("padding=\(padding)") }
         if dilation != Pair(square: 1) { arguments.append("dilation=\(LayerCode.script(dilation))") }
         if let bias { arguments.append("bias=\(bias.text)") }
-        let step = Step(operation: operation, operands: operands, summary: plan.summary, arithmetic: [plan.arithmetic])
+        let step = Step(operation: operation, operands: operands, summary: .convolution(plan), arithmetic: [plan.arithmetic])
         return try input.finish(output: output, expression: "conv(\(arguments.joined(separator: ", ")))", step: step,
                                 activation: activation)
     }

@@ -97,7 +97,8 @@ extension DenseLayer: LayerLanguage {
             let operands = [input.input, kernel] + (bias.map { [$0] } ?? [])
             let output = try DenseOperation().forward(operands).tensorValue(input.label)
             let step = Step(operation: DenseOperation(), operands: operands,
-                            summary: "\(x.shapeDescription) . \(kernelTensor.shapeDescription)\(biasText) -> \(output.shapeDescription)",
+                            summary: .dense(input: x.shapeDescription, weights: kernelTensor.shapeDescription, bias: bias?.tensor?.shapeDescription,
+                                              output: output.shapeDescription),
                             arithmetic: arithmetic)
             let arguments = [input.inputName, kernel.text] + (bias.map { [$0.text] } ?? [])
             return try input.finish(output: output, expression: "dense(\(arguments.joined(separator: ", ")))", step: step,
@@ -114,7 +115,7 @@ extension DenseLayer: LayerLanguage {
         let operands = [input.input, kernelOperand] + (bias.map { [$0] } ?? [])
         let output = try ConvolutionOperation(convolution, plan: plan).forward(operands).tensorValue(input.label)
         let step = Step(operation: ConvolutionOperation(convolution, plan: plan), operands: operands,
-                        summary: plan.summary + " (a dense layer on an image is a 1x1 convolution)",
+                        summary: .convolution(plan, denseOnImage: true),
                         arithmetic: [plan.arithmetic] + arithmetic)
         var arguments = [input.inputName, "reshape(\(kernel.text), 1x1x\(kernelTensor.shape[0])x\(units))"]
         if let bias { arguments.append("bias=\(bias.text)") }

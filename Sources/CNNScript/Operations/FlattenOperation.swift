@@ -47,7 +47,7 @@ extension FlattenLayer: LayerLanguage {
     func run(_ input: LayerRunInput) throws -> LayerRun {
         let x = input.tensor
         let output = try FlattenOperation().forward([input.input]).tensorValue(input.label)
-        let step = Step(operation: FlattenOperation(), operands: [input.input], summary: "\(x.shapeDescription) -> \(output.shapeDescription)",
+        let step = Step(operation: FlattenOperation(), operands: [input.input], summary: .mapped(from: x.shapeDescription, to: output.shapeDescription),
                         arithmetic: x.rank > 1 ? ["\(x.shape.map(String.init).joined(separator: " x ")) = \(Format.count(x.count))"] : [])
         return try input.finish(output: output, expression: "flatten(\(input.inputName))", step: step, activation: nil)
     }

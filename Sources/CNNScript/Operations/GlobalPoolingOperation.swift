@@ -56,9 +56,9 @@ extension GlobalPoolingLayer: LayerLanguage {
     func run(_ input: LayerRunInput) throws -> LayerRun {
         let operation = GlobalPoolingOperation(kind)
         let output = try operation.forward([input.input]).tensorValue(input.label)
-        let per = kind == .max ? "one maximum per map" : "one average per map"
         let step = Step(operation: operation, operands: [input.input],
-                        summary: "\(input.tensor.shapeDescription) -> \(output.shapeDescription), \(per)")
+                        summary: .mapped(from: input.tensor.shapeDescription, to: output.shapeDescription,
+                                         how: .globalPooling(kind, perMap: true)))
         return try input.finish(output: output, expression: "global\(kind.operationName)(\(input.inputName))", step: step, activation: nil)
     }
 

@@ -81,13 +81,6 @@ public struct MinPoolOperation: StepOperation {
                          note: "min pooling is -maxpool(-x); + 0 turns the -0 of a zero into 0", helpers: ["maxpool2d"])
     }
 
-    /// "minpool 7x7, 2x2 window, stride 2, fit -> 4x4".
-    var summary: String {
-        let padding = pooling.padding == .padToFit ? "fit" : pooling.padding.rawValue
-        return "minpool \(Shape.describe(plan.inputShape)), \(pooling.size.sizeDescription) window, "
-            + "stride \(pooling.stride), \(padding) -> \(Shape.describe(plan.outputShape))"
-    }
-
     /// The built-in `minpool`.
     static let builtin = Builtin(
         name: "minpool", category: .layers, parameters: Builtins.poolingParameters,
@@ -106,7 +99,7 @@ public struct MinPoolOperation: StepOperation {
                                                  padding: try Builtins.poolingMode(context), inputShape: input.shape)
             let operands = context.operands(["input"])
             let output = try operation.forward(operands)
-            context.step = Step(operation: operation, operands: operands, summary: operation.summary,
+            context.step = Step(operation: operation, operands: operands, summary: .pooling(operation.plan, smallest: true),
                                 arithmetic: [operation.plan.arithmetic])
             return output
         })

@@ -67,7 +67,7 @@ extension ZeroPaddingLayer: LayerLanguage {
         let operation = PadOperation(amounts, value: 0)
         let output = try operation.forward([input.input]).tensorValue(input.label)
         let step = Step(operation: operation, operands: [input.input],
-                        summary: "\(input.tensor.shapeDescription) -> \(output.shapeDescription)")
+                        summary: .mapped(from: input.tensor.shapeDescription, to: output.shapeDescription))
         return try input.finish(output: output, expression: "pad(\(input.inputName), \(PadOperation.script(amounts)))", step: step,
                                 activation: nil)
     }

@@ -115,7 +115,7 @@ extension PoolingLayer: LayerLanguage {
         var arguments = [input.inputName, LayerCode.script(pooling.size)]
         if pooling.stride != pooling.size { arguments.append("stride=\(LayerCode.script(pooling.stride))") }
         if pooling.padding == .same { arguments.append("padding=same") }
-        let step = Step(operation: operation, operands: [input.input], summary: plan.summary, arithmetic: [plan.arithmetic])
+        let step = Step(operation: operation, operands: [input.input], summary: .pooling(plan), arithmetic: [plan.arithmetic])
         return try input.finish(output: output, expression: "\(kind.operationName)(\(arguments.joined(separator: ", ")))",
                                 step: step, activation: nil)
     }
