@@ -70,7 +70,10 @@ struct TrainingRenderer {
         var lines = ["train \(report.model) \(report.data): \(Format.count(h.trainingExamples)) training and \(Format.count(h.validationExamples)) validation examples of \(h.dataset), "
                      + "\(h.epochs.count) epoch\(h.epochs.count == 1 ? "" : "s") of \(h.batchesPerEpoch) batches (\(h.batchSize) examples each)"]
         lines.append("  \(Format.count(report.parameterCount)) weights, Glorot uniform (biases 0); loss: crossentropy of the softmax output")
-        lines.append("  optimizer \(h.optimizer.rawValue), lr \(Format.number(h.learningRate)): \(h.optimizer.formula)")
+        let formula = h.optimizer.formulaLines
+        lines.append("  optimizer \(h.optimizer.rawValue), lr \(Format.number(h.learningRate)): \(formula.first ?? "")")
+        let indent = String(repeating: " ", count: "  optimizer \(h.optimizer.rawValue), lr \(Format.number(h.learningRate)): ".count)
+        lines += formula.dropFirst().map { indent + $0 }
         lines += table(h)
         if let best = h.epochs.filter({ $0.validationAccuracy != nil }).max(by: { ($0.validationAccuracy ?? 0) < ($1.validationAccuracy ?? 0) }),
            let last = h.epochs.last {

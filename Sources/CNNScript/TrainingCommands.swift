@@ -36,8 +36,16 @@ extension Commands {
         details: """
             Weights start Glorot uniform (biases 0) from the session's random generator, so `seed N` first
             repeats a run. Each epoch shuffles the training examples, and for every batch averages the
-            gradient of the crossentropy over its examples and lets the optimizer move the weights (Keras'
-            rules and default learning rates: 0.01 for sgd and momentum, 0.001 for rmsprop and adam).
+            gradient g of the crossentropy over its examples and lets the optimizer move the weights by Keras 3's
+            rules with Keras' defaults (lr 0.01 for sgd and momentum, 0.001 for rmsprop and adam; every state
+            starts at 0 and t counts the steps from 1):
+            sgd: w -= lr * g.
+            momentum: v = 0.9 v - lr * g, w += v.
+            rmsprop: s = 0.9 s + 0.1 g^2, w -= lr * g / sqrt(s + 1e-7).
+            adam: m = 0.9 m + 0.1 g, v = 0.999 v + 0.001 g^2, w -= lr_t * m / (sqrt(v) + 1e-7)
+            with lr_t = lr * sqrt(1 - 0.999^t) / (1 - 0.9^t).
+            Keras puts epsilon inside the root for rmsprop and, for adam, folds the bias correction into lr_t
+            and adds epsilon to sqrt(v); PyTorch adds epsilon after the root in both (to sqrt(v_hat) for adam), so its steps differ slightly.
             Dropout is active only while training. The model must end in softmax with one unit per class.
             After each epoch the held-out examples give val_loss and val_accuracy. The history is kept in
             the variable `history` (plot history, save(history, "curves.png")); the weights stay with the
