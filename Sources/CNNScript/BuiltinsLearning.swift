@@ -35,9 +35,13 @@ extension Builtins {
             summary: "The categorical crossentropy -sum(target * log(p)), averaged over the examples (rows).",
             details: """
                 Takes probabilities (Keras' categorical_crossentropy, from_logits=False): a vector is one
-                example, a B x C matrix B examples, and the loss is their mean. p is clipped to [1e-7, 1 - 1e-7]
-                first, as Keras does, so log(0) never happens. When p was made by softmax(z), the loss and its
-                gradient are computed from the logits z together (stable for any z; the gradient is softmax(z) - t).
+                example, a B x C matrix B examples, and the loss is their mean. As Keras does, each example's p
+                is first rescaled to sum to 1 and clipped to [1e-7, 1 - 1e-7], so log(0) never happens:
+                q = p / sum(p), loss = -sum(t * log(clip(q))); crossentropy([0.5, 0.2, 0.1], [1, 0, 0]) is
+                -log(0.625) = 0.47. Its gradient is dL/dp = (sum(t) - t / q) / sum(p) per example (over the
+                examples' count; a clipped q drops its own term), so every p has one: raising any p lowers
+                the others' share. When p was made by softmax(z), the loss and its gradient are computed from
+                the logits z together (stable for any z; the gradient is softmax(z) - t).
                 """,
             examples: ["loss = crossentropy(softmax([2, 1, 0.1]), [1, 0, 0])"], updatesInPlace: false,
             body: { context in
@@ -50,7 +54,8 @@ extension Builtins {
                 let examples = Loss.examples(in: probabilities)
                 context.step = Step(
                     operation: operation, operands: operands,
-                    summary: "crossentropy: -sum(t * log p)" + (examples == 1 ? "" : ", the mean over \(Format.count(examples)) examples")
+                    summary: "crossentropy: -sum(t * log " + (fused == nil ? "q), q = p / sum(p)" : "p)")
+                        + (examples == 1 ? "" : ", the mean over \(Format.count(examples)) examples")
                         + (fused == nil ? "" : "; computed from the logits, softmax and crossentropy together"))
                 return value
             }),

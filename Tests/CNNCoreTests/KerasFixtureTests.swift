@@ -47,3 +47,30 @@ private func relativeGap(_ a: [Double], _ b: [Double]) -> Double {
         }
     }
 }
+
+/// crossentropy(p, t) is Keras' categorical_crossentropy(from_logits=False): p rescaled to sum to 1 per
+/// example, then clipped; its gradients with respect to p and t are jax.grad of Keras' own function.
+@Test func crossentropyOfProbabilitiesMatchesKeras() throws {
+    let cases = kerasFixtures.cases("crossentropy")
+    #expect(cases.count >= 6)
+    for fixture in cases {
+        let p = try fixture.array("p"), t = try fixture.array("t")
+        let value = try Loss.crossEntropy(probabilities: p, target: t)
+        let expected = try fixture.array("value").scalars[0]
+        #expect(abs(value - expected) <= 1e-12 * Swift.max(1, abs(expected)), "\(fixture): \(value) vs \(expected)")
+        let dp = try Loss.crossEntropyGradient(probabilities: p, target: t)
+        #expect(relativeGap(dp.scalars, try fixture.array("d_p").scalars) < 1e-12, "\(fixture) dL/dp: \(dp.scalars)")
+        let dt = try Loss.crossEntropyTargetGradient(probabilities: p, target: t)
+        #expect(relativeGap(dt.scalars, try fixture.array("d_t").scalars) < 1e-12, "\(fixture) dL/dt: \(dt.scalars)")
+    }
+}
+
+/// The issue's two numbers, spelled out: 0.47 (not 0.69) and [-0.43, 1, 1] (not [-1.43, 0, 0]).
+@Test func crossentropyRescalesLikeKerasInTheIssuesExamples() throws {
+    let value = try Loss.crossEntropy(probabilities: Tensor(vector: [0.5, 0.2, 0.1]), target: Tensor(vector: [1, 0, 0]))
+    #expect(abs(value - 0.4700036292457356) < 1e-12)
+    let dp = try Loss.crossEntropyGradient(probabilities: Tensor(vector: [0.7, 0.2, 0.1]), target: Tensor(vector: [1, 0, 0]))
+    #expect(relativeGap(dp.scalars, [1 - 1 / 0.7, 1, 1]) < 1e-12)
+    // Probabilities that sum to 0 (or to nan) cannot be rescaled: a clear error, not nan.
+    #expect(throws: CoreError.self) { try Loss.crossEntropy(probabilities: Tensor(vector: [0, 0, 0]), target: Tensor(vector: [1, 0, 0])) }
+}
