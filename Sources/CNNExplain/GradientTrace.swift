@@ -129,12 +129,14 @@ struct GradientTrace {
             case .softmax: return "softmax mixes its vector: dy_i/dx_j = y_i * ((i == j ? 1 : 0) - y_j)"
             }
         case .windowWinner(let smallest):
-            return "only the \(smallest ? "smallest" : "largest") cell of each window passes the window's gradient on (dy/dx = 1 for the winner, 0 for the rest)"
+            return "only the \(smallest ? "smallest" : "largest") cell of each window passes the window's gradient on (dy/dx = 1 for the winner, 0 for the rest;"
+                + " of tied cells the first wins, as in Keras' pooling layers and PyTorch)"
         case .windowShare(let cells):
             return cells.map { "each window shares its gradient equally among its \($0) cells" }
                 ?? "each window shares its gradient equally among its real cells (1/n each)"
         case .wholeMap(let kind):
-            return kind == .max ? "only each map's largest cell passes the gradient on" : "every cell of a map gets 1/(H*W) of the map's gradient"
+            return kind == .max ? "only each map's largest cell passes the gradient on (k cells tied for largest get 1/k each, as in Keras and PyTorch)"
+                                : "every cell of a map gets 1/(H*W) of the map's gradient"
         case .channelGroupWinner:
             return "only the largest channel of each group passes the gradient on"
         case .moves:
@@ -162,9 +164,11 @@ struct GradientTrace {
             case .sum: return "every value was added once: dy/dx = 1"
             case .mean: return "every value counts 1/n of the mean"
             case .max, .min: return "only the \(kind == .max ? "largest" : "smallest") value decided the result: it gets the gradient"
+                + " (k values tied for it get 1/k each, as in Keras and PyTorch)"
             }
         case .clip(let low, let high):
-            return "values inside [\(printer.number(low)), \(printer.number(high))] pass the gradient (1); clipped ones do not (0)"
+            return "values inside [\(printer.number(low)), \(printer.number(high))] pass the gradient (1), also exactly at a bound (as Keras on"
+                + " TensorFlow and PyTorch; JAX gives 0.5 there); clipped ones do not (0)"
         case .meanSquaredError(let position):
             return position == 0 ? "mse: dL/dy = 2 (y - t) / n" : "mse: dL/dt = -2 (y - t) / n"
         case .crossEntropy(let position):

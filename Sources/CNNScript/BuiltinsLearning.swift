@@ -71,6 +71,11 @@ extension Builtins {
                 Each cell says how much the loss rises when that value rises a little. `trace g[i, j]` shows which
                 output cells a cell collects from and the products. After an in-place command (`relu f`) the
                 name means the new value. `step k 0.1` moves k against its gradient.
+                Ties and kinks follow Keras: max, min and globalmaxpool share the gradient equally among tied
+                values (k tied values get 1/k each; JAX, Keras and PyTorch's max agree); maxpool, minpool and
+                depthmaxpool give a window's whole gradient to its first largest (smallest) cell, as Keras'
+                MaxPooling2D and PyTorch's max_pool2d do; clip passes the gradient (1) at a value exactly on a
+                bound, as Keras on TensorFlow and PyTorch do (JAX gives 0.5 there); relu's slope at 0 is 0.
                 """,
             examples: ["g = grad(mse(conv(image, k), zeros(8, 8)), k)", "grad(sum(w * w), w)"], updatesInPlace: false,
             body: { context in

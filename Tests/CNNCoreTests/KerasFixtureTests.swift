@@ -74,3 +74,36 @@ private func relativeGap(_ a: [Double], _ b: [Double]) -> Double {
     // Probabilities that sum to 0 (or to nan) cannot be rescaled: a clear error, not nan.
     #expect(throws: CoreError.self) { try Loss.crossEntropy(probabilities: Tensor(vector: [0, 0, 0]), target: Tensor(vector: [1, 0, 0])) }
 }
+
+/// Gradients at ties, from jax.grad through Keras' ops and layers on inputs full of equal values: max, min
+/// and global max pooling share the gradient among tied cells; window max pooling gives it to the first.
+@Test func tieGradientsMatchKeras() throws {
+    let cases = kerasFixtures.cases("tie")
+    #expect(cases.count >= 10)
+    for fixture in cases {
+        let x = try fixture.array("x"), upstream = try fixture.array("upstream")
+        let expected = try fixture.array("d_x").scalars
+        let dx: Tensor
+        switch fixture.params["fn"] ?? "" {
+        case "max", "min":
+            let kind: ReductionKind = fixture.params["fn"] == "max" ? .max : .min
+            let axis = fixture.int("axis")
+            let output = try axis.map { try x.reduced(kind, axis: $0).tensor } ?? Tensor(vector: [x.reduced(kind)])
+            #expect(output.scalars == (try fixture.array("output").scalars), "\(fixture) forward")
+            dx = try Tensor.reductionBackward(kind, input: x, axis: axis, outputGradient: upstream)
+        case "globalmax":
+            let pooling = GlobalPooling(kind: .max)
+            #expect(try pooling.apply(x).scalars == (try fixture.array("output").scalars), "\(fixture) forward")
+            dx = try pooling.backward(input: x, outputGradient: upstream)
+        case "windowmax":
+            let size = try #require(fixture.int("size")), stride = try #require(fixture.int("stride"))
+            let pooling = Pooling(kind: .max, size: Pair(size, size), stride: Pair(stride, stride), padding: .valid)
+            #expect(try pooling.apply(x).scalars == (try fixture.array("output").scalars), "\(fixture) forward")
+            dx = try pooling.backward(input: x, outputGradient: upstream)
+        default:
+            Issue.record("\(fixture): unknown fn")
+            continue
+        }
+        #expect(relativeGap(dx.scalars, expected) < 1e-14, "\(fixture): \(dx.scalars) vs \(expected)")
+    }
+}
