@@ -58,14 +58,15 @@ extension Commands {
     static let evaluate = CommandDefinition(
         name: "evaluate", usage: "evaluate MODEL DATA",
         summary: "The trained model's loss and accuracy on the training and the validation examples.",
-        details: "Dropout is off, as in Keras' model.evaluate.", examples: ["evaluate small data"],
+        details: "Dropout is off, as in Keras' model.evaluate. Numbers print with Keras' 4 decimals, or more after `precision N` with N above 4.",
+        examples: ["evaluate small data"],
         body: Interpreter.evaluateCommand)
 
     /// `predict`: class probabilities of one example.
     static let predict = CommandDefinition(
         name: "predict", usage: "predict MODEL x",
         summary: "The trained model's probability for every class of one example, and the most likely class.",
-        details: "x is an image in the model's input shape, e.g. example(data, 0), a held-out digit.",
+        details: "x is an image in the model's input shape, e.g. example(data, 0), a held-out digit. Probabilities print with 4 decimals, or more after `precision N` with N above 4.",
         examples: ["predict small example(data, 0)"],
         body: Interpreter.predictCommand)
 
