@@ -41,10 +41,10 @@ public enum Activation {
         }
     }
 
-    /// max(0, x); NaN stays NaN.
+    /// max(0, x); NaN stays NaN, and relu(-0.0) is +0.0 (as in Keras), so it never prints as -0.00.
     @inline(__always)
     public static func relu(_ x: Double) -> Double {
-        x < 0 ? 0 : x
+        x > 0 || x.isNaN ? x : 0
     }
 
     /// x for x >= 0, slope * x below; NaN stays NaN.

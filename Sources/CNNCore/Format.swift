@@ -1,7 +1,10 @@
 // Format: the few number and shape formats the core itself needs in messages and formulas.
 //
 // Counts get thousands separators ("18,496"), shapes are written with "x" ("3x3x32x64"), and
-// numbers in formulas print without a trailing ".0" when they are whole. Locale-independent on purpose.
+// numbers in formulas print without a trailing ".0" when they are whole. Locale-independent on purpose
+// (snprintf is used only in the C locale, which cnnrepl never changes: the decimal point is always ".").
+
+import Glibc
 
 /// Locale-independent formatting used in messages and instantiated formulas.
 public enum Format {
@@ -38,22 +41,38 @@ public enum Format {
         return text == "-0" ? "0" : text
     }
 
-    /// A number with exactly `decimals` digits after the point (round half away from zero); -0 prints as 0.
+    /// A number with exactly `decimals` digits after the point, as NumPy and C's printf write it: the exact
+    /// binary value is rounded (0.125 -> "0.12", 2.675 -> "2.67": 2.675 is 2.67499999... in binary; an
+    /// exact tie goes to the even digit), and a negative value keeps its sign even when it rounds to zero
+    /// (-0.001 -> "-0.00", -0.0 -> "-0.00"), as NumPy prints it.
     public static func formatFixed(_ value: Double, decimals: Int) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        let places = max(0, min(decimals, 15))
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
-        guard scaled < 9e15 else { return String(value) }
-        let integer = UInt64(scaled)
-        var digits = String(integer)
-        if places > 0 {
-            if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -places))
+        return printf("%.*f", value, decimals: max(0, min(decimals, 17)))
+    }
+
+    /// A number in scientific notation with `decimals` digits after the point and at least
+    /// `exponentDigits` digits in the exponent, as NumPy writes it: 1e-300 -> "1.00e-300",
+    /// 2.5 -> "2.50e+00" (or "2.50e+000" next to a three-digit exponent).
+    public static func formatScientific(_ value: Double, decimals: Int, exponentDigits: Int = 2) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        let text = printf("%.*e", value, decimals: max(0, min(decimals, 17)))
+        guard let e = text.firstIndex(of: "e") else { return text }
+        let mantissa = text[..<e]
+        let sign = text[text.index(after: e)]
+        var digits = String(text[text.index(e, offsetBy: 2)...])
+        while digits.count < exponentDigits { digits = "0" + digits }
+        return "\(mantissa)e\(sign)\(digits)"
+    }
+
+    /// C's snprintf with one precision and one Double (exact decimal conversion, round half to even).
+    private static func printf(_ format: String, _ value: Double, decimals: Int) -> String {
+        var buffer = [CChar](repeating: 0, count: 400)
+        let written = withVaList([Int32(decimals), value]) { arguments in
+            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, $0.count, format, arguments) }
         }
-        let negative = value < 0 && integer != 0
-        return negative ? "-" + digits : digits
+        guard written > 0, Int(written) < buffer.count else { return String(value) }
+        return String(decoding: buffer.prefix(Int(written)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

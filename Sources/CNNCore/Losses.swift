@@ -6,11 +6,18 @@
 //     against target (1, 0) errs by 0.3 in the first output, so mse = (0.3^2 + 0^2) / 2 = 0.045.
 //     Gradient: dL/dy = 2 (y - t) / n, n the number of cells (dL/dt is its negative).
 //   - crossentropy(p, t) takes PROBABILITIES p (Keras' categorical_crossentropy with from_logits=False),
-//     such as the output of softmax, and a target t of the same shape, usually one-hot:
-//         per example: -sum over classes c of t_c * log(clip(p_c, 1e-7, 1 - 1e-7))
+//     such as the output of softmax, and a target t of the same shape, usually one-hot. As Keras does, each
+//     example's p is first rescaled to sum to 1, then clipped (Keras' epsilon 1e-7 keeps log(0) out):
+//         q = p / sum(p),   per example: -sum over classes c of t_c * log(clip(q_c, 1e-7, 1 - 1e-7))
 //     The last axis holds the classes; a vector is one example, a B x C matrix B examples, and the loss
-//     is the mean over the examples. The clip (Keras' epsilon 1e-7) keeps log(0) out; a clipped p gets
-//     no gradient. Gradient: dL/dp_c = -t_c / p_c / B.
+//     is the mean over the examples. p = [0.5, 0.2, 0.1] against [1, 0, 0]: q_0 = 0.5 / 0.8 = 0.625, loss
+//     -log(0.625) = 0.47, as in Keras. The gradient is that formula's: with T = sum of t_c over the
+//     classes whose q_c was not clipped,
+//         dL/dp_j = (T - t_j / q_j) / sum(p) / B      (T / sum(p) / B where q_j was clipped)
+//     so p = [0.7, 0.2, 0.1], t = [1, 0, 0] gives [-0.43, 1, 1] (JAX through Keras' function gives the
+//     same; Tests/CNNCoreTests/Fixtures/keras). Raising a wrong class's p lowers the others' share, which is
+//     why its gradient is not 0. A clip exactly at a bound passes the gradient (1), as TensorFlow and
+//     PyTorch do. An example whose p does not sum to a positive number is refused (Keras would give nan).
 //   - When p was made by softmax(z), the two are computed together from the logits z (Keras does the same
 //     when it sees a softmax output): per example sum_c t_c * (logsumexp(z) - z_c), with
 //     logsumexp(z) = max z + log(sum_c e^(z_c - max z)), which never overflows, and the simple gradient
@@ -54,34 +61,72 @@ public enum Loss {
 
     // MARK: - Crossentropy of probabilities
 
-    /// The mean over examples of -sum_c t_c log(clip(p_c)); the last axis holds the classes.
+    /// The mean over examples of -sum_c t_c log(clip(q_c)), q = p / sum(p) per example (Keras'
+    /// categorical_crossentropy); the last axis holds the classes. Throws if an example's p does not sum to
+    /// a positive finite number.
     public static func crossEntropy(probabilities: Tensor, target: Tensor) throws -> Double {
         try checkShapes(probabilities, target, for: "crossentropy")
+        let sums = try rowSums(probabilities)
+        let length = probabilities.shape[probabilities.rank - 1]
         var total = 0.0
         for i in 0..<probabilities.count where target.scalars[i] != 0 {
-            total -= target.scalars[i] * Glibc.log(clipped(probabilities.scalars[i]))
+            total -= target.scalars[i] * Glibc.log(clipped(probabilities.scalars[i] / sums[i / length]))
         }
         return total / Double(examples(in: probabilities))
     }
 
-    /// dL/dp_c = -t_c / p_c / B (0 where p was clipped).
+    /// dL/dp_j = (T - t_j / q_j) / sum(p) / B, with q = p / sum(p) and T the sum of t over the classes whose
+    /// q is inside [1e-7, 1 - 1e-7] (the term t_j / q_j drops where q_j was clipped).
     public static func crossEntropyGradient(probabilities: Tensor, target: Tensor) throws -> Tensor {
         try checkShapes(probabilities, target, for: "crossentropy")
+        let sums = try rowSums(probabilities)
+        let length = Swift.max(probabilities.shape[probabilities.rank - 1], 1)
         let b = Double(examples(in: probabilities))
-        let scalars = (0..<probabilities.count).map { i -> Double in
-            let p = probabilities.scalars[i]
-            guard p >= epsilon, p <= 1 - epsilon else { return 0 }
-            return -target.scalars[i] / p / b
+        var scalars = [Double](repeating: 0, count: probabilities.count)
+        for (row, sum) in sums.enumerated() {
+            let range = (row * length)..<((row + 1) * length)
+            var kept = 0.0
+            for i in range where !isClipped(probabilities.scalars[i] / sum) { kept += target.scalars[i] }
+            for i in range {
+                let q = probabilities.scalars[i] / sum
+                let own = isClipped(q) ? 0 : target.scalars[i] / q
+                scalars[i] = (kept - own) / sum / b
+            }
         }
         return Tensor(unchecked: probabilities.shape, scalars: scalars)
     }
 
-    /// dL/dt_c = -log(clip(p_c)) / B: how the loss changes with the target (rarely needed; for completeness).
+    /// dL/dt_c = -log(clip(q_c)) / B, q = p / sum(p): how the loss changes with the target (for completeness).
     public static func crossEntropyTargetGradient(probabilities: Tensor, target: Tensor) throws -> Tensor {
         try checkShapes(probabilities, target, for: "crossentropy")
+        let sums = try rowSums(probabilities)
+        let length = Swift.max(probabilities.shape[probabilities.rank - 1], 1)
         let b = Double(examples(in: probabilities))
-        return probabilities.map { -Glibc.log(clipped($0)) / b }
+        let scalars = (0..<probabilities.count).map { -Glibc.log(clipped(probabilities.scalars[$0] / sums[$0 / length])) / b }
+        return Tensor(unchecked: probabilities.shape, scalars: scalars)
     }
+
+    /// Each example's sum of p (what Keras divides p by); throws unless every sum is positive and finite.
+    public static func rowSums(_ probabilities: Tensor) throws -> [Double] {
+        let length = probabilities.rank == 0 ? 1 : probabilities.shape[probabilities.rank - 1]
+        guard length > 0 else { return [] }
+        var sums: [Double] = []
+        var start = 0
+        while start + length <= probabilities.count {
+            let sum = probabilities.scalars[start..<(start + length)].reduce(0, +)
+            guard sum.isFinite, sum > 0 else {
+                let which = probabilities.count == length ? "p" : "example \(start / length)'s p"
+                throw CoreError("crossentropy: \(which) sums to \(Format.number(sum)), and crossentropy divides p by its sum first (as Keras does)",
+                                hint: "crossentropy takes probabilities, e.g. softmax(z); for raw scores use crossentropy(softmax(z), t)")
+            }
+            sums.append(sum)
+            start += length
+        }
+        return sums
+    }
+
+    /// True when clip(q, 1e-7, 1 - 1e-7) changed q (a value exactly at a bound is not clipped).
+    static func isClipped(_ q: Double) -> Bool { !(q >= epsilon && q <= 1 - epsilon) }
 
     // MARK: - Crossentropy fused with softmax
 

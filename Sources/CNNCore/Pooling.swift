@@ -12,9 +12,16 @@
 //     2x2 pooling turns a 7x7 map into 4x4. The padded zeros DO take part, exactly as the notes' NumPy code
 //     does with np.pad followed by reshape-max: a window of negative values next to the padding pools to 0,
 //     and an average window divides by the full window size. The windows always start inside the input.
+//   - `ceil`: PyTorch's ceil_mode=True (with padding 0). The output size rounds up instead of down,
+//     out = ceil((n - k)/s) + 1, less one if the last window would start past the input; the windows
+//     that reach past the bottom/right edge are clipped to the input, and nothing padded takes part: max
+//     pooling takes the largest real cell, average pooling divides by the real cells. Where `fit` turns
+//     an all-negative edge window into 0 (its padded zero wins), `ceil` keeps the negative maximum.
+//     A window that cannot start inside the input at all (n = 1, k = 3, s = 2) is refused, as PyTorch
+//     refuses it (Tests/CNNCoreTests/Fixtures/torch, tools/fixtures/gen_torch.py).
 // `apply` is the fast path (raw-pointer loops, channels innermost, as the data is stored); the plain
 // readable loop lives in `applyReference` and in `trace`, and the tests check that they agree exactly.
-// (The script language spells the modes padding=valid, padding=same and padding=fit.)
+// (The script language spells the modes padding=valid, padding=same, padding=fit and padding=ceil.)
 
 /// Max or average pooling with a sliding window, as a Keras MaxPooling2D / AveragePooling2D layer.
 public struct Pooling: Equatable, Sendable {
@@ -43,6 +50,12 @@ public struct Pooling: Equatable, Sendable {
         /// The learning material's ceil mode: zero rows/columns added at the bottom/right so the windows
         /// cover an odd-sized map (7x7 -> 4x4 with 2x2 pooling); the added zeros take part.
         case padToFit
+        /// PyTorch's ceil_mode: the same output size as `padToFit`, but the windows are clipped to the
+        /// input and nothing padded takes part (an all-negative edge window keeps its negative maximum).
+        case ceil
+
+        /// The word the script language uses: valid, same, fit or ceil.
+        public var scriptName: String { self == .padToFit ? "fit" : rawValue }
     }
 
     /// The geometry of one pooling call: sizes, padding and the arithmetic for step headers.
@@ -57,7 +70,7 @@ public struct Pooling: Equatable, Sendable {
         public var inputWidth: Int
         /// The number of channels of an H x W x C input, or nil for a single H x W map.
         public var channels: Int?
-        /// The padding on each side (zero for `valid`; top/left always zero for `padToFit`).
+        /// The padding on each side (zero for `valid`; top/left always zero for `padToFit` and `ceil`).
         public var padding: PaddingAmounts
         /// Whether the padding cells take part in the result (only for `padToFit`).
         public var paddingTakesPart: Bool
@@ -131,13 +144,30 @@ public struct Pooling: Equatable, Sendable {
             amounts = PaddingAmounts(
                 top: 0, bottom: Pooling.padToFitAmount(inputSize: height, window: size.rows, stride: stride.rows),
                 left: 0, right: Pooling.padToFitAmount(inputSize: width, window: size.cols, stride: stride.cols))
+        case .ceil:
+            amounts = .zero
         }
-        let outputHeight = OutputSize.along(inputSize: height, kernel: size.rows, stride: stride.rows,
+        let outputHeight: Derivation, outputWidth: Derivation
+        var windowPadding = amounts
+        if self.padding == .ceil {
+            outputHeight = Pooling.ceilOutputSize(inputSize: height, window: size.rows, stride: stride.rows)
+            outputWidth = Pooling.ceilOutputSize(inputSize: width, window: size.cols, stride: stride.cols)
+            // The rows and columns the last windows reach past the input (they take no part).
+            windowPadding = PaddingAmounts(top: 0, bottom: max((outputHeight.value - 1) * stride.rows + size.rows - height, 0),
+                                     left: 0, right: max((outputWidth.value - 1) * stride.cols + size.cols - width, 0))
+        } else {
+            outputHeight = OutputSize.along(inputSize: height, kernel: size.rows, stride: stride.rows,
                                             padBefore: amounts.top, padAfter: amounts.bottom)
-        let outputWidth = OutputSize.along(inputSize: width, kernel: size.cols, stride: stride.cols,
+            outputWidth = OutputSize.along(inputSize: width, kernel: size.cols, stride: stride.cols,
                                            padBefore: amounts.left, padAfter: amounts.right)
+        }
         guard outputHeight.value >= 1, outputWidth.value >= 1 else {
             let formula = outputHeight.value < 1 ? outputHeight.formula : outputWidth.formula
+            if self.padding == .ceil {
+                throw CoreError(
+                    "\(name): a \(size.sizeDescription) window moving by \(stride) has no window that starts inside a \(Shape.describe(inputShape)) input with padding=ceil",
+                    hint: "\(formula); PyTorch's ceil_mode refuses this too: use padding=fit or same, or a smaller window")
+            }
             throw CoreError(
                 "\(name): a \(size.sizeDescription) window does not fit a \(Shape.describe(inputShape)) input with valid padding",
                 hint: "\(formula); use padding=same or padding=fit, or a smaller window")
@@ -150,7 +180,7 @@ public struct Pooling: Equatable, Sendable {
                              what: "\(name): \(Shape.describe(inputShape)) with a \(size.rows)x\(size.cols) window", unit: .cells,
                              hint: "use a smaller window or a larger stride")
         return Plan(pooling: self, inputShape: inputShape, inputHeight: height, inputWidth: width,
-                    channels: channels, padding: amounts, paddingTakesPart: padding == .padToFit,
+                    channels: channels, padding: windowPadding, paddingTakesPart: self.padding == .padToFit,
                     outputHeight: outputHeight, outputWidth: outputWidth, outputShape: outputShape)
     }
 
@@ -162,6 +192,22 @@ public struct Pooling: Equatable, Sendable {
         // A last window that would start in the padding covers nothing new: drop it (PyTorch does too).
         if (outputSize - 1) * s >= n { outputSize -= 1 }
         return max((outputSize - 1) * s + k - n, 0)
+    }
+
+    /// PyTorch's ceil_mode output size along one axis (padding 0): ceil((n - k)/s) + 1, less one when the
+    /// last window would start at or past the end of the input; 0 or less means no window fits.
+    static func ceilOutputSize(inputSize n: Int, window k: Int, stride s: Int) -> Derivation {
+        let numerator = n - k
+        // Ceiling division that is also right for a negative numerator (floor of (n - k + s - 1)/s).
+        let shifted = numerator + s - 1
+        let quotient = shifted >= 0 ? shifted / s : -((-shifted + s - 1) / s)
+        var value = quotient + 1
+        var formula = numerator % s == 0 ? "out = (\(n) - \(k))/\(s) + 1" : "out = ceil((\(n) - \(k))/\(s)) + 1"
+        if value >= 1 && (value - 1) * s >= n {
+            value -= 1
+            formula += " - 1 (the last window would start past the input)"
+        }
+        return Derivation(value: Swift.max(value, 0), formula: formula + " = \(Swift.max(value, 0))")
     }
 
     /// Throws unless a window size or stride is between 1 and the largest possible dimension.

@@ -48,13 +48,20 @@ struct GradientRenderer {
                                      + "sum t * (log(sum e^z) - z) = \(terms.isEmpty ? "0" : terms.joined(separator: " + ")) = \(printer.number(value))")
                     }
                 } else {
-                    let p = Array(prediction.scalars[range])
-                    let value = zip(targets, p).reduce(0) { $0 - ($1.0 == 0 ? 0 : $1.0 * Glibc.log(min(max($1.1, Loss.epsilon), 1 - Loss.epsilon))) }
+                    // Keras' rule: p is rescaled to sum to 1 first (q = p / sum p), then clipped.
+                    let sum = prediction.scalars[range].reduce(0, +)
+                    let q = prediction.scalars[range].map { $0 / sum }
+                    let value = zip(targets, q).reduce(0) { $0 - ($1.0 == 0 ? 0 : $1.0 * Glibc.log(min(max($1.1, Loss.epsilon), 1 - Loss.epsilon))) }
                     perExample.append(value)
                     if e < 3 {
-                        let picked = zip(targets, p).filter { $0.0 != 0 }
+                        let label = examples == 1 ? "" : "example \(e): "
+                        let rescaled = abs(sum - 1) > 1e-12
+                        if rescaled {
+                            lines.append("  \(label)p sums to \(printer.number(sum)), so first p / \(printer.number(sum)) = \(list(q)) (Keras rescales p to sum to 1)")
+                        }
+                        let picked = zip(targets, q).filter { $0.0 != 0 }
                         let terms = picked.map { "\(printer.number($0.0)) * log(\(printer.number($0.1)))" }
-                        lines.append("  \(examples == 1 ? "" : "example \(e): ")-(\(terms.isEmpty ? "0" : terms.joined(separator: " + "))) = \(printer.number(value))")
+                        lines.append("  \(rescaled ? String(repeating: " ", count: label.count) : label)-(\(terms.isEmpty ? "0" : terms.joined(separator: " + "))) = \(printer.number(value))")
                     }
                 }
             }

@@ -129,12 +129,14 @@ struct GradientTrace {
             case .softmax: return "softmax mixes its vector: dy_i/dx_j = y_i * ((i == j ? 1 : 0) - y_j)"
             }
         case .windowWinner(let smallest):
-            return "only the \(smallest ? "smallest" : "largest") cell of each window passes the window's gradient on (dy/dx = 1 for the winner, 0 for the rest)"
+            return "only the \(smallest ? "smallest" : "largest") cell of each window passes the window's gradient on (dy/dx = 1 for the winner, 0 for the rest;"
+                + " of tied cells the first wins, as in Keras' pooling layers and PyTorch)"
         case .windowShare(let cells):
             return cells.map { "each window shares its gradient equally among its \($0) cells" }
                 ?? "each window shares its gradient equally among its real cells (1/n each)"
         case .wholeMap(let kind):
-            return kind == .max ? "only each map's largest cell passes the gradient on" : "every cell of a map gets 1/(H*W) of the map's gradient"
+            return kind == .max ? "only each map's largest cell passes the gradient on (k cells tied for largest get 1/k each, as in Keras and PyTorch)"
+                                : "every cell of a map gets 1/(H*W) of the map's gradient"
         case .channelGroupWinner:
             return "only the largest channel of each group passes the gradient on"
         case .moves:
@@ -162,13 +164,16 @@ struct GradientTrace {
             case .sum: return "every value was added once: dy/dx = 1"
             case .mean: return "every value counts 1/n of the mean"
             case .max, .min: return "only the \(kind == .max ? "largest" : "smallest") value decided the result: it gets the gradient"
+                + " (k values tied for it get 1/k each, as in Keras and PyTorch)"
             }
         case .clip(let low, let high):
-            return "values inside [\(printer.number(low)), \(printer.number(high))] pass the gradient (1); clipped ones do not (0)"
+            return "values inside [\(printer.number(low)), \(printer.number(high))] pass the gradient (1), also exactly at a bound (as Keras on"
+                + " TensorFlow and PyTorch; JAX gives 0.5 there); clipped ones do not (0)"
         case .meanSquaredError(let position):
             return position == 0 ? "mse: dL/dy = 2 (y - t) / n" : "mse: dL/dt = -2 (y - t) / n"
         case .crossEntropy(let position):
-            return position == 0 ? "crossentropy: dL/dp = -t / p / examples" : "crossentropy: dL/dt = -log(p) / examples"
+            return position == 0 ? "crossentropy: dL/dp = (sum(t) - t / q) / sum(p) / examples, q = p / sum(p)"
+                                 : "crossentropy: dL/dt = -log(q) / examples, q = p / sum(p)"
         case .backwardRule(let name):
             return "\(name): dy/dx from its backward rule"
         }
@@ -215,15 +220,27 @@ struct GradientTrace {
                                  + " = \(printer.number((lse - z.scalars[cell]) / Double(examples)))")
                 }
             } else if let p = tensor(prediction) {
-                let pc = p.scalars[cell], tc = target.scalars[cell]
+                // Keras' rule: q = p / sum(p) per example, then clip; dL/dp_j = (T - t_j / q_j) / sum(p) / examples,
+                // T the sum of t over the classes whose q was not clipped (Losses.swift).
+                let range = (row * length)..<((row + 1) * length)
+                let sum = p.scalars[range].reduce(0, +)
+                let q = p.scalars[cell] / sum, tc = target.scalars[cell]
+                let isClipped = { (v: Double) in !(v >= Loss.epsilon && v <= 1 - Loss.epsilon) }
                 if use.operandPosition == 0 {
-                    let clipped = pc < Loss.epsilon || pc > 1 - Loss.epsilon
-                    lines.append("  L = crossentropy(\(y), \(tName)) = -sum t * log p / examples, so dL/d\(kCell) = -\(tName)\(at) / \(y)\(at) / \(examples)")
-                    lines.append(clipped ? "  = 0: \(y)\(at) = \(printer.number(pc)) was clipped to [1e-7, 1 - 1e-7], so it does not move the loss"
-                                         : "  = -\(printer.number(tc)) / \(printer.number(pc)) / \(examples) = \(printer.number(-tc / pc / Double(examples)))")
+                    let kept = range.filter { !isClipped(p.scalars[$0] / sum) }.reduce(0.0) { $0 + target.scalars[$1] }
+                    let qText = abs(sum - 1) > 1e-12 ? "\(printer.number(p.scalars[cell])) / \(printer.number(sum)) = \(printer.number(q))" : printer.number(q)
+                    lines.append("  L = crossentropy(\(y), \(tName)) = -sum t * log q / examples with q = \(y) / sum(\(y)) (Keras rescales \(y) to sum to 1),")
+                    lines.append("  so dL/d\(kCell) = (sum(t) - \(tName)\(at) / q\(at)) / sum(\(y)) / \(examples): q\(at) = \(qText)")
+                    if isClipped(q) {
+                        lines.append("  = \(printer.number(kept)) / \(printer.number(sum)) / \(examples) = \(printer.number(kept / sum / Double(examples)))"
+                                     + " (q\(at) was clipped to [1e-7, 1 - 1e-7], so its own term drops)")
+                    } else {
+                        lines.append("  = (\(printer.number(kept)) - \(printer.number(tc)) / \(printer.number(q))) / \(printer.number(sum)) / \(examples)"
+                                     + " = \(printer.number((kept - tc / q) / sum / Double(examples)))")
+                    }
                 } else {
-                    lines.append("  dL/d\(kCell) = -log(\(y)\(at)) / examples = -log(\(printer.number(pc))) / \(examples)"
-                                 + " = \(printer.number(-Glibc.log(min(max(pc, Loss.epsilon), 1 - Loss.epsilon)) / Double(examples)))")
+                    lines.append("  dL/d\(kCell) = -log(q\(at)) / examples, q = \(y) / sum(\(y)): -log(\(printer.number(q))) / \(examples)"
+                                 + " = \(printer.number(-Glibc.log(min(max(q, Loss.epsilon), 1 - Loss.epsilon)) / Double(examples)))")
                 }
             } else {
                 return nil

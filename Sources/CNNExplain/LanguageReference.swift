@@ -96,6 +96,40 @@ public enum LanguageReference {
           dense weights are inputs x outputs.
         - Errors name the position (`file:line:column`), show the line with a caret under the culprit, and often a hint.
 
+        ## How numbers print
+
+        The same numbers a learner sees in NumPy with `np.set_printoptions(precision=N, floatmode="fixed")`
+        (N is `precision N`, 2 by default), checked against `numpy.array2string` on a table of values
+        (tools/fixtures/gen_printing.py):
+
+        - A tensor whose values are all whole prints them as integers (`3`, not NumPy's `3.`).
+        - Otherwise every value has exactly N decimals, rounded from the exact binary value, as NumPy and C's
+          printf round: `0.125` prints `0.12` and `2.675` prints `2.67` (in binary it is 2.67499999...); an
+          exact tie goes to the even digit (`0.375` prints `0.38`).
+        - A negative value that rounds to zero keeps its sign: `-0.001` prints `-0.00` (and so does `-0.0`);
+          `relu` turns -0.0 into 0.
+        - Scientific notation for the whole tensor, as NumPy switches: when a non-zero value is below 1e-4
+          in size, one is 1e8 or more, or the largest is more than 1000 times the smallest non-zero one, every
+          value prints as `1.00e-05` (N decimals; the exponent as wide as the widest, `1.00e+000` next to
+          `1.00e-300`). So a tiny value such as 1e-300 is never hidden as `0.00`. A single number follows the
+          same rule, as a one-element array does.
+        - `nan`, `inf` and `-inf` print as NumPy prints them.
+        - Training tables print Keras' 4 decimals; `evaluate` and `predict` print 4, or N when N is larger.
+
+        ## Where frameworks differ: cnnrepl follows Keras
+
+        - Optimizers are Keras 3's (`help train`): rmsprop divides by `sqrt(s + 1e-7)`, adam folds the bias
+          correction into the rate, `lr_t = lr * sqrt(1 - 0.999^t) / (1 - 0.9^t)`, and adds 1e-7 to `sqrt(v)`.
+          PyTorch adds epsilon after the root.
+        - `crossentropy(p, t)` on probabilities is Keras' `categorical_crossentropy(from_logits=False)`: each
+          example's p is rescaled to sum to 1, then clipped to [1e-7, 1 - 1e-7]; its gradient is that formula's.
+        - Ties (`help grad`): max, min and globalmaxpool share the gradient equally among tied values (Keras,
+          JAX and PyTorch agree); window pooling gives it to the first largest (smallest) cell (Keras' pooling
+          layers, PyTorch); clip passes the gradient at a value exactly on a bound (Keras on TensorFlow,
+          PyTorch; JAX gives 0.5).
+        - Pooling padding: `fit` is the notes' zero padding (the zeros take part); `ceil` is PyTorch's
+          `ceil_mode` (edge windows clipped to the map, no zeros); `same` is TensorFlow's.
+
         """
 
     /// Help details as Markdown lines: lines wrapped for the terminal join into one paragraph, and lines

@@ -13,6 +13,13 @@ enum StepNotes {
         case .poolingPadding(let plan, let smallestWins)?:
             guard !plan.padding.isZero else { return [] }
             let picks = plan.pooling.kind == .average ? "average" : smallestWins ? "minimum" : "maximum"
+            if plan.pooling.padding == .ceil {
+                let rows = plan.padding.bottom, cols = plan.padding.right
+                let reach = [rows > 0 ? "\(rows) row\(rows == 1 ? "" : "s") below" : nil,
+                             cols > 0 ? "\(cols) column\(cols == 1 ? "" : "s") right" : nil].compactMap { $0 }
+                return ["ceil (PyTorch's ceil_mode): the last windows reach \(reach.joined(separator: " and ")),"
+                        + " clipped to the map: the \(picks) of real cells only"]
+            }
             return ["padding: " + sides(plan.padding) + (plan.paddingTakesPart
                 ? " (zeros that take part, so an odd map fits the window)"
                 : " (padded cells take no part in the \(picks))")]

@@ -36,7 +36,8 @@ public enum StepSummaryText {
         case let .meanSquaredError(prediction, target, count):
             return "mse: the mean of (\(prediction) - \(target))^2 over \(Format.count(count)) value\(count == 1 ? "" : "s")"
         case let .crossEntropy(examples, fromLogits):
-            return "crossentropy: -sum(t * log p)" + (examples == 1 ? "" : ", the mean over \(Format.count(examples)) examples")
+            return "crossentropy: -sum(t * log " + (fromLogits ? "p)" : "q), q = p / sum(p)")
+                + (examples == 1 ? "" : ", the mean over \(Format.count(examples)) examples")
                 + (fromLogits ? "; computed from the logits, softmax and crossentropy together" : "")
         case let .gradient(loss, variable, shape):
             return "d \(loss) / d \(variable): \(shape), one value per value of \(variable)"
@@ -78,7 +79,7 @@ public enum StepSummaryText {
     /// "maxpool 7x7, 2x2 window, stride 2, fit -> 4x4" (the padding as the script spells it); "minpool ..."
     /// for min pooling, which runs as the max pooling of -x.
     static func pooling(_ plan: Pooling.Plan, smallest: Bool) -> String {
-        let padding = plan.pooling.padding == .padToFit ? "fit" : plan.pooling.padding.rawValue
+        let padding = plan.pooling.padding.scriptName
         let name = smallest ? "minpool" : plan.pooling.kind.operationName
         return "\(name) \(Shape.describe(plan.inputShape)), \(plan.pooling.size.sizeDescription) window, "
             + "stride \(plan.pooling.stride), \(padding) -> \(Shape.describe(plan.outputShape))"

@@ -15,6 +15,12 @@ struct TrainingRenderer {
         return Format.formatFixed(value, decimals: TrainingRenderer.decimals)
     }
 
+    /// evaluate's and predict's numbers: Keras' 4 decimals, or more when `precision` asks for more.
+    private func result(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        return Format.formatFixed(value, decimals: Swift.max(TrainingRenderer.decimals, printer.precision))
+    }
+
     /// "a 3", "an 8": a digit with its article.
     static func article(_ digit: Int) -> String { digit == 8 || digit == 18 || digit == 11 ? "an \(digit)" : "a \(digit)" }
 
@@ -70,7 +76,10 @@ struct TrainingRenderer {
         var lines = ["train \(report.model) \(report.data): \(Format.count(h.trainingExamples)) training and \(Format.count(h.validationExamples)) validation examples of \(h.dataset), "
                      + "\(h.epochs.count) epoch\(h.epochs.count == 1 ? "" : "s") of \(h.batchesPerEpoch) batches (\(h.batchSize) examples each)"]
         lines.append("  \(Format.count(report.parameterCount)) weights, Glorot uniform (biases 0); loss: crossentropy of the softmax output")
-        lines.append("  optimizer \(h.optimizer.rawValue), lr \(Format.number(h.learningRate)): \(h.optimizer.formula)")
+        let formula = h.optimizer.formulaLines
+        lines.append("  optimizer \(h.optimizer.rawValue), lr \(Format.number(h.learningRate)): \(formula.first ?? "")")
+        let indent = String(repeating: " ", count: "  optimizer \(h.optimizer.rawValue), lr \(Format.number(h.learningRate)): ".count)
+        lines += formula.dropFirst().map { indent + $0 }
         lines += table(h)
         if let best = h.epochs.filter({ $0.validationAccuracy != nil }).max(by: { ($0.validationAccuracy ?? 0) < ($1.validationAccuracy ?? 0) }),
            let last = h.epochs.last {
@@ -83,9 +92,9 @@ struct TrainingRenderer {
 
     private func evaluatedLines(_ report: EvaluationReport) -> [String] {
         var lines = ["evaluate \(report.model) \(report.data): crossentropy and accuracy, dropout off"]
-        lines.append("  training:   loss \(metric(report.training.loss)), accuracy \(metric(report.training.accuracy)) (\(Format.count(report.training.examples)) examples)")
+        lines.append("  training:   loss \(result(report.training.loss)), accuracy \(result(report.training.accuracy)) (\(Format.count(report.training.examples)) examples)")
         if let validation = report.validation {
-            lines.append("  validation: loss \(metric(validation.loss)), accuracy \(metric(validation.accuracy)) (\(Format.count(validation.examples)) examples)")
+            lines.append("  validation: loss \(result(validation.loss)), accuracy \(result(validation.accuracy)) (\(Format.count(validation.examples)) examples)")
             let right = Int((validation.accuracy * Double(validation.examples)).rounded())
             lines.append("  \(Format.count(right)) of \(Format.count(validation.examples)) held-out examples are classified right")
         }
@@ -95,14 +104,14 @@ struct TrainingRenderer {
     private func predictedLines(_ report: PredictionReport) -> [String] {
         let p = report.probabilities.scalars
         let best = report.predicted
-        var head = "predict \(report.model) \(report.input): \(best) (probability \(metric(p.indices.contains(best) ? p[best] : .nan)))"
+        var head = "predict \(report.model) \(report.input): \(best) (probability \(result(p.indices.contains(best) ? p[best] : .nan)))"
         if let label = report.label {
             head += "; the example is \(TrainingRenderer.article(label)): " + (label == best ? "right" : "wrong")
         }
         var lines = [head]
         let rows = p.enumerated().map { index, value -> [String] in
             let bar = String(repeating: "#", count: Swift.max(0, Swift.min(40, Int((value * 40).rounded()))))
-            return [String(index), metric(value), bar]
+            return [String(index), result(value), bar]
         }
         lines += Table.render(header: ["class", "probability", ""], rows: rows, rightAligned: [0, 1]).map { "  " + $0 }
         return lines

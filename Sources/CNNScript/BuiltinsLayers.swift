@@ -139,14 +139,19 @@ extension Builtins {
         Parameter("input", .tensor, "an H x W map or an H x W x C stack"),
         Parameter("size", .pair, default: "2", "the window: 2 or [rows, cols]"),
         Parameter("stride", .pair, default: "size", "how far the window moves"),
-        Parameter("padding", .word(["valid", "same", "fit"]), default: "valid",
-                  "valid, same (TensorFlow), or fit (zero-pad an odd map at the bottom/right first)"),
+        Parameter("padding", .word(["valid", "same", "fit", "ceil"]), default: "valid",
+                  "valid, same (TensorFlow), fit (the notes: zeros that take part) or ceil (PyTorch's ceil_mode)"),
     ]
 
     /// The pooling padding mode the `padding` argument names (valid when not given).
     static func poolingMode(_ context: CallContext) throws -> Pooling.PaddingMode {
-        let word = try context.word("padding", choices: ["valid", "same", "fit"]) ?? "valid"
-        return word == "same" ? .same : word == "fit" ? .padToFit : .valid
+        let word = try context.word("padding", choices: ["valid", "same", "fit", "ceil"]) ?? "valid"
+        switch word {
+        case "same": return .same
+        case "fit": return .padToFit
+        case "ceil": return .ceil
+        default: return .valid
+        }
     }
 
     private static func poolingBuiltin(kind: Pooling.Kind, name: String) -> Builtin {
@@ -156,8 +161,12 @@ extension Builtins {
             summary: "Keep the \(what) of each window: 2x2 windows with stride 2 keep 1/4 of the values.",
             details: """
                 Pooling has no weights. With `padding=fit` an odd-sized map is first padded with zeros at the
-                bottom/right, as the learning material's MaxPooling does, so 7x7 -> 4x4. With `same` (TensorFlow)
-                padded cells take no part\(kind == .average ? " and each average divides by the real cells only" : "").
+                bottom/right, as the learning material's MaxPooling does, so 7x7 -> 4x4, and the zeros take part
+                \(kind == .max ? "(an all-negative edge window pools to 0)" : "(an edge window's average divides by the whole window)").
+                `padding=ceil` is PyTorch's ceil_mode: the same size, out = ceil((n - k)/s) + 1, but the edge
+                windows are clipped to the map and no zeros take part
+                \(kind == .max ? "(an all-negative edge window keeps its negative maximum)" : "(an edge window's average divides by its real cells)").
+                With `same` (TensorFlow) padded cells take no part\(kind == .average ? " and each average divides by the real cells only" : "").
                 """,
             examples: ["p = \(name)(f)", "p = \(name)(f, 3, stride=1, padding=same)"],
             updatesInPlace: true,

@@ -36,9 +36,13 @@ extension Builtins {
             summary: "The categorical crossentropy -sum(target * log(p)), averaged over the examples (rows).",
             details: """
                 Takes probabilities (Keras' categorical_crossentropy, from_logits=False): a vector is one
-                example, a B x C matrix B examples, and the loss is their mean. p is clipped to [1e-7, 1 - 1e-7]
-                first, as Keras does, so log(0) never happens. When p was made by softmax(z), the loss and its
-                gradient are computed from the logits z together (stable for any z; the gradient is softmax(z) - t).
+                example, a B x C matrix B examples, and the loss is their mean. As Keras does, each example's p
+                is first rescaled to sum to 1 and clipped to [1e-7, 1 - 1e-7], so log(0) never happens:
+                q = p / sum(p), loss = -sum(t * log(clip(q))); crossentropy([0.5, 0.2, 0.1], [1, 0, 0]) is
+                -log(0.625) = 0.47. Its gradient is dL/dp = (sum(t) - t / q) / sum(p) per example (over the
+                examples' count; a clipped q drops its own term), so every p has one: raising any p lowers
+                the others' share. When p was made by softmax(z), the loss and its gradient are computed from
+                the logits z together (stable for any z; the gradient is softmax(z) - t).
                 """,
             examples: ["loss = crossentropy(softmax([2, 1, 0.1]), [1, 0, 0])"], updatesInPlace: false,
             body: { context in
@@ -66,6 +70,11 @@ extension Builtins {
                 Each cell says how much the loss rises when that value rises a little. `trace g[i, j]` shows which
                 output cells a cell collects from and the products. After an in-place command (`relu f`) the
                 name means the new value. `step k 0.1` moves k against its gradient.
+                Ties and kinks follow Keras: max, min and globalmaxpool share the gradient equally among tied
+                values (k tied values get 1/k each; JAX, Keras and PyTorch's max agree); maxpool, minpool and
+                depthmaxpool give a window's whole gradient to its first largest (smallest) cell, as Keras'
+                MaxPooling2D and PyTorch's max_pool2d do; clip passes the gradient (1) at a value exactly on a
+                bound, as Keras on TensorFlow and PyTorch do (JAX gives 0.5 there); relu's slope at 0 is 0.
                 """,
             examples: ["g = grad(mse(conv(image, k), zeros(8, 8)), k)", "grad(sum(w * w), w)"], updatesInPlace: false,
             body: { context in

@@ -41,7 +41,14 @@ extension Commands {
     /// `precision`: the decimals of numbers.
     static let precision = CommandDefinition(
         name: "precision", usage: "precision N", summary: "Show N decimals for numbers that are not whole (default 2).",
-        details: "Whole numbers always print without decimals.", examples: ["precision 4"],
+        details: """
+            Whole numbers always print without decimals. Other numbers print as NumPy prints them with
+            np.set_printoptions(precision=N, floatmode="fixed"): the exact binary value rounded to N decimals
+            (0.125 -> 0.12, 2.675 -> 2.67), a negative value that rounds to zero as -0.00, and a whole tensor
+            in scientific notation (1.00e-05) when a non-zero value is below 1e-4, one is 1e8 or more, or the
+            largest is more than 1000 times the smallest. evaluate and predict use at least 4 decimals (Keras').
+            """,
+        examples: ["precision 4"],
         body: Interpreter.precisionCommand)
 }
 

@@ -36,8 +36,16 @@ extension Commands {
         details: """
             Weights start Glorot uniform (biases 0) from the session's random generator, so `seed N` first
             repeats a run. Each epoch shuffles the training examples, and for every batch averages the
-            gradient of the crossentropy over its examples and lets the optimizer move the weights (Keras'
-            rules and default learning rates: 0.01 for sgd and momentum, 0.001 for rmsprop and adam).
+            gradient g of the crossentropy over its examples and lets the optimizer move the weights by Keras 3's
+            rules with Keras' defaults (lr 0.01 for sgd and momentum, 0.001 for rmsprop and adam; every state
+            starts at 0 and t counts the steps from 1):
+            sgd: w -= lr * g.
+            momentum: v = 0.9 v - lr * g, w += v.
+            rmsprop: s = 0.9 s + 0.1 g^2, w -= lr * g / sqrt(s + 1e-7).
+            adam: m = 0.9 m + 0.1 g, v = 0.999 v + 0.001 g^2, w -= lr_t * m / (sqrt(v) + 1e-7)
+            with lr_t = lr * sqrt(1 - 0.999^t) / (1 - 0.9^t).
+            Keras puts epsilon inside the root for rmsprop and, for adam, folds the bias correction into lr_t
+            and adds epsilon to sqrt(v); PyTorch adds epsilon after the root in both (to sqrt(v_hat) for adam), so its steps differ slightly.
             Dropout is active only while training. The model must end in softmax with one unit per class.
             After each epoch the held-out examples give val_loss and val_accuracy. The history is kept in
             the variable `history` (plot history, save(history, "curves.png")); the weights stay with the
@@ -50,14 +58,15 @@ extension Commands {
     static let evaluate = CommandDefinition(
         name: "evaluate", usage: "evaluate MODEL DATA",
         summary: "The trained model's loss and accuracy on the training and the validation examples.",
-        details: "Dropout is off, as in Keras' model.evaluate.", examples: ["evaluate small data"],
+        details: "Dropout is off, as in Keras' model.evaluate. Numbers print with Keras' 4 decimals, or more after `precision N` with N above 4.",
+        examples: ["evaluate small data"],
         body: Interpreter.evaluateCommand)
 
     /// `predict`: class probabilities of one example.
     static let predict = CommandDefinition(
         name: "predict", usage: "predict MODEL x",
         summary: "The trained model's probability for every class of one example, and the most likely class.",
-        details: "x is an image in the model's input shape, e.g. example(data, 0), a held-out digit.",
+        details: "x is an image in the model's input shape, e.g. example(data, 0), a held-out digit. Probabilities print with 4 decimals, or more after `precision N` with N above 4.",
         examples: ["predict small example(data, 0)"],
         body: Interpreter.predictCommand)
 

@@ -29,5 +29,11 @@ import Testing
     #expect(Format.number(0.1 + 0.2) == "0.3")
     #expect(Format.number(-0.0) == "0")
     #expect(Format.formatFixed(2.345, decimals: 2) == "2.35")
-    #expect(Format.formatFixed(-0.001, decimals: 2) == "0.00")
+    // As NumPy and printf: a negative value that rounds to zero keeps its sign; the exact binary value
+    // is rounded (2.675 is 2.67499999... in binary), an exact tie to the even digit.
+    #expect(Format.formatFixed(-0.001, decimals: 2) == "-0.00")
+    #expect(Format.formatFixed(2.675, decimals: 2) == "2.67")
+    #expect(Format.formatFixed(0.125, decimals: 2) == "0.12")
+    #expect(Format.formatScientific(1e-300, decimals: 2) == "1.00e-300")
+    #expect(Format.formatScientific(2.5, decimals: 2, exponentDigits: 3) == "2.50e+000")
 }

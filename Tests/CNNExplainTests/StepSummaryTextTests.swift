@@ -45,6 +45,7 @@ import CNNScript
             == "mse: the mean of (y - t)^2 over 1,200 values")
     #expect(StepSummaryText.text(.crossEntropy(examples: 4, fromLogits: true))
             == "crossentropy: -sum(t * log p), the mean over 4 examples; computed from the logits, softmax and crossentropy together")
+    #expect(StepSummaryText.text(.crossEntropy(examples: 1, fromLogits: false)) == "crossentropy: -sum(t * log q), q = p / sum(p)")
     #expect(StepSummaryText.text(.example(part: "training", index: 3, dataset: "digits", label: 8)) == "training example 3 of digits, an 8")
     #expect(StepSummaryText.text(.dense(input: "4", weights: "4x3", bias: "3", output: "3")) == "4 . 4x3 + 3 -> 3")
 }

@@ -30,6 +30,8 @@ private let scriptGradientCases: [ScriptGradientCase] = [
     .init(setup: "x = randn(7, 7); t = randn(4, 4)", wrt: "x", program: "loss = mse(maxpool(x, padding=fit), t)"),
     .init(setup: "x = randn(6, 5, 2); t = randn(6, 5, 2)", wrt: "x", program: "loss = mse(avgpool(x, 3, stride=1, padding=same), t)"),
     .init(setup: "x = randn(7, 6)", wrt: "x", program: "loss = sum(avgpool(x, padding=fit) * [1, 2, 3; 4, 5, 6; 7, 8, 9; 1, 0, 1])"),
+    .init(setup: "x = randn(7, 7) - 3; t = randn(4, 4)", wrt: "x", program: "loss = mse(maxpool(x, padding=ceil), t)"),
+    .init(setup: "x = randn(7, 6, 2)", wrt: "x", program: "loss = sum(avgpool(x, 3, stride=2, padding=ceil) * avgpool(x, 3, stride=2, padding=ceil))"),
     .init(setup: "x = randn(4, 4, 3)", wrt: "x", program: "loss = sum(globalavgpool(x) * [1, 2, 3]) + sum(globalmaxpool(x))"),
     .init(setup: "x = randn(3, 3, 6)", wrt: "x", program: "loss = sum(depthmaxpool(x, 3) * depthmaxpool(x, 3))"),
     // Activations, flatten, dense, the matrix product.
@@ -38,6 +40,8 @@ private let scriptGradientCases: [ScriptGradientCase] = [
     .init(setup: "x = randn(3, 3, 2); t = [1, 0, 0]", wrt: "w18",
           program: "v = flatten(relu(x))\nloss = crossentropy(softmax(dense(v, w18, [0.1, 0, -0.1])), t)"),
     .init(setup: "x = randn(4, 3); t = [1, 0; 0, 1; 1, 0; 0, 1]", wrt: "w32", program: "loss = crossentropy(softmax(x @ w32), t)"),
+    // Probabilities that do not sum to 1: Keras' rescaling, differentiated.
+    .init(setup: "x = randn(3, 4); t = [1, 0, 0, 0; 0, 0.5, 0.5, 0; 0, 0, 0, 1]", wrt: "x", program: "loss = crossentropy(sigmoid(x), t)"),
     .init(setup: "v = randn(3)", wrt: "w32", program: "loss = sum(v @ w32) + sum(w32 @ [1, 2])"),
     .init(setup: "t = [0.2, 0.3, 0.5]", wrt: "z", program: "p = softmax(z)\nloss = crossentropy(p, t) + crossentropy(p, [0, 1, 0])"),
     .init(setup: "t = [0, 0, 1]", wrt: "p3", program: "loss = crossentropy(p3, t)"),

@@ -223,9 +223,9 @@ import CNNTestSupport
 }
 
 @Test func wordsFromAFixedList() {
-    #expect(failure("y = maxpool(ones(4, 4), padding=full)") == "1:25-1:37 maxpool: 'padding' must be one of valid, same, fit, not 'full'")
+    #expect(failure("y = maxpool(ones(4, 4), padding=full)") == "1:25-1:37 maxpool: 'padding' must be one of valid, same, fit, ceil, not 'full'")
     #expect(failureHint("y = maxpool(ones(4, 4), padding=fitt)") == "did you mean fit?")
-    #expect(failure("y = maxpool(ones(4, 4), padding=2)") == "1:25-1:34 maxpool: 'padding' must be one of valid, same, fit, not the number 2")
+    #expect(failure("y = maxpool(ones(4, 4), padding=2)") == "1:25-1:34 maxpool: 'padding' must be one of valid, same, fit, ceil, not the number 2")
 }
 
 @Test func aBareWordWhereAValueIsNeededIsAnUnknownName() {

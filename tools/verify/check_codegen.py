@@ -233,6 +233,11 @@ a = minpool(m)
 b = minpool(m, 3, stride=2, padding=same)
 c = minpool(m, 2, padding=fit)
 d = minpool(relu(m), [2, 3], stride=[1, 2])""", ["a", "b", "c", "d"]),
+    ("pooling-ceil", "padding=ceil (PyTorch's ceil_mode): edge windows clipped to the map, no zeros take part", """
+m = randn(7, 6, 2) - 1
+a = maxpool(m, 2, padding=ceil)
+b = avgpool(m, 3, stride=2, padding=ceil)
+c = minpool(m, [3, 2], stride=[2, 1], padding=ceil)""", ["a", "b", "c"]),
     ("pooling-2d", "pooling a single H x W map, same and fit", """
 m = randn(5, 5)
 a = maxpool(m, 2, padding=same)

@@ -124,6 +124,16 @@ def pool(x, size=2, kind="max", mode="valid"):
     return out[:, :, 0] if squeeze else out
 
 
+def ceil_pool(x, size=2):
+    """PyTorch's ceil_mode (padding 0): windows start every `size` cells inside the map and are clipped to
+    it; the max is of the real cells (a plain loop, no padding at all)."""
+    x = np.asarray(x, dtype=float)
+    h, w = x.shape
+    rows = range(0, h, size)
+    cols = range(0, w, size)
+    return np.array([[x[i:i + size, j:j + size].max() for j in cols] for i in rows])
+
+
 def pool_stride(x, size, stride, kind):
     h, w = x.shape
     oh, ow = (h - size) // stride + 1, (w - size) // stride + 1
@@ -483,6 +493,12 @@ def lesson_pooling(ck):
     ck.claim(t.name, "with negatives, fit and same differ only in the last row and column",
              np.array_equal(pool(neg, mode="fit")[:3, :3], pool(neg, mode="same")[:3, :3])
              and not np.array_equal(pool(neg, mode="fit")[3], pool(neg, mode="same")[3]))
+    small = -np.arange(1.0, 10.0).reshape(3, 3)
+    ck.tensor(t, "small = [-1, -2, -3; -4, -5, -6; -7, -8, -9]", small)
+    ck.tensor(t, "maxpool(small, padding=fit)", pool(small, mode="fit"))
+    ck.tensor(t, "maxpool(small, padding=ceil)", ceil_pool(small))
+    ck.claim(t.name, "fit gives -1, 0, 0, 0; ceil gives -1, -3, -7, -9",
+             pool(small, mode="fit").ravel().tolist() == [-1, 0, 0, 0] and ceil_pool(small).ravel().tolist() == [-1, -3, -7, -9])
     maps = np.stack([m, m * 2, 9 - m], axis=-1)
     ck.tensor(t, "maps = stack(m, m * 2, 9 - m)", maps)
     ck.tensor(t, "globalavgpool(maps)", maps.mean(axis=(0, 1)))

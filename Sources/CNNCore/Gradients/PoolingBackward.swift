@@ -8,7 +8,11 @@
 //   - average: every cell that took part gets g / divisor, the divisor the forward pass used: the real
 //     cells of the window for `valid` and `same` (TensorFlow's rule), the full window for `fit` (its
 //     padding zeros took part and absorb their share).
-//   - global pooling is pooling with one window per map; depth-wise pooling a max over channel groups.
+//   - global pooling is pooling with one window per map, except at ties: global max pooling is a max
+//     over the whole map (Keras' GlobalMaxPooling2D is ops.max), so tied maxima share g equally, as
+//     JAX, Keras and PyTorch's amax do. Windowed max pooling (and depth-wise pooling, a max over
+//     channel windows) keeps the first maximum, as Keras' MaxPooling2D (TensorFlow, JAX) and PyTorch's
+//     max_pool2d do (Tests/CNNCoreTests/Fixtures/keras, tools/fixtures/gen_keras.py).
 // Overlapping windows (stride below the window size) hand a cell gradient from each window it is in;
 // the contributions add up.
 
@@ -60,7 +64,8 @@ extension Pooling {
 }
 
 extension GlobalPooling {
-    /// dL/dx for a global pooling: each map's gradient to its winner (max) or shared by all its cells (average).
+    /// dL/dx for a global pooling: each map's gradient to its winner (max; shared equally by tied maxima) or
+    /// shared by all its cells (average).
     public func backward(input: Tensor, outputGradient: Tensor) throws -> Tensor {
         let outputShape = try self.outputShape(inputShape: input.shape)
         try GradientShapes.check(outputGradient, expected: outputShape, for: operationName)
@@ -71,11 +76,14 @@ extension GlobalPooling {
             let upstream = outputGradient.scalars[c]
             switch kind {
             case .max:
+                guard cellsPerMap > 0 else { continue }
                 var winner = c
                 for cell in 0..<cellsPerMap where Pooling.beats(input.scalars[cell * channels + c], input.scalars[winner]) {
                     winner = cell * channels + c
                 }
-                dx[winner] += upstream
+                let best = input.scalars[winner]
+                let tied = best.isNaN ? [winner] : (0..<cellsPerMap).map { $0 * channels + c }.filter { input.scalars[$0] == best }
+                for cell in tied { dx[cell] += upstream / Double(tied.count) }
             case .average:
                 let share = upstream / Double(cellsPerMap)
                 for cell in 0..<cellsPerMap { dx[cell * channels + c] += share }

@@ -2,8 +2,10 @@
 //
 //   sum:  every cell that was added gets the result's gradient g unchanged (each counted once);
 //   mean: every cell gets g / n, n the number of cells averaged;
-//   max, min: the whole of g goes to the winner (the first of equal values, as the forward pass picks),
-//         the other cells did not change the result and get 0.
+//   max, min: g goes to the winner; the other cells did not change the result and get 0. When several
+//         cells tie for the winning value, they share g equally (g / k each for k tied cells), as
+//         JAX, Keras (every backend) and PyTorch's max() do: the derivative of max along the direction
+//         that raises all tied cells together. A nan wins outright (the first nan gets all of g).
 // Along an axis the same holds for each lane of cells that was reduced to one result cell.
 
 extension Tensor {
@@ -37,13 +39,20 @@ extension Tensor {
                 case .mean:
                     for j in 0..<length { dx[offset(j)] = g / Double(length) }
                 case .max, .min:
+                    guard length > 0 else { continue }
                     var winner = 0
-                    for j in 1..<Swift.max(length, 1) {
+                    for j in 1..<length {
                         let candidate = input.scalars[offset(j)], best = input.scalars[offset(winner)]
                         if best.isNaN { break }
                         if candidate.isNaN || (kind == .max ? candidate > best : candidate < best) { winner = j }
                     }
-                    dx[offset(winner)] = g
+                    let best = input.scalars[offset(winner)]
+                    if best.isNaN {
+                        dx[offset(winner)] = g
+                    } else {
+                        let tied = (0..<length).filter { input.scalars[offset($0)] == best }
+                        for j in tied { dx[offset(j)] = g / Double(tied.count) }
+                    }
                 }
             }
         }

@@ -1,11 +1,16 @@
 // Optimizer: how the weights move after each batch, given the batch's mean gradient g.
 //
-// With Keras' defaults (learning rate lr, step t = 1, 2, ...):
+// Keras 3's update rules (keras/src/optimizers/sgd.py, rmsprop.py, adam.py) with Keras' defaults, learning
+// rate lr, step t = 1, 2, ..., every state starting at 0:
 //   sgd:      w -= lr * g
 //   momentum: v = 0.9 v - lr * g;  w += v                       (Keras SGD(momentum=0.9))
-//   rmsprop:  s = 0.9 s + 0.1 g^2;  w -= lr * g / (sqrt(s) + 1e-7)
+//   rmsprop:  s = 0.9 s + 0.1 g^2;  w -= lr * g / sqrt(s + 1e-7)            (RMSprop(rho=0.9, epsilon=1e-7))
 //   adam:     m = 0.9 m + 0.1 g;  v = 0.999 v + 0.001 g^2;
-//             w -= lr * m_hat / (sqrt(v_hat) + 1e-7),  m_hat = m / (1 - 0.9^t), v_hat = v / (1 - 0.999^t)
+//             w -= lr_t * m / (sqrt(v) + 1e-7),  lr_t = lr * sqrt(1 - 0.999^t) / (1 - 0.9^t)
+//             (Adam(beta_1=0.9, beta_2=0.999, epsilon=1e-7): the bias correction is folded into the
+//             learning rate and epsilon is added to sqrt(v), not to the root of the corrected v)
+// The arithmetic is done in Keras' order (m += (g - m) * (1 - 0.9), and so on), in Double, so it agrees
+// with Keras run in float64 to the last bits (Tests/CNNCoreTests/Fixtures/keras/, tools/fixtures/gen_keras.py).
 // The default learning rates are Keras': 0.01 for sgd and momentum, 0.001 for rmsprop and adam.
 import Glibc
 
@@ -30,13 +35,18 @@ public struct Optimizer: Sendable {
             }
         }
 
-        /// The update written out, for the training header.
-        public var formula: String {
+        /// The update written out, for the training header (Keras 3's rule as `update` computes it).
+        public var formula: String { formulaLines.joined(separator: "; ") }
+
+        /// The update written out as short lines: the rule, then (for adam) how its rate changes per step.
+        public var formulaLines: [String] {
             switch self {
-            case .sgd: return "w -= lr * g"
-            case .momentum: return "v = 0.9 v - lr * g; w += v"
-            case .rmsprop: return "s = 0.9 s + 0.1 g^2; w -= lr * g / (sqrt(s) + 1e-7)"
-            case .adam: return "m = 0.9 m + 0.1 g; v = 0.999 v + 0.001 g^2; w -= lr * m^ / (sqrt(v^) + 1e-7)"
+            case .sgd: return ["w -= lr * g"]
+            case .momentum: return ["v = 0.9 v - lr * g; w += v"]
+            case .rmsprop: return ["s = 0.9 s + 0.1 g^2; w -= lr * g / sqrt(s + 1e-7)"]
+            case .adam:
+                return ["m = 0.9 m + 0.1 g; v = 0.999 v + 0.001 g^2; w -= lr_t * m / (sqrt(v) + 1e-7)",
+                        "lr_t = lr * sqrt(1 - 0.999^t) / (1 - 0.9^t) at step t = 1, 2, ... (Keras' bias correction)"]
             }
         }
     }
@@ -72,8 +82,9 @@ public struct Optimizer: Sendable {
         }
         steps += 1
         let lr = learningRate
-        let correction1 = 1 - Glibc.pow(0.9, Double(steps))
-        let correction2 = 1 - Glibc.pow(0.999, Double(steps))
+        // Keras' constants as Python computes them: 1 - 0.9 is 0.09999999999999998 in Double.
+        let rho = 0.9, beta1 = 0.9, beta2 = 0.999
+        let alpha = lr * (1 - Glibc.pow(beta2, Double(steps))).squareRoot() / (1 - Glibc.pow(beta1, Double(steps)))
         for p in parameters.indices where p < gradients.count && gradients[p].count == parameters[p].count {
             let g = gradients[p].scalars
             parameters[p].withUnsafeMutableScalars { w in
@@ -82,21 +93,19 @@ public struct Optimizer: Sendable {
                     for i in 0..<w.count { w[i] -= lr * g[i] }
                 case .momentum:
                     for i in 0..<w.count {
-                        first[p][i] = 0.9 * first[p][i] - lr * g[i]
+                        first[p][i] = first[p][i] * 0.9 - g[i] * lr
                         w[i] += first[p][i]
                     }
                 case .rmsprop:
                     for i in 0..<w.count {
-                        second[p][i] = 0.9 * second[p][i] + 0.1 * g[i] * g[i]
-                        w[i] -= lr * g[i] / (second[p][i].squareRoot() + Optimizer.epsilon)
+                        second[p][i] = rho * second[p][i] + (1 - rho) * (g[i] * g[i])
+                        w[i] -= (lr * g[i]) / (second[p][i] + Optimizer.epsilon).squareRoot()
                     }
                 case .adam:
                     for i in 0..<w.count {
-                        first[p][i] = 0.9 * first[p][i] + 0.1 * g[i]
-                        second[p][i] = 0.999 * second[p][i] + 0.001 * g[i] * g[i]
-                        let mHat = first[p][i] / correction1
-                        let vHat = second[p][i] / correction2
-                        w[i] -= lr * mHat / (vHat.squareRoot() + Optimizer.epsilon)
+                        first[p][i] += (g[i] - first[p][i]) * (1 - beta1)
+                        second[p][i] += (g[i] * g[i] - second[p][i]) * (1 - beta2)
+                        w[i] -= (first[p][i] * alpha) / (second[p][i].squareRoot() + Optimizer.epsilon)
                     }
                 }
             }

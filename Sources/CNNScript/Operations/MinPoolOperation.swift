@@ -60,7 +60,7 @@ public struct MinPoolOperation: StepOperation {
 
     public func chainLink(_ operands: [Operand]) -> ChainLink {
         var text = "minpool \(pooling.size.sizeDescription), stride \(pooling.stride)"
-        if pooling.padding != .valid { text += ", \(pooling.padding == .same ? "same" : "fit")" }
+        if pooling.padding != .valid { text += ", \(pooling.padding.scriptName)" }
         return .window(SlidingWindow(kernel: pooling.size, stride: pooling.stride,
                                      padBefore: Pair(plan.padding.top, plan.padding.left)), text: text, keepsChannel: true)
     }
@@ -88,7 +88,8 @@ public struct MinPoolOperation: StepOperation {
         details: """
             Min pooling keeps the darkest cell of each window where max pooling keeps the brightest. It is max
             pooling of -x, negated, so its gradient goes to the first smallest cell of each window. With
-            `padding=fit` the zeros added at the bottom/right take part; with `same` padded cells take no part.
+            `padding=fit` the zeros added at the bottom/right take part; with `ceil` (PyTorch's ceil_mode) and
+            `same` padded cells take no part.
             Keras has no MinPooling2D layer, so minpool is not a model layer.
             """,
         examples: ["p = minpool(f)", "p = minpool(f, 3, stride=1, padding=same)"],

@@ -35,7 +35,7 @@ public struct PoolingOperation: StepOperation {
 
     public func chainLink(_ operands: [Operand]) -> ChainLink {
         var text = "\(pooling.kind.operationName) \(pooling.size.sizeDescription), stride \(pooling.stride)"
-        if pooling.padding != .valid { text += ", \(pooling.padding == .same ? "same" : "fit")" }
+        if pooling.padding != .valid { text += ", \(pooling.padding.scriptName)" }
         let window = SlidingWindow(kernel: pooling.size, stride: pooling.stride,
                                    padBefore: Pair(plan.padding.top, plan.padding.left))
         return .window(window, text: text, keepsChannel: true)
@@ -67,6 +67,11 @@ public struct PoolingOperation: StepOperation {
             note = "padding=same: each window averages its real cells only"
         case (.average, .padToFit) where !amounts.isZero:
             note = "padding=fit: zero rows below and columns right, which count in the average"
+        case (.max, .ceil) where !amounts.isZero:
+            note = "padding=ceil (PyTorch's ceil_mode): edge windows reach past the map; -inf there never wins"
+        case (.average, .ceil) where !amounts.isZero:
+            arguments.append("padding_counts=False")
+            note = "padding=ceil (PyTorch's ceil_mode): each edge window averages its real cells only"
         default:
             break
         }
