@@ -125,8 +125,21 @@ public enum Loss {
         return sums
     }
 
+    /// One example's term of the crossentropy of probabilities: -sum_c t_c log(clip(q_c)), q = p / sum(p).
+    public static func crossEntropyTerm(probabilities p: ArraySlice<Double>, target t: ArraySlice<Double>, sum: Double) -> Double {
+        zip(t, p).reduce(0) { $0 - ($1.0 == 0 ? 0 : $1.0 * Glibc.log(clipped($1.1 / sum))) }
+    }
+
+    /// The pieces of softmax over one row, as traces show them: the largest z, each e^(z - max z) and their
+    /// sum; softmax(z)_i = exponentials[i] / total and log(sum e^z) = largest + log(total).
+    public static func softmaxParts(_ values: ArraySlice<Double>) -> (largest: Double, exponentials: [Double], total: Double) {
+        let largest = values.max() ?? 0
+        let exponentials = values.map { Glibc.exp($0 - largest) }
+        return (largest, exponentials, exponentials.reduce(0, +))
+    }
+
     /// True when clip(q, 1e-7, 1 - 1e-7) changed q (a value exactly at a bound is not clipped).
-    static func isClipped(_ q: Double) -> Bool { !(q >= epsilon && q <= 1 - epsilon) }
+    public static func isClipped(_ q: Double) -> Bool { !(q >= epsilon && q <= 1 - epsilon) }
 
     // MARK: - Crossentropy fused with softmax
 
@@ -185,8 +198,8 @@ public enum Loss {
         tensor.count / Swift.max(tensor.shape[tensor.rank - 1], 1)
     }
 
-    /// max z + log(sum e^(z - max z)): log(sum e^z) without overflow.
-    static func logSumExp(_ values: ArraySlice<Double>) -> Double {
+    /// max z + log(sum e^(z - max z)): log(sum e^z) without overflow (the crossentropy's, which traces show).
+    public static func logSumExp(_ values: ArraySlice<Double>) -> Double {
         guard let largest = values.max(), largest.isFinite else { return values.max() ?? .nan }
         var sum = 0.0
         for z in values { sum += Glibc.exp(z - largest) }
@@ -194,7 +207,7 @@ public enum Loss {
     }
 
     /// p limited to [epsilon, 1 - epsilon].
-    static func clipped(_ p: Double) -> Double {
+    public static func clipped(_ p: Double) -> Double {
         Swift.min(Swift.max(p, epsilon), 1 - epsilon)
     }
 

@@ -37,8 +37,7 @@ struct GradientRenderer {
                 let range = (e * length)..<((e + 1) * length)
                 let targets = Array(target.scalars[range])
                 if let z = logits.map({ Array($0.scalars[range]) }) {
-                    let largest = z.max() ?? 0
-                    let lse = largest + Glibc.log(z.reduce(0) { $0 + Glibc.exp($1 - largest) })
+                    let lse = Loss.logSumExp(z[...])
                     let value = zip(targets, z).reduce(0) { $0 + $1.0 * (lse - $1.1) }
                     perExample.append(value)
                     if e < 3 {
@@ -51,7 +50,7 @@ struct GradientRenderer {
                     // Keras' rule: p is rescaled to sum to 1 first (q = p / sum p), then clipped.
                     let sum = prediction.scalars[range].reduce(0, +)
                     let q = prediction.scalars[range].map { $0 / sum }
-                    let value = zip(targets, q).reduce(0) { $0 - ($1.0 == 0 ? 0 : $1.0 * Glibc.log(min(max($1.1, Loss.epsilon), 1 - Loss.epsilon))) }
+                    let value = Loss.crossEntropyTerm(probabilities: prediction.scalars[range], target: target.scalars[range], sum: sum)
                     perExample.append(value)
                     if e < 3 {
                         let label = examples == 1 ? "" : "example \(e): "

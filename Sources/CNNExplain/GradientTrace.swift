@@ -202,10 +202,7 @@ struct GradientTrace {
             let examples = Loss.examples(in: target)
             let row = cell / max(length, 1)
             if use.fusedSoftmax, let z = tensor(use.operand) {
-                let slice = Array(z.scalars[(row * length)..<((row + 1) * length)])
-                let largest = slice.max() ?? 0
-                let exps = slice.map { Glibc.exp($0 - largest) }
-                let total = exps.reduce(0, +)
+                let (largest, exps, total) = Loss.softmaxParts(z.scalars[(row * length)..<((row + 1) * length)])
                 let s = exps[cell - row * length] / total
                 let targetSum = target.scalars[(row * length)..<((row + 1) * length)].reduce(0, +)
                 if use.operandPosition == 0 {
@@ -225,7 +222,7 @@ struct GradientTrace {
                 let range = (row * length)..<((row + 1) * length)
                 let sum = p.scalars[range].reduce(0, +)
                 let q = p.scalars[cell] / sum, tc = target.scalars[cell]
-                let isClipped = { (v: Double) in !(v >= Loss.epsilon && v <= 1 - Loss.epsilon) }
+                let isClipped = Loss.isClipped
                 if use.operandPosition == 0 {
                     let kept = range.filter { !isClipped(p.scalars[$0] / sum) }.reduce(0.0) { $0 + target.scalars[$1] }
                     let qText = abs(sum - 1) > 1e-12 ? "\(printer.number(p.scalars[cell])) / \(printer.number(sum)) = \(printer.number(q))" : printer.number(q)
@@ -240,7 +237,7 @@ struct GradientTrace {
                     }
                 } else {
                     lines.append("  dL/d\(kCell) = -log(q\(at)) / examples, q = \(y) / sum(\(y)): -log(\(printer.number(q))) / \(examples)"
-                                 + " = \(printer.number(-Glibc.log(min(max(q, Loss.epsilon), 1 - Loss.epsilon)) / Double(examples)))")
+                                 + " = \(printer.number(-Glibc.log(Loss.clipped(q)) / Double(examples)))")
                 }
             } else {
                 return nil
