@@ -6,6 +6,9 @@
 //   maxpool   2x2 max pooling, stride 2, of 112x112x64 (NumPy: reshape + max)
 //   mnist     the MNIST model of the notes: conv 32 3x3 same relu, conv 64 3x3 same relu, maxpool 2,
 //             flatten, dense 128 relu, dense 10 softmax, with random weights, one 28x28x1 image
+//   conv2back, denseback   the backward passes of that model's second conv and first dense layer
+//   mnisttrain one training epoch of that model on 80 random images (one adam step on 64, 16 validated)
+//             (no peer yet: tools/bench/peer.py times the forward cases only)
 import CNNCore
 
 /// One timed operation.
@@ -56,6 +59,41 @@ enum BenchCases {
             name: "mnist", title: "MNIST model forward pass (1,625,866 parameters)",
             flops: MNISTModel.flops,
             run: { try model.forward(digit).scalars[0] }))
+
+        // The backward passes of the MNIST model's second convolution and first dense layer, one image.
+        let conv2Input = try random.tensor([28, 28, 32])
+        let conv2Gradient = try random.tensor([28, 28, 64])
+        cases.append(BenchCase(
+            name: "conv2back", title: "conv backward 28x28x32 -> 64, 3x3 same (dx and dk)",
+            flops: 2 * 2 * 28 * 28 * 64 * 288,
+            run: { try same.backward(input: conv2Input, kernel: model.conv2, biasShape: [64], outputGradient: conv2Gradient).kernel.scalars[0] }))
+        let flat = try random.tensor([12544])
+        let denseGradient = try random.tensor([128])
+        cases.append(BenchCase(
+            name: "denseback", title: "dense backward 12544 -> 128 (dx and dW)",
+            flops: 2 * 2 * 12544 * 128,
+            run: { try model.dense1.backward(input: flat, outputGradient: denseGradient).input.scalars[0] }))
+
+        // One epoch of the notes' MNIST model on 80 random images: one adam step on a batch of 64, then the
+        // 16 held-out images forward.
+        let images = try random.tensor([80, 28, 28, 1])
+        let data = try Dataset(name: "random", images: images, labels: (0..<80).map { $0 % 10 }, classes: 10,
+                               validationFraction: 0.2, seed: 1, attribution: "random numbers")
+        let spec = ModelSpec(name: "mnist", inputShape: [28, 28, 1], layers: [
+            .conv(filters: 32, kernel: Pair(square: 3), padding: .same, activation: .relu),
+            .conv(filters: 64, kernel: Pair(square: 3), padding: .same, activation: .relu),
+            .maxPool(size: Pair(square: 2)), .flatten, .dense(units: 128, activation: .relu),
+            .dense(units: 10, activation: .softmax)])
+        var generator = RandomGenerator(seed: 3)
+        let network = try Network(spec: spec, random: &generator)
+        let options = TrainingOptions(epochs: 1, batchSize: 64, optimizer: .adam)
+        cases.append(BenchCase(
+            name: "mnisttrain", title: "MNIST model: one adam step on 64 images + 16 validation images",
+            flops: 64 * 3 * MNISTModel.flops + 16 * MNISTModel.flops,
+            run: {
+                var copy = network
+                return try Training.fit(&copy, on: data, options: options).epochs[0].loss
+            }))
         return cases
     }
 }

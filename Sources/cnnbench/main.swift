@@ -18,7 +18,7 @@ while let argument = arguments.next() {
     case "--runs": runs = arguments.next().flatMap { Int($0) }.map { max(1, $0) } ?? runs
     case "--warmups": warmups = arguments.next().flatMap { Int($0) }.map { max(0, $0) } ?? warmups
     case "-h", "--help":
-        print("usage: cnnbench [--json] [--runs N] [--warmups N] [conv512|conv56|maxpool|mnist ...]")
+        print("usage: cnnbench [--json] [--runs N] [--warmups N] [conv512|conv56|maxpool|mnist|conv2back|denseback|mnisttrain ...]")
         exit(0)
     default: selected.append(argument)
     }
@@ -27,7 +27,7 @@ while let argument = arguments.next() {
 do {
     let cases = try BenchCases.all().filter { selected.isEmpty || selected.contains($0.name) }
     if cases.isEmpty {
-        print("cnnbench: no such case; the cases are conv512, conv56, maxpool, mnist")
+        print("cnnbench: no such case; the cases are conv512, conv56, maxpool, mnist, conv2back, denseback, mnisttrain")
         exit(2)
     }
     var records: [String] = []

@@ -235,7 +235,8 @@ enum FiniteDifferences {
     for flat in [0, 7, 19, k.count - 1] {
         let index = GradientShapes.unravel(flat, shape: k.shape)
         let sum = try convolution.kernelGradientSum(input: x, kernelShape: k.shape, outputGradient: g, at: index)
-        #expect(sum.value == gradients.kernel.scalars[flat], "kernel cell \(index): the listed sum is the computed cell")
+        // The listed terms add up, in their order, to the computed cell (which the matrix multiply adds in blocks).
+        #expect(abs(sum.value - gradients.kernel.scalars[flat]) <= 1e-12 * max(1, abs(sum.value)), "kernel cell \(index)")
         #expect(sum.terms.count == plan.outputHeight.value * plan.outputWidth.value)
     }
     for flat in [0, 11, x.count - 1] {
@@ -263,4 +264,30 @@ enum FiniteDifferences {
     #expect(coreError { try Loss.meanSquaredError(x, k) }?.message.contains("same shape") == true)
     #expect(coreError { try convolution.kernelGradientSum(input: x, kernelShape: [3, 3], outputGradient: k, at: [3, 0]) } != nil)
     #expect(coreError { try Broadcast.reduce(wrong, to: [2, 5]) } != nil)
+}
+
+@Test func theFastConvolutionBackwardAgreesWithTheReferenceLoops() throws {
+    // im2col + matrix multiply against the plain loops in the forward order, over strides, dilations,
+    // paddings, channel and filter counts (and a block boundary: 40x40 cells of a 3x3x90 window).
+    let cases: [(Convolution, [Int], [Int])] = [
+        (try Convolution(), [9, 8], [3, 3]),
+        (try Convolution(stride: Pair(2, 1), padding: .same, dilation: Pair(1, 2)), [6, 7, 2], [3, 2, 2, 3]),
+        (try Convolution(padding: .full), [5, 5, 3], [2, 2, 3]),
+        (try Convolution(stride: Pair(square: 3), padding: .explicit(PaddingAmounts(top: 0, bottom: 2, left: 1, right: 0))), [10, 9, 4], [4, 3, 4, 5]),
+        (try Convolution(padding: .same), [40, 40, 90], [3, 3, 90, 2]),
+    ]
+    for (index, (convolution, inputShape, kernelShape)) in cases.enumerated() {
+        let x = try FiniteDifferences.random(inputShape, seed: UInt64(1200 + index)), k = try FiniteDifferences.random(kernelShape, seed: UInt64(1300 + index))
+        let filters = kernelShape.count == 4 ? kernelShape[3] : 1
+        let plan = try convolution.plan(inputShape: x.shape, kernelShape: k.shape, biasShape: [filters])
+        let g = try FiniteDifferences.random(plan.outputShape, seed: UInt64(1400 + index))
+        let fast = try convolution.backward(input: x, kernel: k, biasShape: [filters], outputGradient: g)
+        let reference = try convolution.backwardReference(input: x, kernel: k, biasShape: [filters], outputGradient: g)
+        for (name, a, b) in [("input", fast.input, reference.input), ("kernel", fast.kernel, reference.kernel)] {
+            #expect(a.shape == b.shape)
+            let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+            #expect(worst <= 1e-12, "case \(index) \(name): differs by \(worst)")
+        }
+        #expect(fast.bias == reference.bias, "case \(index): the bias gradient adds the same cells in the same order")
+    }
 }

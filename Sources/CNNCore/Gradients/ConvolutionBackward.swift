@@ -9,8 +9,15 @@
 //     dL/dx[iy, ix, c]    = sum over every (oy, ox, f, ky, kx) that read x[iy, ix, c] of g[oy, ox, f] * k[ky, kx, c, f]
 //     dL/db[f]            = sum over (oy, ox) of g[oy, ox, f]
 // Taps over the zero padding read no input, so they give the kernel nothing and the input nothing.
-// The loops run in the forward order (oy, ox, f, ky, kx, c), so every gradient cell is added up in the
-// order `kernelGradientSum` / `inputGradientSum` list their terms: a traced gradient equals the computed one.
+//
+// Computed as the forward pass is, with im2col and the blocked matrix multiply, one block of output cells
+// at a time (P cells, window K = kh*kw*C, F filters):
+//     dk (K x F)  += windows^T (K x P) . g (P x F)
+//     dwindows (P x K) = g (P x F) . k^T (F x K), then each window's gradient is added back onto the input
+//     cells it was read from (col2im), in cell order.
+// `backwardReference` keeps the plain loops in the forward order (oy, ox, f, ky, kx, c), the order in which
+// `kernelGradientSum` / `inputGradientSum` list their terms; the fast sums agree with them to rounding (the
+// matrix multiply adds in blocks), which Tests/CNNCoreTests/GradientFiniteDifferenceTests.swift checks.
 
 /// The gradients of a convolution: one tensor per operand, each the shape of that operand.
 public struct ConvolutionGradients: Equatable, Sendable {
@@ -32,6 +39,114 @@ extension Convolution {
     /// - Throws: `CoreError` when the shapes do not fit each other or the output gradient has the wrong shape.
     public func backward(input: Tensor, kernel: Tensor, biasShape: [Int]? = nil,
                          outputGradient: Tensor) throws -> ConvolutionGradients {
+        let plan = try plan(inputShape: input.shape, kernelShape: kernel.shape, biasShape: biasShape)
+        try GradientShapes.check(outputGradient, expected: plan.outputShape, for: "conv")
+        let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels
+        guard window <= Convolution.maxUnrolledWindow else {
+            return try backwardReference(input: input, kernel: kernel, biasShape: biasShape, outputGradient: outputGradient)
+        }
+        var dx = [Double](repeating: 0, count: input.count)
+        var dw = [Double](repeating: 0, count: kernel.count)
+        var db = [Double](repeating: 0, count: plan.filters)
+        input.scalars.withUnsafeBufferPointer { x in
+            kernel.scalars.withUnsafeBufferPointer { w in
+                outputGradient.scalars.withUnsafeBufferPointer { g in
+                    dx.withUnsafeMutableBufferPointer { dxp in
+                        dw.withUnsafeMutableBufferPointer { dwp in
+                            guard let px = x.baseAddress, let pw = w.baseAddress, let pg = g.baseAddress,
+                                  let pdx = dxp.baseAddress, let pdw = dwp.baseAddress else { return }
+                            unrolledBackward(plan: plan, input: px, kernel: pw, outputGradient: pg, inputGradient: pdx, kernelGradient: pdw)
+                        }
+                    }
+                }
+            }
+        }
+        try Interruption.check("conv gradient")
+        let filters = plan.filters
+        for cell in 0..<(outputGradient.count / max(filters, 1)) {
+            for f in 0..<filters { db[f] += outputGradient.scalars[cell * filters + f] }
+        }
+        return ConvolutionGradients(
+            input: Tensor(unchecked: input.shape, scalars: dx),
+            kernel: Tensor(unchecked: kernel.shape, scalars: dw),
+            bias: biasShape.map { Tensor(unchecked: $0, scalars: db) })
+    }
+
+    /// The backward pass with im2col and the matrix multiply, one block of output cells at a time; stops
+    /// early when Ctrl-C was pressed (the caller then throws the half-made gradients away).
+    private func unrolledBackward(plan: ConvolutionPlan, input: UnsafePointer<Double>, kernel: UnsafePointer<Double>,
+                                  outputGradient: UnsafePointer<Double>, inputGradient: UnsafeMutablePointer<Double>,
+                                  kernelGradient: UnsafeMutablePointer<Double>) {
+        let height = plan.inputHeight, width = plan.inputWidth, channels = plan.inputChannels
+        let kernelHeight = plan.kernel.rows, kernelWidth = plan.kernel.cols, filters = plan.filters
+        let outputWidth = plan.outputWidth.value
+        let cells = plan.outputHeight.value * outputWidth
+        let window = kernelHeight * kernelWidth * channels
+        let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
+        let blockCells = max(1, min(cells, Convolution.unrolledBlockValues / window))
+        // k^T (F x K), read by every block.
+        let transposedKernel = UnsafeMutablePointer<Double>.allocate(capacity: window * filters)
+        defer { transposedKernel.deallocate() }
+        for j in 0..<window {
+            for f in 0..<filters { transposedKernel[f * window + j] = kernel[j * filters + f] }
+        }
+        let windowsT = UnsafeMutablePointer<Double>.allocate(capacity: window * blockCells)
+        defer { windowsT.deallocate() }
+        let windowGradients = UnsafeMutablePointer<Double>.allocate(capacity: blockCells * window)
+        defer { windowGradients.deallocate() }
+
+        var firstCell = 0
+        while firstCell < cells {
+            if Interruption.isRequested { return }
+            let count = min(blockCells, cells - firstCell)
+            // The windows of this block, transposed: windowsT[j * count + i] = window i's value j.
+            for i in 0..<count {
+                let cell = firstCell + i
+                let oy = cell / outputWidth, ox = cell % outputWidth
+                var j = 0
+                for ky in 0..<kernelHeight {
+                    let iy = oy * stride.rows + ky * dilation.rows - top
+                    for kx in 0..<kernelWidth {
+                        let ix = ox * stride.cols + kx * dilation.cols - left
+                        let inside = iy >= 0 && iy < height && ix >= 0 && ix < width
+                        let source = input + (inside ? (iy * width + ix) * channels : 0)
+                        for c in 0..<channels {
+                            windowsT[(j + c) * count + i] = inside ? source[c] : 0
+                        }
+                        j += channels
+                    }
+                }
+            }
+            let g = outputGradient + firstCell * filters
+            MatrixMultiply.multiplyUnchecked(m: window, n: filters, k: count, a: windowsT, lda: count,
+                                             b: g, ldb: filters, c: kernelGradient, ldc: filters, accumulate: firstCell > 0)
+            MatrixMultiply.multiplyUnchecked(m: count, n: window, k: filters, a: g, lda: filters,
+                                             b: transposedKernel, ldb: window, c: windowGradients, ldc: window, accumulate: false)
+            // col2im: each window's gradient back onto the input cells it read (padding taps read none).
+            for i in 0..<count {
+                let cell = firstCell + i
+                let oy = cell / outputWidth, ox = cell % outputWidth
+                var source = windowGradients + i * window
+                for ky in 0..<kernelHeight {
+                    let iy = oy * stride.rows + ky * dilation.rows - top
+                    for kx in 0..<kernelWidth {
+                        let ix = ox * stride.cols + kx * dilation.cols - left
+                        if iy >= 0 && iy < height && ix >= 0 && ix < width {
+                            let target = inputGradient + (iy * width + ix) * channels
+                            for c in 0..<channels { target[c] += source[c] }
+                        }
+                        source += channels
+                    }
+                }
+            }
+            firstCell += count
+        }
+    }
+
+    /// The backward pass as plain loops in the forward order (oy, ox, f, ky, kx, c): the order in which the
+    /// gradient sums list their terms. Used for windows too large to unroll, and by tests as the reference.
+    func backwardReference(input: Tensor, kernel: Tensor, biasShape: [Int]? = nil,
+                           outputGradient: Tensor) throws -> ConvolutionGradients {
         let plan = try plan(inputShape: input.shape, kernelShape: kernel.shape, biasShape: biasShape)
         try GradientShapes.check(outputGradient, expected: plan.outputShape, for: "conv")
         let x = input.scalars, w = kernel.scalars, g = outputGradient.scalars

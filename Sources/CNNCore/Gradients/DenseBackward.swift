@@ -24,27 +24,60 @@ extension Dense {
         try GradientShapes.check(outputGradient, expected: outputShape, for: "dense")
         let rows = input.rank == 1 ? 1 : input.shape[0]
         let inputs = inputCount, outputs = outputCount
-        let x = input.scalars, w = weights.scalars, g = outputGradient.scalars
         var dx = [Double](repeating: 0, count: input.count)
         var dw = [Double](repeating: 0, count: weights.count)
         var db = [Double](repeating: 0, count: outputs)
         for r in 0..<rows {
             try Interruption.check("dense gradient")
-            for i in 0..<inputs {
-                let xi = x[r * inputs + i]
-                var sum = 0.0
-                for j in 0..<outputs {
-                    let gj = g[r * outputs + j]
-                    dw[i * outputs + j] += xi * gj
-                    sum += gj * w[i * outputs + j]
+            input.scalars.withUnsafeBufferPointer { xb in
+                weights.scalars.withUnsafeBufferPointer { wb in
+                    outputGradient.scalars.withUnsafeBufferPointer { gb in
+                        dx.withUnsafeMutableBufferPointer { dxb in
+                            dw.withUnsafeMutableBufferPointer { dwb in
+                                guard let x = xb.baseAddress, let w = wb.baseAddress, let g = gb.baseAddress,
+                                      let pdx = dxb.baseAddress, let pdw = dwb.baseAddress else { return }
+                                Dense.backwardRow(inputs: inputs, outputs: outputs, x: x + r * inputs, w: w,
+                                                  g: g + r * outputs, dx: pdx + r * inputs, dw: pdw)
+                            }
+                        }
+                    }
                 }
-                dx[r * inputs + i] = sum
             }
-            for j in 0..<outputs { db[j] += g[r * outputs + j] }
+            for j in 0..<outputs { db[j] += outputGradient.scalars[r * outputs + j] }
         }
         return DenseGradients(input: Tensor(unchecked: input.shape, scalars: dx),
                               weights: Tensor(unchecked: weights.shape, scalars: dw),
                               bias: bias.map { Tensor(unchecked: $0.shape, scalars: db) })
+    }
+
+    /// One row of the batch: dW[i, :] += x[i] * g and dx[i] = W[i, :] . g for every input i, eight columns at a
+    /// time (dx's dot product in eight partial sums, added up in a fixed order, then the leftover columns).
+    static func backwardRow(inputs: Int, outputs: Int, x: UnsafePointer<Double>, w: UnsafePointer<Double>,
+                            g: UnsafePointer<Double>, dx: UnsafeMutablePointer<Double>, dw: UnsafeMutablePointer<Double>) {
+        let whole = outputs / 8 * 8
+        let gRaw = UnsafeRawPointer(g)
+        for i in 0..<inputs {
+            let xi = x[i]
+            let wRow = w + i * outputs, dwRow = dw + i * outputs
+            let wRaw = UnsafeRawPointer(wRow), dwRaw = UnsafeMutableRawPointer(dwRow)
+            var partial = SIMD8<Double>()
+            var j = 0
+            while j < whole {
+                let gj = gRaw.loadUnaligned(fromByteOffset: j * 8, as: SIMD8<Double>.self)
+                let wj = wRaw.loadUnaligned(fromByteOffset: j * 8, as: SIMD8<Double>.self)
+                let dwj = dwRaw.loadUnaligned(fromByteOffset: j * 8, as: SIMD8<Double>.self)
+                dwRaw.storeBytes(of: dwj + xi * gj, toByteOffset: j * 8, as: SIMD8<Double>.self)
+                partial += gj * wj
+                j += 8
+            }
+            var sum = partial.sum()
+            while j < outputs {
+                dwRow[j] += xi * g[j]
+                sum += g[j] * wRow[j]
+                j += 1
+            }
+            dx[i] = sum
+        }
     }
 
     /// dL/dW[i, j] written out: for every row r of the input, x[r, i] times g[r, j].
