@@ -28,16 +28,19 @@ private func expectGradientsMatchFiniteDifferences(_ spec: ModelSpec, classes: I
     for p in network.parameters.indices where network.parameters[p].rank == 1 {
         network.parameters[p] = network.parameters[p].map { _ in 0.1 }
     }
-    let x = try OpsFixtures.random(spec.inputShape, seed: 5).map { $0 / 5 }
-    let target = Training.oneHot(2, classes: classes)
+    // A batch of three examples with different targets: the gradients are the sums over the batch.
+    let xs = try (0..<3).map { try OpsFixtures.random(spec.inputShape, seed: 5 + UInt64($0)).map { $0 / 5 } }
+    let targets = (0..<3).map { Training.oneHot((2 + $0) % classes, classes: classes) }
     func loss(_ net: Network) throws -> Double {
         var unused = RandomGenerator(seed: 0)
-        return try Loss.crossEntropy(logits: net.forward(x, training: false, random: &unused).logits, target: target)
+        let logits = try net.forward(xs, training: false, random: &unused).logits
+        return try zip(logits, targets).reduce(0) { $0 + (try Loss.crossEntropy(logits: $1.0, target: $1.1)) }
     }
     var unused = RandomGenerator(seed: 0)
-    let pass = try network.forward(x, training: false, random: &unused)
+    let pass = try network.forward(xs, training: false, random: &unused)
     var gradients = network.parameters.map { $0.map { _ in 0 } }
-    try network.backward(pass, logitsGradient: Loss.crossEntropyLogitsGradient(logits: pass.logits, target: target), into: &gradients)
+    let logitsGradients = try zip(pass.logits, targets).map { try Loss.crossEntropyLogitsGradient(logits: $0.0, target: $0.1) }
+    try network.backward(pass, logitsGradients: logitsGradients, into: &gradients)
     let h = 1e-6
     for p in network.parameters.indices {
         for i in 0..<network.parameters[p].count {

@@ -58,6 +58,57 @@ public struct DenseLayer: ModelLayer, Equatable {
         return LayerGradient(input: d.input, weights: [try d.kernel.reshaped(weights[0].shape)] + (d.bias.map { [$0] } ?? []))
     }
 
+    /// A batch of vectors as one matrix product: X (B x in) . W + b. Images go example by example.
+    public func forward(batch: [Tensor], weights: [Tensor], pass: inout LayerPass) throws -> (outputs: [Tensor], memos: [[Double]?]) {
+        guard let rows = try Self.rows(of: batch) else {
+            var outputs: [Tensor] = []
+            for example in batch { outputs.append(try forward(example, weights: weights, pass: &pass)) }
+            return (outputs, batch.map { _ in nil })
+        }
+        let product = try Dense(weights: weights[0], bias: weights.count > 1 ? weights[1] : nil).apply(rows)
+        return (Self.split(product, into: batch.count, shape: [units]), batch.map { _ in nil })
+    }
+
+    /// A batch of vectors backward as matrix products: dW = X^T . G, dX = G . W^T, db = the column sums of G.
+    public func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor]) throws -> LayerBatchGradient {
+        guard let x = try Self.rows(of: batch), let g = try Self.rows(of: outputGradients) else {
+            var inputs: [Tensor] = [], sums: [Tensor] = []
+            for (example, gradient) in zip(batch, outputGradients) {
+                let d = try backward(example, weights: weights, memo: nil, outputGradient: gradient)
+                inputs.append(d.input)
+                if sums.isEmpty { sums = d.weights } else { for w in sums.indices { try sums[w].add(d.weights[w]) } }
+            }
+            return LayerBatchGradient(inputs: inputs, weights: sums)
+        }
+        let examples = batch.count, inputs = x.shape[1]
+        let dw = try x.transposed().matrixProduct(g)
+        let dx = try g.matrixProduct(weights[0].transposed())
+        var sums = [dw]
+        if weights.count > 1 {
+            var db = [Double](repeating: 0, count: units)
+            for r in 0..<examples {
+                for j in 0..<units { db[j] += g.scalars[r * units + j] }
+            }
+            sums.append(Tensor(unchecked: [units], scalars: db))
+        }
+        return LayerBatchGradient(inputs: Self.split(dx, into: examples, shape: [inputs]), weights: sums)
+    }
+
+    /// The vectors of a batch as the rows of one B x n matrix; nil when they are not all vectors of one length.
+    static func rows(of batch: [Tensor]) throws -> Tensor? {
+        guard let first = batch.first, first.rank == 1, batch.allSatisfy({ $0.shape == first.shape }) else { return nil }
+        var scalars: [Double] = []
+        scalars.reserveCapacity(batch.count * first.count)
+        for example in batch { scalars += example.scalars }
+        return Tensor(unchecked: [batch.count, first.count], scalars: scalars)
+    }
+
+    /// The rows of a B x n matrix as B tensors of `shape`.
+    static func split(_ matrix: Tensor, into count: Int, shape: [Int]) -> [Tensor] {
+        let length = count == 0 ? 0 : matrix.count / count
+        return (0..<count).map { Tensor(unchecked: shape, scalars: Array(matrix.scalars[($0 * length)..<(($0 + 1) * length)])) }
+    }
+
     /// The in x units kernel as the 1x1 x in x units kernel of the convolution it is on an image.
     public static func pointwise(_ kernel: Tensor) throws -> Tensor {
         try kernel.reshaped([1, 1] + kernel.shape)

@@ -35,6 +35,27 @@ public protocol ModelLayer: Sendable {
     func workFactors(inputShape: [Int], outputShape: [Int]) -> [Int]
     /// Whether `other` is the same kind of layer with the same settings.
     func isEqual(to other: any ModelLayer) -> Bool
+    /// A batch of examples forward (each before the activation), with what each left for its backward pass.
+    /// The default runs `forward` example by example; a kind whose work is a matrix product does the whole
+    /// batch in one.
+    func forward(batch: [Tensor], weights: [Tensor], pass: inout LayerPass) throws -> (outputs: [Tensor], memos: [[Double]?])
+    /// A batch of examples backward: dL/d(each input), and dL/d(each weight) summed over the batch. The
+    /// default runs `backward` example by example and adds the weight gradients in example order.
+    func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor]) throws -> LayerBatchGradient
+}
+
+/// The gradients of one layer for a batch of examples.
+public struct LayerBatchGradient: Sendable {
+    /// dL/d(each example's input), in batch order.
+    public var inputs: [Tensor]
+    /// dL/d(each weight), summed over the batch, in the order of the layer's weights.
+    public var weights: [Tensor]
+
+    /// Creates the gradients.
+    public init(inputs: [Tensor], weights: [Tensor]) {
+        self.inputs = inputs
+        self.weights = weights
+    }
 }
 
 extension ModelLayer where Self: Equatable {
@@ -48,6 +69,50 @@ extension ModelLayer {
     public func workFactors(inputShape: [Int], outputShape: [Int]) -> [Int] { inputShape }
     /// Layers without weights.
     public func weights(inputShape: [Int]) throws -> [WeightShape] { [] }
+
+    /// Example by example, in batch order.
+    public func forward(batch: [Tensor], weights: [Tensor], pass: inout LayerPass) throws -> (outputs: [Tensor], memos: [[Double]?]) {
+        var outputs: [Tensor] = [], memos: [[Double]?] = []
+        outputs.reserveCapacity(batch.count)
+        for example in batch {
+            pass.memo = nil
+            outputs.append(try forward(example, weights: weights, pass: &pass))
+            memos.append(pass.memo)
+        }
+        pass.memo = nil
+        return (outputs, memos)
+    }
+
+    /// Example by example; weight gradients added up in batch order.
+    public func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor]) throws -> LayerBatchGradient {
+        var inputs: [Tensor] = []
+        inputs.reserveCapacity(batch.count)
+        var sums: [Tensor] = []
+        for (position, example) in batch.enumerated() {
+            let d = try backward(example, weights: weights, memo: memos[position], outputGradient: outputGradients[position])
+            inputs.append(d.input)
+            if sums.isEmpty {
+                sums = d.weights
+            } else {
+                for w in sums.indices { try sums[w].add(d.weights[w]) }
+            }
+        }
+        return LayerBatchGradient(inputs: inputs, weights: sums)
+    }
+}
+
+extension Tensor {
+    /// self += other, element by element (same shapes); for adding up gradients.
+    mutating func add(_ other: Tensor) throws {
+        guard other.shape == shape else {
+            throw CoreError("train: a gradient of \(other.shapeDescription) does not fit weights of \(shapeDescription)")
+        }
+        withUnsafeMutableScalars { s in
+            other.scalars.withUnsafeBufferPointer { a in
+                for i in 0..<a.count { s[i] += a[i] }
+            }
+        }
+    }
 }
 
 /// What a layer's analysis gets: the shape it receives and the receptive field so far.

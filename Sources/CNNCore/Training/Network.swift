@@ -6,9 +6,10 @@
 // per class: training minimises the categorical crossentropy, computed together with that softmax from
 // its input, the logits (Losses.swift), so the gradient arriving at the logits is simply p - t.
 //
-// One example goes forward layer by layer, each layer kind computing itself (Sources/CNNCore/Layers), keeping
-// each layer's input, its value before the activation and what it kept (a dropout mask); then the gradient
-// goes back through the same layers, adding each weight's gradient into a running sum for the batch.
+// A batch goes forward layer by layer, each layer kind computing itself (Sources/CNNCore/Layers) on the whole
+// batch (a dense layer as one matrix product, other kinds example by example), keeping each example's input,
+// its value before the activation and what it kept (a dropout mask); then the gradients go back through the
+// same layers, each weight's gradient summed over the batch in example order.
 // Dropout is active only in training (inverted dropout, as Keras: kept values are scaled by 1/(1 - rate)).
 
 /// A sequential model with weights, for training and prediction.
@@ -74,35 +75,36 @@ public struct Network: Sendable {
 
     // MARK: - Forward
 
-    /// What the backward pass needs from one forward pass: each layer's input, its value before the
-    /// activation and what it kept for its backward pass (dropout's mask).
+    /// What the backward pass needs from one forward pass of a batch: for each layer, each example's input,
+    /// its value before the activation and what the layer kept for its backward pass (dropout's mask).
     struct Pass {
-        var inputs: [Tensor] = []
-        var preActivations: [Tensor] = []
-        var memos: [[Double]?] = []
-        var logits = Tensor(scalar: 0)
+        var inputs: [[Tensor]] = []
+        var preActivations: [[Tensor]] = []
+        var memos: [[[Double]?]] = []
+        /// Each example's logits (the input of the last softmax).
+        var logits: [Tensor] = []
     }
 
     /// The class probabilities for one example (H x W x C as the model's input), dropout off.
     public func predict(_ example: Tensor) throws -> Tensor {
         var unused = RandomGenerator(seed: 0)
-        return Activation.softmax(try forward(example, training: false, random: &unused).logits)
+        return Activation.softmax(try forward([example], training: false, random: &unused).logits[0])
     }
 
-    /// Runs one example forward; the last softmax is left out (its input, the logits, is returned).
-    func forward(_ example: Tensor, training: Bool, random: inout RandomGenerator) throws -> Pass {
+    /// Runs a batch of examples forward, layer by layer; the last softmax is left out (its input, the logits,
+    /// is returned).
+    func forward(_ examples: [Tensor], training: Bool, random: inout RandomGenerator) throws -> Pass {
         var pass = Pass()
         var state = LayerPass(training: training, random: random)
         defer { random = state.random }
-        var x = try example.reshaped(spec.inputShape)
+        var x = try examples.map { try $0.reshaped(spec.inputShape) }
         for (position, layer) in layers.enumerated() {
             pass.inputs.append(x)
-            state.memo = nil
-            let z = try layer.kind.forward(x, weights: layer.weights.map { parameters[$0] }, pass: &state)
+            let (z, memos) = try layer.kind.forward(batch: x, weights: layer.weights.map { parameters[$0] }, pass: &state)
             pass.preActivations.append(z)
-            pass.memos.append(state.memo)
+            pass.memos.append(memos)
             let isLast = position == layers.count - 1
-            x = isLast || layer.kind.activation == .linear ? z : try Activation.apply(layer.kind.activation, to: z)
+            x = isLast || layer.kind.activation == .linear ? z : try z.map { try Activation.apply(layer.kind.activation, to: $0) }
         }
         pass.logits = x
         return pass
@@ -110,34 +112,24 @@ public struct Network: Sendable {
 
     // MARK: - Backward
 
-    /// Adds dL/d(weights) for one example to `gradients` (shaped like `parameters`), given the forward
-    /// pass and dL/d(logits).
-    func backward(_ pass: Pass, logitsGradient: Tensor, into gradients: inout [Tensor]) throws {
-        var g = logitsGradient
+    /// Adds dL/d(weights), summed over the batch, to `gradients` (shaped like `parameters`), given the
+    /// forward pass and each example's dL/d(logits).
+    func backward(_ pass: Pass, logitsGradients: [Tensor], into gradients: inout [Tensor]) throws {
+        var g = logitsGradients
         for position in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[position]
             let isLast = position == layers.count - 1
             if !isLast, layer.kind.activation != .linear {
-                g = try Activation.backward(layer.kind.activation, input: pass.preActivations[position], outputGradient: g)
+                g = try zip(pass.preActivations[position], g).map {
+                    try Activation.backward(layer.kind.activation, input: $0, outputGradient: $1)
+                }
             }
-            let d = try layer.kind.backward(pass.inputs[position], weights: layer.weights.map { parameters[$0] },
-                                            memo: pass.memos[position], outputGradient: g)
+            let d = try layer.kind.backward(batch: pass.inputs[position], weights: layer.weights.map { parameters[$0] },
+                                            memos: pass.memos[position], outputGradients: g)
             for (index, weightGradient) in zip(layer.weights, d.weights) {
-                try Network.add(weightGradient, to: &gradients[index])
+                try gradients[index].add(weightGradient)
             }
-            g = d.input
-        }
-    }
-
-    /// sum += addend, element by element (same shapes).
-    static func add(_ addend: Tensor, to sum: inout Tensor) throws {
-        guard addend.shape == sum.shape else {
-            throw CoreError("train: a gradient of \(addend.shapeDescription) does not fit weights of \(sum.shapeDescription)")
-        }
-        sum.withUnsafeMutableScalars { s in
-            addend.scalars.withUnsafeBufferPointer { a in
-                for i in 0..<a.count { s[i] += a[i] }
-            }
+            g = d.inputs
         }
     }
 }

@@ -123,15 +123,15 @@ public enum Training {
                 try Interruption.check("train")
                 var gradients = network.parameters.map { Tensor(unchecked: $0.shape, scalars: [Double](repeating: 0, count: $0.count)) }
                 let members = order[(batch * batchSize)..<Swift.min((batch + 1) * batchSize, order.count)]
-                for member in members {
-                    let example = examples[member]
-                    let pass = try network.forward(example.image, training: true, random: &random)
-                    let target = oneHot(example.label, classes: network.classes)
-                    lossSum += try Loss.crossEntropy(logits: pass.logits, target: target)
-                    if argmax(pass.logits) == example.label { correct += 1 }
-                    try network.backward(pass, logitsGradient: try Loss.crossEntropyLogitsGradient(logits: pass.logits, target: target),
-                                         into: &gradients)
+                let pass = try network.forward(members.map { examples[$0].image }, training: true, random: &random)
+                var logitsGradients: [Tensor] = []
+                for (member, logits) in zip(members, pass.logits) {
+                    let target = oneHot(examples[member].label, classes: network.classes)
+                    lossSum += try Loss.crossEntropy(logits: logits, target: target)
+                    if argmax(logits) == examples[member].label { correct += 1 }
+                    logitsGradients.append(try Loss.crossEntropyLogitsGradient(logits: logits, target: target))
                 }
+                try network.backward(pass, logitsGradients: logitsGradients, into: &gradients)
                 seen += members.count
                 let scale = 1 / Double(members.count)
                 let mean = gradients.map { $0 * scale }
@@ -162,14 +162,20 @@ public enum Training {
         var loss = 0.0
         var correct = 0
         var unused = RandomGenerator(seed: 0)
-        for example in examples {
+        for start in stride(from: 0, to: examples.count, by: evaluationBatch) {
             try Interruption.check("evaluate")
-            let logits = try network.forward(example.image, training: false, random: &unused).logits
-            loss += try Loss.crossEntropy(logits: logits, target: oneHot(example.label, classes: network.classes))
-            if argmax(logits) == example.label { correct += 1 }
+            let batch = examples[start..<Swift.min(start + evaluationBatch, examples.count)]
+            let pass = try network.forward(batch.map(\.image), training: false, random: &unused)
+            for (example, logits) in zip(batch, pass.logits) {
+                loss += try Loss.crossEntropy(logits: logits, target: oneHot(example.label, classes: network.classes))
+                if argmax(logits) == example.label { correct += 1 }
+            }
         }
         return (loss / Double(examples.count), Double(correct) / Double(examples.count))
     }
+
+    /// How many examples `evaluate` runs forward at once (Keras' predict batch size).
+    static let evaluationBatch = 32
 
     /// A one-hot vector: 1 at `label`, 0 elsewhere.
     static func oneHot(_ label: Int, classes: Int) -> Tensor {
