@@ -144,3 +144,26 @@ private func expectGradientsMatchFiniteDifferences(_ spec: ModelSpec, classes: I
                                    random: &random)
     #expect(coreError { try Training.fit(&wrongClasses, on: data, options: TrainingOptions()) }?.message.contains("10 classes") == true)
 }
+
+@Test func trainingGivesTheSameBitsWhateverTheNumberOfThreads() throws {
+    // Examples are spread over the cores and their gradients added up in example order afterwards.
+    let data = try Digits.load()
+    let spec = ModelSpec(name: "threads", inputShape: [8, 8, 1], layers: [
+        .conv(filters: 4, kernel: Pair(square: 3), padding: .same, activation: .relu), .maxPool(size: Pair(square: 2)),
+        .dropout(rate: 0.25), .flatten, .dense(units: 10, activation: .softmax)])
+    func train(threads: Int) throws -> (TrainingHistory, [Tensor]) {
+        let saved = Parallel.threads
+        Parallel.threads = threads
+        defer { Parallel.threads = saved }
+        var random = RandomGenerator(seed: 4)
+        var network = try Network(spec: spec, random: &random)
+        let history = try Training.fit(&network, on: data, options: TrainingOptions(epochs: 1, batchSize: 64))
+        return (history, network.parameters)
+    }
+    let one = try train(threads: 1)
+    for threads in [2, 3] {
+        let many = try train(threads: threads)
+        #expect(many.0 == one.0, "the history with \(threads) threads")
+        #expect(many.1 == one.1, "the weights with \(threads) threads")
+    }
+}

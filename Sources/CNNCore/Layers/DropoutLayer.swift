@@ -34,6 +34,18 @@ public struct DropoutLayer: ModelLayer, Equatable {
         return Tensor(unchecked: input.shape, scalars: zip(input.scalars, mask).map { $0 * $1 })
     }
 
+    /// Example by example on the calling thread, so that the masks are drawn in example order.
+    public func forward(batch: [Tensor], weights: [Tensor], pass: inout LayerPass) throws -> (outputs: [Tensor], memos: [[Double]?]) {
+        var outputs: [Tensor] = [], memos: [[Double]?] = []
+        for example in batch {
+            pass.memo = nil
+            outputs.append(try forward(example, weights: weights, pass: &pass))
+            memos.append(pass.memo)
+        }
+        pass.memo = nil
+        return (outputs, memos)
+    }
+
     public func backward(_ input: Tensor, weights: [Tensor], memo: [Double]?, outputGradient: Tensor) throws -> LayerGradient {
         guard let mask = memo else { return LayerGradient(input: outputGradient) }
         return LayerGradient(input: Tensor(unchecked: outputGradient.shape, scalars: zip(outputGradient.scalars, mask).map { $0 * $1 }))

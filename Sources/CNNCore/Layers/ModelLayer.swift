@@ -70,34 +70,28 @@ extension ModelLayer {
     /// Layers without weights.
     public func weights(inputShape: [Int]) throws -> [WeightShape] { [] }
 
-    /// Example by example, in batch order.
+    /// Example by example, the examples spread over the cores (`Parallel`). Each example gets its own copy of
+    /// the pass, so a kind that draws random numbers (dropout) overrides this to draw them in example order.
     public func forward(batch: [Tensor], weights: [Tensor], pass: inout LayerPass) throws -> (outputs: [Tensor], memos: [[Double]?]) {
-        var outputs: [Tensor] = [], memos: [[Double]?] = []
-        outputs.reserveCapacity(batch.count)
-        for example in batch {
-            pass.memo = nil
-            outputs.append(try forward(example, weights: weights, pass: &pass))
-            memos.append(pass.memo)
+        let state = pass
+        let results = try Parallel.map(batch.count) { i -> (Tensor, [Double]?) in
+            var own = LayerPass(training: state.training, random: state.random)
+            return (try forward(batch[i], weights: weights, pass: &own), own.memo)
         }
-        pass.memo = nil
-        return (outputs, memos)
+        return (results.map(\.0), results.map(\.1))
     }
 
-    /// Example by example; weight gradients added up in batch order.
+    /// Example by example, spread over the cores; the weight gradients are then added up in example order,
+    /// so the sums are the same bits whatever the number of threads.
     public func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor]) throws -> LayerBatchGradient {
-        var inputs: [Tensor] = []
-        inputs.reserveCapacity(batch.count)
-        var sums: [Tensor] = []
-        for (position, example) in batch.enumerated() {
-            let d = try backward(example, weights: weights, memo: memos[position], outputGradient: outputGradients[position])
-            inputs.append(d.input)
-            if sums.isEmpty {
-                sums = d.weights
-            } else {
-                for w in sums.indices { try sums[w].add(d.weights[w]) }
-            }
+        let each = try Parallel.map(batch.count) { i in
+            try backward(batch[i], weights: weights, memo: memos[i], outputGradient: outputGradients[i])
         }
-        return LayerBatchGradient(inputs: inputs, weights: sums)
+        var sums: [Tensor] = each.first?.weights ?? []
+        for d in each.dropFirst() {
+            for w in sums.indices { try sums[w].add(d.weights[w]) }
+        }
+        return LayerBatchGradient(inputs: each.map(\.input), weights: sums)
     }
 }
 

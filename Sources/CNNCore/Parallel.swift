@@ -1,0 +1,60 @@
+// Parallel: independent pieces of work spread over the machine's cores, with results that never depend on
+// how many threads ran them.
+//
+// Each piece writes only its own result, and the caller combines the results in piece order (for example
+// the weight gradients of a batch, added up example by example), so 1 thread and 8 give the same bits.
+// `threads` is the number of cores, or CNNREPL_THREADS when it is set (CNNREPL_THREADS=1 runs everything on
+// the calling thread).
+import Dispatch
+import Glibc
+import Synchronization
+
+/// Runs independent pieces of work on several cores.
+public enum Parallel {
+    private static let count = Atomic<Int>(Parallel.defaultThreads)
+
+    /// The number of threads work is spread over (at least 1).
+    public static var threads: Int {
+        get { count.load(ordering: .relaxed) }
+        set { count.store(Swift.max(1, Swift.min(newValue, 256)), ordering: .relaxed) }
+    }
+
+    /// CNNREPL_THREADS if it is a whole number from 1 to 256, else the number of online processors.
+    static var defaultThreads: Int {
+        if let text = getenv("CNNREPL_THREADS").map({ String(cString: $0) }), let n = Int(text), (1...256).contains(n) {
+            return n
+        }
+        return Swift.max(1, Swift.min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 256))
+    }
+
+    /// `body(0)`, ..., `body(count - 1)` in piece order, computed on up to `threads` threads. The first error
+    /// (in piece order) is thrown once every piece has finished.
+    public static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+        let workers = Swift.min(threads, count)
+        guard workers > 1 else { return try (0..<count).map(body) }
+        var results = [Result<T, any Error>?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let slots = Slots(base: base)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var i = worker
+                while i < count {
+                    slots.base[i] = Result { try body(i) }
+                    i += workers
+                }
+            }
+        }
+        var values: [T] = []
+        values.reserveCapacity(count)
+        for result in results {
+            guard let result else { throw CoreError("a piece of parallel work did not run") }
+            values.append(try result.get())
+        }
+        return values
+    }
+
+    /// The result slots, each written by exactly one piece (so sharing them across threads is safe).
+    private struct Slots<T>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Result<T, any Error>?>
+    }
+}
