@@ -142,6 +142,7 @@ public enum LanguageReference {
                 if !paragraph.isEmpty { out += [paragraph.joined(separator: " "), ""]; paragraph = [] }
                 out.append(line)
             } else {
+                if paragraph.isEmpty, out.last?.hasPrefix("- ") == true { out.append("") }  // a paragraph after a list
                 paragraph.append(line)
             }
         }

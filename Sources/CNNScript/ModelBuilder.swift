@@ -93,6 +93,31 @@ enum ModelBuilder {
         return try keyword.read(line, &words)
     }
 
+    /// The padding after the word `padding` (`padding same`, or Keras' `padding=same`).
+    static func padding(after word: Word, _ words: inout ArraySlice<Word>) throws -> Padding {
+        guard let value = words.popFirst() else {
+            throw Diagnostic("padding needs a value: valid or same", at: word.range, hint: "e.g. padding=same")
+        }
+        switch value.text {
+        case "valid": return .valid
+        case "same": return .same
+        default:
+            throw Diagnostic("a layer's padding is valid or same, not '\(value.text)'", at: value.range,
+                             hint: "Keras' layers know valid and same; other padding goes in a zeropad layer before it")
+        }
+    }
+
+    /// The activation after the word `activation` (`activation relu`, or Keras' `activation=relu`).
+    static func activation(after word: Word, _ words: inout ArraySlice<Word>) throws -> ActivationKind {
+        guard let value = words.popFirst() else {
+            throw Diagnostic("activation needs a name, e.g. activation=relu", at: word.range)
+        }
+        guard let kind = activations[value.text] else {
+            throw unexpected(value, in: "activation", expected: activations.keys.sorted())
+        }
+        return kind
+    }
+
     /// A layer that takes no words after its keyword (`flatten`, `globalavgpool`, `globalmaxpool`).
     static func nothingAfter(_ line: LayerLine, _ words: ArraySlice<Word>, _ layer: LayerSpec) throws -> LayerSpec {
         if let extra = words.first { throw Diagnostic("\(line.keyword.text) takes nothing after it", at: extra.range) }

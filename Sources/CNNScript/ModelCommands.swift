@@ -20,7 +20,8 @@ extension Commands {
         name: "model", usage: "model NAME SHAPE ... end",
         summary: "Declare a network layer by layer from an input shape, like Keras' Sequential.",
         details: "One layer per line; the block ends with `end`. The layer lines:\n"
-            + Builtins.layerKinds.map { "- " + $0.lineUsage }.joined(separator: "\n"),
+            + Builtins.layerKinds.map { "- " + $0.lineUsage }.joined(separator: "\n")
+            + "\nKeras' spellings work too: padding=same, activation=relu, strides=2, pool_size=2.",
         examples: ["model tiny 28x28x1\n  conv 8 3x3 relu\n  maxpool 2x2\n  flatten\n  dense 10 softmax\nend"],
         body: Interpreter.modelCommand)
 

@@ -8,7 +8,8 @@
 //     end
 //
 // A line holds words: numbers (a '-' written right before a number makes it negative), sizes like 3x3,
-// and names. The parser keeps them typed and placed; the interpreter checks what each layer accepts.
+// and names; Keras' `padding=same` is read as the two words `padding same`. The parser keeps them typed and
+// placed; the interpreter checks what each layer accepts.
 // Errors are reported line by line (a bad line does not end the block). A missing `end` is reported at
 // `model`: at the end of the input (the REPL then asks for more lines), or when a line that sets a name
 // or starts another model shows that the block was left open.
@@ -41,9 +42,16 @@ extension Parser {
             while tokens[index].kind == .newline || tokens[index].kind == .semicolon { index += 1 }
             let token = tokens[index]
             let setsName = token.identifierName != nil && tokens[index + 1].kind == .equals
-            if setsName || token.kind == .identifier("model") {
-                let note = setsName ? "this line sets a name, so it is not a layer" : "a new model block starts here"
-                report(blockNeverClosed(keyword, name, note: DiagnosticNote(note, range: token.range)))
+            if setsName {
+                report(blockNeverClosed(keyword, name, note: DiagnosticNote("this line sets a name, so it is not a layer", range: token.range)))
+                break
+            }
+            if token.kind == .identifier("model") {
+                // The new header is where the learner is looking: point at it, and at the block left open.
+                let block = name.map { "the model '\($0.text)'" } ?? "the model block above"
+                report(Diagnostic("a new model starts before \(block) is closed", at: token.range,
+                                  hint: "add a line 'end' after the last layer of \(block)",
+                                  notes: [DiagnosticNote("\(block) starts here", range: tokens[keyword].range)]))
                 break
             }
             switch token.kind {
@@ -110,6 +118,13 @@ extension Parser {
                 advance()
                 words.append(Word(.identifier(name), text: text, range: token.range))
                 continue
+            case .identifier(let name) where followedByEquals && isOptionValue(index + 2):
+                // Keras' habit `padding=same`, `activation=relu`, `stride=2`: the option's name, then its value,
+                // as the words `padding same` (the layer's reader decides what each option takes).
+                advance()
+                words.append(Word(.identifier(name), text: text, range: token.range))
+                advance()  // '='
+                continue
             case .minus where isAdjacentNumber(index + 1):
                 if case .number(let literal) = tokens[index + 1].kind {
                     advance()
@@ -126,6 +141,20 @@ extension Parser {
             report(unexpected(followedByEquals ? .layerOption : .modelWord).diagnostic)
             skipToStatementEnd()
             return (words, false)
+        }
+    }
+
+    /// Whether the token at `position` can be an option's value on a layer line: a number, a size, a name or
+    /// a negative number, followed by the end of the line or another word (not by '=' or a bracket).
+    func isOptionValue(_ position: Int) -> Bool {
+        guard position < tokens.count else { return false }
+        switch tokens[position].kind {
+        case .number, .dimensions, .identifier:
+            return position + 1 < tokens.count && tokens[position + 1].kind != .equals
+        case .minus:
+            return isAdjacentNumber(position + 1)
+        default:
+            return false
         }
     }
 

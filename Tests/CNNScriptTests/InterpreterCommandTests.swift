@@ -334,3 +334,15 @@ import CNNTestSupport
     #expect(failure("model m 4x4x1\n  zeropad -1\nend") == "2:11-2:13 a padding amount is a whole number of at least 0, not '-1'")
     #expect(failure("model m 10\n  zeropad 1\nend")?.hasSuffix("layer 1 (zeropad): the input is a vector of 10 values, but zero padding needs an image (H x W x C)") == true)
 }
+
+@Test func kerasStyleLayerOptionsDeclareTheSameModel() throws {
+    let keras = try Script().run("model k 28x28x1\n  conv 32 3x3 padding=same activation=relu\n  maxpool pool_size=2 strides=2\n  flatten\n  dense 10 activation=softmax\nend")
+    let plain = try Script().run("model k 28x28x1\n  conv 32 3x3 same relu\n  maxpool 2x2 stride 2\n  flatten\n  dense 10 softmax\nend")
+    guard case .modelDeclared(let a, _)? = keras.first, case .modelDeclared(let b, _)? = plain.first else {
+        Issue.record("no model")
+        return
+    }
+    #expect(a == b)
+    #expect(failure("model m 8x8x1\n  conv 2 3x3 padding=full\nend") == "2:22-2:26 a layer's padding is valid or same, not 'full'")
+    #expect(failure("model m 8x8x1\n  dense 2 activation=relux\nend")?.hasPrefix("2:22-2:27 activation does not understand 'relux'") == true)
+}

@@ -90,8 +90,8 @@ private let mnist = SeedModels.mnist
 
 @Test func aSecondModelClosesAnOpenBlock() {
     let result = Parser.parse("model a 784\n dense 10\nmodel b 784\n dense 2\nend")
-    #expect(result.diagnostics.map { "\($0.range) \($0.message)" } == ["1:1-1:6 the model 'a' is never closed"])
-    #expect(result.diagnostics.first?.notes.first?.message == "a new model block starts here")
+    #expect(result.diagnostics.map { "\($0.range) \($0.message)" } == ["3:1-3:6 a new model starts before the model 'a' is closed"])
+    #expect(result.diagnostics.first?.notes.map { "\($0.range.map { "\($0)" } ?? "-") \($0.message)" } == ["1:1-1:6 the model 'a' starts here"])
     #expect(result.statements.map(\.sExpression) == ["(model a (784) (dense 10))", "(model b (784) (dense 2))"])
 }
 
@@ -111,7 +111,7 @@ private let mnist = SeedModels.mnist
 @Test func layerLineErrorsAreOnePerLine() {
     let source = """
         model m 28x28x1
-          conv 32 3x3 stride=2 same
+          conv 32 3x3 stride=(2) same
           (dense) 10
           dense 10, relu
           dense 10 $ relu
@@ -148,4 +148,11 @@ private let mnist = SeedModels.mnist
     #expect(!Parser.isIncomplete("x = \"abc"))
     #expect(!Parser.isIncomplete("x = $ [1,"))
     #expect(!Parser.isIncomplete("model m\n dense 10"))
+}
+
+@Test func kerasStyleOptionsReadAsTwoWords() {
+    // conv 32 3x3 relu padding=same (the newcomer's line) is conv 32 3x3 relu padding same.
+    #expect(parsed("model m 28x28x1\n  conv 32 3x3 relu padding=same\n  maxpool pool_size=2 strides=2\n  dense 10 activation=softmax\nend")
+        == "(model m (28x28x1) (conv 32 3x3 relu padding same) (maxpool pool_size 2 strides 2) (dense 10 activation softmax))")
+    #expect(errors("model m 28x28x1\n  conv 32 3x3 stride=-2\nend").isEmpty, "a negative value is still a word; the layer reader refuses it")
 }

@@ -111,7 +111,8 @@ extension ConvolutionLayer: LayerLanguage {
                       read: read)]
     }
 
-    /// `conv F KxK [stride S] [valid|same] [dilation D] [activation]`.
+    /// `conv F KxK [stride S] [valid|same] [dilation D] [activation]`; Keras' spellings `padding=same`,
+    /// `activation=relu`, `strides=2` and `dilation_rate=2` are read too.
     private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
         let filters = try ModelBuilder.count(words.popFirst(), after: line.keyword, what: "the number of filters", example: "conv 32 3x3")
         guard let sizeWord = words.popFirst() else {
@@ -122,13 +123,16 @@ extension ConvolutionLayer: LayerLanguage {
         var activation: ActivationKind?
         while let word = words.popFirst() {
             switch word.text {
-            case "stride": stride = try ModelBuilder.pair(words.popFirst(), after: word, what: "the stride")
-            case "dilation": dilation = try ModelBuilder.pair(words.popFirst(), after: word, what: "the dilation")
+            case "stride", "strides": stride = try ModelBuilder.pair(words.popFirst(), after: word, what: "the stride")
+            case "dilation", "dilation_rate": dilation = try ModelBuilder.pair(words.popFirst(), after: word, what: "the dilation")
             case "valid": padding = .valid
             case "same": padding = .same
+            case "padding": padding = try ModelBuilder.padding(after: word, &words)
+            case "activation": activation = try ModelBuilder.activation(after: word, &words)
             default:
                 if let kind = ModelBuilder.activations[word.text] { activation = kind; continue }
-                throw ModelBuilder.unexpected(word, in: "conv", expected: ["stride", "dilation", "valid", "same"] + ModelBuilder.activations.keys.sorted())
+                throw ModelBuilder.unexpected(word, in: "conv", expected: ["stride", "dilation", "valid", "same", "padding", "activation"]
+                                                  + ModelBuilder.activations.keys.sorted())
             }
         }
         return .conv(filters: filters, kernel: kernel, stride: stride, padding: padding, dilation: dilation, activation: activation)

@@ -78,10 +78,13 @@ extension DenseLayer: LayerLanguage {
         let units = try ModelBuilder.count(words.popFirst(), after: line.keyword, what: "the number of units", example: "dense 128 relu")
         var activation: ActivationKind?
         if let word = words.popFirst() {
-            guard let kind = ModelBuilder.activations[word.text] else {
-                throw ModelBuilder.unexpected(word, in: "dense", expected: ModelBuilder.activations.keys.sorted())
+            if word.text == "activation" {
+                activation = try ModelBuilder.activation(after: word, &words)
+            } else if let kind = ModelBuilder.activations[word.text] {
+                activation = kind
+            } else {
+                throw ModelBuilder.unexpected(word, in: "dense", expected: ModelBuilder.activations.keys.sorted() + ["activation"])
             }
-            activation = kind
         }
         if let extra = words.first { throw Diagnostic("dense takes a number of units and an activation, nothing more", at: extra.range) }
         return .dense(units: units, activation: activation)

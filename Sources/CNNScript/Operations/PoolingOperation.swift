@@ -97,15 +97,18 @@ extension PoolingLayer: LayerLanguage {
             var size = Pair(square: 2)
             var stride: Pair?
             var padding = Padding.valid
-            if let first = words.first, first.text != "stride", first.text != "same", first.text != "valid" {
+            let options = ["stride", "strides", "same", "valid", "padding", "pool_size"]
+            if let first = words.first, !options.contains(first.text) {
                 size = try ModelBuilder.pair(words.popFirst(), after: line.keyword, what: "the window size")
             }
             while let word = words.popFirst() {
                 switch word.text {
-                case "stride": stride = try ModelBuilder.pair(words.popFirst(), after: word, what: "the stride")
+                case "pool_size": size = try ModelBuilder.pair(words.popFirst(), after: word, what: "the window size")
+                case "stride", "strides": stride = try ModelBuilder.pair(words.popFirst(), after: word, what: "the stride")
                 case "valid": padding = .valid
                 case "same": padding = .same
-                default: throw ModelBuilder.unexpected(word, in: name, expected: ["stride", "valid", "same"])
+                case "padding": padding = try ModelBuilder.padding(after: word, &words)
+                default: throw ModelBuilder.unexpected(word, in: name, expected: ["stride", "valid", "same", "padding"])
                 }
             }
             return LayerSpec(PoolingLayer(kind: kind, size: size, stride: stride, padding: padding))
