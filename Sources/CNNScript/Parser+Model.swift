@@ -57,6 +57,7 @@ extension Parser {
             switch token.kind {
             case .endOfInput:
                 report(blockNeverClosed(keyword, name, note: nil), unclosedAtEnd: true)
+                modelOpenAtEnd = true
                 return modelStatement(keyword, name, inputShape, layers, end: nil)
             case .identifier("end"):
                 advance()

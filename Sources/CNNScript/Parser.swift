@@ -37,8 +37,9 @@ public struct ParseResult: Sendable {
     public var statements: [Statement]
     /// The errors, in the order they were found (source order).
     public var diagnostics: [Diagnostic]
-    /// Whether the source ends inside an open bracket or model block and has no other error: a REPL
-    /// should read another line (showing `...> `) instead of reporting the diagnostics.
+    /// Whether the source ends inside an open bracket or model block and has no other error (errors on the
+    /// lines of an open model block do not count): a REPL should read another line (showing `...> `)
+    /// instead of reporting the diagnostics.
     public var isIncomplete: Bool
 
     /// Whether any diagnostic is an error.
@@ -62,7 +63,9 @@ public struct Parser {
         }
         var parser = Parser(source: source)
         parser.parseProgram()
-        let isIncomplete = parser.unclosedAtEnd && parser.otherErrors == 0
+        // An open model block stays open in the REPL even when some of its lines have errors: they are
+        // reported, each at its line, once `end` closes the block (not as a cascade of top-level errors).
+        let isIncomplete = parser.unclosedAtEnd && (parser.otherErrors == 0 || parser.modelOpenAtEnd)
         return ParseResult(source: source, statements: parser.statements, diagnostics: parser.diagnostics,
                            isIncomplete: isIncomplete)
     }
@@ -106,6 +109,8 @@ public struct Parser {
     var otherErrors = 0
     /// Whether the input ended inside an open bracket or model block.
     var unclosedAtEnd = false
+    /// Whether the input ended inside a model block (whose lines may have had errors of their own).
+    var modelOpenAtEnd = false
     /// The token index where the current statement starts.
     var statementStart = 0
     /// The index of the last token consumed in this statement.

@@ -147,7 +147,8 @@ private let mnist = SeedModels.mnist
     // Another error is reported at once rather than waiting for more lines.
     #expect(!Parser.isIncomplete("x = \"abc"))
     #expect(!Parser.isIncomplete("x = $ [1,"))
-    #expect(!Parser.isIncomplete("model m\n dense 10"))
+    // Inside an open model block, errors wait for `end` (the block stays open; see aBadLineKeepsTheBlockOpenInTheREPL).
+    #expect(Parser.isIncomplete("model m\n dense 10"))
 }
 
 @Test func kerasStyleOptionsReadAsTwoWords() {
@@ -155,4 +156,15 @@ private let mnist = SeedModels.mnist
     #expect(parsed("model m 28x28x1\n  conv 32 3x3 relu padding=same\n  maxpool pool_size=2 strides=2\n  dense 10 activation=softmax\nend")
         == "(model m (28x28x1) (conv 32 3x3 relu padding same) (maxpool pool_size 2 strides 2) (dense 10 activation softmax))")
     #expect(errors("model m 28x28x1\n  conv 32 3x3 stride=-2\nend").isEmpty, "a negative value is still a word; the layer reader refuses it")
+}
+
+@Test func aBadLineKeepsTheBlockOpenInTheREPL() {
+    // The newcomer's cascade: a bad line used to end the entry, and the rest of the block ran as top-level code.
+    let open = Parser.parse("model n 8x8x1\n  conv 4 (3,3) relu\n  flatten")
+    #expect(open.isIncomplete, "the REPL reads on until end")
+    let closed = Parser.parse("model n 8x8x1\n  conv 4 (3,3) relu\n  flatten\nend")
+    #expect(!closed.isIncomplete)
+    #expect(closed.diagnostics.map { "\($0.range) \($0.message)" } == ["2:10-2:11 a model line holds numbers, sizes like 3x3 and names, not '('"])
+    // An open bracket outside a block with an error elsewhere is still reported at once.
+    #expect(!Parser.parse("x = )\ny = (1,").isIncomplete)
 }
