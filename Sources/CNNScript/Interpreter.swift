@@ -36,6 +36,7 @@ public final class Interpreter {
     /// Runs one statement of `source` and returns what it produced.
     public func execute(_ statement: Statement, in source: SourceText) throws -> Outcome {
         // Every tensor made by the statement is checked against this session's limits before allocation.
+        environment.recountAfterDroppedHistory()
         var bound = limits
         bound.memoryInUse = environment.memoryInUse
         return try Limits.$current.withValue(bound) { try executeWithinLimits(statement, in: source) }
@@ -48,6 +49,7 @@ public final class Interpreter {
             try checkAssignable(name)
             let result = try evaluate(expr, context)
             let variable = Variable(value: result.value, provenance: result.provenance)
+            environment.recountAfterDroppedHistory()
             let footprint = try environment.checkMemory(storing: variable, as: name.text, limit: limits.maxMemoryBytes,
                                                         at: statement.range)
             environment.define(name.text, variable, footprint: footprint)

@@ -122,6 +122,20 @@ let generatedInputs: [GeneratedInput] = [
                    "model m 8x8x1\n" + String(repeating: "  relu\n", count: 20_000) + "  conv 8 9x9\nend\n",
                    expected: "20002:3: error: layer 20001 (conv)"),
     GeneratedInput("a model block never closed", "model m 8x8x1\n" + String(repeating: "  relu\n", count: 20_000), expected: "error:"),
+    // Long histories of one variable (issue 13): freeing them at exit, at `clear` or on replacement recursed
+    // once per step and crashed with signal 11; each value now keeps a bounded history (docs/LIMITS.md).
+    GeneratedInput("30,000 updates of one variable", "a = 0\n" + String(repeating: "a = a + 1\n", count: 30_000), isCorrect: true),
+    GeneratedInput("30,000 in-place relu of one map, then clear",
+                   "x = rand(2, 2)\n" + String(repeating: "relu x\n", count: 30_000) + "clear\n", isCorrect: true),
+    GeneratedInput("10,000 convolutions of one map, then a constant in its place",
+                   "x = rand(2, 2)\n" + String(repeating: "x = conv(x, ones(1, 1))\n", count: 10_000) + "x = 5\n", isCorrect: true),
+    GeneratedInput("300 chains of 30 steps, then clear",
+                   (0..<300).map { v in "v\(v) = ones(2, 2)\n" + String(repeating: "v\(v) = v\(v) + 1\n", count: 30) }.joined() + "clear\n",
+                   isCorrect: true),
+    GeneratedInput("a trace and a grad beyond the kept history",
+                   "k = ones(1, 1)\nx = conv(ones(2, 2), k)\n" + String(repeating: "x = x + 1\n", count: 3_000)
+                   + "trace x[0, 0]\nloss = sum(x)\ng = grad(loss, k)\n",
+                   expected: "in the last 1,000 steps of its history"),
     GeneratedInput("every byte value", (0...255).map(UInt8.init), expected: "error:"),
     GeneratedInput("1,000 invalid bytes", [UInt8](repeating: 0xFF, count: 1000), expected: "1:1: error: this byte (0xFF) is not UTF-8 text"),
 ]
