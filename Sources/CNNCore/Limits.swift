@@ -35,6 +35,9 @@ public struct ResourceLimits: Sendable, Equatable {
 public enum Limits {
     /// The limits of the session whose statement is running (the defaults outside any session).
     @TaskLocal public static var current = ResourceLimits.defaults
+    /// The bytes held by the tensors the running statement has made so far (MemoryLedger.swift); nil
+    /// outside a statement.
+    @TaskLocal public static var ledger: MemoryLedger?
 
     /// The largest number of elements one tensor may hold in the running session (100 million by default).
     public static var maxElements: Int { current.maxElements }
@@ -88,11 +91,16 @@ public enum Limits {
     public static func checkMemory(forElements count: Int, what: String, shape: [Int]) throws {
         let limits = current
         let (bytes, overflow) = count.multipliedReportingOverflow(by: 8)
-        let left = limits.maxMemoryBytes - min(max(limits.memoryInUse, 0), limits.maxMemoryBytes)
+        let temporaries = max(ledger?.bytes ?? 0, 0)
+        let (held, heldOverflow) = max(limits.memoryInUse, 0).addingReportingOverflow(temporaries)
+        let left = limits.maxMemoryBytes - (heldOverflow ? limits.maxMemoryBytes : min(held, limits.maxMemoryBytes))
         guard !overflow, bytes <= left else {
+            let counted = temporaries > 0
+                ? "every variable, the tensors their history keeps for trace, and the \(bytesText(temporaries)) of values this statement has made so far"
+                : "every variable and the tensors their history keeps for trace"
             throw CoreError(
                 "\(what): a \(Shape.describe(shape)) tensor needs \(bytesText(overflow ? Int.max : bytes)), but only \(bytesText(left)) of the session's \(bytesText(limits.maxMemoryBytes)) memory limit is left",
-                hint: "the memory limit counts every variable and the tensors their history keeps for trace; \(memoryHowTo)")
+                hint: "the memory limit counts \(counted); \(memoryHowTo)")
         }
     }
 

@@ -3,7 +3,21 @@ import CNNCore
 
 extension Interpreter {
     /// Evaluates an expression. Recursion depth is bounded by the parser's nesting limit.
+    /// A kernel that allocated without asking the memory limit first (an activation) and took the
+    /// statement past it stops the statement here, at the expression that made it (MemoryLedger.swift).
     func evaluate(_ expr: Expr, _ context: EvaluationContext) throws -> Evaluated {
+        let result = try evaluateKind(expr, context)
+        if let ledger = Limits.ledger, ledger.overdrawn {
+            let limit = limits.maxMemoryBytes
+            throw Diagnostic("\(context.text(expr.range)): the new values of this statement reached \(Limits.bytesText(ledger.peakBytes)), more than the \(Limits.bytesText(ledger.allowance)) that the session's \(Limits.bytesText(limit)) memory limit leaves after the variables",
+                             at: expr.range,
+                             hint: "the memory limit counts every variable and the values a statement makes on the way; \(Limits.memoryHowTo)")
+        }
+        return result
+    }
+
+    /// Evaluates an expression of each kind (`evaluate` adds the memory check).
+    private func evaluateKind(_ expr: Expr, _ context: EvaluationContext) throws -> Evaluated {
         switch expr.kind {
         case .number(let literal):
             return Evaluated(value: .number(literal.value))

@@ -39,7 +39,11 @@ public final class Interpreter {
         environment.recountAfterDroppedHistory()
         var bound = limits
         bound.memoryInUse = environment.memoryInUse
-        return try Limits.$current.withValue(bound) { try executeWithinLimits(statement, in: source) }
+        // Every tensor the statement makes is counted until it is freed, temporaries included (MemoryLedger).
+        let ledger = MemoryLedger(allowance: max(0, limits.maxMemoryBytes - min(bound.memoryInUse, limits.maxMemoryBytes)))
+        return try Limits.$current.withValue(bound) {
+            try Limits.$ledger.withValue(ledger) { try executeWithinLimits(statement, in: source) }
+        }
     }
 
     private func executeWithinLimits(_ statement: Statement, in source: SourceText) throws -> Outcome {

@@ -200,3 +200,13 @@ func shell(_ command: String, environment extra: [String: String] = [:], timeout
     // outlive a time-out here, where only the shell itself is killed.
     return try Executable.run([script], program: "/bin/sh", environment: extra, timeout: timeout)
 }
+
+@Test func temporariesStayWithinTheMemoryLimitUnderAnAddressSpaceCap() throws {
+    // Issue 13: with the default 2 GB limit, a+a+...+a of an 800 MB tensor grew to 6.3 GB before the store
+    // of b was refused, and under a 4 GB address-space cap it aborted (signal 6). Each temporary is now
+    // checked before it is allocated, so the statement is refused at 1.6 GB.
+    let result = try shell("ulimit -v 4000000; timeout -s KILL 60 \(Executable.path) -e 'a = rand(10000, 10000)' -e 'b = a+a+a+a+a+a+a+a'",
+                           timeout: 65)
+    #expect(result.endedCleanly && result.status == 1, "\(result)")
+    #expect(result.stderr.hasPrefix("<eval>:1:5: error: +: a 10000x10000 tensor needs 800 MB, but only 400 MB"), "\(result)")
+}
