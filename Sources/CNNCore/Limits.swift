@@ -49,8 +49,15 @@ public enum Limits {
     public static let smallestMemoryLimit = 1_000_000
     /// The largest element limit a session may set (1 billion elements, 8 GB).
     public static let largestElementLimit = 1_000_000_000
-    /// The largest memory limit a session may set (1 TB).
-    public static let largestMemoryLimit = 1_000_000_000_000
+    /// The largest memory limit a session may set: 1 TB, or what the machine can give this process when
+    /// that is less (MachineMemory.swift).
+    public static var largestMemoryLimit: Int { min(largestMemoryLimitOfAnyMachine, MachineMemory.available.bytes) }
+    /// The largest memory limit on any machine (1 TB).
+    public static let largestMemoryLimitOfAnyMachine = 1_000_000_000_000
+    /// Why the memory limit cannot go higher: "this machine has 16 GB of memory" (empty when 1 TB is the bound).
+    public static var largestMemoryLimitReason: String {
+        MachineMemory.available.bytes < largestMemoryLimitOfAnyMachine ? MachineMemory.available.reason : ""
+    }
 
     /// The most multiply-adds one operation may take (convolution, dense, the matrix product), and the
     /// most input cells one pooling may look at: 50 billion, about a minute with the reference loops.
@@ -94,7 +101,12 @@ public enum Limits {
         let temporaries = max(ledger?.bytes ?? 0, 0)
         let (held, heldOverflow) = max(limits.memoryInUse, 0).addingReportingOverflow(temporaries)
         let left = limits.maxMemoryBytes - (heldOverflow ? limits.maxMemoryBytes : min(held, limits.maxMemoryBytes))
-        guard !overflow, bytes <= left else {
+        guard !overflow, bytes <= left, MachineMemory.canAllocate(bytes) else {
+            if !overflow, bytes <= left {
+                throw CoreError(
+                    "\(what): a \(Shape.describe(shape)) tensor needs \(bytesText(bytes)), more than the system can give cnnrepl now",
+                    hint: "\(MachineMemory.available.reason.isEmpty ? "" : MachineMemory.available.reason + "; ")use smaller sizes, or `clear` to free every variable")
+            }
             let counted = temporaries > 0
                 ? "every variable, the tensors their history keeps for trace, and the \(bytesText(temporaries)) of values this statement has made so far"
                 : "every variable and the tensors their history keeps for trace"

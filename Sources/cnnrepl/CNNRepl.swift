@@ -71,7 +71,8 @@ struct CNNRepl: ParsableCommand {
         if let maxMemory {
             guard let bytes = Limits.parseBytes(maxMemory),
                   (Limits.smallestMemoryLimit...Limits.largestMemoryLimit).contains(bytes) else {
-                throw ValidationError("--max-memory must be a size from 1MB to 1TB such as 4GB or 500MB, not '\(maxMemory)'")
+                let why = Limits.largestMemoryLimitReason
+                throw ValidationError("--max-memory must be a size from 1MB to \(String(Limits.bytesText(Limits.largestMemoryLimit).filter { $0 != " " })) such as 4GB or 500MB, not '\(maxMemory)'\(why.isEmpty ? "" : " (\(why))")")
             }
             limits.maxMemoryBytes = bytes
         }

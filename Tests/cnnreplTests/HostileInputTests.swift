@@ -210,3 +210,18 @@ func shell(_ command: String, environment extra: [String: String] = [:], timeout
     #expect(result.endedCleanly && result.status == 1, "\(result)")
     #expect(result.stderr.hasPrefix("<eval>:1:5: error: +: a 10000x10000 tensor needs 800 MB, but only 400 MB"), "\(result)")
 }
+
+@Test func aMemoryLimitBeyondTheMachineIsRefusedAtStartUp() throws {
+    let result = try Executable.run(["--max-memory", "1TB", "-e", "x = 1"], timeout: hostileTimeout)
+    #expect(result.endedCleanly && result.status != 0 && result.stdout == "", "\(result)")
+    #expect(result.stderr.contains("--max-memory must be a size from 1MB to "), "\(result)")
+    #expect(result.stderr.contains("not '1TB' (this "), "\(result)")
+}
+
+@Test func aMemoryLimitBeyondTheAddressSpaceCapIsRefused() throws {
+    // Under `ulimit -v` (2 GB), the session limit can be at most that, and the message says why.
+    let result = try shell("ulimit -v 2000000; timeout -s KILL 10 \(Executable.path) -e 'limits memory 3 GB'", timeout: 15)
+    #expect(result.endedCleanly && result.status == 1, "\(result)")
+    #expect(result.stderr.contains("error: the memory limit must be from 1 MB to 2 GB: this process may use at most 2 GB of memory (ulimit -v)"),
+            "\(result)")
+}
