@@ -116,7 +116,7 @@ struct CNNRepl: ParsableCommand {
             case .success(let bytes):
                 ok = runner.run(bytes: bytes, fileName: "<stdin>", echo: false)
             case .failure(let error):
-                console.write("cnnrepl: \(error.message)\n", kind: .error)
+                console.write(error.text, kind: .error)
                 ok = false
             }
             if !ok { throw ExitCode(1) }

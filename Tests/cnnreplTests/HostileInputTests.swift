@@ -160,22 +160,25 @@ func aGeneratedHostileInputEndsCleanly(_ input: GeneratedInput) throws {
     }
 }
 
+/// The hint after a script that is too large.
+let splitHint = "  hint: split the script into smaller files and run them one after the other (docs/LIMITS.md)\n"
+
 @Test func aScriptLargerThanTheLimitIsRefusedWithoutRunning() throws {
     let bytes = Array(String(repeating: "x = 1\n", count: 200_000).utf8)  // 1.2 MB
     let path = try Executable.write(bytes)
     let asFile = try Executable.run([path], timeout: hostileTimeout)
     #expect(asFile.status == 1 && asFile.stdout == "", "\(asFile)")
-    #expect(asFile.stderr == "cnnrepl: '\(path)' is larger than the script size limit of 1000000 bytes\n")
+    #expect(asFile.stderr == "cnnrepl: error: '\(path)' is larger than the script size limit of 1,000,000 bytes\n" + splitHint)
     let piped = try Executable.run([], stdin: bytes, timeout: hostileTimeout)
     #expect(piped.status == 1 && piped.stdout == "", "\(piped)")
-    #expect(piped.stderr == "cnnrepl: standard input is larger than the script size limit of 1000000 bytes\n")
+    #expect(piped.stderr == "cnnrepl: error: standard input is larger than the script size limit of 1,000,000 bytes\n" + splitHint)
 }
 
 @Test func endlessInputOnAPipeIsCutOffAtTheLimit() throws {
     // /dev/zero never ends; reading must stop at the script size limit instead of filling the memory.
     let result = try shell("timeout -s KILL \(Int(hostileTimeout)) \(Executable.path) < /dev/zero", timeout: hostileTimeout + 5)
     #expect(result.endedCleanly && result.status == 1, "\(result)")
-    #expect(result.stderr == "cnnrepl: standard input is larger than the script size limit of 1000000 bytes\n")
+    #expect(result.stderr == "cnnrepl: error: standard input is larger than the script size limit of 1,000,000 bytes\n" + splitHint)
 }
 
 @Test func badInputInEvalIsAnErrorWithAPosition() throws {
@@ -224,4 +227,26 @@ func shell(_ command: String, environment extra: [String: String] = [:], timeout
     #expect(result.endedCleanly && result.status == 1, "\(result)")
     #expect(result.stderr.contains("error: the memory limit must be from 1 MB to 2 GB: this process may use at most 2 GB of memory (ulimit -v)"),
             "\(result)")
+}
+
+@Test func aDeviceOrAFolderIsNotAScript() throws {
+    for (path, kind) in [("/dev/zero", "a device"), ("/", "a folder")] {
+        let result = try Executable.run([path], timeout: hostileTimeout)
+        #expect(result.endedCleanly && result.status == 1 && result.stdout == "", "\(result)")
+        #expect(result.stderr == "cnnrepl: error: '\(path)' is \(kind), not a script file\n  hint: give the name of a .cnn script, e.g. cnnrepl lessons/padding.cnn\n",
+                "\(result)")
+    }
+}
+
+@Test func loadRefusesANamedPipeWithoutWaitingForAWriter() throws {
+    // Issue 13: load of a FIFO blocked forever (and Ctrl-C could not stop it).
+    for fifo in [Executable.temporaryPath(".npy"), Executable.temporaryPath(".png")] {
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(atPath: fifo) }
+        let call = "load(\"\(fifo)\")"
+        let result = try Executable.run(["-e", "x = \(call)"], timeout: hostileTimeout)
+        #expect(result.endedCleanly && result.status == 1, "\(call): \(result)")
+        #expect(result.stderr.contains("this is a named pipe (FIFO), not a file"), "\(call): \(result)")
+        #expect(result.stderr.contains("hint: only regular files can be loaded"), "\(call): \(result)")
+    }
 }
