@@ -110,8 +110,9 @@ public enum Limits {
             let counted = temporaries > 0
                 ? "every variable, the tensors their history keeps for trace, and the \(bytesText(temporaries)) of values this statement has made so far"
                 : "every variable and the tensors their history keeps for trace"
+            let (needed, leftText) = bytesTexts(overflow ? Int.max : bytes, left)
             throw CoreError(
-                "\(what): a \(Shape.describe(shape)) tensor needs \(bytesText(overflow ? Int.max : bytes)), but only \(bytesText(left)) of the session's \(bytesText(limits.maxMemoryBytes)) memory limit is left",
+                "\(what): a \(Shape.describe(shape)) tensor needs \(needed), but only \(leftText) of the session's \(bytesText(limits.maxMemoryBytes)) memory limit is left",
                 hint: "the memory limit counts \(counted); \(memoryHowTo)")
         }
     }
@@ -141,6 +142,14 @@ public enum Limits {
             return tenths % 10 == 0 ? "\(Format.count(tenths / 10)) \(unit)" : "\(tenths / 10).\(tenths % 10) \(unit)"
         }
         return "\(Format.count(max(bytes, 0))) bytes"
+    }
+
+    /// Two byte counts as people write them, with enough digits to tell them apart: "2 GB" and "1.5 GB", but
+    /// "2,000,000,008 bytes" and "2,000,000,000 bytes" when the short forms would read the same.
+    public static func bytesTexts(_ a: Int, _ b: Int) -> (String, String) {
+        let (short1, short2) = (bytesText(a), bytesText(b))
+        guard short1 == short2, a != b else { return (short1, short2) }
+        return ("\(Format.count(max(a, 0))) bytes", "\(Format.count(max(b, 0))) bytes")
     }
 
     /// Reads a memory size as typed: "2GB", "512MB", "1.5 GB", "800000B"; a bare number is in MB ("500");

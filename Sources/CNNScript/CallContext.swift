@@ -296,9 +296,13 @@ public struct CallContext {
 
     /// A file name argument resolved against `baseDirectory` (absolute names are kept as they are).
     public func path(_ parameter: String) throws -> String {
-        guard let name = try string(parameter), !name.isEmpty else {
+        guard let name = try string(parameter) else {
             throw ArgumentError(message: "\(builtin.name): '\(parameter)' must be a file name in double quotes",
                                 hint: nil, argument: bound[parameter]?.index)
+        }
+        if let problem = Workspace.problem(withFileName: name) {
+            throw ArgumentError(message: "\(builtin.name): \(problem)", hint: "e.g. \"picture.png\" or \"data/x.npy\"",
+                                argument: bound[parameter]?.index)
         }
         return Workspace(baseDirectory: baseDirectory).path(for: name)
     }

@@ -126,9 +126,12 @@ extension Interpreter {
     /// The file name as written and resolved against the script's folder, checked: a string whose
     /// folder exists.
     private func codeFile(_ argument: Argument, _ context: EvaluationContext) throws -> (String, String) {
-        guard case .string(let written) = argument.value.kind, !written.isEmpty else {
+        guard case .string(let written) = argument.value.kind else {
             throw Diagnostic("file= takes a file name in double quotes", at: argument.value.range,
                              hint: "e.g. code keras mnist file=\"mnist.py\"")
+        }
+        if let problem = Workspace.problem(withFileName: written) {
+            throw Diagnostic("code: \(problem)", at: argument.value.range, hint: "e.g. code keras mnist file=\"mnist.py\"")
         }
         let resolved = workspace.path(for: written)
         let folder = resolved.lastIndex(of: "/").map { String(resolved[..<$0]) } ?? "."

@@ -283,7 +283,8 @@ extension Interpreter {
     func integer(_ expr: Expr, _ context: EvaluationContext, what: String) throws -> Int {
         let number = try wholeNumber(expr, context, what: what)
         guard abs(number) <= Double(Interpreter.largestIndex), let n = Int(exactly: number) else {
-            throw Diagnostic("\(what) is too large: \(Interpreter.numberText(expr, number, context))", at: expr.range)
+            throw Diagnostic("\(what) is too large: \(Interpreter.numberText(expr, number, context))", at: expr.range,
+                             hint: "whole numbers here go from -\(Format.count(Interpreter.largestIndex)) to \(Format.count(Interpreter.largestIndex))")
         }
         return n
     }

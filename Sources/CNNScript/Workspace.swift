@@ -17,4 +17,16 @@ public struct Workspace: Sendable {
         guard let base = baseDirectory, !base.isEmpty, !name.hasPrefix("/") else { return name }
         return base.hasSuffix("/") ? base + name : base + "/" + name
     }
+
+    /// What is wrong with `name` as a file name, or nil: an empty name, or one holding a control character
+    /// (a line break or tab from an escape), which no file should have and a terminal would act on.
+    public static func problem(withFileName name: String) -> String? {
+        if name.isEmpty { return "the file name is empty" }
+        if let control = name.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            let what = control == "\n" ? "a line break (\\n)" : control == "\t" ? "a tab (\\t)"
+                : "the control character U+\(String(control.value, radix: 16, uppercase: true))"
+            return "a file name cannot hold \(what)"
+        }
+        return nil
+    }
 }
