@@ -77,11 +77,16 @@ public enum FileBytes {
 
     /// Writes `bytes` to `path`, replacing any file there. The bytes go to a new file beside it that is then
     /// renamed over `path`, so a failed or interrupted write never leaves a half-written file (and an
-    /// existing file keeps its permissions). A path that is something else than a regular file (a device
-    /// such as /dev/null, a pipe, a symbolic link) is written in place, as it is.
+    /// existing file keeps its permissions). A symbolic link is refused; a path that is something else than
+    /// a regular file (a device such as /dev/null, a pipe) is written in place, as it is.
     public static func write(_ bytes: [UInt8], path: String, what: String) throws {
         var status = stat()
         let exists = lstat(path, &status) == 0
+        // A symbolic link could point anywhere (a lesson could plant one): it is not written through.
+        if exists && (status.st_mode & S_IFMT) == S_IFLNK {
+            throw CoreError("\(what): the name is a symbolic link, and cnnrepl does not write through links",
+                            hint: "remove the link, or choose another name")
+        }
         guard !exists || (status.st_mode & S_IFMT) == S_IFREG else {
             try writeInPlace(bytes, path: path, what: what)
             return

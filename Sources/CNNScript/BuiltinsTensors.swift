@@ -303,6 +303,12 @@ extension Builtins {
                     }
                     return .string(said)
                 }
+                // A lesson is code someone else wrote: save writes only the kinds of file it names.
+                guard path.lowercased().hasSuffix(".npy") else {
+                    throw ArgumentError(message: "save writes .npy, .png, .pgm and .ppm files, and '\(name)' is none of them",
+                                        hint: "end the name with the kind of file, e.g. \"\(name.split(separator: "/").last.map(String.init) ?? "x").npy\"",
+                                        argument: context.argument("path")?.index)
+                }
                 if mode != nil {
                     throw ArgumentError(message: "save: values= is for pictures (.png, .pgm, .ppm); a .npy file keeps every value exactly",
                                         hint: nil, argument: context.argument("values")?.index)

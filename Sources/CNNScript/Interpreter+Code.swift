@@ -133,6 +133,11 @@ extension Interpreter {
         if let problem = Workspace.problem(withFileName: written) {
             throw Diagnostic("code: \(problem)", at: argument.value.range, hint: "e.g. code keras mnist file=\"mnist.py\"")
         }
+        // A lesson is code someone else wrote: code writes Python files only.
+        guard written.hasSuffix(".py") else {
+            throw Diagnostic("code writes Python files, and '\(written)' does not end in .py", at: argument.value.range,
+                             hint: "e.g. code keras mnist file=\"mnist.py\"")
+        }
         let resolved = workspace.path(for: written)
         let folder = resolved.lastIndex(of: "/").map { String(resolved[..<$0]) } ?? "."
         var status = stat()
