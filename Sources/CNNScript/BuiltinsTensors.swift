@@ -290,7 +290,7 @@ extension Builtins {
                     return try saveCurves(history, &context)  // TrainingPicture.swift
                 }
                 let tensor = try context.requiredTensor("value")
-                let path = try context.path("path")
+                let path = try context.writablePath("path")
                 let name = try context.string("path") ?? path
                 let mode = try context.word("values", choices: PixelScaling.Mode.allCases.map(\.rawValue))
                 if let kind = ImageFile.kind(ofPath: path) {

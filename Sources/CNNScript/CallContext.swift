@@ -55,6 +55,8 @@ public struct CallContext {
     public var random: RandomGenerator
     /// The folder relative file names are resolved against (a script's folder; nil: the working directory).
     public var baseDirectory: String?
+    /// The folders a running script may write in; nil: anywhere (Workspace.swift).
+    public var writableFolders: [String]?
     /// What the call did, for the step header and for tracing later (set by the built-in).
     public var step: Step?
 
@@ -305,6 +307,18 @@ public struct CallContext {
                                 argument: bound[parameter]?.index)
         }
         return Workspace(baseDirectory: baseDirectory).path(for: name)
+    }
+
+    /// A file name argument to write to: `path(_:)`, refused outside the folders a running script may
+    /// write in (Workspace.writableFolders).
+    public func writablePath(_ parameter: String) throws -> String {
+        let resolved = try path(parameter)
+        let workspace = Workspace(baseDirectory: baseDirectory, writableFolders: writableFolders)
+        if let problem = workspace.problem(writing: resolved, named: try string(parameter) ?? resolved) {
+            throw ArgumentError(message: "\(builtin.name): \(problem.message)", hint: problem.hint,
+                                argument: bound[parameter]?.index)
+        }
+        return resolved
     }
 
     /// The arguments collected by the variadic parameter.

@@ -139,6 +139,9 @@ extension Interpreter {
                              hint: "e.g. code keras mnist file=\"mnist.py\"")
         }
         let resolved = workspace.path(for: written)
+        if let problem = workspace.problem(writing: resolved, named: written) {
+            throw Diagnostic("code: \(problem.message)", at: argument.value.range, hint: problem.hint)
+        }
         let folder = resolved.lastIndex(of: "/").map { String(resolved[..<$0]) } ?? "."
         var status = stat()
         guard stat(folder.isEmpty ? "/" : folder, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {

@@ -39,6 +39,9 @@ struct CNNRepl: ParsableCommand {
     @Option(name: .customLong("max-elements"), help: "The most elements one tensor may hold (default 100000000; `limits` shows all limits).")
     var maxElements: Int?
 
+    @Option(name: .customLong("allow-write"), help: "A folder a script may also write files in (besides the current folder and the script's own); may be repeated.")
+    var allowWrite: [String] = []
+
     @Option(name: .customLong("max-memory"), help: "The most memory all tensors of the session may hold, e.g. 4GB or 500MB (default 2GB).")
     var maxMemory: String?
 
@@ -91,6 +94,7 @@ struct CNNRepl: ParsableCommand {
         let colorTerm = getenv("COLORTERM").map { String(cString: $0) } ?? ""
         options.trueColor = colorTerm == "truecolor" || colorTerm == "24bit"
         if let seed { options.seed = seed }
+        options.allowWrite = allowWrite
         let session = Session(options: options)
         session.interpreter.limits = try startLimits()
         let console = Console(color: colorWanted)
