@@ -80,6 +80,7 @@ public struct CallContext {
                 guard bound[parameter.name] == nil else {
                     throw ArgumentError(message: "\(name): '\(keyword)' is given twice", hint: nil, argument: argument.index)
                 }
+                if CallContext.isNone(argument, for: parameter) { continue }  // bias=none: left out, as by default
                 bound[parameter.name] = argument
             } else {
                 guard positional < builtin.parameters.count else {
@@ -95,8 +96,9 @@ public struct CallContext {
                 if bound[parameter.name] != nil {
                     throw ArgumentError(message: "\(name): '\(parameter.name)' is given twice", hint: nil, argument: argument.index)
                 }
-                bound[parameter.name] = argument
                 positional += 1
+                if CallContext.isNone(argument, for: parameter) { continue }
+                bound[parameter.name] = argument
             }
         }
         for parameter in builtin.parameters where parameter.defaultText == nil && !parameter.isVariadic {
@@ -294,6 +296,12 @@ public struct CallContext {
             throw ArgumentError(message: "\(builtin.name): give the size, e.g. \(builtin.name)(3, 3)", hint: nil, argument: nil)
         }
         return sizes
+    }
+
+    /// Whether `argument` is the word `none` for a parameter whose default is none (`bias=none`).
+    static func isNone(_ argument: CallArgument, for parameter: Parameter) -> Bool {
+        guard parameter.defaultText == "none", case .symbol(let word) = argument.value else { return false }
+        return word.lowercased() == "none"
     }
 
     /// A file name argument resolved against `baseDirectory` (absolute names are kept as they are).

@@ -184,6 +184,10 @@ extension Interpreter {
         if let word = argument.value.identifierName {
             let parameter = argument.label.flatMap { label in builtin.parameters.first { $0.name == label.text } }
                 ?? (position < builtin.parameters.count ? builtin.parameters[position] : nil)
+            // `bias=none`: the default `help` shows, written out, means the argument is left out.
+            if let parameter, parameter.defaultText == "none", word.lowercased() == "none", environment[word] == nil {
+                return Evaluated(value: .symbol("none"))
+            }
             // An option's own words (`padding=same`) stay words even when a variable has that name.
             if let parameter, Interpreter.optionWords(parameter).contains(word.lowercased()) {
                 return Evaluated(value: .symbol(word))

@@ -36,3 +36,13 @@ import CNNTestSupport
     #expect(message.contains("bytes"), "\(message)")
     #expect(!message.contains("1 MB, more than its 1 MB"), "\(message)")
 }
+
+@Test func biasNoneMeansNoBiasAsHelpSays() throws {
+    // Issue 13: conv(x, k, bias=none) said "unknown name 'none'", yet help lists none as the default.
+    let script = Script()
+    try script.run("x = rand(4, 4)\nk = ones(2, 2)")
+    let without = try script.tensor("conv(x, k)")
+    #expect(try script.tensor("conv(x, k, bias=none)") == without)
+    #expect(try script.tensor("conv(x, k, 1, valid, 1, none)") == without)
+    #expect(script.error("conv(x, k, bias=nothing)") != nil)
+}
