@@ -21,6 +21,7 @@ public enum Activation {
     /// `slope` is used by `.leakyrelu` only and must be a finite number of 0 or more.
     public static func apply(_ kind: ActivationKind, to input: Tensor,
                              slope: Double = defaultLeakySlope) throws -> Tensor {
+        if kind != .linear { try Limits.checkMemory(forElements: input.count, what: kind.rawValue, shape: input.shape) }
         switch kind {
         case .relu:
             return input.map(relu)

@@ -3,7 +3,9 @@
 // Every operation that can be handed bad input (mismatched shapes, a kernel larger than its input,
 // a zero stride, a size whose element count overflows) throws a CoreError instead of trapping. The
 // message is written for a learner: it says what was wrong in the terms of the operation, and the
-// optional hint says what to do about it.
+// optional hint says what to do about it. A message may quote what the user typed or a file held (a path,
+// a header field); control characters in it are shown escaped (Format.visible), so an error can never
+// drive the terminal (clear the screen, set the title).
 
 /// An error raised by the numeric core, with a message a learner can act on.
 public struct CoreError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -14,8 +16,8 @@ public struct CoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// Creates an error with a message and an optional hint.
     public init(_ message: String, hint: String? = nil) {
-        self.message = message
-        self.hint = hint
+        self.message = Format.visible(message)
+        self.hint = hint.map(Format.visible)
     }
 
     public var description: String {

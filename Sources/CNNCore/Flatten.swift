@@ -9,7 +9,7 @@
 public enum Flatten {
     /// The tensor as a vector of all its values, in row-major (channels-last) order.
     public static func apply(_ input: Tensor) -> Tensor {
-        Tensor(unchecked: [input.count], scalars: input.scalars)
+        Tensor(unchecked: [input.count], sharingValuesOf: input)
     }
 
     /// The vector length for an input shape, with its arithmetic: "14 x 14 x 6 = 1176".

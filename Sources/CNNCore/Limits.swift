@@ -35,6 +35,9 @@ public struct ResourceLimits: Sendable, Equatable {
 public enum Limits {
     /// The limits of the session whose statement is running (the defaults outside any session).
     @TaskLocal public static var current = ResourceLimits.defaults
+    /// The bytes held by the tensors the running statement has made so far (MemoryLedger.swift); nil
+    /// outside a statement.
+    @TaskLocal public static var ledger: MemoryLedger?
 
     /// The largest number of elements one tensor may hold in the running session (100 million by default).
     public static var maxElements: Int { current.maxElements }
@@ -46,8 +49,15 @@ public enum Limits {
     public static let smallestMemoryLimit = 1_000_000
     /// The largest element limit a session may set (1 billion elements, 8 GB).
     public static let largestElementLimit = 1_000_000_000
-    /// The largest memory limit a session may set (1 TB).
-    public static let largestMemoryLimit = 1_000_000_000_000
+    /// The largest memory limit a session may set: 1 TB, or what the machine can give this process when
+    /// that is less (MachineMemory.swift).
+    public static var largestMemoryLimit: Int { min(largestMemoryLimitOfAnyMachine, MachineMemory.available.bytes) }
+    /// The largest memory limit on any machine (1 TB).
+    public static let largestMemoryLimitOfAnyMachine = 1_000_000_000_000
+    /// Why the memory limit cannot go higher: "this machine has 16 GB of memory" (empty when 1 TB is the bound).
+    public static var largestMemoryLimitReason: String {
+        MachineMemory.available.bytes < largestMemoryLimitOfAnyMachine ? MachineMemory.available.reason : ""
+    }
 
     /// The most multiply-adds one operation may take (convolution, dense, the matrix product), and the
     /// most input cells one pooling may look at: 50 billion, about a minute with the reference loops.
@@ -88,11 +98,22 @@ public enum Limits {
     public static func checkMemory(forElements count: Int, what: String, shape: [Int]) throws {
         let limits = current
         let (bytes, overflow) = count.multipliedReportingOverflow(by: 8)
-        let left = limits.maxMemoryBytes - min(max(limits.memoryInUse, 0), limits.maxMemoryBytes)
-        guard !overflow, bytes <= left else {
+        let temporaries = max(ledger?.bytes ?? 0, 0)
+        let (held, heldOverflow) = max(limits.memoryInUse, 0).addingReportingOverflow(temporaries)
+        let left = limits.maxMemoryBytes - (heldOverflow ? limits.maxMemoryBytes : min(held, limits.maxMemoryBytes))
+        guard !overflow, bytes <= left, MachineMemory.canAllocate(bytes) else {
+            if !overflow, bytes <= left {
+                throw CoreError(
+                    "\(what): a \(Shape.describe(shape)) tensor needs \(bytesText(bytes)), more than the system can give cnnrepl now",
+                    hint: "\(MachineMemory.available.reason.isEmpty ? "" : MachineMemory.available.reason + "; ")use smaller sizes, or `clear` to free every variable")
+            }
+            let counted = temporaries > 0
+                ? "every variable, the tensors their history keeps for trace, and the \(bytesText(temporaries)) of values this statement has made so far"
+                : "every variable and the tensors their history keeps for trace"
+            let (needed, leftText) = bytesTexts(overflow ? Int.max : bytes, left)
             throw CoreError(
-                "\(what): a \(Shape.describe(shape)) tensor needs \(bytesText(overflow ? Int.max : bytes)), but only \(bytesText(left)) of the session's \(bytesText(limits.maxMemoryBytes)) memory limit is left",
-                hint: "the memory limit counts every variable and the tensors their history keeps for trace; \(memoryHowTo)")
+                "\(what): a \(Shape.describe(shape)) tensor needs \(needed), but only \(leftText) of the session's \(bytesText(limits.maxMemoryBytes)) memory limit is left",
+                hint: "the memory limit counts \(counted); \(memoryHowTo)")
         }
     }
 
@@ -121,6 +142,14 @@ public enum Limits {
             return tenths % 10 == 0 ? "\(Format.count(tenths / 10)) \(unit)" : "\(tenths / 10).\(tenths % 10) \(unit)"
         }
         return "\(Format.count(max(bytes, 0))) bytes"
+    }
+
+    /// Two byte counts as people write them, with enough digits to tell them apart: "2 GB" and "1.5 GB", but
+    /// "2,000,000,008 bytes" and "2,000,000,000 bytes" when the short forms would read the same.
+    public static func bytesTexts(_ a: Int, _ b: Int) -> (String, String) {
+        let (short1, short2) = (bytesText(a), bytesText(b))
+        guard short1 == short2, a != b else { return (short1, short2) }
+        return ("\(Format.count(max(a, 0))) bytes", "\(Format.count(max(b, 0))) bytes")
     }
 
     /// Reads a memory size as typed: "2GB", "512MB", "1.5 GB", "800000B"; a bare number is in MB ("500");

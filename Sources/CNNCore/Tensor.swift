@@ -9,6 +9,8 @@
 //   - dense weights:    in x out
 // Index conventions used throughout the core: `oy, ox` for output rows/columns, `iy, ix` for input,
 // `ky, kx` for kernel, `c` for an input channel, `f` for a filter (output channel).
+// Every tensor made while a statement runs is charged to that statement's `MemoryLedger` (Limits.swift)
+// until it is freed, so the memory limit sees temporaries too.
 
 /// A dense, row-major tensor of Doubles with rank 1 to 4.
 public struct Tensor: Equatable, Sendable {
@@ -16,6 +18,13 @@ public struct Tensor: Equatable, Sendable {
     public let shape: [Int]
     /// The elements in row-major order; `scalars.count` is the product of `shape`.
     public private(set) var scalars: [Double]
+    /// What this tensor's values are charged to while a statement runs (shared by copies and reshapes).
+    private var charge: MemoryCharge?
+
+    /// Tensors are equal when their shapes and values are.
+    public static func == (lhs: Tensor, rhs: Tensor) -> Bool {
+        lhs.shape == rhs.shape && lhs.scalars == rhs.scalars
+    }
 
     /// Creates a tensor from a shape and its elements in row-major order.
     /// Throws if the shape is invalid or too large, or the element count does not match.
@@ -27,6 +36,7 @@ public struct Tensor: Equatable, Sendable {
         }
         self.shape = shape
         self.scalars = scalars
+        self.charge = MemoryLedger.charge(elements: count)
     }
 
     /// Creates a tensor of the given shape with every element equal to `value`.
@@ -34,12 +44,21 @@ public struct Tensor: Equatable, Sendable {
         let count = try Limits.elementCount(of: shape, for: "tensor")
         self.shape = shape
         self.scalars = Array(repeating: value, count: count)
+        self.charge = MemoryLedger.charge(elements: count)
     }
 
     /// Creates a tensor whose shape is already known to be valid (internal fast path).
     init(unchecked shape: [Int], scalars: [Double]) {
         self.shape = shape
         self.scalars = scalars
+        self.charge = MemoryLedger.charge(elements: scalars.count)
+    }
+
+    /// A tensor with new shape sharing `source`'s values and their charge (reshape, flatten).
+    init(unchecked shape: [Int], sharingValuesOf source: Tensor) {
+        self.shape = shape
+        self.scalars = source.scalars
+        self.charge = source.charge
     }
 
     /// A 1-element vector holding `value`.
@@ -114,7 +133,7 @@ public struct Tensor: Equatable, Sendable {
             throw CoreError(
                 "reshape: cannot view \(shapeDescription) (\(Format.count(self.count)) values) as \(Shape.describe(newShape)) (\(Format.count(count)) values)")
         }
-        return Tensor(unchecked: newShape, scalars: scalars)
+        return Tensor(unchecked: newShape, sharingValuesOf: self)
     }
 
     /// Applies `transform` to every element.

@@ -151,7 +151,7 @@ public struct Heatmap: Sendable {
         let middle = style == .plain ? "'\(Heatmap.ramp[Heatmap.ramp.count / 2])'" : "the middle colour"
         if let scale = shared {
             if scale.low == scale.high {
-                lines.append("  \(what)   every value is \(ValueScale.text(scale.low)) (drawn \(middle))")
+                lines.append("  \(what)   \(scale.sameValueText(drawn: middle))")
             } else {
                 let step = style == .plain ? "each step \(ValueScale.text((scale.high - scale.low) / Double(Heatmap.ramp.count)))" : ""
                 let notes = [step, maps.count > 1 ? "one scale for all" : ""].filter { !$0.isEmpty }.joined(separator: ", ")
@@ -161,7 +161,7 @@ public struct Heatmap: Sendable {
             lines.append("  \(what), each on its own scale \(bar) from its smallest value to its largest:")
             let titleWidth = maps.map { min($0.title.count, Heatmap.maxTitle) }.max() ?? 0
             for (map, scale) in zip(maps, scales) {
-                let range = scale.low == scale.high ? "every value is \(ValueScale.text(scale.low)) (drawn \(middle))"
+                let range = scale.low == scale.high ? scale.sameValueText(drawn: middle)
                     : "\(ValueScale.text(scale.low)) .. \(ValueScale.text(scale.high))"
                 lines.append("    " + pad(shortened(map.title, to: Heatmap.maxTitle), to: titleWidth) + "   " + range)
             }
@@ -294,6 +294,8 @@ struct ValueScale {
     let low: Double
     /// The largest finite value (0 if there is none).
     let high: Double
+    /// Whether no value is a finite number (all NaN or infinite): then there is no scale to speak of.
+    let noneFinite: Bool
 
     init(_ values: [Double]) {
         var low = Double.infinity
@@ -304,6 +306,13 @@ struct ValueScale {
         }
         self.low = low > high ? 0 : low
         self.high = low > high ? 0 : high
+        self.noneFinite = low > high
+    }
+
+    /// "every value is 3 (drawn '+')", or, without a finite value, that every value is nan or infinite.
+    func sameValueText(drawn middle: String) -> String {
+        noneFinite ? "no value is a finite number: every value is nan, inf or -inf (drawn \(middle))"
+            : "every value is \(ValueScale.text(low)) (drawn \(middle))"
     }
 
     /// Where `value` lies from low (0) to high (1), clamped; 0.5 when every value is equal.

@@ -73,6 +73,7 @@ extension TraceRenderer {
         var fieldStart = 0          // hops from here on are windows and cell-by-cell steps only
         var fieldCell = region      // the single cell the receptive-field arithmetic starts from
         var step: Step? = start
+        var droppedBefore: String?
         walk: while let current = step, let operand = current.operands.first, let input = operand.tensor {
             let name = operandName(operand)
             let channels = input.rank == 3 ? input.shape[2] : nil
@@ -121,11 +122,13 @@ extension TraceRenderer {
             }
             if let r = region { described = r.cell(of: name) } else if let v = vectorIndex { described = "\(name)[\(v)]" }
             step = operand.provenance?.step
+            if operand.provenance?.isDroppedHistory == true { droppedBefore = name }
         }
         guard !hops.isEmpty || !ending.isEmpty else { return [] }
         var lines = ["", "Back to the input, step by step:"]
-        for hop in hops {
-            lines.append("  \(hop.from) <- \(hop.text): \(hop.needs)")
+        lines += TraceRenderer.shortened(hops.map { "  \($0.from) <- \($0.text): \($0.needs)" }, what: "steps")
+        if let droppedBefore {
+            lines.append("  (the steps that made \(droppedBefore) are no longer kept: a value keeps the last \(Format.count(Provenance.historyKept)) steps of its history, docs/LIMITS.md)")
         }
         if !ending.isEmpty {
             lines += ending
@@ -170,7 +173,7 @@ extension TraceRenderer {
             }
         }
         var lines = ["", "Receptive field, from \(input.name) forward (r = size, j = jump, start = centre of the first field\(squareOnly ? "; rows and columns alike" : "")):"]
-        lines += columns(rows).map { "  " + $0 }
+        lines += TraceRenderer.shortened(columns(rows).map { "  " + $0 }, what: "rows")
 
         // The traced cell's field: centre = start + i*j, first = centre - r/2, last = first + r - 1.
         func span(_ axis: ReceptiveFieldAxis, _ i: Int, word: String) -> (range: ClosedRange<Int>, text: String)? {
@@ -269,6 +272,13 @@ extension TraceRenderer {
         let last = out.upperBound * stride - before + (kernel - 1) * dilation
         let lo = max(0, min(first, size - 1)), hi = max(lo, min(last, size - 1))
         return (lo...hi, max(0, -first), max(0, last - (size - 1)))
+    }
+
+    /// The lines of a long walk shortened for reading: the first 40 and the last 10, with how many were
+    /// left out between them ("  … 950 more steps …").
+    static func shortened(_ lines: [String], what: String) -> [String] {
+        guard lines.count > 60 else { return lines }
+        return Array(lines.prefix(40)) + ["  … \(Format.count(lines.count - 50)) more \(what) …"] + Array(lines.suffix(10))
     }
 
     /// "cell" for one cell, "cells" for a region, "value" for a vector's value.

@@ -75,6 +75,9 @@ struct TrainingRenderer {
         let h = report.history
         var lines = ["train \(report.model) \(report.data): \(Format.count(h.trainingExamples)) training and \(Format.count(h.validationExamples)) validation examples of \(h.dataset), "
                      + "\(h.epochs.count) epoch\(h.epochs.count == 1 ? "" : "s") of \(h.batchesPerEpoch) batches (\(h.batchSize) examples each)"]
+        if let stopped = h.stoppedInEpoch {
+            lines.append("  stopped in epoch \(stopped) (Ctrl-C); the model keeps the weights after epoch \(stopped - 1)")
+        }
         lines.append("  \(Format.count(report.parameterCount)) weights, Glorot uniform (biases 0); loss: crossentropy of the softmax output")
         let formula = h.optimizer.formulaLines
         lines.append("  optimizer \(h.optimizer.rawValue), lr \(Format.number(h.learningRate)): \(formula.first ?? "")")

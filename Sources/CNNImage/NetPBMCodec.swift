@@ -26,6 +26,12 @@ public enum NetPBMCodec {
     public static func decode(_ bytes: [UInt8], what: String = "load") throws -> (tensor: Tensor, details: String) {
         let damaged = "the file may be incomplete or damaged; save it again"
         guard looksLikeNetPBM(bytes) else {
+            // "P52 2 255": the right magic number, run into the width without the whitespace between.
+            if bytes.count >= 3, bytes[0] == UInt8(ascii: "P"),
+               [UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "5"), UInt8(ascii: "6")].contains(bytes[1]) {
+                throw CoreError("\(what): the header starts with P\(Character(Unicode.Scalar(bytes[1]))) but has no whitespace after it (a space or line break must follow the magic number)",
+                                hint: "a PGM header reads like P5 2 2 255; the file may be damaged; save it again")
+            }
             throw CoreError("\(what): this is not a PGM or PPM file (it does not start with P2, P3, P5 or P6)",
                             hint: "load reads .png, .pgm, .ppm and .npy files; check the file's real format")
         }

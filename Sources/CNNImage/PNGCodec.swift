@@ -79,6 +79,8 @@ public enum PNGCodec {
             guard finished != 0 else {
                 throw CoreError("\(what): the PNG file is damaged: \(message(of: image))", hint: damaged)
             }
+            // libpng's simplified API cannot be stopped inside a call; Ctrl-C takes effect between phases.
+            try Interruption.check(what)
             if alpha {
                 var kept: [UInt8] = []
                 kept.reserveCapacity(header.width * header.height * outChannels)
@@ -170,6 +172,8 @@ public enum PNGCodec {
             guard png_image_write_to_memory(&image, nil, &size, 0, pixels.baseAddress, stride, nil) != 0, size > 0 else {
                 throw CoreError("\(what): libpng could not encode the picture: \(message(of: image))")
             }
+            // The first pass measured the size; Ctrl-C pressed meanwhile stops before the second pass.
+            try Interruption.check(what)
             var bytes = [UInt8](repeating: 0, count: Int(size))
             let ok = bytes.withUnsafeMutableBytes { out in
                 png_image_write_to_memory(&image, out.baseAddress, &size, 0, pixels.baseAddress, stride, nil)

@@ -61,7 +61,7 @@ extension Builtins {
             body: { context in
                 let tensor = try context.requiredTensor("maps")
                 let name = try context.string("path") ?? ""
-                let path = try context.path("path")
+                let path = try context.writablePath("path")
                 let kind = ImageFile.kind(ofPath: path)
                 guard kind == .png || kind == .pgm else {
                     throw ArgumentError(message: "savegrid: the grid is a grey picture: give a .png or .pgm file name, not \"\(name)\"",

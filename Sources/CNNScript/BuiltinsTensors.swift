@@ -290,7 +290,7 @@ extension Builtins {
                     return try saveCurves(history, &context)  // TrainingPicture.swift
                 }
                 let tensor = try context.requiredTensor("value")
-                let path = try context.path("path")
+                let path = try context.writablePath("path")
                 let name = try context.string("path") ?? path
                 let mode = try context.word("values", choices: PixelScaling.Mode.allCases.map(\.rawValue))
                 if let kind = ImageFile.kind(ofPath: path) {
@@ -302,6 +302,12 @@ extension Builtins {
                         said += "\n  the picture is dark (nothing above \(PixelScaling.text(high)) of 255): values=stretch makes the largest white"
                     }
                     return .string(said)
+                }
+                // A lesson is code someone else wrote: save writes only the kinds of file it names.
+                guard path.lowercased().hasSuffix(".npy") else {
+                    throw ArgumentError(message: "save writes .npy, .png, .pgm and .ppm files, and '\(name)' is none of them",
+                                        hint: "end the name with the kind of file, e.g. \"\(name.split(separator: "/").last.map(String.init) ?? "x").npy\"",
+                                        argument: context.argument("path")?.index)
                 }
                 if mode != nil {
                     throw ArgumentError(message: "save: values= is for pictures (.png, .pgm, .ppm); a .npy file keeps every value exactly",

@@ -55,6 +55,8 @@ public struct CallContext {
     public var random: RandomGenerator
     /// The folder relative file names are resolved against (a script's folder; nil: the working directory).
     public var baseDirectory: String?
+    /// The folders a running script may write in; nil: anywhere (Workspace.swift).
+    public var writableFolders: [String]?
     /// What the call did, for the step header and for tracing later (set by the built-in).
     public var step: Step?
 
@@ -78,6 +80,7 @@ public struct CallContext {
                 guard bound[parameter.name] == nil else {
                     throw ArgumentError(message: "\(name): '\(keyword)' is given twice", hint: nil, argument: argument.index)
                 }
+                if CallContext.isNone(argument, for: parameter) { continue }  // bias=none: left out, as by default
                 bound[parameter.name] = argument
             } else {
                 guard positional < builtin.parameters.count else {
@@ -93,8 +96,9 @@ public struct CallContext {
                 if bound[parameter.name] != nil {
                     throw ArgumentError(message: "\(name): '\(parameter.name)' is given twice", hint: nil, argument: argument.index)
                 }
-                bound[parameter.name] = argument
                 positional += 1
+                if CallContext.isNone(argument, for: parameter) { continue }
+                bound[parameter.name] = argument
             }
         }
         for parameter in builtin.parameters where parameter.defaultText == nil && !parameter.isVariadic {
@@ -294,13 +298,35 @@ public struct CallContext {
         return sizes
     }
 
+    /// Whether `argument` is the word `none` for a parameter whose default is none (`bias=none`).
+    static func isNone(_ argument: CallArgument, for parameter: Parameter) -> Bool {
+        guard parameter.defaultText == "none", case .symbol(let word) = argument.value else { return false }
+        return word.lowercased() == "none"
+    }
+
     /// A file name argument resolved against `baseDirectory` (absolute names are kept as they are).
     public func path(_ parameter: String) throws -> String {
-        guard let name = try string(parameter), !name.isEmpty else {
+        guard let name = try string(parameter) else {
             throw ArgumentError(message: "\(builtin.name): '\(parameter)' must be a file name in double quotes",
                                 hint: nil, argument: bound[parameter]?.index)
         }
+        if let problem = Workspace.problem(withFileName: name) {
+            throw ArgumentError(message: "\(builtin.name): \(problem)", hint: "e.g. \"picture.png\" or \"data/x.npy\"",
+                                argument: bound[parameter]?.index)
+        }
         return Workspace(baseDirectory: baseDirectory).path(for: name)
+    }
+
+    /// A file name argument to write to: `path(_:)`, refused outside the folders a running script may
+    /// write in (Workspace.writableFolders).
+    public func writablePath(_ parameter: String) throws -> String {
+        let resolved = try path(parameter)
+        let workspace = Workspace(baseDirectory: baseDirectory, writableFolders: writableFolders)
+        if let problem = workspace.problem(writing: resolved, named: try string(parameter) ?? resolved) {
+            throw ArgumentError(message: "\(builtin.name): \(problem.message)", hint: problem.hint,
+                                argument: bound[parameter]?.index)
+        }
+        return resolved
     }
 
     /// The arguments collected by the variadic parameter.

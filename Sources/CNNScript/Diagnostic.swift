@@ -45,9 +45,9 @@ public struct Diagnostic: Error, Equatable, Hashable, Sendable, CustomStringConv
     public init(_ message: String, at range: SourceRange, hint: String? = nil, notes: [DiagnosticNote] = [],
                 severity: Severity = .error) {
         self.severity = severity
-        self.message = message
+        self.message = Format.visible(message)  // control characters escaped: no error drives the terminal
         self.range = range
-        self.hint = hint
+        self.hint = hint.map(Format.visible)
         self.notes = notes
     }
 

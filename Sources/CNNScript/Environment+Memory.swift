@@ -75,8 +75,9 @@ extension Environment {
         let others = memoryInUse - (footprints[name]?.bytes ?? 0)
         let (total, overflow) = others.addingReportingOverflow(footprint.bytes)
         if overflow || total > limit {
+            let (totalText, limitText) = Limits.bytesTexts(overflow ? Int.max : total, limit)
             throw Diagnostic(
-                "storing '\(name)' would take the session's variables to \(Limits.bytesText(overflow ? Int.max : total)), more than its \(Limits.bytesText(limit)) memory limit",
+                "storing '\(name)' would take the session's variables to \(totalText), more than its \(limitText) memory limit",
                 at: range,
                 hint: "the memory limit counts every variable and the tensors their history keeps for trace; \(Limits.memoryHowTo)")
         }

@@ -11,6 +11,8 @@ public struct Environment {
     public private(set) var names: [String] = []
     /// The bytes each variable keeps alive, for the memory limit (Environment+Memory.swift).
     private(set) var footprints: [String: Footprint] = [:]
+    /// `Provenance.historyCuts` when the footprints were last counted in full (Environment+Memory.swift).
+    var countedHistoryCuts = Provenance.historyCuts
 
     /// An empty environment.
     public init() {}
@@ -27,8 +29,23 @@ public struct Environment {
     /// (`footprint`, when `checkMemory` has just counted it).
     mutating func define(_ name: String, _ variable: Variable, footprint counted: Footprint? = nil) {
         if variables[name] == nil { names.append(name) }
+        recountAfterDroppedHistory()
         footprints[name] = counted ?? footprint(of: variable, as: name)
         variables[name] = variable
+    }
+
+    /// Counts every footprint again if history was dropped somewhere since the last count
+    /// (Provenance.swift): the bytes a footprint took over from the value it replaced may be gone.
+    mutating func recountAfterDroppedHistory() {
+        let cuts = Provenance.historyCuts
+        guard cuts != countedHistoryCuts else { return }
+        countedHistoryCuts = cuts
+        for name in names {
+            if let variable = variables[name] { footprints[name] = Footprint(provenance: variable.provenance, bytes: 0) }
+        }
+        for name in names {
+            if let variable = variables[name] { footprints[name] = footprint(of: variable, as: name) }
+        }
     }
 
     /// Forgets every variable.

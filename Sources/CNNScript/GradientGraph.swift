@@ -66,6 +66,8 @@ struct GradientGraph {
     private(set) var staleUses: [Operand] = []
     /// The variable names the loss was computed from, in the order they were met.
     private(set) var inputNames: [String] = []
+    /// Whether the walk met history that was dropped to keep chains bounded (Provenance.historyKept).
+    private(set) var metDroppedHistory = false
     /// The node of the loss itself.
     let root: ObjectIdentifier
 
@@ -88,6 +90,7 @@ struct GradientGraph {
                 if operand.name == target.name, !target.matches(operand) { staleUses.append(operand) }
                 if let name = operand.name, !inputNames.contains(name) { inputNames.append(name) }
                 guard let provenance = operand.provenance else { continue }
+                if provenance.isDroppedHistory { metDroppedHistory = true }
                 let id = ObjectIdentifier(provenance)
                 if names[id] == nil || operand.name != nil { names[id] = operand.name ?? provenance.expression }
                 if visited.insert(id).inserted {
@@ -203,6 +206,10 @@ enum Gradients {
         }
         let graph = GradientGraph(loss: provenance, lossName: lossName, target: target)
         guard graph.dependsOnTarget else {
+            if graph.metDroppedHistory {
+                throw CoreError("grad: \(lossName) does not depend on \(target.name) in the last \(Format.count(Provenance.historyKept)) steps of its history, the part that is kept",
+                                hint: "a value keeps the last \(Format.count(Provenance.historyKept)) steps that made it (docs/LIMITS.md); compute \(lossName) again from \(target.name) in fewer steps")
+            }
             if let stale = graph.staleUses.first {
                 let then = stale.provenance?.expression ?? "an earlier value"
                 throw CoreError("grad: \(lossName) was computed from an earlier \(target.name) (made by \(then)), not from the \(target.name) there is now",

@@ -126,11 +126,22 @@ extension Interpreter {
     /// The file name as written and resolved against the script's folder, checked: a string whose
     /// folder exists.
     private func codeFile(_ argument: Argument, _ context: EvaluationContext) throws -> (String, String) {
-        guard case .string(let written) = argument.value.kind, !written.isEmpty else {
+        guard case .string(let written) = argument.value.kind else {
             throw Diagnostic("file= takes a file name in double quotes", at: argument.value.range,
                              hint: "e.g. code keras mnist file=\"mnist.py\"")
         }
+        if let problem = Workspace.problem(withFileName: written) {
+            throw Diagnostic("code: \(problem)", at: argument.value.range, hint: "e.g. code keras mnist file=\"mnist.py\"")
+        }
+        // A lesson is code someone else wrote: code writes Python files only.
+        guard written.hasSuffix(".py") else {
+            throw Diagnostic("code writes Python files, and '\(written)' does not end in .py", at: argument.value.range,
+                             hint: "e.g. code keras mnist file=\"mnist.py\"")
+        }
         let resolved = workspace.path(for: written)
+        if let problem = workspace.problem(writing: resolved, named: written) {
+            throw Diagnostic("code: \(problem.message)", at: argument.value.range, hint: problem.hint)
+        }
         let folder = resolved.lastIndex(of: "/").map { String(resolved[..<$0]) } ?? "."
         var status = stat()
         guard stat(folder.isEmpty ? "/" : folder, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {

@@ -3,7 +3,21 @@ import CNNCore
 
 extension Interpreter {
     /// Evaluates an expression. Recursion depth is bounded by the parser's nesting limit.
+    /// A kernel that allocated without asking the memory limit first (an activation) and took the
+    /// statement past it stops the statement here, at the expression that made it (MemoryLedger.swift).
     func evaluate(_ expr: Expr, _ context: EvaluationContext) throws -> Evaluated {
+        let result = try evaluateKind(expr, context)
+        if let ledger = Limits.ledger, ledger.overdrawn {
+            let limit = limits.maxMemoryBytes
+            throw Diagnostic("\(context.text(expr.range)): the new values of this statement reached \(Limits.bytesText(ledger.peakBytes)), more than the \(Limits.bytesText(ledger.allowance)) that the session's \(Limits.bytesText(limit)) memory limit leaves after the variables",
+                             at: expr.range,
+                             hint: "the memory limit counts every variable and the values a statement makes on the way; \(Limits.memoryHowTo)")
+        }
+        return result
+    }
+
+    /// Evaluates an expression of each kind (`evaluate` adds the memory check).
+    private func evaluateKind(_ expr: Expr, _ context: EvaluationContext) throws -> Evaluated {
         switch expr.kind {
         case .number(let literal):
             return Evaluated(value: .number(literal.value))
@@ -150,6 +164,7 @@ extension Interpreter {
         do {
             var call = try CallContext(builtin: builtin, arguments: callArguments, random: random.generator,
                                        baseDirectory: workspace.baseDirectory)
+            call.writableFolders = workspace.writableFolders
             let value = try builtin.body(&call)
             random.generator = call.random
             let provenance = Provenance(expression: context.text(range), step: call.step)
@@ -169,6 +184,10 @@ extension Interpreter {
         if let word = argument.value.identifierName {
             let parameter = argument.label.flatMap { label in builtin.parameters.first { $0.name == label.text } }
                 ?? (position < builtin.parameters.count ? builtin.parameters[position] : nil)
+            // `bias=none`: the default `help` shows, written out, means the argument is left out.
+            if let parameter, parameter.defaultText == "none", word.lowercased() == "none", environment[word] == nil {
+                return Evaluated(value: .symbol("none"))
+            }
             // An option's own words (`padding=same`) stay words even when a variable has that name.
             if let parameter, Interpreter.optionWords(parameter).contains(word.lowercased()) {
                 return Evaluated(value: .symbol(word))
@@ -269,7 +288,8 @@ extension Interpreter {
     func integer(_ expr: Expr, _ context: EvaluationContext, what: String) throws -> Int {
         let number = try wholeNumber(expr, context, what: what)
         guard abs(number) <= Double(Interpreter.largestIndex), let n = Int(exactly: number) else {
-            throw Diagnostic("\(what) is too large: \(Interpreter.numberText(expr, number, context))", at: expr.range)
+            throw Diagnostic("\(what) is too large: \(Interpreter.numberText(expr, number, context))", at: expr.range,
+                             hint: "whole numbers here go from -\(Format.count(Interpreter.largestIndex)) to \(Format.count(Interpreter.largestIndex))")
         }
         return n
     }

@@ -61,7 +61,8 @@ extension Interpreter {
         let range = Limits.smallestMemoryLimit...Limits.largestMemoryLimit
         guard number <= Double(range.upperBound), let whole = Int(exactly: number),
               case let (bytes, overflow) = whole.multipliedReportingOverflow(by: scale), !overflow, range.contains(bytes) else {
-            throw Diagnostic("the memory limit must be from \(Limits.bytesText(range.lowerBound)) to \(Limits.bytesText(range.upperBound))",
+            let why = Limits.largestMemoryLimitReason
+            throw Diagnostic("the memory limit must be from \(Limits.bytesText(range.lowerBound)) to \(Limits.bytesText(range.upperBound))\(why.isEmpty ? "" : ": \(why)")",
                              at: arguments[1].range, hint: usage)
         }
         limits.maxMemoryBytes = bytes

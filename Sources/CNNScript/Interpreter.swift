@@ -36,9 +36,14 @@ public final class Interpreter {
     /// Runs one statement of `source` and returns what it produced.
     public func execute(_ statement: Statement, in source: SourceText) throws -> Outcome {
         // Every tensor made by the statement is checked against this session's limits before allocation.
+        environment.recountAfterDroppedHistory()
         var bound = limits
         bound.memoryInUse = environment.memoryInUse
-        return try Limits.$current.withValue(bound) { try executeWithinLimits(statement, in: source) }
+        // Every tensor the statement makes is counted until it is freed, temporaries included (MemoryLedger).
+        let ledger = MemoryLedger(allowance: max(0, limits.maxMemoryBytes - min(bound.memoryInUse, limits.maxMemoryBytes)))
+        return try Limits.$current.withValue(bound) {
+            try Limits.$ledger.withValue(ledger) { try executeWithinLimits(statement, in: source) }
+        }
     }
 
     private func executeWithinLimits(_ statement: Statement, in source: SourceText) throws -> Outcome {
@@ -48,6 +53,7 @@ public final class Interpreter {
             try checkAssignable(name)
             let result = try evaluate(expr, context)
             let variable = Variable(value: result.value, provenance: result.provenance)
+            environment.recountAfterDroppedHistory()
             let footprint = try environment.checkMemory(storing: variable, as: name.text, limit: limits.maxMemoryBytes,
                                                         at: statement.range)
             environment.define(name.text, variable, footprint: footprint)

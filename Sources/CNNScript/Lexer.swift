@@ -7,7 +7,9 @@
 //   - a digit (or "." before a digit) starts a number: 42, 0.5, .5, 5., 1e-3, 2.5E+4; digits, "x" and
 //     a digit start a size literal instead: 3x3, 28x28x1, 3x3x32x64
 //   - a letter or "_" starts a name; later characters may also be digits (Unicode letters are allowed)
-//   - '"' starts a string, which must close on the same line; escapes are \" \\ \n \t
+//   - '"' starts a string, which must close on the same line; escapes are \" \\ \n \t; a control
+//     character typed into it (ESC, BEL, ...) makes it invalid, so no string can drive the terminal
+//     (clear the screen, set the title) when it is shown in a header, `vars` or an error
 //   - ( ) [ ] , ; : = + - * / @ are one-character tokens
 // Anything else is an `invalid` token. The lexer never stops early: every character ends up in a token,
 // and the last token is always `endOfInput`. Tokens never span lines.
@@ -74,7 +76,7 @@ public enum Lexer {
         case 0xFFFD: return "the text is not valid UTF-8 here; save the file as UTF-8"
         default:
             if Diagnostic.isInvisible(scalar) { return "an invisible or unusual space; replace it with an ordinary space" }
-            if scalar.value < 0x20 || scalar.value == 0x7F { return "remove this control character" }
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return "remove this control character" }
             return nil
         }
     }
@@ -293,6 +295,9 @@ private struct Scanner {
             }
             position += 1
             if scalar == "\"" { break }
+            if badEscape == nil, scalar != "\t", scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                badEscape = .unexpectedCharacter(scalar)
+            }
             guard scalar == "\\" else {
                 value.append(scalar)
                 continue

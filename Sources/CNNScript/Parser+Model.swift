@@ -42,16 +42,17 @@ extension Parser {
             while tokens[index].kind == .newline || tokens[index].kind == .semicolon { index += 1 }
             let token = tokens[index]
             let setsName = token.identifierName != nil && tokens[index + 1].kind == .equals
-            if setsName {
-                report(blockNeverClosed(keyword, name, note: DiagnosticNote("this line sets a name, so it is not a layer", range: token.range)))
+            if token.kind == .identifier("model") {
+                // A model inside a model: the error is at the inner header, where the learner must act.
+                let outer = name.map { "the model '\($0.text)'" } ?? "a model block"
+                report(Diagnostic("a model cannot start inside \(outer), which has no 'end' yet", at: token.range,
+                                  hint: "add a line 'end' before this line to close \(name?.text ?? "the first model"); models cannot be nested",
+                                  notes: [DiagnosticNote("\(outer) starts here", range: tokens[keyword].range)]))
                 break
             }
-            if token.kind == .identifier("model") {
-                // The new header is where the learner is looking: point at it, and at the block left open.
-                let block = name.map { "the model '\($0.text)'" } ?? "the model block above"
-                report(Diagnostic("a new model starts before \(block) is closed", at: token.range,
-                                  hint: "add a line 'end' after the last layer of \(block)",
-                                  notes: [DiagnosticNote("\(block) starts here", range: tokens[keyword].range)]))
+            if setsName {
+                let note = "this line sets a name, so it is not a layer"
+                report(blockNeverClosed(keyword, name, note: DiagnosticNote(note, range: token.range)))
                 break
             }
             switch token.kind {

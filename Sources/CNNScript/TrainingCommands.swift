@@ -90,10 +90,11 @@ extension Interpreter {
             guard let label = argument.label?.text else { continue }
             switch label {
             case "epochs":
-                options.epochs = try integer(argument.value, context, what: "epochs")
-                guard (1...TrainingOptions.maxEpochs).contains(options.epochs) else {
-                    throw Diagnostic("epochs must be from 1 to \(Format.count(TrainingOptions.maxEpochs)), not \(options.epochs)", at: argument.range)
+                let epochs = try wholeNumber(argument.value, context, what: "epochs")
+                guard epochs >= 1, epochs <= Double(TrainingOptions.maxEpochs) else {
+                    throw Diagnostic("epochs must be from 1 to \(Format.count(TrainingOptions.maxEpochs)), not \(Format.number(epochs))", at: argument.range)
                 }
+                options.epochs = Int(epochs)
             case "batch":
                 options.batchSize = try integer(argument.value, context, what: "the batch size")
                 guard options.batchSize >= 1 else {

@@ -136,7 +136,7 @@ enum TrainingPicture {
 extension Builtins {
     /// `save(history, "curves.png")`: the training curves as a picture file.
     static func saveCurves(_ history: TrainingHistory, _ context: inout CallContext) throws -> Value {
-        let path = try context.path("path")
+        let path = try context.writablePath("path")
         let name = try context.string("path") ?? path
         guard let kind = ImageFile.kind(ofPath: path) else {
             throw ArgumentError(message: "save: a training history is saved as a picture: a .png, .pgm or .ppm file",

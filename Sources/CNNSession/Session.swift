@@ -45,6 +45,8 @@ public struct SessionOptions: Sendable {
     public var trueColor = false
     /// Whether output goes to a terminal, so `train` may redraw a progress bar in place (else plain lines).
     public var liveProgress = false
+    /// Folders a script may write in besides the folder cnnrepl runs in and its own (--allow-write).
+    public var allowWrite: [String] = []
 
     /// Default options: no colour, default seed, 2 decimals, 80 columns.
     public init() {}
@@ -115,7 +117,12 @@ public final class Session {
                           output: (String, OutputKind) -> Void, afterEntry: () -> Void) -> Bool {
         let text = SourceText(source, name: fileName)
         interpreter.workspace.baseDirectory = Session.directory(of: fileName)
-        defer { interpreter.workspace.baseDirectory = nil }
+        // A script writes only in the folder cnnrepl runs in, its own folder and the --allow-write folders.
+        interpreter.workspace.writableFolders = ["."] + [Session.directory(of: fileName)].compactMap { $0 } + options.allowWrite
+        defer {
+            interpreter.workspace.baseDirectory = nil
+            interpreter.workspace.writableFolders = nil
+        }
         let parsed = Parser.parse(text)
         if parsed.hasErrors || parsed.isIncomplete {
             output(renderer.render(parsed.diagnostics, in: text), .error)

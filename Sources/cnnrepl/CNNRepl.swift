@@ -39,6 +39,9 @@ struct CNNRepl: ParsableCommand {
     @Option(name: .customLong("max-elements"), help: "The most elements one tensor may hold (default 100000000; `limits` shows all limits).")
     var maxElements: Int?
 
+    @Option(name: .customLong("allow-write"), help: "A folder a script may also write files in (besides the current folder and the script's own); may be repeated.")
+    var allowWrite: [String] = []
+
     @Option(name: .customLong("max-memory"), help: "The most memory all tensors of the session may hold, e.g. 4GB or 500MB (default 2GB).")
     var maxMemory: String?
 
@@ -71,7 +74,8 @@ struct CNNRepl: ParsableCommand {
         if let maxMemory {
             guard let bytes = Limits.parseBytes(maxMemory),
                   (Limits.smallestMemoryLimit...Limits.largestMemoryLimit).contains(bytes) else {
-                throw ValidationError("--max-memory must be a size from 1MB to 1TB such as 4GB or 500MB, not '\(maxMemory)'")
+                let why = Limits.largestMemoryLimitReason
+                throw ValidationError("--max-memory must be a size from 1MB to \(String(Limits.bytesText(Limits.largestMemoryLimit).filter { $0 != " " })) such as 4GB or 500MB, not '\(maxMemory)'\(why.isEmpty ? "" : " (\(why))")")
             }
             limits.maxMemoryBytes = bytes
         }
@@ -90,6 +94,7 @@ struct CNNRepl: ParsableCommand {
         let colorTerm = getenv("COLORTERM").map { String(cString: $0) } ?? ""
         options.trueColor = colorTerm == "truecolor" || colorTerm == "24bit"
         if let seed { options.seed = seed }
+        options.allowWrite = allowWrite
         let session = Session(options: options)
         session.interpreter.limits = try startLimits()
         let console = Console(color: colorWanted)
@@ -115,7 +120,7 @@ struct CNNRepl: ParsableCommand {
             case .success(let bytes):
                 ok = runner.run(bytes: bytes, fileName: "<stdin>", echo: false)
             case .failure(let error):
-                console.write("cnnrepl: \(error.message)\n", kind: .error)
+                console.write(error.text, kind: .error)
                 ok = false
             }
             if !ok { throw ExitCode(1) }

@@ -12,7 +12,18 @@ enum ScriptBytes {
     /// The text of `bytes`, or a diagnostic at the first byte that is not part of valid UTF-8.
     static func decode(_ bytes: [UInt8], name: String?) -> Result<String, InvalidText> {
         guard let bad = firstInvalidUTF8(bytes) else {
-            return .success(String(decoding: bytes, as: UTF8.self))
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let carriageReturn = firstLoneCarriageReturn(bytes) {
+                // Old Mac line endings: the lines would run together into one ("unexpected 'y' after ...").
+                let source = SourceText(text, name: name)
+                let offset = String(decoding: bytes[..<carriageReturn], as: UTF8.self).unicodeScalars.count
+                let diagnostic = Diagnostic(
+                    "this line ends with a carriage return (CR) alone: the file has old Mac line endings",
+                    at: SourceRange(start: source.position(ofOffset: offset), end: source.position(ofOffset: offset + 1)),
+                    hint: "save the file with Unix (LF) or Windows (CRLF) line endings")
+                return .failure(InvalidText(diagnostic: diagnostic, source: source))
+            }
+            return .success(text)
         }
         // The prefix before the bad byte is valid, so its scalar count is the offset of the U+FFFD that
         // replaces the bad byte in the decoded text.
@@ -27,6 +38,21 @@ enum ScriptBytes {
             at: SourceRange(start: start, end: end),
             hint: "cnnrepl reads scripts as UTF-8; save the file with the UTF-8 encoding")
         return .failure(InvalidText(diagnostic: diagnostic, source: source))
+    }
+
+    /// The offset of the first carriage return that ends a line on its own (not followed by a line feed)
+    /// with more code after it on the same line, or nil.
+    static func firstLoneCarriageReturn(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x0D, i + 1 < bytes.count, bytes[i + 1] != 0x0A {
+                var j = i + 1
+                while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0D { j += 1 }
+                if j < bytes.count, bytes[j] != 0x0A { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// The offset of the first byte that does not belong to a well-formed UTF-8 sequence (overlong forms,

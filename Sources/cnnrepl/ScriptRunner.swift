@@ -2,6 +2,7 @@
 //
 // In a lesson each entry is echoed as `cnn> statement` followed by its output, exactly what typing it at
 // the REPL would show; with --step it waits for Enter after each entry. The first error stops the run.
+import CNNCore
 import CNNSession
 import Glibc
 
@@ -17,7 +18,7 @@ struct ScriptRunner {
         case .success(let bytes):
             return run(bytes: bytes, fileName: path, echo: true)
         case .failure(let error):
-            console.write("cnnrepl: \(error.message)\n", kind: .error)
+            console.write(error.text, kind: .error)
             return false
         }
     }
@@ -56,8 +57,19 @@ enum FileText {
 
     /// The file's bytes, at most `SessionLimits.maxScriptBytes` of them, or a message saying why not.
     static func readBytes(path: String) -> Result<[UInt8], FileError> {
+        // A folder or a device (such as /dev/zero) is not a script; a named pipe is (`cnnrepl <(...)`).
+        var status = stat()
+        if stat(path, &status) == 0 {
+            let type = status.st_mode & S_IFMT
+            if type == S_IFDIR || type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK {
+                let kind = type == S_IFDIR ? "a folder" : type == S_IFSOCK ? "a socket" : "a device"
+                return .failure(FileError("'\(path)' is \(kind), not a script file",
+                                          hint: "give the name of a .cnn script, e.g. cnnrepl lessons/padding.cnn"))
+            }
+        }
         guard let handle = fopen(path, "rb") else {
-            return .failure(FileError("cannot open '\(path)': \(String(cString: strerror(errno)))"))
+            return .failure(FileError("cannot open '\(path)': \(String(cString: strerror(errno)))",
+                                      hint: "check the name of the script"))
         }
         defer { fclose(handle) }
         var bytes: [UInt8] = []
@@ -66,7 +78,7 @@ enum FileText {
             let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
             if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
             if bytes.count > SessionLimits.maxScriptBytes {
-                return .failure(FileError("'\(path)' is larger than the script size limit of \(SessionLimits.maxScriptBytes) bytes"))
+                return .failure(.tooLarge("'\(path)'"))
             }
             if n < buffer.count { break }
         }
@@ -77,8 +89,23 @@ enum FileText {
     }
 }
 
-/// A file that could not be read, with the reason.
+/// A file that could not be read, with the reason and what to do about it.
 struct FileError: Error {
     let message: String
-    init(_ message: String) { self.message = message }
+    let hint: String?
+    init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+
+    /// The lines cnnrepl prints for it: "cnnrepl: error: ..." and "  hint: ...".
+    var text: String {
+        "cnnrepl: error: \(message)\n" + (hint.map { "  hint: \($0)\n" } ?? "")
+    }
+
+    /// A script larger than the script size limit.
+    static func tooLarge(_ what: String) -> FileError {
+        FileError("\(what) is larger than the script size limit of \(Format.count(SessionLimits.maxScriptBytes)) bytes",
+                  hint: "split the script into smaller files and run them one after the other (docs/LIMITS.md)")
+    }
 }

@@ -31,7 +31,7 @@ enum StandardInput {
             if n > 0 {
                 bytes.append(contentsOf: buffer[0..<n])
                 if bytes.count > SessionLimits.maxScriptBytes {
-                    return .failure(FileError("standard input is larger than the script size limit of \(SessionLimits.maxScriptBytes) bytes"))
+                    return .failure(.tooLarge("standard input"))
                 }
             } else if n < 0 && errno == EINTR {
                 continue

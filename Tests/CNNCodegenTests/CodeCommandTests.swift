@@ -63,7 +63,17 @@ import CNNTestSupport
 @Test func aFailedWriteIsAnErrorAtTheFileName() {
     let session = Script.withCodeGenerator()
     #expect(throws: Never.self) { try session.run(SeedModels.mnist) }
-    let failure = session.diagnostic("code keras mnist file=\"/dev/full\"")
-    #expect(failure?.message == "code: write /dev/full: could not finish writing the file: No space left on device")
+    let failure = session.diagnostic("code keras mnist file=\"/proc/cnnrepl-test.py\"")
+    #expect(failure?.message == "code: write /proc/cnnrepl-test.py: cannot create the file: No such file or directory")
     #expect(failure?.range.start.column == 23)
+}
+
+@Test func codeWritesOnlyPythonFiles() {
+    // Issue 13: a lesson is code someone else wrote; code ... > ANYNAME overwrote any file.
+    let session = Script.withCodeGenerator()
+    #expect(throws: Never.self) { try session.run(SeedModels.mnist) }
+    for name in ["/dev/full", "victim", "run.sh", "notes.txt"] {
+        let failure = session.diagnostic("code keras mnist file=\"\(name)\"")
+        #expect(failure?.message == "code writes Python files, and '\(name)' does not end in .py", "\(name)")
+    }
 }

@@ -132,9 +132,21 @@ private func assignments(_ lines: [String]) -> [String] {
 
 @Test func aLongChainIsWalkedWithoutDeepRecursion() throws {
     var source = "f = [1, -1]\n"
-    for _ in 0..<2_000 { source += "relu f\n" }
+    for _ in 0..<1_500 { source += "relu f\n" }
     source += "code numpy f"
     let code = assignments(try Script().lines(source))
-    #expect(code.count == 2_001)
+    #expect(code.count == 1_501)
+    #expect(code.last == "f = np.maximum(f, 0)")
+}
+
+@Test func aChainLongerThanTheKeptHistoryStartsFromItsOldestKeptValue() throws {
+    // A value keeps its last 1,000 to 2,000 steps (Provenance.historyKept): the script starts from the
+    // oldest value kept, written as data.
+    var source = "f = [1, -1]\n"
+    for _ in 0..<5_000 { source += "relu f\n" }
+    source += "code numpy f"
+    let code = assignments(try Script().lines(source))
+    #expect(code.count > Provenance.historyKept && code.count <= 2 * Provenance.historyKept + 2, "\(code.count) lines")
+    #expect(code.first?.hasPrefix("f = np.array([") == true, "\(code.first ?? "")")
     #expect(code.last == "f = np.maximum(f, 0)")
 }

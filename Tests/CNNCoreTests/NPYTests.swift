@@ -158,7 +158,10 @@ func badFixtureThrowsCoreError(name: String) {
     let missing = #expect(throws: CoreError.self) { try NPY.read(path: "/nonexistent/x.npy") }
     #expect(missing?.message == "load '/nonexistent/x.npy': cannot open the file: No such file or directory")
     let folder = #expect(throws: CoreError.self) { try NPY.read(path: "/tmp") }
-    #expect(folder?.message.hasPrefix("load '/tmp': cannot read the file") == true)
+    #expect(folder?.message == "load '/tmp': this is a folder, not a file")
+    #expect(folder?.hint == "only regular files can be loaded: a .npy array or a .png, .pgm or .ppm picture")
+    let device = #expect(throws: CoreError.self) { try NPY.read(path: "/dev/zero") }
+    #expect(device?.message == "load '/dev/zero': this is a device, not a file")
     let unwritable = #expect(throws: CoreError.self) {
         try NPY.write(Tensor(scalar: 1), path: "/nonexistent/folder/x.npy")
     }

@@ -87,3 +87,16 @@ func largeMapsFitTheWidth(width: Int) throws {
     #expect(HeatmapPalette.color(1, .gray) == RGB(red: 255, green: 255, blue: 255))
     #expect(HeatmapPalette.color(0.5, .viridis) == RGB(red: 33, green: 144, blue: 141))
 }
+
+@Test func aMapWithoutAFiniteValueSaysSoNotThatEveryValueIsZero() throws {
+    // Issue 13: show of an all-nan or all-inf map said "every value is 0".
+    let nan = try Tensor(rows: [[.nan, .nan], [.nan, .nan]])
+    let inf = try Tensor(rows: [[.infinity, -.infinity], [.infinity, .nan]])
+    for map in [nan, inf] {
+        let lines = Heatmap(style: .plain, width: 80).lines(request([("m", map)]))
+        #expect(lines.contains("  2x2   no value is a finite number: every value is nan, inf or -inf (drawn '+')"), "\(lines)")
+        #expect(!lines.contains { $0.contains("every value is 0") })
+    }
+    let own = Heatmap(style: .plain, width: 80).lines(request([("a", nan), ("b", nan)], shared: false))
+    #expect(own.contains("    a   no value is a finite number: every value is nan, inf or -inf (drawn '+')"), "\(own)")
+}

@@ -149,3 +149,10 @@ func refusesBadFile(name: String) throws {
     #expect(decoded + refused == ImageFixtures.names(prefix: "valid_").count * 150)
     #expect(refused > 0)
 }
+
+@Test func aMagicNumberRunIntoTheWidthSaysTheWhitespaceIsMissing() {
+    // Issue 13: "P52 2 255" was reported as not starting with P5.
+    let bytes = Array("P52 2 255\n".utf8) + [1, 2, 3, 4]
+    let error = #expect(throws: CoreError.self) { try NetPBMCodec.decode(bytes) }
+    #expect(error?.message == "load: the header starts with P5 but has no whitespace after it (a space or line break must follow the magic number)")
+}

@@ -184,7 +184,7 @@ import CNNTestSupport
     #expect(failure("y = depthmaxpool(ones(2, 2, 4), 0)") == "1:33-1:34 depthmaxpool: 'size' must be from 1 to 100,000,000, not 0")
     #expect(failure("y = randint(0, 1e300, 2, 2)") == "1:16-1:21 randint: 'high' must be from -1,000,000,000,000 to 1,000,000,000,000, not 1e+300")
     #expect(failure("y = load(3)") == "1:10-1:11 load: 'path' must be a string in double quotes, not the number 3")
-    #expect(failure("y = load(\"\")") == "1:10-1:12 load: 'path' must be a file name in double quotes")
+    #expect(failure("y = load(\"\")") == "1:10-1:12 load: the file name is empty")
 }
 
 @Test func strideDilationAndWindowMustBeAtLeastOne() {

@@ -90,8 +90,10 @@ private let mnist = SeedModels.mnist
 
 @Test func aSecondModelClosesAnOpenBlock() {
     let result = Parser.parse("model a 784\n dense 10\nmodel b 784\n dense 2\nend")
-    #expect(result.diagnostics.map { "\($0.range) \($0.message)" } == ["3:1-3:6 a new model starts before the model 'a' is closed"])
+    // Issue 13: the error points at the inner header, where 'end' is missing, with a note at the outer one.
+    #expect(result.diagnostics.map { "\($0.range) \($0.message)" } == ["3:1-3:6 a model cannot start inside the model 'a', which has no 'end' yet"])
     #expect(result.diagnostics.first?.notes.map { "\($0.range.map { "\($0)" } ?? "-") \($0.message)" } == ["1:1-1:6 the model 'a' starts here"])
+    #expect(result.diagnostics.first?.hint == "add a line 'end' before this line to close a; models cannot be nested")
     #expect(result.statements.map(\.sExpression) == ["(model a (784) (dense 10))", "(model b (784) (dense 2))"])
 }
 

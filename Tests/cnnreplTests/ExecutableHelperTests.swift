@@ -54,9 +54,9 @@ import Testing
 }
 
 @Test func historyEntriesKeepTheirLinesAndBackslashes() {
-    for entry in ["x = 1", "k = [1, 2\n3, 4]", "s = \"a\\nb\"", "\\", "a\\\nb"] {
-        let stored = HistoryFile.escape(entry)
-        #expect(!stored.contains("\n"))
-        #expect(HistoryFile.unescape(stored) == entry)
+    for entry in ["x = 1", "k = [1, 2\n3, 4]", "s = \"a\\nb\"", "\\", "a\\\nb", "nul\u{0}inside", "\\0"] {
+        let stored = HistoryFile.escape(Array(entry.utf8))
+        #expect(!stored.contains(0x0A) && !stored.contains(0x00))
+        #expect(HistoryFile.unescape(stored) == Array(entry.utf8))
     }
 }

@@ -88,13 +88,13 @@ import Testing
     let result = try Executable.run(["no-such-lesson.cnn"])
     #expect(result.status == 1, "\(result)")
     #expect(result.stdout == "")
-    #expect(result.stderr == "cnnrepl: cannot open 'no-such-lesson.cnn': No such file or directory\n")
+    #expect(result.stderr == "cnnrepl: error: cannot open 'no-such-lesson.cnn': No such file or directory\n  hint: check the name of the script\n")
 }
 
 @Test func aFolderIsNotAScript() throws {
     let result = try Executable.run([Executable.scratch.path])
     #expect(result.status == 1, "\(result)")
-    #expect(result.stderr.hasPrefix("cnnrepl: cannot read '\(Executable.scratch.path)'"), "\(result)")
+    #expect(result.stderr.hasPrefix("cnnrepl: error: '\(Executable.scratch.path)' is a folder, not a script file\n  hint: "), "\(result)")
 }
 
 @Test func loadAndSaveResolveNamesNextToTheScript() throws {

@@ -122,6 +122,20 @@ let generatedInputs: [GeneratedInput] = [
                    "model m 8x8x1\n" + String(repeating: "  relu\n", count: 20_000) + "  conv 8 9x9\nend\n",
                    expected: "20002:3: error: layer 20001 (conv)"),
     GeneratedInput("a model block never closed", "model m 8x8x1\n" + String(repeating: "  relu\n", count: 20_000), expected: "error:"),
+    // Long histories of one variable (issue 13): freeing them at exit, at `clear` or on replacement recursed
+    // once per step and crashed with signal 11; each value now keeps a bounded history (docs/LIMITS.md).
+    GeneratedInput("30,000 updates of one variable", "a = 0\n" + String(repeating: "a = a + 1\n", count: 30_000), isCorrect: true),
+    GeneratedInput("30,000 in-place relu of one map, then clear",
+                   "x = rand(2, 2)\n" + String(repeating: "relu x\n", count: 30_000) + "clear\n", isCorrect: true),
+    GeneratedInput("10,000 convolutions of one map, then a constant in its place",
+                   "x = rand(2, 2)\n" + String(repeating: "x = conv(x, ones(1, 1))\n", count: 10_000) + "x = 5\n", isCorrect: true),
+    GeneratedInput("300 chains of 30 steps, then clear",
+                   (0..<300).map { v in "v\(v) = ones(2, 2)\n" + String(repeating: "v\(v) = v\(v) + 1\n", count: 30) }.joined() + "clear\n",
+                   isCorrect: true),
+    GeneratedInput("a trace and a grad beyond the kept history",
+                   "k = ones(1, 1)\nx = conv(ones(2, 2), k)\n" + String(repeating: "x = x + 1\n", count: 3_000)
+                   + "trace x[0, 0]\nloss = sum(x)\ng = grad(loss, k)\n",
+                   expected: "in the last 1,000 steps of its history"),
     GeneratedInput("every byte value", (0...255).map(UInt8.init), expected: "error:"),
     GeneratedInput("1,000 invalid bytes", [UInt8](repeating: 0xFF, count: 1000), expected: "1:1: error: this byte (0xFF) is not UTF-8 text"),
 ]
@@ -146,22 +160,25 @@ func aGeneratedHostileInputEndsCleanly(_ input: GeneratedInput) throws {
     }
 }
 
+/// The hint after a script that is too large.
+let splitHint = "  hint: split the script into smaller files and run them one after the other (docs/LIMITS.md)\n"
+
 @Test func aScriptLargerThanTheLimitIsRefusedWithoutRunning() throws {
     let bytes = Array(String(repeating: "x = 1\n", count: 200_000).utf8)  // 1.2 MB
     let path = try Executable.write(bytes)
     let asFile = try Executable.run([path], timeout: hostileTimeout)
     #expect(asFile.status == 1 && asFile.stdout == "", "\(asFile)")
-    #expect(asFile.stderr == "cnnrepl: '\(path)' is larger than the script size limit of 1000000 bytes\n")
+    #expect(asFile.stderr == "cnnrepl: error: '\(path)' is larger than the script size limit of 1,000,000 bytes\n" + splitHint)
     let piped = try Executable.run([], stdin: bytes, timeout: hostileTimeout)
     #expect(piped.status == 1 && piped.stdout == "", "\(piped)")
-    #expect(piped.stderr == "cnnrepl: standard input is larger than the script size limit of 1000000 bytes\n")
+    #expect(piped.stderr == "cnnrepl: error: standard input is larger than the script size limit of 1,000,000 bytes\n" + splitHint)
 }
 
 @Test func endlessInputOnAPipeIsCutOffAtTheLimit() throws {
     // /dev/zero never ends; reading must stop at the script size limit instead of filling the memory.
     let result = try shell("timeout -s KILL \(Int(hostileTimeout)) \(Executable.path) < /dev/zero", timeout: hostileTimeout + 5)
     #expect(result.endedCleanly && result.status == 1, "\(result)")
-    #expect(result.stderr == "cnnrepl: standard input is larger than the script size limit of 1000000 bytes\n")
+    #expect(result.stderr == "cnnrepl: error: standard input is larger than the script size limit of 1,000,000 bytes\n" + splitHint)
 }
 
 @Test func badInputInEvalIsAnErrorWithAPosition() throws {
@@ -185,4 +202,51 @@ func shell(_ command: String, environment extra: [String: String] = [:], timeout
     // The command bounds its own programs with `timeout` (see the callers), so that nothing it started can
     // outlive a time-out here, where only the shell itself is killed.
     return try Executable.run([script], program: "/bin/sh", environment: extra, timeout: timeout)
+}
+
+@Test func temporariesStayWithinTheMemoryLimitUnderAnAddressSpaceCap() throws {
+    // Issue 13: with the default 2 GB limit, a+a+...+a of an 800 MB tensor grew to 6.3 GB before the store
+    // of b was refused, and under a 4 GB address-space cap it aborted (signal 6). Each temporary is now
+    // checked before it is allocated, so the statement is refused at 1.6 GB.
+    let result = try shell("ulimit -v 4000000; timeout -s KILL 60 \(Executable.path) -e 'a = rand(10000, 10000)' -e 'b = a+a+a+a+a+a+a+a'",
+                           timeout: 65)
+    #expect(result.endedCleanly && result.status == 1, "\(result)")
+    #expect(result.stderr.hasPrefix("<eval>:1:5: error: +: a 10000x10000 tensor needs 800 MB, but only 400 MB"), "\(result)")
+}
+
+@Test func aMemoryLimitBeyondTheMachineIsRefusedAtStartUp() throws {
+    let result = try Executable.run(["--max-memory", "1TB", "-e", "x = 1"], timeout: hostileTimeout)
+    #expect(result.endedCleanly && result.status != 0 && result.stdout == "", "\(result)")
+    #expect(result.stderr.contains("--max-memory must be a size from 1MB to "), "\(result)")
+    #expect(result.stderr.contains("not '1TB' (this "), "\(result)")
+}
+
+@Test func aMemoryLimitBeyondTheAddressSpaceCapIsRefused() throws {
+    // Under `ulimit -v` (2 GB), the session limit can be at most that, and the message says why.
+    let result = try shell("ulimit -v 2000000; timeout -s KILL 10 \(Executable.path) -e 'limits memory 3 GB'", timeout: 15)
+    #expect(result.endedCleanly && result.status == 1, "\(result)")
+    #expect(result.stderr.contains("error: the memory limit must be from 1 MB to 2 GB: this process may use at most 2 GB of memory (ulimit -v)"),
+            "\(result)")
+}
+
+@Test func aDeviceOrAFolderIsNotAScript() throws {
+    for (path, kind) in [("/dev/zero", "a device"), ("/", "a folder")] {
+        let result = try Executable.run([path], timeout: hostileTimeout)
+        #expect(result.endedCleanly && result.status == 1 && result.stdout == "", "\(result)")
+        #expect(result.stderr == "cnnrepl: error: '\(path)' is \(kind), not a script file\n  hint: give the name of a .cnn script, e.g. cnnrepl lessons/padding.cnn\n",
+                "\(result)")
+    }
+}
+
+@Test func loadRefusesANamedPipeWithoutWaitingForAWriter() throws {
+    // Issue 13: load of a FIFO blocked forever (and Ctrl-C could not stop it).
+    for fifo in [Executable.temporaryPath(".npy"), Executable.temporaryPath(".png")] {
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(atPath: fifo) }
+        let call = "load(\"\(fifo)\")"
+        let result = try Executable.run(["-e", "x = \(call)"], timeout: hostileTimeout)
+        #expect(result.endedCleanly && result.status == 1, "\(call): \(result)")
+        #expect(result.stderr.contains("this is a named pipe (FIFO), not a file"), "\(call): \(result)")
+        #expect(result.stderr.contains("hint: only regular files can be loaded"), "\(call): \(result)")
+    }
 }

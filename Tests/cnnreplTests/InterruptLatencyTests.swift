@@ -17,3 +17,14 @@ func ctrlCStopsALongConvolutionWithinASecond() throws {
     #expect(result.status == 0, "\(result)")
     #expect(result.stdout.contains("(ok)"), "\(result)")
 }
+
+@Test(.enabled(if: python3 != nil))
+func ctrlCDuringTrainKeepsTheCompletedEpochs() throws {
+    // Issue 13: Ctrl-C in epoch 3 of `train` lost every epoch and said "conv: interrupted". Now the model
+    // keeps the weights after epoch 2, `history` has two epochs, and train says where it stopped.
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tools/robustness/ctrl_c_train.py").path
+    let result = try shell("\(python3 ?? "python3") \(script) \(Executable.path)", timeout: 180)
+    #expect(result.status == 0, "\(result)")
+    #expect(result.stdout.hasPrefix("ok: "), "\(result)")
+}

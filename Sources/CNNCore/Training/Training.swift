@@ -6,6 +6,8 @@
 // `accuracy` are those of the training examples as they were seen during the epoch (dropout on, the
 // weights changing), as Keras reports them; `val_loss` and `val_accuracy` are computed after the epoch on
 // the held-out examples with dropout off. The loss is the categorical crossentropy (Losses.swift).
+// Ctrl-C stops training at the next check; like Keras, the finished epochs are kept: the network gets back
+// the weights it had after the last completed epoch and the history ends there (`stoppedInEpoch`).
 
 /// The settings of a training run.
 public struct TrainingOptions: Sendable {
@@ -68,6 +70,9 @@ public struct TrainingHistory: Equatable, Sendable {
     public var batchesPerEpoch: Int
     /// One record per epoch.
     public var epochs: [EpochRecord]
+    /// The epoch in which Ctrl-C stopped training (the weights are those after the epoch before); nil when
+    /// every epoch ran.
+    public var stoppedInEpoch: Int? = nil
 }
 
 /// Progress reported while training, for a progress bar.
@@ -90,8 +95,12 @@ public struct TrainingProgress: Sendable {
 public enum Training {
     /// Trains `network` on `data` (in place) and returns the history.
     /// `progress` is called after every batch and at the end of every epoch.
+    /// On Ctrl-C (`interrupted()` true) after at least one completed epoch, the network gets back the
+    /// weights after the last completed one and the history says where it stopped; in the first epoch it
+    /// throws, and the network is as it was.
     public static func fit(_ network: inout Network, on data: Dataset, options: TrainingOptions,
-                           progress: (TrainingProgress) -> Void = { _ in }) throws -> TrainingHistory {
+                           progress: (TrainingProgress) -> Void = { _ in },
+                           interrupted: () -> Bool = { Interruption.isRequested }) throws -> TrainingHistory {
         guard (1...TrainingOptions.maxEpochs).contains(options.epochs) else {
             throw CoreError("train: epochs must be from 1 to \(Format.count(TrainingOptions.maxEpochs)), not \(options.epochs)")
         }
@@ -113,47 +122,63 @@ public enum Training {
         let examples = data.trainIndices.map { (image: data.image($0), label: data.labels[$0]) }
         let validation = data.validationIndices.map { (image: data.image($0), label: data.labels[$0]) }
         var records: [EpochRecord] = []
-        for epoch in 1...options.epochs {
-            var order = Array(examples.indices)
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, random.nextInt(below: i + 1)) }
-            var lossSum = 0.0
-            var correct = 0
-            var seen = 0
-            for batch in 0..<batches {
-                try Interruption.check("train")
-                var gradients = network.parameters.map { Tensor(unchecked: $0.shape, scalars: [Double](repeating: 0, count: $0.count)) }
-                let members = order[(batch * batchSize)..<Swift.min((batch + 1) * batchSize, order.count)]
-                let pass = try network.forward(members.map { examples[$0].image }, training: true, random: &random)
-                var logitsGradients: [Tensor] = []
-                for (member, logits) in zip(members, pass.logits) {
-                    let target = oneHot(examples[member].label, classes: network.classes)
-                    lossSum += try Loss.crossEntropy(logits: logits, target: target)
-                    if argmax(logits) == examples[member].label { correct += 1 }
-                    logitsGradients.append(try Loss.crossEntropyLogitsGradient(logits: logits, target: target))
-                }
-                try network.backward(pass, logitsGradients: logitsGradients, into: &gradients)
-                seen += members.count
-                let scale = 1 / Double(members.count)
-                let mean = gradients.map { $0 * scale }
-                optimizer.update(&network.parameters, gradients: mean)
-                progress(TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batch + 1, batches: batches,
-                                          loss: lossSum / Double(seen), finished: nil))
-            }
-            var record = EpochRecord(epoch: epoch, loss: lossSum / Double(Swift.max(seen, 1)),
-                                     accuracy: Double(correct) / Double(Swift.max(seen, 1)))
-            if !validation.isEmpty {
-                let result = try evaluate(network, validation)
-                record.validationLoss = result.loss
-                record.validationAccuracy = result.accuracy
-            }
-            records.append(record)
-            progress(TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batches, batches: batches,
-                                      loss: record.loss, finished: record))
+        let initial = network.parameters
+        var kept = network.parameters  // the weights after the last completed epoch
+        func history(stoppedInEpoch: Int?) -> TrainingHistory {
+            TrainingHistory(model: network.spec.name, dataset: data.name, optimizer: options.optimizer,
+                            learningRate: optimizer.learningRate, batchSize: batchSize,
+                            trainingExamples: examples.count, validationExamples: validation.count,
+                            batchesPerEpoch: batches, epochs: records, stoppedInEpoch: stoppedInEpoch)
         }
-        return TrainingHistory(model: network.spec.name, dataset: data.name, optimizer: options.optimizer,
-                               learningRate: optimizer.learningRate, batchSize: batchSize,
-                               trainingExamples: examples.count, validationExamples: validation.count,
-                               batchesPerEpoch: batches, epochs: records)
+        for epoch in 1...options.epochs {
+            do {
+                var order = Array(examples.indices)
+                for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, random.nextInt(below: i + 1)) }
+                var lossSum = 0.0
+                var correct = 0
+                var seen = 0
+                for batch in 0..<batches {
+                    if interrupted() { throw CoreError("train: interrupted (Ctrl-C)") }
+                    var gradients = network.parameters.map { Tensor(unchecked: $0.shape, scalars: [Double](repeating: 0, count: $0.count)) }
+                    let members = order[(batch * batchSize)..<Swift.min((batch + 1) * batchSize, order.count)]
+                    let pass = try network.forward(members.map { examples[$0].image }, training: true, random: &random)
+                    var logitsGradients: [Tensor] = []
+                    for (member, logits) in zip(members, pass.logits) {
+                        let target = oneHot(examples[member].label, classes: network.classes)
+                        lossSum += try Loss.crossEntropy(logits: logits, target: target)
+                        if argmax(logits) == examples[member].label { correct += 1 }
+                        logitsGradients.append(try Loss.crossEntropyLogitsGradient(logits: logits, target: target))
+                    }
+                    try network.backward(pass, logitsGradients: logitsGradients, into: &gradients)
+                    seen += members.count
+                    let scale = 1 / Double(members.count)
+                    let mean = gradients.map { $0 * scale }
+                    optimizer.update(&network.parameters, gradients: mean)
+                    progress(TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batch + 1, batches: batches,
+                                              loss: lossSum / Double(seen), finished: nil))
+                }
+                var record = EpochRecord(epoch: epoch, loss: lossSum / Double(Swift.max(seen, 1)),
+                                         accuracy: Double(correct) / Double(Swift.max(seen, 1)))
+                if !validation.isEmpty {
+                    let result = try evaluate(network, validation)
+                    record.validationLoss = result.loss
+                    record.validationAccuracy = result.accuracy
+                }
+                records.append(record)
+                progress(TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batches, batches: batches,
+                                          loss: record.loss, finished: record))
+                kept = network.parameters
+            } catch where interrupted() {
+                guard !records.isEmpty else {
+                    network.parameters = initial
+                    throw CoreError("train: interrupted (Ctrl-C) in epoch 1, before any epoch was complete; the model is as it was",
+                                    hint: "train again; Ctrl-C after an epoch keeps the weights of the epochs that finished")
+                }
+                network.parameters = kept
+                return history(stoppedInEpoch: epoch)
+            }
+        }
+        return history(stoppedInEpoch: nil)
     }
 
     /// The mean crossentropy and the accuracy of `network` on labelled examples (dropout off).

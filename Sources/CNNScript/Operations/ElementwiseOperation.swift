@@ -19,8 +19,12 @@ public struct ElementwiseOperation: StepOperation {
         guard operands.count == 2 else { throw CoreError("step: an element-wise step needs two operands") }
         switch (operands[0].value, operands[1].value) {
         case (.number(let a), .number(let b)): return .number(operation.apply(a, b))
-        case (.tensor(let a), .number(let b)): return .tensor(a.elementwise(operation, b))
-        case (.number(let a), .tensor(let b)): return .tensor(b.elementwise(operation, numberOnLeft: a))
+        case (.tensor(let a), .number(let b)):
+            try Limits.checkMemory(forElements: a.count, what: operation.symbol, shape: a.shape)
+            return .tensor(a.elementwise(operation, b))
+        case (.number(let a), .tensor(let b)):
+            try Limits.checkMemory(forElements: b.count, what: operation.symbol, shape: b.shape)
+            return .tensor(b.elementwise(operation, numberOnLeft: a))
         default:
             let o = Operands(operands, forward: operation.symbol)
             return .tensor(try o.tensor(0).elementwise(operation, try o.tensor(1)))

@@ -10,7 +10,9 @@ public struct NegateOperation: StepOperation {
 
     public func forward(_ operands: [Operand]) throws -> Value {
         if case .number(let x)? = operands.first?.value { return .number(-x) }
-        return .tensor(-(try Operands(operands, forward: "-").tensor(0)))
+        let x = try Operands(operands, forward: "-").tensor(0)
+        try Limits.checkMemory(forElements: x.count, what: "-", shape: x.shape)
+        return .tensor(-x)
     }
 
     public func gradients(of step: Step, outputGradient g: Tensor, fuseSoftmax: Bool) throws -> [OperandGradient] {

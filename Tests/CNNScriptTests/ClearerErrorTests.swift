@@ -1,0 +1,48 @@
+// ClearerErrorTests: errors of issue 13's "clearer errors" list say what is wrong, with the range or the
+// digits needed to see it.
+import Testing
+import CNNCore
+@testable import CNNScript
+import CNNTestSupport
+
+@Test func anEmptyFileNameOrOneWithALineBreakIsSaidSo() throws {
+    let script = Script()
+    try script.run("x = ones(2, 2)")
+    #expect(script.error("save(x, \"\")")?.message == "save: the file name is empty")
+    #expect(script.error("save(x, \"a\\nb.npy\")")?.message == "save: a file name cannot hold a line break (\\n)")
+    #expect(script.error("y = load(\"\\t.npy\")")?.message == "load: a file name cannot hold a tab (\\t)")
+    #expect(script.error("code numpy x file=\"\"")?.message == "code: the file name is empty")
+}
+
+@Test func epochsOutOfRangeGivesTheRange() throws {
+    let script = Script()
+    try script.run("data = dataset(\"digits\")\nmodel m 8x8x1\n  flatten\n  dense 10 softmax\nend")
+    for epochs in ["1000000000", "0", "1e300"] {
+        #expect(script.error("train m data epochs=\(epochs)")?.message.hasPrefix("epochs must be from 1 to 10,000, not ") == true, "\(epochs)")
+    }
+}
+
+@Test func byteCountsThatReadTheSameShowEveryDigit() {
+    #expect(Limits.bytesTexts(2_000_000_008, 2_000_000_000) == ("2,000,000,008 bytes", "2,000,000,000 bytes"))
+    #expect(Limits.bytesTexts(2_500_000_000, 2_000_000_000) == ("2.5 GB", "2 GB"))
+    #expect(Limits.bytesTexts(2_000_000_000, 2_000_000_000) == ("2 GB", "2 GB"))
+}
+
+@Test func aMemoryErrorJustOverTheLimitShowsTheDifference() throws {
+    // 1 MB limit; a 999,992-byte vector fits, another 8 bytes in the same variable's history do not.
+    let script = Script()
+    try script.run("limits memory 1 MB\nx = zeros(124999)")
+    let message = script.error("x = x + 1")?.message ?? ""
+    #expect(message.contains("bytes"), "\(message)")
+    #expect(!message.contains("1 MB, more than its 1 MB"), "\(message)")
+}
+
+@Test func biasNoneMeansNoBiasAsHelpSays() throws {
+    // Issue 13: conv(x, k, bias=none) said "unknown name 'none'", yet help lists none as the default.
+    let script = Script()
+    try script.run("x = rand(4, 4)\nk = ones(2, 2)")
+    let without = try script.tensor("conv(x, k)")
+    #expect(try script.tensor("conv(x, k, bias=none)") == without)
+    #expect(try script.tensor("conv(x, k, 1, valid, 1, none)") == without)
+    #expect(script.error("conv(x, k, bias=nothing)") != nil)
+}
