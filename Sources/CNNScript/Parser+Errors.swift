@@ -110,8 +110,9 @@ extension Parser {
             return Diagnostic("a layer line starts with the layer's name, not \(found)", at: token.range,
                               hint: "for example: conv 32 3x3 relu same")
         case .modelWord:
-            return Diagnostic("a model line holds numbers, sizes like 3x3 and names, not \(found)",
-                              at: token.range, hint: "for example: conv 32 3x3 stride 2 relu same")
+            let hint = token.kind == .leftParen ? "a model line writes a size as 3x3 (Keras' (3, 3)), e.g. conv 64 3x3"
+                                                : "for example: conv 32 3x3 stride 2 relu same"
+            return Diagnostic("a model line holds numbers, sizes like 3x3 and names, not \(found)", at: token.range, hint: hint)
         case .layerOption:
             let equals = tokens[min(index + 1, tokens.count - 1)]
             return Diagnostic("layer options are written without '='", at: equals.range,

@@ -46,7 +46,18 @@ extension Parser {
         let open = try openBracket(skippingNewlines: true)
         try rejectEmpty(open)
         let inner = try parseExpression()
-        return try closeParenthesis(open, around: inner)
+        guard isAt(.comma) else { return try closeParenthesis(open, around: inner) }
+        // Python's tuple, (3, 3) or (2, 2): read as the vector [3, 3], which is how cnnrepl writes a pair
+        // or a list of sizes (ones((3, 3)), stride=(2, 2)).
+        var elements = [inner]
+        advance()
+        while !isAt(.rightParen) {
+            elements.append(try parseExpression())
+            try expectSeparator(closing: .rightParen, otherwise: .valueSeparator)
+        }
+        let close = advance()
+        leaveBracket()
+        return Expr(.matrix([elements]), range: tokens[open].range.through(tokens[close].range))
     }
 
     /// NAME '(' arguments ')': positional arguments first, then keyword arguments; a trailing comma is allowed.

@@ -346,3 +346,15 @@ import CNNTestSupport
     #expect(failure("model m 8x8x1\n  conv 2 3x3 padding=full\nend") == "2:22-2:26 a layer's padding is valid or same, not 'full'")
     #expect(failure("model m 8x8x1\n  dense 2 activation=relux\nend")?.hasPrefix("2:22-2:27 activation does not understand 'relux'") == true)
 }
+
+@Test func pythonTuplesAreReadAsVectors() throws {
+    // The newcomer's habits: ones((3,3)), stride=(2,2), maxpool(f, (2,2)) mean what [3, 3] and [2, 2] mean.
+    let script = Script()
+    #expect(try script.tensor("ones((3,3))").shape == [3, 3])
+    #expect(try script.tensor("(1, 2, 3)").scalars == [1, 2, 3])
+    #expect(try script.number("(4)") == 4, "a single value in parentheses stays a number")
+    try script.run("f = rand(8, 8)")
+    #expect(try script.tensor("conv(f, ones(3, 3), stride=(2, 2))") == script.tensor("conv(f, ones(3, 3), stride=[2, 2])"))
+    #expect(try script.tensor("maxpool(f, (2, 2))").shape == [4, 4])
+    #expect(failureHint("model m 8x8x1\n  conv 4 (3,3)\nend") == "a model line writes a size as 3x3 (Keras' (3, 3)), e.g. conv 64 3x3")
+}
