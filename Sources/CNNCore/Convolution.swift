@@ -169,6 +169,11 @@ extension Convolution {
                     hint: "a filter bank is kh x kw x Cin x Cout; its third size must equal the input's channels")
             }
             filters = kernelShape[3]
+        case 1:
+            // ones(3) is a vector of 3 values, not a 3x3 kernel (the newcomer's ones(3)).
+            let n = kernelShape[0]
+            throw CoreError("conv: the kernel is a vector of \(Format.count(n)) value\(n == 1 ? "" : "s"), but a kernel has rows and columns (kh x kw)",
+                            hint: "ones(3, 3) or ones(3x3) is a 3x3 kernel of ones")
         default:
             throw CoreError(
                 "conv: the kernel must be kh x kw, kh x kw x C or kh x kw x C x F, not a \(kernelShape.count)-D \(kernelText) tensor",

@@ -69,7 +69,10 @@ import CNNTestSupport
     let vector = coreError { try Convolution().plan(inputShape: [10], kernelShape: [3, 3], biasShape: nil) }
     #expect(vector?.message.hasPrefix("conv: the input must be") == true)
     let flatKernel = coreError { try Convolution().plan(inputShape: [10, 10], kernelShape: [9], biasShape: nil) }
-    #expect(flatKernel?.message == "conv: the kernel must be kh x kw, kh x kw x C or kh x kw x C x F, not a 1-D 9 tensor")
+    #expect(flatKernel?.message == "conv: the kernel is a vector of 9 values, but a kernel has rows and columns (kh x kw)")
+    #expect(flatKernel?.hint == "ones(3, 3) or ones(3x3) is a 3x3 kernel of ones")
+    let fiveD = coreError { try Convolution().plan(inputShape: [10, 10], kernelShape: [1, 3, 3, 1, 1], biasShape: nil) }
+    #expect(fiveD?.message == "conv kernel: a tensor has 1 to 4 dimensions, not 5")
     let empty = coreError { try Convolution().plan(inputShape: [0, 10], kernelShape: [3, 3], biasShape: nil) }
     #expect(empty != nil)
 }
