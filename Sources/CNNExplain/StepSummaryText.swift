@@ -62,6 +62,8 @@ public enum StepSummaryText {
             return "the same values row by row"
         case .unchanged:
             return "every value passes unchanged"
+        case .sizes:
+            return "the input's sizes, one value per axis"
         case .grey(let formula):
             return formula ?? "already grey"
         }

@@ -116,7 +116,10 @@ extension Builtins {
             details: "", examples: ["shape(image)"], updatesInPlace: false,
             body: { context in
                 let input = try context.requiredTensor("input")
-                return .tensor(try Tensor(vector: input.shape.map(Double.init)))
+                let sizes = try Tensor(vector: input.shape.map(Double.init))
+                context.step = Step(operation: RecordedOperation("shape"), operands: context.operands(["input"]),
+                                    summary: .mapped(from: input.shapeDescription, to: sizes.shapeDescription, how: .sizes))
+                return .tensor(sizes)
             }),
         Builtin(
             name: "clip", category: .tensors,

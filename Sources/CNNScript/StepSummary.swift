@@ -54,6 +54,8 @@ public enum ValueChange: Equatable, Sendable {
     case sameValuesRowByRow
     /// Every value passes unchanged (dropout when predicting).
     case unchanged
+    /// The sizes of the input, as a vector (`shape`).
+    case sizes
     /// Converted to grey with `formula`, or already grey (nil).
     case grey(formula: String?)
 }
