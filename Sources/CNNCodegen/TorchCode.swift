@@ -57,6 +57,17 @@ public enum TorchCode {
             "print(f\"total parameters: {sum(p.numel() for p in model.parameters()):,}\")"
                 + "  # cnnrepl: \(Format.count(analysis.totalParameters))",
         ]
+        if modules.last?.code.hasPrefix("nn.Softmax") == true {
+            // PyTorch's loss for classes applies log-softmax itself: a learner who trains this model as it is
+            // would apply softmax twice.
+            lines += [
+                "",
+                "# Training: the model ends in nn.Softmax, as the Keras model does, but PyTorch's nn.CrossEntropyLoss",
+                "# wants the logits (it applies log-softmax itself). Train the model without its last module:",
+                "#     logits_model = model[:-1]",
+                "#     loss = nn.CrossEntropyLoss()(logits_model(images), labels)",
+            ]
+        }
         return GeneratedCode(lines: lines, title: "PyTorch code for the model \(spec.name)")
     }
 }

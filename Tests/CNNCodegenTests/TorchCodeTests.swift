@@ -105,3 +105,11 @@ private func modules(_ lines: [String]) -> [String] {
         "(\"zero_padding2d_1\", nn.ZeroPad2d((2, 3, 0, 1))),",
     ])
 }
+
+@Test func aModelEndingInSoftmaxSaysCrossEntropyLossWantsLogits() throws {
+    let withSoftmax = try Script().lines("model s 4\n  dense 3 softmax\nend\ncode torch s")
+    #expect(withSoftmax.contains { $0.contains("nn.CrossEntropyLoss") } && withSoftmax.contains { $0.contains("wants the logits") })
+    #expect(withSoftmax.contains { $0.contains("logits_model = model[:-1]") })
+    let withoutSoftmax = try Script().lines("model s 4\n  dense 3 relu\nend\ncode torch s")
+    #expect(!withoutSoftmax.contains { $0.contains("CrossEntropyLoss") })
+}
