@@ -60,10 +60,8 @@ public struct DenseLayer: ModelLayer, Equatable {
 
     /// A batch of vectors as one matrix product: X (B x in) . W + b. Images go example by example.
     public func forward(batch: [Tensor], weights: [Tensor], pass: inout LayerPass) throws -> (outputs: [Tensor], memos: [[Double]?]) {
-        guard let rows = try Self.rows(of: batch) else {
-            var outputs: [Tensor] = []
-            for example in batch { outputs.append(try forward(example, weights: weights, pass: &pass)) }
-            return (outputs, batch.map { _ in nil })
+        guard let rows = Self.rows(of: batch) else {
+            return try forwardExampleByExample(batch, weights: weights, pass: pass)
         }
         let product = try Dense(weights: weights[0], bias: weights.count > 1 ? weights[1] : nil).apply(rows)
         return (Self.split(product, into: batch.count, shape: [units]), batch.map { _ in nil })
@@ -71,14 +69,8 @@ public struct DenseLayer: ModelLayer, Equatable {
 
     /// A batch of vectors backward as matrix products: dW = X^T . G, dX = G . W^T, db = the column sums of G.
     public func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor]) throws -> LayerBatchGradient {
-        guard let x = try Self.rows(of: batch), let g = try Self.rows(of: outputGradients) else {
-            var inputs: [Tensor] = [], sums: [Tensor] = []
-            for (example, gradient) in zip(batch, outputGradients) {
-                let d = try backward(example, weights: weights, memo: nil, outputGradient: gradient)
-                inputs.append(d.input)
-                if sums.isEmpty { sums = d.weights } else { for w in sums.indices { try sums[w].add(d.weights[w]) } }
-            }
-            return LayerBatchGradient(inputs: inputs, weights: sums)
+        guard let x = Self.rows(of: batch), let g = Self.rows(of: outputGradients) else {
+            return try backwardExampleByExample(batch, weights: weights, memos: memos, outputGradients: outputGradients)
         }
         let examples = batch.count, inputs = x.shape[1]
         let dw = try x.transposed().matrixProduct(g)
@@ -95,7 +87,7 @@ public struct DenseLayer: ModelLayer, Equatable {
     }
 
     /// The vectors of a batch as the rows of one B x n matrix; nil when they are not all vectors of one length.
-    static func rows(of batch: [Tensor]) throws -> Tensor? {
+    static func rows(of batch: [Tensor]) -> Tensor? {
         guard let first = batch.first, first.rank == 1, batch.allSatisfy({ $0.shape == first.shape }) else { return nil }
         var scalars: [Double] = []
         scalars.reserveCapacity(batch.count * first.count)

@@ -73,6 +73,17 @@ extension ModelLayer {
     /// Example by example, the examples spread over the cores (`Parallel`). Each example gets its own copy of
     /// the pass, so a kind that draws random numbers (dropout) overrides this to draw them in example order.
     public func forward(batch: [Tensor], weights: [Tensor], pass: inout LayerPass) throws -> (outputs: [Tensor], memos: [[Double]?]) {
+        try forwardExampleByExample(batch, weights: weights, pass: pass)
+    }
+
+    /// Example by example, spread over the cores; the weight gradients are then added up in example order,
+    /// so the sums are the same bits whatever the number of threads.
+    public func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor]) throws -> LayerBatchGradient {
+        try backwardExampleByExample(batch, weights: weights, memos: memos, outputGradients: outputGradients)
+    }
+
+    /// The default batch forward, for kinds that override it for some batches only (dense on vectors).
+    public func forwardExampleByExample(_ batch: [Tensor], weights: [Tensor], pass: LayerPass) throws -> (outputs: [Tensor], memos: [[Double]?]) {
         let state = pass
         let results = try Parallel.map(batch.count) { i -> (Tensor, [Double]?) in
             var own = LayerPass(training: state.training, random: state.random)
@@ -81,9 +92,9 @@ extension ModelLayer {
         return (results.map(\.0), results.map(\.1))
     }
 
-    /// Example by example, spread over the cores; the weight gradients are then added up in example order,
-    /// so the sums are the same bits whatever the number of threads.
-    public func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor]) throws -> LayerBatchGradient {
+    /// The default batch backward: each example's gradients, the weight gradients added in example order.
+    public func backwardExampleByExample(_ batch: [Tensor], weights: [Tensor], memos: [[Double]?],
+                                         outputGradients: [Tensor]) throws -> LayerBatchGradient {
         let each = try Parallel.map(batch.count) { i in
             try backward(batch[i], weights: weights, memo: memos[i], outputGradient: outputGradients[i])
         }
