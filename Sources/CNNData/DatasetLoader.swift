@@ -15,6 +15,8 @@ public struct DatasetRequest: Sendable {
     public var path: String?
     /// Take only the first N training examples.
     public var limit: Int?
+    /// Take only the first N examples of the test split.
+    public var testLimit: Int?
     /// Hold out this fraction of the training examples instead of using the test split.
     public var validation: Double?
     /// The seed of the shuffle behind a held-out fraction.
@@ -379,7 +381,7 @@ public enum DatasetLoader {
         let fromFolder = raw.pictures != nil
         let trainCount = request.limit.map { Swift.min(Swift.max($0, 1), raw.trainLabels.count) } ?? raw.trainLabels.count
         let useTest = request.validation == nil && raw.test != nil
-        let testCount = useTest ? (raw.testLabels?.count ?? 0) : 0
+        let testCount = useTest ? Swift.min(raw.testLabels?.count ?? 0, request.testLimit ?? Int.max) : 0
         let n = trainCount + testCount
         let height = request.size?[0] ?? raw.height, width = request.size?[1] ?? raw.width
         let channels = request.gray ? 1 : raw.channels
@@ -423,7 +425,7 @@ public enum DatasetLoader {
         progress?(n, n)
         let images = try Tensor(shape: shape, scalars: scalars)
         var labels = Array(raw.trainLabels.prefix(trainCount))
-        if useTest { labels += raw.testLabels ?? [] }
+        if useTest { labels += (raw.testLabels ?? []).prefix(testCount) }
         let classes = raw.classNames?.count ?? 10
         let origin = "\(raw.files.joined(separator: ", ")) in \(raw.folder)"
         if useTest {

@@ -150,6 +150,7 @@ extension Interpreter {
         do {
             var call = try CallContext(builtin: builtin, arguments: callArguments, random: random.generator,
                                        baseDirectory: workspace.baseDirectory)
+            call.output = output
             let value = try builtin.body(&call)
             random.generator = call.random
             let provenance = Provenance(expression: context.text(range), step: call.step)

@@ -45,6 +45,8 @@ public struct SessionOptions: Sendable {
     public var trueColor = false
     /// Whether output goes to a terminal, so `train` may redraw a progress bar in place (else plain lines).
     public var liveProgress = false
+    /// Whether results may say how long they took (the REPL and scripts: yes; transcripts: no).
+    public var showsTimes = false
 
     /// Default options: no colour, default seed, 2 decimals, 80 columns.
     public init() {}
@@ -80,6 +82,7 @@ public final class Session {
         self.options = options
         self.interpreter = Interpreter(seed: options.seed, precision: options.precision)
         interpreter.output.liveProgress = options.liveProgress
+        interpreter.output.showsTimes = options.showsTimes
         interpreter.codeGenerator = PythonCodeGenerator()
     }
 

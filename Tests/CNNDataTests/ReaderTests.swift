@@ -170,3 +170,12 @@ func hostileFileIsRefused(_ name: String) throws {
         #expect(coreError { _ = try NPZ.decode(Array(npz.prefix(n)), what: "t") } != nil)
     }
 }
+
+@Test func testLimitTakesTheFirstTestExamples() throws {
+    var request = DatasetRequest(name: "mnist", path: dataFixtures + "fashion", limit: 5)
+    request.testLimit = 2
+    let data = try DatasetLoader.load(request)
+    #expect(data.trainIndices == Array(0..<5))
+    #expect(data.validationIndices == [5, 6])
+    #expect(data.validationIndices.map { data.labels[$0] } == [9, 3])  // y_test[:2] in gen_datasets.py
+}
