@@ -6,7 +6,8 @@
 //   <-  CNNExplain (rendering, traces, summaries)  <-  CNNSession (text in, text out)
 //   <-  cnnrepl (arguments, readline, files, exit codes)
 // CNNImage (pictures: PNG through libpng's CPNG, PGM/PPM, grey, samples, grids) sits beside CNNCore and
-// is used by CNNScript's built-ins. CNNCodegen (Python for Keras, PyTorch and NumPy) reads CNNScript's
+// is used by CNNScript's built-ins; CNNData (real data sets from files; gzip through zlib's CZlib) reads
+// through both for CNNScript's `dataset(...)`. CNNCodegen (Python for Keras, PyTorch and NumPy) reads CNNScript's
 // models and provenance (its comments use CNNExplain's words for a step); CNNSession gives its generator to
 // the interpreter, which runs `code` with it.
 import PackageDescription
