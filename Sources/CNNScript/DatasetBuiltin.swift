@@ -13,14 +13,14 @@ enum DatasetBuiltin {
     static let builtin = Builtin(
         name: "dataset", category: .learning,
         parameters: [Parameter("name", .string, default: "\"digits\"", "the data set: \"digits\" (shipped), \"fashion-mnist\", \"mnist\" or \"cifar10\" (files); leave it out with path= for a folder of pictures"),
-                     Parameter("validation", .number, default: "the test split, else 0.2", "the fraction of the training examples held out for validation"),
+                     Parameter("validation", .number, default: "test split or 0.2", "the fraction of the training examples held out for validation"),
                      Parameter("seed", .integer, default: "42", "the seed of the shuffle that splits the data"),
                      Parameter("path", .string, default: "searched", "where the files are: a folder (or mnist.npz); for pictures, a folder with one subfolder per class"),
                      Parameter("limit", .integer, default: "all", "take only the first N training examples"),
                      Parameter("testlimit", .integer, default: "all", "take only the first N examples of the test split"),
                      Parameter("size", .pair, default: "as read", "resize every picture, e.g. size=28x28 (bilinear)"),
                      Parameter("gray", .word(["true", "false"]), default: "false", "convert every picture to grey")],
-        summary: "A data set split into training and validation examples: dataset(\"digits\"), dataset(\"fashion-mnist\"), dataset(path=\"my_pictures/\").",
+        summary: "A data set split into training and validation examples: \"digits\", \"fashion-mnist\", \"mnist\", \"cifar10\", or path=\"FOLDER/\".",
         details: """
             "digits" are the 1,797 8x8 handwritten digits of the UCI optdigits test set (E. Alpaydin, C. Kaynak
             1998, CC BY 4.0; the copy scikit-learn ships), pixel counts 0..16 scaled to 0..1, as 8x8x1 images
