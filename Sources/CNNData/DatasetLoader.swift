@@ -339,6 +339,7 @@ public enum DatasetLoader {
         var pictures: [[Double]] = []
         var height = 0, width = 0, channels = 1
         var shapes: [[Int]] = []
+        var held = 0
         for (i, (file, _)) in files.enumerated() {
             if i % 64 == 0 { try Interruption.check("dataset") }
             let (tensor, _) = try ImageFile.read(path: file)
@@ -353,7 +354,8 @@ public enum DatasetLoader {
             if c == 3 { channels = 3 }
             shapes.append([h, w, c])
             // Keep the pixels as bytes' worth of doubles per picture; the total is checked against the limits below.
-            try Limits.checkMemory(forElements: pictures.reduce(0) { $0 + $1.count } + tensor.count, what: "dataset", shape: [i + 1, h, w, c])
+            held += tensor.count
+            try Limits.checkMemory(forElements: held, what: "dataset", shape: [i + 1, h, w, c])
             pictures.append(tensor.scalars)
         }
         if request.gray { channels = 1 }
