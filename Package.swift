@@ -6,7 +6,8 @@
 //   <-  CNNExplain (rendering, traces, summaries)  <-  CNNSession (text in, text out)
 //   <-  cnnrepl (arguments, readline, files, exit codes)
 // CNNImage (pictures: PNG through libpng's CPNG, PGM/PPM, grey, samples, grids) sits beside CNNCore and
-// is used by CNNScript's built-ins. CNNCodegen (Python for Keras, PyTorch and NumPy) reads CNNScript's
+// is used by CNNScript's built-ins; CNNData (real data sets from files; gzip through zlib's CZlib) reads
+// through both for CNNScript's `dataset(...)`. CNNCodegen (Python for Keras, PyTorch and NumPy) reads CNNScript's
 // models and provenance (its comments use CNNExplain's words for a step); CNNSession gives its generator to
 // the interpreter, which runs `code` with it.
 import PackageDescription
@@ -37,7 +38,14 @@ let package = Package(
         ),
         .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
         .target(name: "CNNImage", dependencies: ["CNNCore", "CPNG"]),
-        .target(name: "CNNScript", dependencies: ["CNNCore", "CNNImage"]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Real data sets from files: IDX (raw or gzip), .npz, CIFAR-10 (binary and Python), folders of pictures.
+        .target(
+            name: "CNNData", dependencies: ["CNNCore", "CNNImage", "CZlib"],
+            // Optimised in debug builds too, as the core: converting 70,000 images is a long loop.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
+        .target(name: "CNNScript", dependencies: ["CNNCore", "CNNImage", "CNNData"]),
         // Python for Keras 3, PyTorch and NumPy from models and provenance chains (`code keras mnist`).
         .target(name: "CNNCodegen", dependencies: ["CNNCore", "CNNScript", "CNNExplain"]),
         .target(name: "CNNExplain", dependencies: ["CNNCore", "CNNScript"]),
@@ -67,6 +75,7 @@ let package = Package(
         .target(name: "CNNTestSupport", dependencies: ["CNNCore", "CNNScript"], path: "Tests/CNNTestSupport"),
         .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore", "CNNTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CNNImageTests", dependencies: ["CNNCore", "CNNImage", "CNNTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CNNCore", "CNNTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CNNScriptTests", dependencies: ["CNNScript", "CNNTestSupport"]),
         .testTarget(name: "CNNCodegenTests", dependencies: ["CNNCodegen", "CNNTestSupport"]),
         .testTarget(name: "CNNExplainTests", dependencies: ["CNNExplain", "CNNTestSupport"]),

@@ -2,7 +2,8 @@
 # Fuzz/make_corpus.sh: writes the seed corpora into .build-fuzz/seeds-language and .build-fuzz/seeds-files.
 #   language: every lesson, the entries of every transcript (one file per transcript), every hostile input.
 #   files:    every .npy and picture fixture, each prefixed with the byte that selects its reader
-#             (0 .npy, 1 PNG, 2 PGM, 3 PPM; see Fuzz/FileFuzzer.swift).
+#             (0 .npy, 1 PNG, 2 PGM, 3 PPM, 4 IDX, 5 .npz, 6 CIFAR binary, 7 CIFAR pickle; see
+#             Fuzz/FileFuzzer.swift), and the data set fixtures of Tests/CNNDataTests/Fixtures.
 set -eu
 cd "$(dirname "$0")/.."
 OUT=.build-fuzz
@@ -24,5 +25,16 @@ for f in Tests/CNNCoreTests/Fixtures/npy/*.npy Tests/CNNImageTests/Fixtures/imag
         *) continue ;;
     esac
     { printf "$byte"; cat "$f"; } > "$OUT/seeds-files/$(basename "$f")"
+done
+for f in $(find Tests/CNNDataTests/Fixtures -type f ! -path '*/expected/*' ! -name expect.txt); do
+    name=$(echo "$f" | sed 's|Tests/CNNDataTests/Fixtures/||; s|/|-|g')
+    case "$f" in
+        */hostile/idx-*|*idx?-ubyte*) byte='\004' ;;
+        *.npz) byte='\005' ;;
+        *.bin) byte='\006' ;;
+        *batches-py/*|*protocol*|*/hostile/pickle-*) byte='\007' ;;
+        *) continue ;;
+    esac
+    { printf "$byte"; cat "$f"; } > "$OUT/seeds-files/data-$name"
 done
 echo "seeds: $(ls "$OUT/seeds-language" | wc -l) language, $(ls "$OUT/seeds-files" | wc -l) files"

@@ -41,8 +41,9 @@ public enum StepSummaryText {
                 + (fromLogits ? "; computed from the logits, softmax and crossentropy together" : "")
         case let .gradient(loss, variable, shape):
             return "d \(loss) / d \(variable): \(shape), one value per value of \(variable)"
-        case let .example(part, index, dataset, label):
-            return "\(part) example \(index) of \(dataset), \(label == 8 ? "an" : "a") \(label)"
+        case let .example(part, index, dataset, label, className):
+            guard let className else { return "\(part) example \(index) of \(dataset), \(label == 8 ? "an" : "a") \(label)" }
+            return "\(part) example \(index) of \(dataset), \(ClassNameText.withArticle(className)) (class \(label))"
         }
     }
 

@@ -29,13 +29,26 @@ struct TrainingRenderer {
     /// `data = dataset("digits")`.
     func datasetLines(_ data: Dataset, source: String) -> [String] {
         let shape = Shape.describe(data.exampleShape)
+        let validation = data.validationIsTestSplit
+            ? "\(Format.count(data.validationIndices.count)) for validation (the set's test split)"
+            : "\(Format.count(data.validationIndices.count)) held out for validation (seed \(data.seed))"
         var lines = ["\(source)   \(Format.count(data.labels.count)) \(shape) images in \(data.classes) classes: "
-                     + "\(Format.count(data.trainIndices.count)) for training, \(Format.count(data.validationIndices.count)) held out for validation (seed \(data.seed))"]
+                     + "\(Format.count(data.trainIndices.count)) for training, \(validation)"]
+        if let origin = data.origin {
+            lines.append("  read " + origin + (data.readSeconds.map { " in \(Format.formatFixed($0, decimals: 1)) s" } ?? ""))
+        }
         lines.append("  " + data.attribution)
+        if let names = data.classNames {
+            lines.append("  classes: " + names.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", "))
+        }
         let counts = data.classCounts(data.trainIndices)
         lines.append("  training examples per class: " + counts.enumerated().map { "\($0.offset): \($0.element)" }.joined(separator: ", "))
+        if data.validationIsTestSplit {
+            let test = data.classCounts(data.validationIndices)
+            lines.append("  validation examples per class: " + test.enumerated().map { "\($0.offset): \($0.element)" }.joined(separator: ", "))
+        }
         if let first = data.trainIndices.first {
-            lines.append("  the first training example, \(TrainingRenderer.article(data.labels[first])) (pixels 0..1):")
+            lines.append("  the first training example, \(ClassNameText.withArticle(data.labels[first], names: data.classNames)) (pixels 0..1):")
             let image = data.image(first)
             let map = (try? image.reshaped(Array(image.shape.prefix(2)))) ?? image
             lines += printer.lines(map)
@@ -107,16 +120,19 @@ struct TrainingRenderer {
     private func predictedLines(_ report: PredictionReport) -> [String] {
         let p = report.probabilities.scalars
         let best = report.predicted
-        var head = "predict \(report.model) \(report.input): \(best) (probability \(result(p.indices.contains(best) ? p[best] : .nan)))"
+        let names = report.classNames
+        let bestText = names == nil ? String(best) : "\(best) \(ClassNameText.name(best, names: names))"
+        var head = "predict \(report.model) \(report.input): \(bestText) (probability \(result(p.indices.contains(best) ? p[best] : .nan)))"
         if let label = report.label {
-            head += "; the example is \(TrainingRenderer.article(label)): " + (label == best ? "right" : "wrong")
+            head += "; the example is \(ClassNameText.withArticle(label, names: names)): " + (label == best ? "right" : "wrong")
         }
         var lines = [head]
         let rows = p.enumerated().map { index, value -> [String] in
             let bar = String(repeating: "#", count: Swift.max(0, Swift.min(40, Int((value * 40).rounded()))))
-            return [String(index), result(value), bar]
+            return names == nil ? [String(index), result(value), bar] : [String(index), ClassNameText.name(index, names: names), result(value), bar]
         }
-        lines += Table.render(header: ["class", "probability", ""], rows: rows, rightAligned: [0, 1]).map { "  " + $0 }
+        let header = names == nil ? ["class", "probability", ""] : ["class", "name", "probability", ""]
+        lines += Table.render(header: header, rows: rows, rightAligned: names == nil ? [0, 1] : [0, 2]).map { "  " + $0 }
         return lines
     }
 

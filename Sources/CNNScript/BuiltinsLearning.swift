@@ -94,29 +94,7 @@ extension Builtins {
                     summary: .gradient(loss: lossArgument.text, variable: name, shape: result.gradient.shapeDescription))
                 return result.value
             }),
-        Builtin(
-            name: "dataset", category: .learning,
-            parameters: [Parameter("name", .string, "the data set: \"digits\" (1,797 handwritten digits, 8x8)"),
-                         Parameter("validation", .number, default: "0.2", "the fraction held out for validation"),
-                         Parameter("seed", .integer, default: "42", "the seed of the shuffle that splits the data")],
-            summary: "A data set shipped with cnnrepl, split into training and validation examples: dataset(\"digits\").",
-            details: """
-                "digits" are the 1,797 8x8 handwritten digits of the UCI optdigits test set (E. Alpaydin, C. Kaynak
-                1998, CC BY 4.0; the copy scikit-learn ships), pixel counts 0..16 scaled to 0..1, as 8x8x1 images
-                with their digit 0..9. The examples are shuffled with the seed and the last fifth (validation=0.2)
-                is held out: train learns from the rest and reports val_loss and val_accuracy on it.
-                """,
-            examples: ["data = dataset(\"digits\")", "data = dataset(\"digits\", validation=0.3, seed=7)"], updatesInPlace: false,
-            body: { context in
-                let name = try context.string("name") ?? ""
-                guard name.lowercased() == "digits" else {
-                    throw ArgumentError(message: "dataset: there is no data set called \"\(name)\"",
-                                        hint: "the shipped data set is \"digits\"", argument: context.argument("name")?.index)
-                }
-                let fraction = try context.number("validation") ?? 0.2
-                let seed = try context.integer("seed", in: 0...Int.max) ?? Int(RandomGenerator.defaultSeed)
-                return .dataset(try Digits.load(validationFraction: fraction, seed: UInt64(seed)))
-            }),
+        DatasetBuiltin.builtin,
         Builtin(
             name: "example", category: .learning,
             parameters: [Parameter("data", .any, "a data set, e.g. data = dataset(\"digits\")"),
@@ -137,8 +115,9 @@ extension Builtins {
                 }
                 let i = try context.integer("i", in: 0...(positions.count - 1)) ?? 0
                 let label = data.labels[positions[i]]
-                context.step = Step(operation: ExampleOperation(label: label), operands: [],
-                                    summary: .example(part: part, index: i, dataset: data.name, label: label))
+                context.step = Step(operation: ExampleOperation(label: label, classNames: data.classNames), operands: [],
+                                    summary: .example(part: part, index: i, dataset: data.name, label: label,
+                                                      className: data.classNames.map { _ in data.className(label) }))
                 return .tensor(data.image(positions[i]))
             }),
     ]

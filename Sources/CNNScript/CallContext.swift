@@ -59,6 +59,9 @@ public struct CallContext {
     public var writableFolders: [String]?
     /// What the call did, for the step header and for tracing later (set by the built-in).
     public var step: Step?
+    /// The session's output settings: where a long built-in (`dataset`) reports progress, and whether it may
+    /// say how long it took.
+    public var output = OutputSettings()
 
     /// Binds `arguments` to the built-in's parameters, or throws an `ArgumentError`.
     public init(builtin: Builtin, arguments: [CallArgument], random: RandomGenerator, baseDirectory: String? = nil) throws {

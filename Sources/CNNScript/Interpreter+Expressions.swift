@@ -165,6 +165,7 @@ extension Interpreter {
             var call = try CallContext(builtin: builtin, arguments: callArguments, random: random.generator,
                                        baseDirectory: workspace.baseDirectory)
             call.writableFolders = workspace.writableFolders
+            call.output = output
             let value = try builtin.body(&call)
             random.generator = call.random
             let provenance = Provenance(expression: context.text(range), step: call.step)

@@ -41,8 +41,17 @@ extension Interpreter {
                 }
                 continue
             }
-            let title = context.text(argument.value.range)
-            let value = try evaluate(argument.value, context).value
+            var title = context.text(argument.value.range)
+            let evaluated = try evaluate(argument.value, context)
+            var value = evaluated.value
+            // A picture of a data set is titled with its class ("example(data, 1): Pullover"), one grey map.
+            if case .tensor(let tensor) = value, let example = evaluated.provenance?.step?.operation as? ExampleOperation {
+                let names = example.classNames
+                title += ": " + (names.map { example.label < $0.count ? $0[example.label] : "" } ?? "class \(example.label)")
+                if tensor.rank == 3, tensor.shape[2] == 1, let map = try? tensor.reshaped([tensor.shape[0], tensor.shape[1]]) {
+                    value = .tensor(map)
+                }
+            }
             guard case .tensor(let tensor) = value else {
                 throw Diagnostic("show draws tensors, and \(title) is \(value.kindDescription)", at: argument.range,
                                  hint: "e.g. show f, or show f1 f2 f3 for several maps side by side")

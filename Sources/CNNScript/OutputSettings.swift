@@ -14,6 +14,9 @@ public struct OutputSettings {
     public var progress: ((String) -> Void)?
     /// Whether progress may redraw a bar in place (a terminal) rather than print plain lines.
     public var liveProgress = false
+    /// Whether results may say how long they took (`dataset`'s read time); off in transcripts, which must
+    /// not change from run to run.
+    public var showsTimes = false
 
     /// Settings with `precision` decimals and no progress reports.
     public init(precision: Int = OutputSettings.defaultPrecision) {

@@ -37,8 +37,9 @@ public enum StepSummary: Equatable, Sendable {
     case crossEntropy(examples: Int, fromLogits: Bool)
     /// A gradient d loss / d variable, shaped like the variable.
     case gradient(loss: String, variable: String, shape: String)
-    /// One example of a data set: which part, its position in it, the set, and its label.
-    case example(part: String, index: Int, dataset: String, label: Int)
+    /// One example of a data set: which part, its position in it, the set, its label, and the label's class
+    /// name when the set names its classes ("Ankle boot").
+    case example(part: String, index: Int, dataset: String, label: Int, className: String? = nil)
 }
 
 /// What a step did to the values, beyond their shape.

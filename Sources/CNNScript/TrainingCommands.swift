@@ -182,10 +182,15 @@ extension Interpreter {
         }
         let probabilities = try core(name.range) { try network.predict(x) }
         var label: Int?
-        if let example = evaluated.provenance?.step?.operation as? ExampleOperation { label = example.label }
+        var classNames: [String]?
+        if let example = evaluated.provenance?.step?.operation as? ExampleOperation {
+            label = example.label
+            classNames = example.classNames
+        }
         let best = probabilities.scalars.indices.max { probabilities.scalars[$0] < probabilities.scalars[$1] } ?? 0
         return .learning(.predicted(PredictionReport(model: modelName, input: context.text(positional[1].value.range),
-                                                     probabilities: probabilities, predicted: best, label: label)))
+                                                     probabilities: probabilities, predicted: best, label: label,
+                                                     classNames: classNames)))
     }
 
     /// `plot HISTORY`: the accuracy and loss curves of a training run, drawn in the terminal.

@@ -53,4 +53,6 @@ public struct PredictionReport: Sendable {
     public var predicted: Int
     /// The right class, when the example came from a data set.
     public var label: Int?
+    /// The names of the classes, when the example came from a data set that names them.
+    public var classNames: [String]? = nil
 }

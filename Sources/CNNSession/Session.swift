@@ -47,6 +47,8 @@ public struct SessionOptions: Sendable {
     public var liveProgress = false
     /// Folders a script may write in besides the folder cnnrepl runs in and its own (--allow-write).
     public var allowWrite: [String] = []
+    /// Whether results may say how long they took (the REPL and scripts: yes; transcripts: no).
+    public var showsTimes = false
 
     /// Default options: no colour, default seed, 2 decimals, 80 columns.
     public init() {}
@@ -82,6 +84,7 @@ public final class Session {
         self.options = options
         self.interpreter = Interpreter(seed: options.seed, precision: options.precision)
         interpreter.output.liveProgress = options.liveProgress
+        interpreter.output.showsTimes = options.showsTimes
         interpreter.codeGenerator = PythonCodeGenerator()
     }
 

@@ -91,6 +91,7 @@ struct CNNRepl: ParsableCommand {
         // `show` fits heatmaps to the terminal and uses 24-bit colour where the terminal says it has it.
         if stdoutIsTerminal { options.width = Terminal.width() }
         options.liveProgress = stdoutIsTerminal
+        options.showsTimes = stdoutIsTerminal  // a script's output stays the same from run to run
         let colorTerm = getenv("COLORTERM").map { String(cString: $0) } ?? ""
         options.trueColor = colorTerm == "truecolor" || colorTerm == "24bit"
         if let seed { options.seed = seed }

@@ -23,6 +23,12 @@ public enum TestFiles {
         path("Tests/\(target)/Fixtures/\(name)/")
     }
 
+    /// Whether `path` is a regular file (following links).
+    public static func isFile(_ path: String) -> Bool {
+        var s = stat()
+        return stat(path, &s) == 0 && (s.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// The bytes of the file at `path`, or nil if it cannot be read.
     public static func bytes(_ path: String) -> [UInt8]? {
         try? FileBytes.read(path: path, limit: .max, what: "test file '\(path)'", kind: "file")

@@ -4,6 +4,7 @@
 // the file readers for `files-*` inputs. Each must end,
 // within a time bound, without a trap. Also here: the session limits the harness relies on.
 import CNNCore
+import CNNData
 import CNNImage
 import CNNSession
 import Foundation
@@ -43,11 +44,15 @@ func aFuzzFindingNowEndsQuickly(_ name: String) throws {
     let start = Date()
     if name.hasPrefix("files-"), let selector = bytes.first {
         let content = Array(bytes.dropFirst())
-        switch selector % 4 {
+        switch selector % 8 {
         case 0: #expect(throws: (any Error).self) { try NPY.decode(content) }
         case 1: #expect(throws: (any Error).self) { try ImageFile.decode(content, kind: .png) }
         case 2: #expect(throws: (any Error).self) { try ImageFile.decode(content, kind: .pgm) }
-        default: #expect(throws: (any Error).self) { try ImageFile.decode(content, kind: .ppm) }
+        case 3: #expect(throws: (any Error).self) { try ImageFile.decode(content, kind: .ppm) }
+        case 4: #expect(throws: (any Error).self) { try IDX.decode(content, what: "fuzz") }
+        case 5: #expect(throws: (any Error).self) { try NPZ.decode(content, what: "fuzz") }
+        case 6: #expect(throws: (any Error).self) { try CIFAR.decodeBinary(content, what: "fuzz") }
+        default: #expect(throws: (any Error).self) { try CIFAR.decodePickle(content, what: "fuzz") }
         }
     } else {
         // The fuzzer's limits: 2 million elements per tensor, 200 MB per session.

@@ -26,6 +26,14 @@ public struct Dataset: Sendable {
     public let seed: UInt64
     /// Where the data comes from, and its licence.
     public let attribution: String
+    /// The name of every class, in label order ("T-shirt/top", ...), or nil when the classes are numbers.
+    public let classNames: [String]?
+    /// What was read to make the data set ("4 files in /usr/share/datasets/fashion-mnist"), or nil.
+    public let origin: String?
+    /// How long reading took, in seconds, or nil.
+    public var readSeconds: Double?
+    /// Whether the validation examples are the set's own test split (not a held-out fraction).
+    public let validationIsTestSplit: Bool
 
     /// Makes a data set; throws unless the images are N x H x W x C with one label in 0..<classes per example
     /// and the fraction leaves at least one example on each side.
@@ -60,6 +68,48 @@ public struct Dataset: Sendable {
         self.validationFraction = validationFraction
         self.seed = seed
         self.attribution = attribution
+        self.classNames = nil
+        self.origin = nil
+        self.validationIsTestSplit = false
+    }
+
+    /// Makes a data set whose split is given: `trainIndices` and `validationIndices` are positions of the
+    /// examples (the validation ones are typically a test split kept apart by the set's makers). Throws
+    /// unless the images are N x H x W x C with one label in 0..<classes per example, the positions are
+    /// valid, there is at least one training example, and `classNames` (if given) names every class.
+    public init(name: String, images: Tensor, labels: [Int], classes: Int, classNames: [String]?,
+                trainIndices: [Int], validationIndices: [Int], validationFraction: Double, validationIsTestSplit: Bool,
+                seed: UInt64, attribution: String, origin: String?) throws {
+        guard images.rank == 4, images.shape[0] == labels.count else {
+            throw CoreError("dataset: the images must be N x H x W x C with one label per image")
+        }
+        guard classes >= 2, labels.allSatisfy({ $0 >= 0 && $0 < classes }) else {
+            throw CoreError("dataset: every label must be a class from 0 to \(classes - 1)")
+        }
+        guard !trainIndices.isEmpty, (trainIndices + validationIndices).allSatisfy({ $0 >= 0 && $0 < labels.count }) else {
+            throw CoreError("dataset: there must be at least one training example")
+        }
+        guard classNames == nil || classNames?.count == classes else {
+            throw CoreError("dataset: \(classNames?.count ?? 0) class names for \(classes) classes")
+        }
+        self.name = name
+        self.images = images
+        self.labels = labels
+        self.classes = classes
+        self.trainIndices = trainIndices
+        self.validationIndices = validationIndices
+        self.validationFraction = validationFraction
+        self.seed = seed
+        self.attribution = attribution
+        self.classNames = classNames
+        self.origin = origin
+        self.validationIsTestSplit = validationIsTestSplit
+    }
+
+    /// The name of class `label`: its class name when the set has names, else the number.
+    public func className(_ label: Int) -> String {
+        guard let classNames, label >= 0, label < classNames.count else { return String(label) }
+        return classNames[label]
     }
 
     /// The shape of one example, H x W x C.

@@ -5,9 +5,14 @@ import CNNCore
 public struct ExampleOperation: StepOperation {
     /// The example's class.
     public let label: Int
+    /// The names of the data set's classes, when it names them.
+    public let classNames: [String]?
 
     /// Creates the operation.
-    public init(label: Int) { self.label = label }
+    public init(label: Int, classNames: [String]? = nil) {
+        self.label = label
+        self.classNames = classNames
+    }
 
     public var name: String { "example" }
 
