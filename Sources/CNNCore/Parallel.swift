@@ -3,6 +3,7 @@
 //
 // Each piece writes only its own result, and the caller combines the results in piece order (for example
 // the weight gradients of a batch, added up example by example), so 1 thread and 8 give the same bits.
+// The workers charge the running statement's memory ledger (Limits.ledger), as the calling thread does.
 // `threads` is the number of cores, or CNNREPL_THREADS when it is set (CNNREPL_THREADS=1 runs everything on
 // the calling thread).
 import Dispatch
@@ -36,11 +37,15 @@ public enum Parallel {
         results.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let slots = Slots(base: base)
+            // The statement's memory ledger is task-local; the worker threads charge the same one.
+            let ledger = Limits.ledger
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var i = worker
-                while i < count {
-                    slots.base[i] = Result { try body(i) }
-                    i += workers
+                Limits.$ledger.withValue(ledger) {
+                    var i = worker
+                    while i < count {
+                        slots.base[i] = Result { try body(i) }
+                        i += workers
+                    }
                 }
             }
         }

@@ -167,3 +167,16 @@ private func expectGradientsMatchFiniteDifferences(_ spec: ModelSpec, classes: I
         #expect(many.1 == one.1, "the weights with \(threads) threads")
     }
 }
+
+@Test func parallelWorkChargesTheStatementsMemoryLedger() throws {
+    // Tensors made on the worker threads count against the running statement's memory, as on the caller's.
+    let saved = Parallel.threads
+    Parallel.threads = 2
+    defer { Parallel.threads = saved }
+    let ledger = MemoryLedger(allowance: 1 << 30)
+    let kept = try Limits.$ledger.withValue(ledger) {
+        try Parallel.map(4) { _ in try Tensor(shape: [1000], repeating: 1) }
+    }
+    #expect(kept.count == 4)
+    #expect(ledger.peakBytes >= 4 * 8000, "four 1000-value tensors were charged: \(ledger.peakBytes) bytes")
+}
