@@ -16,9 +16,6 @@ public struct LayerSpec: Equatable, Sendable {
         self.layer = layer
     }
 
-    /// The layer as the kind `kind`, or nil when it is another kind.
-    public func `as`<Kind: ModelLayer>(_ kind: Kind.Type) -> Kind? { layer as? Kind }
-
     /// The short word for this kind of layer used in messages: "conv", "maxpool", "dense", ...
     public var kindName: String { layer.kindName }
     /// The base of Keras' default layer name: "conv2d", "max_pooling2d", "dense", ...
