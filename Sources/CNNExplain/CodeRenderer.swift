@@ -11,7 +11,7 @@ enum CodeRenderer {
     static func lines(_ result: CodeResult) -> [String] {
         let request = result.request
         let code = result.code
-        guard result.wasWritten, let fileName = request.fileName else {
+        guard result.wasWritten, let fileName = request.shownPath ?? request.fileName else {
             let command = "code \(request.language.rawValue) \(request.subjectName) file=\"\(code.scriptName)\""
             return ["\(code.title); to run it, write it to a file: \(command)"]
                 + code.lines.map { $0.isEmpty ? "" : "  " + $0 }

@@ -98,7 +98,7 @@ extension Builtins {
                 let perRow = min(split.map(\.maps.count).max() ?? 1, asked ?? natural)
                 let rows = split.map { ($0.maps.count + perRow - 1) / perRow }.reduce(0, +)
                 return .string("""
-                    saved \(what) to \(name): a grey \(kind == .png ? "PNG" : "PGM") of \(picture.height)x\(picture.width) pixels, \(rows) row\(rows == 1 ? "" : "s") of \(perRow), each cell \(used)x\(used) pixels
+                    saved \(what) to \(Workspace.shownPath(path)): a grey \(kind == .png ? "PNG" : "PGM") of \(picture.height)x\(picture.width) pixels, \(rows) row\(rows == 1 ? "" : "s") of \(perRow), each cell \(used)x\(used) pixels
                       \(scaling.description), one scale for all maps
                     """)
             }),

@@ -299,7 +299,7 @@ extension Builtins {
                 if let kind = ImageFile.kind(ofPath: path) {
                     let scaling = PixelScaling.Mode(rawValue: mode ?? "auto") ?? .auto
                     let details = try ImageFile.write(tensor, path: path, kind: kind, mode: scaling)
-                    var said = "saved \(tensor.shapeDescription) to \(name) as an 8-bit \(details)"
+                    var said = "saved \(tensor.shapeDescription) to \(Workspace.shownPath(path)) as an 8-bit \(details)"
                     if mode == nil, let high = tensor.scalars.max(), high < 64,
                        !PixelScaling(values: tensor.scalars).stretched {
                         said += "\n  the picture is dark (nothing above \(PixelScaling.text(high)) of 255): values=stretch makes the largest white"
@@ -317,7 +317,7 @@ extension Builtins {
                                         hint: nil, argument: context.argument("values")?.index)
                 }
                 try NPY.write(tensor, path: path)
-                return .string("saved \(tensor.shapeDescription) to \(name)")
+                return .string("saved \(tensor.shapeDescription) to \(Workspace.shownPath(path))")
             }),
     ]
 }

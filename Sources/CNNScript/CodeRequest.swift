@@ -52,6 +52,8 @@ public struct CodeRequest: Sendable {
     public var fileName: String?
     /// The file name resolved against the running script's folder (nil to print the code).
     public var path: String?
+    /// Where the file went, as the learner is told (`Workspace.shownPath`), once it is written.
+    public var shownPath: String?
 
     /// Creates a request.
     public init(language: CodeLanguage, subject: CodeSubject, fileName: String? = nil, path: String? = nil) {

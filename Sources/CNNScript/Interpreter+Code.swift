@@ -86,6 +86,7 @@ extension Interpreter {
         let code = codeGenerator.generate(request)
         if let fileArgument, let fileName = request.fileName, let path = request.path {
             try write(code, to: path, named: fileName, at: fileArgument.value.range)
+            request.shownPath = Workspace.shownPath(path)
         }
         return .code(CodeResult(request: request, code: code))
     }

@@ -137,13 +137,12 @@ extension Builtins {
     /// `save(history, "curves.png")`: the training curves as a picture file.
     static func saveCurves(_ history: TrainingHistory, _ context: inout CallContext) throws -> Value {
         let path = try context.writablePath("path")
-        let name = try context.string("path") ?? path
         guard let kind = ImageFile.kind(ofPath: path) else {
             throw ArgumentError(message: "save: a training history is saved as a picture: a .png, .pgm or .ppm file",
                                 hint: "e.g. save(history, \"curves.png\")", argument: context.argument("path")?.index)
         }
         let picture = try TrainingPicture.render(history)
         _ = try ImageFile.write(picture, path: path, kind: kind, mode: .keep)
-        return .string("saved the accuracy and loss curves of \(history.model) (\(history.epochs.count) epochs, training in blue, validation in orange) to \(name), \(picture.shape[1])x\(picture.shape[0]) pixels")
+        return .string("saved the accuracy and loss curves of \(history.model) (\(history.epochs.count) epochs, training in blue, validation in orange) to \(Workspace.shownPath(path)), \(picture.shape[1])x\(picture.shape[0]) pixels")
     }
 }

@@ -39,6 +39,20 @@ public struct Workspace: Sendable {
         return String(cString: resolved)
     }
 
+    /// How the path of a file just written is shown: from the folder cnnrepl runs in when the file is
+    /// inside it ("lessons/curves.png" for a lesson's "curves.png"), else absolute ("/tmp/x.npy"), with the
+    /// links in its folder resolved, so the learner sees exactly which file changed. (Not always absolute:
+    /// a lesson's transcript must read the same on every machine.)
+    public static func shownPath(_ path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let file = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard let real = realPath(folder) else { return path }
+        let full = real == "/" ? "/" + file : real + "/" + file
+        if let here = realPath("."), here != "/", full.hasPrefix(here + "/") { return String(full.dropFirst(here.count + 1)) }
+        return full
+    }
+
     /// `name` resolved against the base folder: "lessons/cat.png" for "cat.png" in lessons/.
     public func path(for name: String) -> String {
         guard let base = baseDirectory, !base.isEmpty, !name.hasPrefix("/") else { return name }

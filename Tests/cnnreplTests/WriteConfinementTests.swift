@@ -33,6 +33,9 @@ private func folders() throws -> (lesson: String, outside: String) {
     for _ in 0..<2 {  // re-running a lesson that overwrites its own output keeps working
         let result = try Executable.run([script], timeout: hostileTimeout)
         #expect(result.status == 0, "\(result)")
+        // The full path of what was written, its folder's ".." resolved.
+        #expect(result.stdout.contains("saved 2x2 to \(lesson)/out.npy\n"), "\(result)")
+        #expect(result.stdout.contains("saved 2x2 to \(lesson)/out2.npy\n"), "\(result)")
     }
     #expect(FileManager.default.fileExists(atPath: lesson + "/out.npy"))
     let widened = lesson + "/w.cnn"
@@ -40,4 +43,19 @@ private func folders() throws -> (lesson: String, outside: String) {
     let allowed = try Executable.run(["--allow-write", outside, widened], timeout: hostileTimeout)
     #expect(allowed.status == 0, "\(allowed)")
     #expect(FileManager.default.fileExists(atPath: outside + "/ok.npy"))
+}
+
+@Test func aFileWrittenInsideTheWorkingFolderIsShownFromThere() throws {
+    // The binary runs in Executable.scratch: a lesson in a folder under it names its files from there, the
+    // command line the learner can type (a transcript reads the same on every machine).
+    let lesson = Executable.scratch.appendingPathComponent("shown-" + UUID().uuidString).path
+    try FileManager.default.createDirectory(atPath: lesson, withIntermediateDirectories: true)
+    let script = lesson + "/l.cnn"
+    try "x = ones(2, 2)\nsave(x, \"x.png\")\ncode numpy x file=\"x.py\"\n".write(toFile: script, atomically: true, encoding: .utf8)
+    let result = try Executable.run([script], timeout: hostileTimeout)
+    let folder = (lesson as NSString).lastPathComponent
+    #expect(result.status == 0, "\(result)")
+    #expect(result.stdout.contains("saved 2x2 to \(folder)/x.png as"), "\(result)")
+    #expect(result.stdout.contains("wrote \(folder)/x.py:"), "\(result)")
+    #expect(result.stdout.contains("run it with: python3 \(folder)/x.py") || result.stdout.contains("run it with: python \(folder)/x.py"), "\(result)")
 }
