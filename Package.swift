@@ -37,7 +37,13 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m")]
         ),
         .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
-        .target(name: "CNNImage", dependencies: ["CNNCore", "CPNG"]),
+        // A stdio FILE that calls back into Swift (fopencookie), so Ctrl-C can stop libpng inside a call.
+        .target(name: "CCallbackFile"),
+        .target(
+            name: "CNNImage", dependencies: ["CNNCore", "CPNG", "CCallbackFile"],
+            // Optimised in debug builds too, as the core: a picture is millions of pixels to convert.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Real data sets from files: IDX (raw or gzip), .npz, CIFAR-10 (binary and Python), folders of pictures.
         .target(

@@ -2,9 +2,12 @@
 //
 // Reading: the signature and the IHDR chunk are checked here first (so that a header claiming
 // 2^31 x 2^31 pixels, or a bit depth cnnrepl does not read, is an error before libpng allocates
-// anything); then png_image_begin_read_from_memory / png_image_finish_read decode the rest. libpng's
+// anything); then png_image_begin_read_from_stdio / png_image_finish_read decode the rest. libpng's
 // simplified API catches its own errors (it uses setjmp/longjmp inside libpng only) and reports them in
 // the png_image's `warning_or_error` and `message`, so no longjmp ever crosses a Swift frame.
+// libpng reads and writes through a FILE whose reads and writes call back here (CCallbackFile): each
+// call first looks for Ctrl-C and, when it was pressed, fails, so libpng stops within a few kilobytes of
+// a large picture instead of at the end of it (an error it catches itself, as above).
 //
 // What is read, and how:
 //   - 8-bit grey and RGB: the samples as stored, an H x W or H x W x 3 tensor of 0..255;
@@ -18,9 +21,11 @@
 // libpng applies a gAMA/cHRM/iCCP colour space that differs from sRGB when it converts to 8-bit sRGB;
 // pictures written by Pillow, GIMP or cnnrepl itself are sRGB, and their values arrive unchanged.
 //
-// Writing: png_image_write_to_memory with an 8-bit grey or RGB buffer (libpng adds an sRGB chunk).
+// Writing: png_image_write_to_stdio with an 8-bit grey or RGB buffer (libpng adds an sRGB chunk).
+import CCallbackFile
 import CNNCore
 import CPNG
+import Glibc
 
 /// Reads and writes PNG files.
 public enum PNGCodec {
@@ -50,11 +55,15 @@ public enum PNGCodec {
         }
         let header = try readHeader(bytes, what: what, damaged: damaged)
 
-        var image = png_image()
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        defer { png_image_free(&image) }
-        return try bytes.withUnsafeBufferPointer { buffer -> (picture: Picture, details: String) in
-            guard png_image_begin_read_from_memory(&image, buffer.baseAddress, buffer.count) != 0 else {
+        return try bytes.withUnsafeBytes { buffer -> (picture: Picture, details: String) in
+            let source = ByteSource(buffer)
+            let file = try ByteSource.file(source, what: what)
+            defer { fclose(file) }
+            var image = png_image()
+            image.version = UInt32(PNG_IMAGE_VERSION)
+            defer { png_image_free(&image) }
+            guard png_image_begin_read_from_stdio(&image, file) != 0 else {
+                try Interruption.check(what)
                 throw CoreError("\(what): the PNG file is damaged: \(message(of: image))", hint: damaged)
             }
             // libpng read the same IHDR; its numbers are the ones it will decode with.
@@ -77,10 +86,10 @@ public enum PNGCodec {
                 png_image_finish_read(&image, nil, out.baseAddress, stride, nil)
             }
             guard finished != 0 else {
+                try Interruption.check(what)
                 throw CoreError("\(what): the PNG file is damaged: \(message(of: image))", hint: damaged)
             }
-            // libpng's simplified API cannot be stopped inside a call; Ctrl-C takes effect between phases.
-            try Interruption.check(what)
+            withExtendedLifetime(source) {}
             if alpha {
                 var kept: [UInt8] = []
                 kept.reserveCapacity(header.width * header.height * outChannels)
@@ -167,23 +176,17 @@ public enum PNGCodec {
         image.height = height
         image.format = picture.channels == 3 ? formatColor : 0
         defer { png_image_free(&image) }
-        return try picture.pixels.withUnsafeBytes { pixels -> [UInt8] in
-            var size: png_alloc_size_t = 0
-            guard png_image_write_to_memory(&image, nil, &size, 0, pixels.baseAddress, stride, nil) != 0, size > 0 else {
-                throw CoreError("\(what): libpng could not encode the picture: \(message(of: image))")
-            }
-            // The first pass measured the size; Ctrl-C pressed meanwhile stops before the second pass.
-            try Interruption.check(what)
-            var bytes = [UInt8](repeating: 0, count: Int(size))
-            let ok = bytes.withUnsafeMutableBytes { out in
-                png_image_write_to_memory(&image, out.baseAddress, &size, 0, pixels.baseAddress, stride, nil)
-            }
-            guard ok != 0, Int(size) <= bytes.count else {
-                throw CoreError("\(what): libpng could not encode the picture: \(message(of: image))")
-            }
-            bytes.removeLast(bytes.count - Int(size))
-            return bytes
+        let sink = ByteSink()
+        let file = try ByteSink.file(sink, what: what)
+        let written = picture.pixels.withUnsafeBytes { pixels in
+            png_image_write_to_stdio(&image, file, 0, pixels.baseAddress, stride, nil)
         }
+        let closed = fclose(file)  // writes what the FILE still buffers
+        guard written != 0, closed == 0 else {
+            try Interruption.check(what)
+            throw CoreError("\(what): libpng could not encode the picture: \(message(of: image))")
+        }
+        return sink.bytes
     }
 
     /// The message libpng left in the png_image, e.g. "IDAT: CRC error".
@@ -192,5 +195,54 @@ public enum PNGCodec {
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
         }
         return text.isEmpty ? "libpng reported an error" : text
+    }
+}
+
+// MARK: - The FILEs libpng reads and writes
+
+/// The bytes of a PNG file, read by libpng through a FILE; a read after Ctrl-C fails.
+private final class ByteSource {
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    /// A FILE reading `source` (which must outlive it).
+    static func file(_ source: ByteSource, what: String) throws -> UnsafeMutablePointer<FILE> {
+        let context = Unmanaged.passUnretained(source).toOpaque()
+        let read: cnn_read_callback = { context, buffer, size in
+            guard let context, let buffer, !Interruption.isRequested else { return -1 }
+            let source = Unmanaged<ByteSource>.fromOpaque(context).takeUnretainedValue()
+            let count = min(size, source.bytes.count - source.offset)
+            if count > 0, let base = source.bytes.baseAddress {
+                UnsafeMutableRawPointer(buffer).copyMemory(from: base + source.offset, byteCount: count)
+                source.offset += count
+            }
+            return count
+        }
+        guard let file = cnn_callback_file(context, "r", read, nil) else {
+            throw CoreError("\(what): could not start reading the PNG data (out of memory?)")
+        }
+        return file
+    }
+}
+
+/// The bytes libpng writes through a FILE; a write after Ctrl-C fails.
+private final class ByteSink {
+    var bytes: [UInt8] = []
+
+    /// A FILE appending to `sink` (which must outlive it).
+    static func file(_ sink: ByteSink, what: String) throws -> UnsafeMutablePointer<FILE> {
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        let write: cnn_write_callback = { context, buffer, size in
+            guard let context, let buffer, !Interruption.isRequested else { return 0 }
+            let sink = Unmanaged<ByteSink>.fromOpaque(context).takeUnretainedValue()
+            sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: size))
+            return size
+        }
+        guard let file = cnn_callback_file(context, "w", nil, write) else {
+            throw CoreError("\(what): could not start writing the PNG data (out of memory?)")
+        }
+        return file
     }
 }

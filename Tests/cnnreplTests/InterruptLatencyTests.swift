@@ -19,6 +19,22 @@ func ctrlCStopsALongConvolutionWithinASecond() throws {
 }
 
 @Test(.enabled(if: python3 != nil))
+func ctrlCStopsSavingAndLoadingALargePictureWithinASecond() throws {
+    // Issue 13: saving or loading a 10000x10000 PNG ignored Ctrl-C (libpng's one long call). libpng now
+    // reads and writes through a FILE that fails once Ctrl-C was pressed, so it stops within kilobytes.
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tools/robustness/ctrl_c_latency.py").path
+    let picture = Executable.temporaryPath(".png")
+    defer { try? FileManager.default.removeItem(atPath: picture) }
+    let save = try shell("\(python3 ?? "python3") \(script) \(Executable.path) --runs 1 --size 8000 --compute 'f = save(big, \"\(picture)\")'", timeout: 120)
+    #expect(save.status == 0, "\(save)")
+    #expect(save.stdout.contains("(ok)"), "\(save)")
+    let load = try shell("\(python3 ?? "python3") \(script) \(Executable.path) --runs 1 --size 10000 --setup 'save(big, \"\(picture)\")' --compute 'f = load(\"\(picture)\")'", timeout: 180)
+    #expect(load.status == 0, "\(load)")
+    #expect(load.stdout.contains("(ok)"), "\(load)")
+}
+
+@Test(.enabled(if: python3 != nil))
 func ctrlCDuringTrainKeepsTheCompletedEpochs() throws {
     // Issue 13: Ctrl-C in epoch 3 of `train` lost every epoch and said "conv: interrupted". Now the model
     // keeps the weights after epoch 2, `history` has two epochs, and train says where it stopped.

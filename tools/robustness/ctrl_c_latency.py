@@ -6,9 +6,11 @@ seconds (4000x4000 * 55x55, about 48 billion multiply-adds), presses Ctrl-C afte
 the time until the next `cnn> ` prompt. Then checks that the variables are intact (`big` still there,
 `f` never made) and that the session still computes. Repeats a few times and prints every latency.
 
-    python3 tools/robustness/ctrl_c_latency.py [BINARY] [--runs N] [--compute "f = big @ big"]
-    (default BINARY: .build/release/cnnrepl; build it with swift build -c release; --compute replaces
-    the convolution by another long statement that assigns f from big)
+    python3 tools/robustness/ctrl_c_latency.py [BINARY] [--runs N] [--size N] [--setup "save(big, ...)"]
+                                              [--compute "f = big @ big"]
+    (default BINARY: .build/release/cnnrepl; build it with swift build -c release; --size makes big N x N
+    instead of 4000 x 4000; --setup runs a statement before the one timed; --compute replaces the
+    convolution by another long statement that assigns f from big, e.g. f = load("big.png"))
 
 Exit status 0 if every latency is under 1 second and the session kept its variables, 1 otherwise.
 """
@@ -42,7 +44,7 @@ def read_until(fd, marker, timeout):
     return data.decode("utf-8", "replace"), time.monotonic() - start
 
 
-def one_run(binary, delay, compute):
+def one_run(binary, delay, compute, size=4000, setup=None):
     history = tempfile.NamedTemporaryFile(prefix="cnnrepl-latency-", suffix=".history", delete=False).name
     env = {"PATH": "/usr/bin:/bin", "TERM": "dumb", "CNNREPL_HISTORY": history, "HOME": tempfile.gettempdir()}
     pid, fd = pty.fork()
@@ -50,8 +52,11 @@ def one_run(binary, delay, compute):
         os.execve(binary, [binary, "--no-color"], env)
     try:
         read_until(fd, "cnn> ", 10)
-        os.write(fd, b"big = rand(4000, 4000)\r")
-        read_until(fd, "cnn> ", 30)
+        os.write(fd, f"big = rand({size}, {size})\r".encode())
+        read_until(fd, "cnn> ", 60)
+        if setup:
+            os.write(fd, setup.encode() + b"\r")
+            read_until(fd, "cnn> ", 120)
         os.write(fd, compute.encode() + b"\r")
         time.sleep(delay)
         pressed = time.monotonic()
@@ -84,6 +89,16 @@ def main():
         i = argv.index("--runs")
         runs = int(argv[i + 1])
         del argv[i:i + 2]
+    size = 4000
+    if "--size" in argv:
+        i = argv.index("--size")
+        size = int(argv[i + 1])
+        del argv[i:i + 2]
+    setup = None
+    if "--setup" in argv:
+        i = argv.index("--setup")
+        setup = argv[i + 1]
+        del argv[i:i + 2]
     if "--compute" in argv:
         i = argv.index("--compute")
         compute = argv[i + 1]
@@ -94,7 +109,7 @@ def main():
     latencies = []
     for i in range(runs):
         delay = 0.5 + 0.5 * i  # press Ctrl-C at different moments of the convolution
-        latency, intact, transcript = one_run(binary, delay, compute)
+        latency, intact, transcript = one_run(binary, delay, compute, size, setup)
         latencies.append(latency)
         print(f"run {i + 1}: Ctrl-C after {delay:.1f} s -> prompt after {latency * 1000:.0f} ms, variables intact: {intact}")
         if latency >= 1.0 or not intact:

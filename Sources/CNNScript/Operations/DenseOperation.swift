@@ -94,7 +94,6 @@ extension DenseLayer: LayerLanguage {
         let x = input.tensor
         let (kernel, kernelTensor) = try input.kernel()
         let bias = input.weight(1)
-        let biasText = bias.map { " + \($0.tensor?.shapeDescription ?? "")" } ?? ""
         let arithmetic = ["\(kernelTensor.shape[0]) x \(kernelTensor.shape[1]) weights" + (bias == nil ? "" : " + \(kernelTensor.shape[1]) biases")]
         if x.rank <= 2 {
             let operands = [input.input, kernel] + (bias.map { [$0] } ?? [])
