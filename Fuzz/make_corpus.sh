@@ -1,6 +1,7 @@
 #!/bin/sh
 # Fuzz/make_corpus.sh: writes the seed corpora into .build-fuzz/seeds-language and .build-fuzz/seeds-files.
-#   language: every lesson, the entries of every transcript (one file per transcript), every hostile input.
+#   language: every lesson, the entries of every transcript (one file per transcript), every hostile input,
+#             and two long histories of one variable (about 300 KB each).
 #   files:    every .npy and picture fixture, each prefixed with the byte that selects its reader
 #             (0 .npy, 1 PNG, 2 PGM, 3 PPM, 4 IDX, 5 .npz, 6 CIFAR binary, 7 CIFAR pickle; see
 #             Fuzz/FileFuzzer.swift), and the data set fixtures of Tests/CNNDataTests/Fixtures.
@@ -16,6 +17,10 @@ for f in transcripts/*.txt; do
     # Typed entries start with "cnn> ", continuation lines with "...> ".
     sed -n 's/^cnn> //p; s/^\.\.\.> //p' "$f" > "$OUT/seeds-language/transcript-$(basename "$f" .txt).cnn"
 done
+# Long histories of one variable (issue 13: teardown of 30,000 steps overflowed the stack), near 1 MB.
+awk 'BEGIN { print "a = 1"; for (i = 0; i < 30000; i++) print "a = a + 1" }' > "$OUT/seeds-language/long-history.cnn"
+awk 'BEGIN { print "x = rand(3, 3)"; for (i = 0; i < 20000; i++) print "x = conv(x, ones(1, 1))"; print "x = 0" }' \
+    > "$OUT/seeds-language/long-chain-replaced.cnn"
 for f in Tests/CNNCoreTests/Fixtures/npy/*.npy Tests/CNNImageTests/Fixtures/images/* lessons/data/*; do
     case "$f" in
         *.npy) byte='\000' ;;

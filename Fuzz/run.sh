@@ -14,7 +14,9 @@ WORK=/tmp/cnnrepl-fuzz-$TARGET
 mkdir -p "$WORK/corpus" "$WORK/findings" "$WORK/scratch"
 cp -n .build-fuzz/seeds-"$TARGET"/* "$WORK/corpus/" 2>/dev/null || true
 EXTRA=""
-if [ "$TARGET" = language ]; then EXTRA="-dict=$ROOT/Fuzz/cnn.dict -max_len=4096"; else EXTRA="-max_len=65536"; fi
+if [ "$TARGET" = language ]; then EXTRA="-dict=$ROOT/Fuzz/cnn.dict"; fi
+# Inputs of up to 1 MB: long histories (30,000 updates of one variable) and large files are reachable.
+EXTRA="$EXTRA -max_len=1048576"
 AS=""
 if [ "$(id -u)" = 0 ]; then
     chown -R nobody:nogroup "$WORK"

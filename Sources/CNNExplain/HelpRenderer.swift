@@ -42,8 +42,8 @@ public enum HelpRenderer {
     }
 
     static func builtinLines(_ builtin: Builtin) -> [String] {
-        var lines = [builtin.signature, "  " + builtin.summary]
-        let details = builtin.details.split(separator: "\n").map { "  " + $0.trimmingCharacters() }
+        var lines = [builtin.signature] + TextWrap.lines("  " + builtin.summary)
+        let details = builtin.details.split(separator: "\n").flatMap { TextWrap.lines("  " + $0.trimmingCharacters()) }
         if !details.isEmpty { lines.append("") ; lines += details }
         if !builtin.parameters.isEmpty {
             lines.append("")
@@ -66,8 +66,8 @@ public enum HelpRenderer {
     }
 
     static func commandLines(_ command: CommandDefinition) -> [String] {
-        var lines = [command.usage, "  " + command.summary]
-        let details = command.details.split(separator: "\n").map { "  " + $0.trimmingCharacters() }
+        var lines = [command.usage] + TextWrap.lines("  " + command.summary)
+        let details = command.details.split(separator: "\n").flatMap { TextWrap.lines("  " + $0.trimmingCharacters()) }
         if !details.isEmpty { lines.append(""); lines += details }
         if !command.examples.isEmpty {
             lines.append("")

@@ -49,8 +49,9 @@ public struct OutcomeRenderer: Sendable {
             lines = SummaryRenderer.declaredLines(spec, analysis)
         case .summary(let spec, let analysis):
             lines = SummaryRenderer.tableLines(spec, analysis)
-        case .trace(let name, let index, let variable):
-            lines = TraceRenderer(printer: printer, color: color).lines(name: name, index: index, variable: variable)
+        case .trace(let name, let index, let variable, let fieldArithmetic):
+            lines = TraceRenderer(printer: printer, color: color).lines(name: name, index: index, variable: variable,
+                                                                       fieldArithmetic: fieldArithmetic)
         case .modelRun(let run):
             lines = RunRenderer(printer: printer).lines(run)
         case .code(let result):

@@ -62,8 +62,11 @@ extension TraceRenderer {
     /// The largest receptive field drawn on the input, per side.
     static let largestDrawnField = 16
 
-    /// "Back to the input, step by step", the receptive-field arithmetic and the input patch.
-    func chainLines(start: Step, index: [Int], cell: String) -> [String] {
+    /// "Back to the input, step by step", then the patch of the input the cell depends on. The
+    /// receptive-field arithmetic (the table, the cell's rows and columns, the patch drawn) comes when more
+    /// than one window leads back to the input or `fieldArithmetic` asks for it; for a single window the
+    /// field is one line, and the patch is drawn only if the step above did not draw it (`windowDrawn`).
+    func chainLines(start: Step, index: [Int], cell: String, fieldArithmetic: Bool = false, windowDrawn: Bool = false) -> [String] {
         var region: Region? = index.count >= 2 ? Region(rows: index[0]...index[0], cols: index[1]...index[1],
                                                         channel: index.count > 2 ? index[2] : nil) : nil
         var vectorIndex: Int? = index.count == 1 ? index[0] : nil
@@ -136,8 +139,11 @@ extension TraceRenderer {
         }
         guard let last = hops.last, let region = last.region else { return lines }
         let fieldHops = Array(hops[min(fieldStart, hops.count)...])
-        if let cellRegion = fieldCell, fieldHops.contains(where: { $0.window != nil }) {
-            lines += fieldLines(fieldHops, cell: cellRegion, cellText: cell, input: last)
+        let windows = fieldHops.filter { $0.window != nil }.count
+        if let cellRegion = fieldCell, windows > 0 {
+            let arithmetic = windows > 1 || fieldArithmetic
+            lines += fieldLines(fieldHops, cell: cellRegion, cellText: cell, input: last, arithmetic: arithmetic,
+                                drawPatch: arithmetic || !(windowDrawn && fieldStart == 0))
         } else {
             lines.append("So \(cell) depends on \(region.description(channels: last.tensor.rank == 3 ? last.tensor.shape[2] : nil)) of \(last.name):")
             lines += patchLines(last.tensor, rows: region.rows, cols: region.cols, channel: region.channel)
@@ -148,8 +154,10 @@ extension TraceRenderer {
     // MARK: - Receptive-field arithmetic
 
     /// The receptive-field table from the input forward, the rows and columns it gives for the cell, and
-    /// the field drawn on the input.
-    private func fieldLines(_ hops: [Hop], cell: Region, cellText: String, input: Hop) -> [String] {
+    /// the field drawn on the input; without `arithmetic` only the field in one line (and the drawing if
+    /// `drawPatch`).
+    private func fieldLines(_ hops: [Hop], cell: Region, cellText: String, input: Hop, arithmetic: Bool = true,
+                            drawPatch: Bool = true) -> [String] {
         // Forward order: from the input towards the traced cell.
         let forward = Array(hops.reversed())
         var current = ReceptiveFieldStep.input
@@ -172,8 +180,11 @@ extension TraceRenderer {
                 rows.append(["  (columns)", next.cols.sizeFormula, next.cols.jumpFormula, next.cols.startFormula])
             }
         }
-        var lines = ["", "Receptive field, from \(input.name) forward (r = size, j = jump, start = centre of the first field\(squareOnly ? "; rows and columns alike" : "")):"]
-        lines += TraceRenderer.shortened(columns(rows).map { "  " + $0 }, what: "rows")
+        var lines: [String] = []
+        if arithmetic {
+            lines = ["", "Receptive field, from \(input.name) forward (r = size, j = jump, start = centre of the first field\(squareOnly ? "; rows and columns alike" : "")):"]
+            lines += TraceRenderer.shortened(columns(rows).map { "  " + $0 }, what: "rows")
+        }
 
         // The traced cell's field: centre = start + i*j, first = centre - r/2, last = first + r - 1.
         func span(_ axis: ReceptiveFieldAxis, _ i: Int, word: String) -> (range: ClosedRange<Int>, text: String)? {
@@ -189,13 +200,19 @@ extension TraceRenderer {
         }
         guard let r = span(current.rows, cell.rows.lowerBound, word: "rows"),
               let c = span(current.cols, cell.cols.lowerBound, word: "columns") else { return lines }
-        lines.append("  for \(hops.first?.from ?? cellText): \(r.text); \(c.text)")
+        if arithmetic { lines.append("  for \(hops.first?.from ?? cellText): \(r.text); \(c.text)") }
         let height = input.tensor.shape[0], width = input.tensor.shape[1]
         let inside = r.range.clamped(to: 0...(height - 1)).count * c.range.clamped(to: 0...(width - 1)).count
         let total = r.range.count * c.range.count
         var summary = "So \(cellText) depends on a \(current.sizeDescription) patch of \(input.name) (its receptive field; jump \(current.jumpDescription))"
+        if !arithmetic { summary += ": rows \(r.range.lowerBound)..\(r.range.upperBound), columns \(c.range.lowerBound)..\(c.range.upperBound)" }
         if inside < total {
-            summary += ", of which \(Format.count(total - inside)) cells lie outside \(input.name): zero padding, shown as (0)"
+            summary += ", of which \(Format.count(total - inside)) cells lie outside \(input.name): zero padding"
+                + (drawPatch ? ", shown as (0)" : "")
+        }
+        guard drawPatch else {
+            lines.append(summary + (arithmetic ? "" : " (the window above)"))
+            return lines
         }
         lines.append(summary + ":")
         lines += patchLines(input.tensor, rows: r.range, cols: c.range, channel: input.region?.channel)

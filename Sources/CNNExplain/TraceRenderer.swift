@@ -12,9 +12,12 @@ import CNNScript
 struct TraceRenderer {
     let printer: TensorPrinter
     let color: Bool
+    /// The names of earlier values of a variable met on the way back (`f#1`), set by `lines`.
+    var versions = TraceVersions()
 
-    /// The lines of `trace name[index]`.
-    func lines(name: String, index: [Int], variable: Variable) -> [String] {
+    /// The lines of `trace name[index]`; `fieldArithmetic` (`trace ... rf`) shows the receptive-field
+    /// arithmetic even for a single window.
+    func lines(name: String, index: [Int], variable: Variable, fieldArithmetic: Bool = false) -> [String] {
         guard case .tensor(let tensor) = variable.value else {
             return ["trace: \(name) is \(variable.value.kindDescription), not a tensor"]
         }
@@ -30,7 +33,17 @@ struct TraceRenderer {
             let made = variable.provenance.map { "made by \($0.expression)" } ?? "typed in"
             return ["\(cell) = \(printer.number(value))   (\(made): nothing was computed to trace)"]
         }
+        var renderer = self
+        renderer.versions = TraceVersions(tracing: name, current: provenance)
+        return renderer.stepTrace(cell: cell, value: value, name: name, index: index, provenance: provenance, step: step,
+                                  fieldArithmetic: fieldArithmetic)
+    }
+
+    /// The trace of a cell that a step made: the step, then the walk back to the input.
+    private func stepTrace(cell: String, value: Double, name: String, index: [Int], provenance: Provenance, step: Step,
+                           fieldArithmetic: Bool) -> [String] {
         var out = ["\(cell) = \(printer.number(value))   from \(provenance.expression): \(StepSummaryText.text(step.summary))"]
+        if let note = versions.note { out.append(note) }
         do {
             out += try stepLines(step: step, index: index, cell: cell)
             out += try innerLines(step: step, index: index, name: name)
@@ -39,11 +52,22 @@ struct TraceRenderer {
         } catch {
             out.append("  (cannot trace this step)")
         }
-        out += chainLines(start: step, index: index, cell: cell)
+        out += chainLines(start: step, index: index, cell: cell, fieldArithmetic: fieldArithmetic,
+                          windowDrawn: drawsWindow(step, name: name))
         return out
     }
 
     // MARK: - The step that made the cell
+
+    /// Whether the explanation above the chain drew a window on the input: the step is a window (conv,
+    /// pooling), or an activation whose inner window step `innerLines` explained.
+    private func drawsWindow(_ step: Step, name: String) -> Bool {
+        if case .window = step.operation.chainLink(step.operands) { return true }
+        guard step.operation.isActivation, let operand = step.operands.first, operand.name == nil || operand.name == name,
+              let inner = operand.provenance?.step, !inner.operation.isActivation else { return false }
+        if case .window = inner.operation.chainLink(inner.operands) { return true }
+        return false
+    }
 
     /// For an activation applied to a result that has no variable of its own (a layer's `relu`, a nested
     /// `relu(conv(...))`, or `relu f` in place), the step that made the value before the activation.
@@ -115,8 +139,10 @@ struct TraceRenderer {
         }
     }
 
+    /// The operand's variable name (`f#1` for an earlier value of f, TraceVersions), or its text in brackets.
     func operandName(_ operand: Operand) -> String {
-        operand.name ?? "(\(operand.text))"
+        guard let name = operand.name else { return "(\(operand.text))" }
+        return versions.name(name, operand.provenance)
     }
 
     private func convolutionLines(_ trace: ConvolutionCellTrace, plan: ConvolutionPlan, inputName: String, input: Tensor) -> [String] {
@@ -143,6 +169,8 @@ struct TraceRenderer {
             let products = grid(terms, plan: plan) { printer.number($0.product) }
             lines.append(channels > 1 ? "  channel \(c): window * kernel = products" : "  window * kernel = products")
             lines += sideBySide([window, kernel, products], separators: ["*", "="]).map { "    " + $0 }
+            // Each channel's own sum, then the sum of those (issue 17: "-3, 3 and 2" in channels.cnn).
+            if channels > 1 { lines.append("    " + sumLine(terms.filter { !$0.isPadding }.map(\.product), label: "channel \(c) sum")) }
         }
         if shownChannels.count < channels {
             lines.append("  … and the same for channels 1..\(channels - 1)")
@@ -150,17 +178,26 @@ struct TraceRenderer {
         if trace.terms.contains(where: { $0.isPadding }) {
             lines.append("  (0) is zero padding: it adds nothing to the sum")
         }
-        let productTexts = trace.terms.filter { !$0.isPadding }.map { printer.number($0.product) }
-        let shown = productTexts.count <= 12 ? productTexts : Array(productTexts.prefix(6))
-        var sumLine = SumText.line(label: "sum", terms: shown, total: printer.number(trace.productSum))
-        if shown.count < productTexts.count {
-            sumLine = "sum = \(SumText.join(shown)) + … (\(productTexts.count) products) = \(printer.number(trace.productSum))"
+        if channels > 1 {
+            let subtotals = (0..<channels).map { c in
+                trace.terms.filter { $0.channel == c && !$0.isPadding }.reduce(0) { $0 + $1.product }
+            }
+            lines.append("  " + sumLine(subtotals, label: "sum of the \(channels) channel sums", total: trace.productSum, what: "channels"))
+        } else {
+            lines.append("  " + sumLine(trace.terms.filter { !$0.isPadding }.map(\.product), label: "sum", total: trace.productSum))
         }
-        lines.append("  " + sumLine)
         if let bias = trace.bias {
             lines.append("  + bias \(printer.number(bias)) = \(printer.number(trace.value))")
         }
         return lines
+    }
+
+    /// "sum = 1 + 2 - 3 = 0", with only the first 6 of more than 12 terms: "sum = 1 + 2 + … (27 products) = 5".
+    private func sumLine(_ values: [Double], label: String, total: Double? = nil, what: String = "products") -> String {
+        let texts = values.map(printer.number)
+        let result = printer.number(total ?? values.reduce(0, +))
+        guard texts.count > 12 else { return SumText.line(label: label, terms: texts, total: result) }
+        return "\(label) = \(SumText.join(Array(texts.prefix(6)))) + … (\(texts.count) \(what)) = \(result)"
     }
 
     /// "2nd", "3rd", "4th", "11th", "21st".

@@ -25,8 +25,18 @@ extension Picture {
                             hint: "savegrid draws every slice of a filter bank side by side")
         }
         let scaling = PixelScaling(values: tensor.scalars, mode: mode)
-        let picture = try Picture(height: tensor.shape[0], width: tensor.shape[1], channels: channels,
-                                  pixels: tensor.scalars.map(scaling.pixel))
+        // A million pixels at a time, so that Ctrl-C stops a 10000x10000 picture here too.
+        let scalars = tensor.scalars
+        var pixels: [UInt8] = []
+        pixels.reserveCapacity(scalars.count)
+        var start = 0
+        while start < scalars.count {
+            try Interruption.check(what)
+            let end = min(start + 1 << 20, scalars.count)
+            for i in start..<end { pixels.append(scaling.pixel(scalars[i])) }
+            start = end
+        }
+        let picture = try Picture(height: tensor.shape[0], width: tensor.shape[1], channels: channels, pixels: pixels)
         return (picture, scaling)
     }
 }

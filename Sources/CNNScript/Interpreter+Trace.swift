@@ -6,24 +6,30 @@ import CNNCore
 extension Commands {
     /// `trace`: explain one cell.
     static let trace = CommandDefinition(
-        name: "trace", usage: "trace NAME[i, j] | trace NAME[i, j, c]",
+        name: "trace", usage: "trace NAME[i, j] [rf] | trace NAME[i, j, c] [rf]",
         summary: "Explain how one cell of a variable was computed, back to the original input.",
         details: """
             For a convolution: the input with the window marked, the window's values, the kernel, the
             element-wise products and their sum (+ bias). For pooling: the window and the winner or the
-            average. For relu: the value before and after. Then step by step back through the chain, with
-            the receptive field (size r, jump j, start) of each step. Indices start at 0.
+            average. For relu: the value before and after. Then step by step back through the chain to the
+            patch of the input the cell depends on (its receptive field). When the chain has more than one
+            window (conv or pooling), or with `rf`, the receptive-field arithmetic too: size r, jump j and
+            start of each step, and the patch drawn on the input. Indices start at 0.
             """,
-        examples: ["trace f[0, 0]", "trace maps[1, 2, 0]"],
+        examples: ["trace f[0, 0]", "trace maps[1, 2, 0]", "trace f[1, 1] rf"],
         body: Interpreter.traceCommand)
 }
 
 extension Interpreter {
     /// `trace NAME[i, j]`: checks the cell, then the outcome carries the variable for CNNExplain to explain.
     func traceCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
-        guard arguments.count == 1, case .index(let base, let subscripts) = arguments[0].value.kind,
+        guard (1...2).contains(arguments.count), case .index(let base, let subscripts) = arguments[0].value.kind,
               let target = base.identifierName else {
             throw Diagnostic("trace takes one cell of a variable, e.g. trace f[1, 2]", at: arguments.first?.range ?? name.range)
+        }
+        if arguments.count == 2, arguments[1].value.identifierName != "rf" {
+            throw Diagnostic("after the cell, trace takes only `rf` (show the receptive-field arithmetic)",
+                             at: arguments[1].range, hint: "e.g. trace \(target)[0, 0] rf")
         }
         guard let variable = environment[target] else { throw unknownName(target, at: base.range) }
         guard case .tensor(let tensor) = variable.value else {
@@ -43,6 +49,6 @@ extension Interpreter {
             let i = try self.index(e, axis: axis, size: size, context)
             index.append(i < 0 ? i + size : i)
         }
-        return .trace(name: target, index: index, variable: variable)
+        return .trace(name: target, index: index, variable: variable, fieldArithmetic: arguments.count == 2)
     }
 }

@@ -32,7 +32,8 @@ public enum Outcome: Sendable {
     /// `summary NAME`: the model's table.
     case summary(ModelSpec, ModelAnalysis)
     /// `trace f[i, j]`: explain one cell of a variable.
-    case trace(name: String, index: [Int], variable: Variable)
+    /// `trace NAME[i, j]`; `fieldArithmetic`: `trace NAME[i, j] rf` asked for the receptive-field arithmetic.
+    case trace(name: String, index: [Int], variable: Variable, fieldArithmetic: Bool)
     /// `run NAME [x]`: a forward pass through a declared model, layer by layer (see ModelRun.swift).
     case modelRun(ModelRun)
     /// `code keras mnist`, `code torch mnist`, `code numpy f`: the Python code, shown or already written to

@@ -91,7 +91,7 @@ public final class Provenance: Sendable {
     /// The step, if the value came from a recorded operation (nil for literals and dropped history).
     public var step: Step? { state.withLock { $0.step } }
     /// The number of steps on the longest path below this record (an upper bound).
-    var depth: Int { state.withLock { $0.depth } }
+    public var depth: Int { state.withLock { $0.depth } }
 
     /// Creates a provenance record; when its history grows past `2 * historyKept` steps, the oldest
     /// part is dropped (see the type's documentation).

@@ -43,9 +43,9 @@ private struct FixedCode: CodeGenerator {
     session.interpreter.workspace.baseDirectory = folder
     let shown = try session.rendered("f = ones(2, 2)\ncode numpy f file=\"f.py\"")
     #expect(shown.hasSuffix("""
-        wrote f.py: NumPy code that recomputes f (3 lines)
+        wrote \(folder)/f.py: NumPy code that recomputes f (3 lines)
           and beside it the array it loads: f_x.npy
-          run it with: python3 f.py
+          run it with: python3 \(folder)/f.py
 
         """))
 }

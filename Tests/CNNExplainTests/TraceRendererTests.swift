@@ -39,18 +39,26 @@ private func lines(_ text: String) -> [String] {
     #expect(text.contains("  the window: x rows -1..1, columns -1..1, marked [ ]\n"))
     #expect(text.contains("(0) is zero padding: it adds nothing to the sum"))
     #expect(text.contains("  sum = 1 + 0 + 0 + 6 = 7\n"))
-    // The receptive field reaches the padding too: 3x3, of which 5 cells are outside x.
-    #expect(text.contains("depends on a 3x3 patch of x (its receptive field; jump 1), of which 5 cells lie outside x"))
+    // The receptive field reaches the padding too: 3x3, of which 5 cells are outside x. One window: the field
+    // in one line, no arithmetic and no second drawing of the window (issue 17, progressive disclosure).
+    #expect(text.contains("depends on a 3x3 patch of x (its receptive field; jump 1): rows -1..1, columns -1..1, of which 5 cells lie outside x: zero padding (the window above)"))
+    #expect(!text.contains("Receptive field, from x forward"))
+    // Asked for with rf: the arithmetic and the patch drawn with its padding.
+    let asked = try session.rendered("trace g[0, 0] rf")
+    #expect(asked.contains("Receptive field, from x forward"))
+    #expect(asked.contains("  for g[0, 0]: rows start + i*j - r/2 = 0.5 + 0*1 - 3/2 = -1 to -1 + 3 - 1 = 1;"))
+    #expect(asked.contains("of which 5 cells lie outside x: zero padding, shown as (0):\n"))
 }
 
 @Test func reluShowsBeforeAndAfter() throws {
     let session = Script()
     try session.rendered(grid4 + "h = x - 10\nrelu h")
     let text = try session.rendered("trace h[0, 1]")
-    // x[0,1] - 10 = 2 - 10 = -8, and relu(-8) = 0.
-    #expect(text.contains("  h[0, 1] = relu(h[0, 1]) = relu(-8) = 0\n"))
+    // x[0,1] - 10 = 2 - 10 = -8, and relu(-8) = 0. `relu h` made a new h: the value before is h#1.
+    #expect(text.contains("  (h#1: an earlier value of h; h is its value now)\n"))
+    #expect(text.contains("  h[0, 1] = relu(h#1[0, 1]) = relu(-8) = 0\n"))
     #expect(text.contains("  (relu(x) = max(0, x))\n"))
-    #expect(text.contains("where h[0, 1] = -8 comes from x - 10"))
+    #expect(text.contains("where h#1[0, 1] = -8 comes from x - 10"))
 }
 
 @Test func maxPoolingNamesTheWinner() throws {
@@ -153,9 +161,11 @@ func traceReceptiveFieldOfHandWorkedChains(script: String, cell: String, size: S
     try session.rendered("image = rand(10,10); f = conv(image, ones(3,3)); relu f; maxpool f")
     let text = try session.rendered("trace f[1, 2]")
     // maxpool 2x2 of cell (1, 2) reads rows 2..3, columns 4..5; relu keeps them; the 3x3 conv reads 2..5, 4..7.
-    #expect(text.contains("  f[1, 2] <- maxpool 2x2, stride 2: needs f rows 2..3, columns 4..5\n"))
-    #expect(text.contains("  f[2..3, 4..5] <- relu, cell by cell: needs the same cells of f\n"))
-    #expect(text.contains("  f[2..3, 4..5] <- conv 3x3, stride 1: needs image rows 2..5, columns 4..7\n"))
+    // Three tensors were called f: the one now is f, the earlier ones f#1 (conv) and f#2 (relu).
+    #expect(text.contains("  (f#1, f#2: earlier values of f, in the order they were made; f is its value now)\n"))
+    #expect(text.contains("  f[1, 2] <- maxpool 2x2, stride 2: needs f#2 rows 2..3, columns 4..5\n"))
+    #expect(text.contains("  f#2[2..3, 4..5] <- relu, cell by cell: needs the same cells of f#1\n"))
+    #expect(text.contains("  f#1[2..3, 4..5] <- conv 3x3, stride 1: needs image rows 2..5, columns 4..7\n"))
     #expect(text.contains("So f[1, 2] depends on a 4x4 patch of image (its receptive field; jump 2):"))
 }
 
@@ -193,4 +203,22 @@ func traceReceptiveFieldOfHandWorkedChains(script: String, cell: String, size: S
     let gradient = try session.rendered("trace g[2, 2]")
     #expect(gradient.contains("p: only the smallest cell of each window passes the window's gradient on"))
     #expect(gradient.contains("  dL/dx[2, 2] = 4\n"))
+}
+
+@Test func aMultiChannelTraceAddsEachChannelThenTheChannelSums() throws {
+    // Issue 17: the products of all channels were one interleaved sum. Channel 0 (kernel of ones) gives
+    // 1 + 2 + 3 + 4 = 10, channel 1 (kernel of twos) 10 + 12 + 14 + 16 = 52, and the cell 10 + 52 = 62.
+    let session = Script()
+    try session.rendered("x = stack([1, 2; 3, 4], [5, 6; 7, 8])\nk = reshape(stack(ones(2, 2), 2 * ones(2, 2)), 2x2x2x1)\no = conv(x, k)")
+    let text = try session.rendered("trace o[0, 0, 0]")
+    #expect(text.contains("    channel 0 sum = 1 + 2 + 3 + 4 = 10\n"), "\(text)")
+    #expect(text.contains("    channel 1 sum = 10 + 12 + 14 + 16 = 52\n"), "\(text)")
+    #expect(text.contains("  sum of the 2 channel sums = 10 + 52 = 62\n"), "\(text)")
+}
+
+@Test func explicitPaddingReadsAsPaddingAlongTheChain() throws {
+    // Issue 17: padding=1 read "stride 1, 1" on the way back.
+    let session = Script()
+    try session.rendered(grid4 + "g = conv(x, ones(3, 3), padding=1)")
+    #expect(try session.rendered("trace g[1, 1]").contains("  g[1, 1] <- conv 3x3, stride 1, padding 1: needs x rows 0..2, columns 0..2\n"))
 }

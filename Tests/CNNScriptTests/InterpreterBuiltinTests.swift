@@ -166,7 +166,7 @@ func everyBuiltinsExamplesRun(_ name: String) throws {
     try script.run("x = randn(3, 4)")
     let saved = try script.value("save(x, \"x.npy\")")
     guard case .string(let message) = saved else { Issue.record("save returned \(saved)"); return }
-    #expect(message == "saved 3x4 to x.npy")
+    #expect(message == "saved 3x4 to \(folder)/x.npy")  // the full path of what was written (issue 13)
     #expect(try script.tensor("y = load(\"x.npy\")") == (try script.tensor("x")))
     #expect(try NPY.read(path: folder + "/x.npy") == (try script.tensor("x")))
     #expect(failureIn(script, "load(\"missing.npy\")")?.hasPrefix("1:1-1:20 load '\(folder)/missing.npy': cannot open the file") == true)

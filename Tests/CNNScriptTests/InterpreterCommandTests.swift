@@ -263,7 +263,7 @@ import CNNTestSupport
 @Test func traceNamesTheCellWithNegativeIndicesResolved() throws {
     let script = Script()
     try script.run("f = conv(rand(6, 6), ones(3, 3))")
-    guard case .trace(let name, let index, _)? = try script.run("trace f[-1, 1]").first else {
+    guard case .trace(let name, let index, _, _)? = try script.run("trace f[-1, 1]").first else {
         Issue.record("trace did not run")
         return
     }

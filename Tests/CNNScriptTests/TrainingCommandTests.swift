@@ -58,7 +58,7 @@ private let tinyModel = """
     let path = "/tmp/cnnrepl-curves-\(getpid()).png"
     let saved = try script.value("save(history, \"\(path)\")")
     guard case .string(let message) = saved else { Issue.record("save said nothing"); return }
-    #expect(message.contains("960x360 pixels"))
+    #expect(message.contains("360x960 pixels"))  // height x width, as savegrid and every shape (issue 17, item 10)
     let picture = try script.tensor("load(\"\(path)\")")
     #expect(picture.shape == [360, 960, 3])
     // Both colours of the curves are in the picture.

@@ -41,7 +41,8 @@ public struct ConvolutionOperation: StepOperation {
     public func chainLink(_ operands: [Operand]) -> ChainLink {
         var text = "conv \(plan.kernel.sizeDescription), stride \(plan.stride)"
         if plan.dilation != Pair(square: 1) { text += ", dilation \(plan.dilation)" }
-        if plan.padding != .valid { text += ", \(plan.padding)" }
+        // As the step header: explicit amounts read "padding 1", the named modes speak for themselves.
+        if case .explicit = plan.padding { text += ", padding \(plan.padding)" } else if plan.padding != .valid { text += ", \(plan.padding)" }
         let window = SlidingWindow(kernel: plan.kernel, stride: plan.stride, dilation: plan.dilation,
                                    padBefore: Pair(plan.paddingAmounts.top, plan.paddingAmounts.left))
         return .window(window, text: text, keepsChannel: false)
