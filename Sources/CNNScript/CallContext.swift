@@ -208,6 +208,9 @@ public struct CallContext {
         }
     }
 
+    /// The padding modes written as words.
+    public static let paddingWords = ["valid", "same", "full"]
+
     /// A padding: `valid`, `same`, `full`, a number for every side, or `[top, bottom, left, right]`.
     public func padding(_ parameter: String) throws -> Padding? {
         guard let argument = bound[parameter] else { return nil }
@@ -219,7 +222,7 @@ public struct CallContext {
             case "same": return .same
             case "full": return .full
             default:
-                let guess = Suggestions.closest(to: word, among: ["valid", "same", "full"])
+                let guess = Suggestions.closest(to: word, among: CallContext.paddingWords)
                 throw ArgumentError(message: "\(builtin.name): '\(parameter)' must be \(expected), not '\(word)'",
                                     hint: guess.map { "did you mean \($0)?" }, argument: argument.index)
             }

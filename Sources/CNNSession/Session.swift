@@ -99,6 +99,12 @@ public final class Session {
         Parser.parse(SourceText(source, name: nil))
     }
 
+    /// What Tab offers at `cursor` (Unicode scalars) in `line`: an option's values after `option=`, else
+    /// the names of the language and the session's variables (Vocabulary.completion).
+    public func completion(line: String, cursor: Int) -> Completion {
+        Vocabulary.completion(line: line, cursor: cursor, names: interpreter.completionNames)
+    }
+
     /// Names that start with `prefix`: built-ins, commands and variables, sorted.
     public func completions(prefix: String) -> [String] {
         interpreter.completionNames.filter { $0.hasPrefix(prefix) }

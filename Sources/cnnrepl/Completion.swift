@@ -3,23 +3,31 @@ import CNNSession
 import CReadline
 import Glibc
 
-/// Connects readline's completion hooks to the session's list of names.
+/// Connects readline's completion hooks to the session (`Session.completion(line:cursor:)`): the values of
+/// an option after `option=`, else built-ins, commands and variables.
 enum Completion {
     nonisolated(unsafe) private static var session: Session?
     nonisolated(unsafe) private static var matches: [String] = []
     nonisolated(unsafe) private static var nextMatch = 0
+    /// Words end at spaces, brackets, commas, operators, `.` and `=` (readline's default keeps `,` and `)`
+    /// in a word, so `conv(x,k` would complete "x,k").
+    nonisolated(unsafe) private static let wordBreaks: UnsafeMutablePointer<CChar>? = strdup(" \t\n\"'`@$><=;|&{(,)[]+-*/:.")
 
-    /// Installs the completion function; names come from `session.completions(prefix:)`.
+    /// Installs the completion function.
     static func install(session: Session) {
         Completion.session = session
-        rl_attempted_completion_function = { text, _, _ in
+        rl_completer_word_break_characters = UnsafePointer(wordBreaks)
+        rl_attempted_completion_function = { text, _, end in
             rl_attempted_completion_over = 1
-            return rl_completion_matches(text) { text, state in
-                if state == 0 {
-                    let prefix = text.map { String(cString: $0) } ?? ""
-                    Completion.matches = Completion.session?.completions(prefix: prefix) ?? []
-                    Completion.nextMatch = 0
-                }
+            // The line up to the cursor, for the context of the word (which call, which option).
+            let line = rl_line_buffer.map { buffer in
+                String(decoding: UnsafeRawBufferPointer(start: buffer, count: Int(max(0, end))), as: UTF8.self)
+            } ?? ""
+            let found = Completion.session?.completion(line: line, cursor: line.unicodeScalars.count)
+            Completion.matches = found?.matches ?? []
+            rl_completion_append_character = found?.appendsSpace == false ? 0 : 32
+            return rl_completion_matches(text) { _, state in
+                if state == 0 { Completion.nextMatch = 0 }
                 guard Completion.nextMatch < Completion.matches.count else { return nil }
                 let word = Completion.matches[Completion.nextMatch]
                 Completion.nextMatch += 1

@@ -67,6 +67,21 @@ extension String {
 }
 
 @Test(.enabled(if: scriptCommand != nil))
+func tabCompletesOptionValuesAndAddsNoSpaceInsideACall() throws {
+    // Issue 17: after `padding=s` Tab offers `same` (from conv's own parameter), and a name completed
+    // inside a call is not followed by a space before `,` or `)`.
+    let result = try typeIntoREPL([
+        Keys("image1 = ones(3, 3)\n"),
+        Keys("g = conv(ima", pause: 0.3), Keys("\t", pause: 0.3), Keys(", ones(1, 1), padding=s", pause: 0.3),
+        Keys("\t", pause: 0.3), Keys(")\n"),
+        Keys("\u{04}", pause: 1),
+    ], history: Executable.temporaryPath(".history"))
+    #expect(result.status == 0, "\(result)")
+    #expect(result.stdout.contains("cnn> g = conv(image1, ones(1, 1), padding=same)\n"), "\(result)")
+    #expect(result.stdout.contains("3x3 * 1x1, stride 1, same -> 3x3"), "\(result)")
+}
+
+@Test(.enabled(if: scriptCommand != nil))
 func aREPLSessionKeepsGoingAfterErrorsAndCtrlC() throws {
     let history = Executable.temporaryPath(".history")
     let result = try typeIntoREPL([
