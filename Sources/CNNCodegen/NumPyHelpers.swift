@@ -11,6 +11,7 @@ enum NumPyHelper: Int, CaseIterable, Comparable {
     case avgpool2d
     case sigmoid
     case softmax
+    case setCells
 
     static func < (lhs: NumPyHelper, rhs: NumPyHelper) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -22,6 +23,7 @@ enum NumPyHelper: Int, CaseIterable, Comparable {
         case .avgpool2d: return "avgpool2d"
         case .sigmoid: return "sigmoid"
         case .softmax: return "softmax"
+        case .setCells: return "set_cells"
         }
     }
 
@@ -100,6 +102,14 @@ enum NumPyHelper: Int, CaseIterable, Comparable {
                 "    \"\"\"e^x / sum(e^x) along the last axis, the largest value subtracted first.\"\"\"",
                 "    e = np.exp(x - x.max(axis=-1, keepdims=True))",
                 "    return e / e.sum(axis=-1, keepdims=True)",
+            ]
+        case .setCells:
+            return [
+                "def set_cells(x, index, value):",
+                "    \"\"\"A copy of x with the cells at index set to value (cnnrepl's x[index] = value; x is kept).\"\"\"",
+                "    out = np.array(x, dtype=float)",
+                "    out[index] = value",
+                "    return out",
             ]
         }
     }

@@ -128,7 +128,10 @@ struct NumPyWriter {
         for input in node.inputs { input.pendingUses -= 1 }
         let name = self.name(node)
         let summary = StepSummaryText.text(step.summary)
-        var header = "# \(node.variableName ?? name) = \(NumPyWriter.shortened(node.expression ?? summary))   \(summary)"
+        let written = node.expression ?? summary
+        // `w[:, 3] = 1` is a statement of its own: shown as written, not as "w = w[:, 3] = 1".
+        let statement = step.operation is SetCellsOperation ? written : "\(node.variableName ?? name) = \(written)"
+        var header = "# \(NumPyWriter.shortened(statement))   \(summary)"
         if !step.arithmetic.isEmpty { header += "   (\(step.arithmetic.joined(separator: "; ")))" }
         var lines = ["", header]
         if let note { lines.append("# \(note)") }

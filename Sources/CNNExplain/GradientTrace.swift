@@ -157,6 +157,8 @@ struct GradientTrace {
             return "dy/dx = the weight that joins them"
         case .selected:
             return "the selected cells pass their gradient back unchanged; the others get 0"
+        case .keptCells:
+            return "the cells that were set no longer depend on it and pass nothing back; the others pass theirs unchanged"
         case .negate:
             return "-x: dy/dx = -1"
         case .reduction(let kind):

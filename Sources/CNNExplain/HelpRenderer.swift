@@ -36,7 +36,7 @@ public enum HelpRenderer {
             lines.append("  " + command.name.padded(to: width) + "  " + command.summary)
         }
         lines.append("")
-        lines.append("Operators: + - * / element-wise (* is the element-wise product), @ matrix product, x[i, j] indexing, x[0:3, :] slicing.")
+        lines.append("Operators: + - * / element-wise (* is the element-wise product), @ matrix product, x[i, j] indexing, x[0:3, :] slicing, w[:, 3] = 1 sets cells.")
         lines.append("Type `help NAME` for one of them.")
         return lines
     }

@@ -92,6 +92,9 @@ public enum LanguageReference {
           `+ - * /` work cell by cell (a number on either side applies to every cell; `*` is the element-wise
           product); `@` is the matrix product.
         - Indexing and slicing count from 0 like NumPy: `f[1, 2]`, `x[0:3, 0:3]`, `x[:, :, 0]`, `x[-1]`, `x[::2]`.
+        - Setting cells, as in NumPy: `x[0, 0] = 5`, `w[:, 3] = 1`, `w[:, :, 0] = k` (a number fills every cell
+          selected; a tensor must have the selection's shape, or stretch to it as NumPy broadcasting does). The
+          variable gets a new value, made by a step like any other: `trace`, `grad` and `code numpy` follow it.
         - Layouts follow Keras: an image is H x W or H x W x C (channels last); a filter bank is kh x kw x Cin x Cout;
           dense weights are inputs x outputs.
         - Errors name the position (`file:line:column`), show the line with a caret under the culprit, and often a hint.

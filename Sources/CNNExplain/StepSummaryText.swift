@@ -29,6 +29,11 @@ public enum StepSummaryText {
             return "number \(symbol) number -> number"
         case .element(let shape):
             return "\(shape) -> one number"
+        case let .cellsSet(shape, count, total, number, from):
+            let what = number.map { "set to \(Format.number($0))" } ?? "set from \(from ?? "the value")"
+            let kept = total - count
+            return "\(shape): \(Format.count(count)) of \(Format.count(total)) cell\(total == 1 ? "" : "s") \(what)"
+                + (kept > 0 ? ", the other \(Format.count(kept)) kept" : "")
         case .samplePicture(let about):
             return "sample picture \(about), values 0..255"
         case let .loadedPicture(details, shape):

@@ -136,6 +136,14 @@ struct TraceRenderer {
             return ["  flatten keeps the order row by row, channels last: \(cell) is \(operandName(input))[\(source.map(String.init).joined(separator: ", "))]"]
         case .elementwise(let left, let right, let symbol, let l, let r, let result):
             return ["  \(cell) = \(left.text) \(symbol) \(right.text) at this cell = \(printer.number(l)) \(symbol) \(printer.number(r)) = \(printer.number(result))"]
+        case .cellSet(let before, let value, let valueCell, let old, let new):
+            let beforeCell = "\(operandName(before))[\(index.map(String.init).joined(separator: ", "))]"
+            guard let valueCell else {
+                return ["  \(cell) was not among the cells set: it kept its value, \(beforeCell) = \(printer.number(old))"]
+            }
+            let source = valueCell.isEmpty ? printer.number(new)
+                : "\(operandName(value))[\(valueCell.map(String.init).joined(separator: ", "))] = \(printer.number(new))"
+            return ["  \(cell) was set to \(source) (it was \(printer.number(old)))"]
         }
     }
 

@@ -82,6 +82,9 @@ extension Statement: CustomDebugStringConvertible {
             return expr.sExpression
         case .assignment(let name, let value):
             return "(= \(name.text) \(value.sExpression))"
+        case .cellAssignment(let name, let subscripts, let value):
+            return "(= " + Expr(.index(Expr(.identifier(name.text), range: name.range), subscripts), range: name.range).sExpression
+                + " \(value.sExpression))"
         case .command(let command):
             return "(command \(command.name.text)" + command.arguments.map { " " + $0.sExpression }.joined() + ")"
         case .model(let model):

@@ -254,6 +254,8 @@ public struct Statement: Equatable, Hashable, Sendable {
         case expression(Expr)
         /// `name = value`.
         case assignment(Name, Expr)
+        /// `name[subscripts] = value`: some cells of a tensor variable set (`w[:, 3] = 1`).
+        case cellAssignment(Name, [Subscript], Expr)
         /// `relu f`, `seed 42`, `trace f[1, 2]`.
         case command(Command)
         /// `model mnist 28x28x1` ... `end`.

@@ -37,6 +37,16 @@ public struct Parameter: Sendable {
     /// One line about the parameter.
     public let summary: String
 
+    /// The fixed words it accepts (`valid`, `same`, ... for a padding; a word parameter's list), which
+    /// always mean themselves (a variable of that name does not hide them); tab completion offers them.
+    public var words: [String] {
+        switch kind {
+        case .padding: return CallContext.paddingWords
+        case .word(let choices): return choices
+        default: return []
+        }
+    }
+
     /// Creates a parameter.
     public init(_ name: String, _ kind: ParameterKind, default defaultText: String? = nil, variadic: Bool = false,
                 _ summary: String) {

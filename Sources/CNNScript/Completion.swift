@@ -49,18 +49,11 @@ extension Vocabulary {
     /// The values a keyword argument takes: a word parameter's words, or the padding modes; from
     /// `function`'s parameter when the call is known, else from every built-in with such a parameter.
     static func optionValues(_ option: String, function: String?) -> [String] {
-        func values(_ parameter: Parameter) -> [String] {
-            switch parameter.kind {
-            case .word(let words): return words
-            case .padding: return CallContext.paddingWords
-            default: return []
-            }
-        }
         if let function, let builtin = Builtins.named(function),
            let parameter = builtin.parameters.first(where: { $0.name == option }) {
-            return values(parameter)
+            return parameter.words
         }
-        let all = Builtins.all.flatMap { $0.parameters.filter { $0.name == option }.flatMap(values) }
+        let all = Builtins.all.flatMap { $0.parameters.filter { $0.name == option }.flatMap(\.words) }
         return Array(Set(all)).sorted()
     }
 

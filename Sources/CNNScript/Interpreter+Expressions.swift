@@ -190,7 +190,7 @@ extension Interpreter {
                 return Evaluated(value: .symbol("none"))
             }
             // An option's own words (`padding=same`) stay words even when a variable has that name.
-            if let parameter, Interpreter.optionWords(parameter).contains(word.lowercased()) {
+            if let parameter, parameter.words.contains(word.lowercased()) {
                 return Evaluated(value: .symbol(word))
             }
             if environment[word] == nil, argument.label != nil || parameter.map(Interpreter.takesWords) == true {
@@ -209,15 +209,6 @@ extension Interpreter {
         }
     }
 
-    /// The fixed words a parameter accepts (`valid`, `same`, ...), which always mean themselves.
-    private static func optionWords(_ parameter: Parameter) -> [String] {
-        switch parameter.kind {
-        case .padding: return ["valid", "same", "full"]
-        case .word(let choices): return choices
-        default: return []
-        }
-    }
-
     // MARK: - Indexing and slicing
 
     private func index(_ base: Expr, _ subscripts: [Subscript], range: SourceRange,
@@ -227,24 +218,8 @@ extension Interpreter {
             throw Diagnostic("only tensors can be indexed, and \(context.text(base.range)) is \(target.value.kindDescription)",
                              at: base.range)
         }
-        guard subscripts.count <= tensor.rank else {
-            throw Diagnostic("\(context.text(base.range)) is \(tensor.shapeDescription): it has \(tensor.rank) ax\(tensor.rank == 1 ? "is" : "es"), not \(subscripts.count)",
-                             at: range, hint: "indices start at 0, one per axis: x[row, column]")
-        }
-        var selections: [AxisSelection] = []
-        var allIndices = subscripts.count == tensor.rank
-        for (axis, sub) in subscripts.enumerated() {
-            switch sub.kind {
-            case .index(let e):
-                let i = try index(e, axis: axis, size: tensor.shape[axis], context)
-                selections.append(.index(i))
-            case .slice(let start, let stop, let step):
-                allIndices = false
-                selections.append(.range(start: try start.map { try sliceBound($0, context, what: "a slice start") },
-                                         stop: try stop.map { try sliceBound($0, context, what: "a slice end") },
-                                         step: try step.map { try sliceBound($0, context, what: "a slice step") }))
-            }
-        }
+        let selections = try self.selections(subscripts, of: tensor, named: context.text(base.range), range: range, context)
+        let allIndices = selections.count == tensor.rank && selections.allSatisfy { if case .index = $0 { true } else { false } }
         if allIndices {
             let resolved = zip(selections, tensor.shape).map { selection, size -> Int in
                 if case .index(let i) = selection { return i < 0 ? i + size : i }
@@ -263,6 +238,27 @@ extension Interpreter {
         let step = Step(operation: SliceOperation(selections), operands: operands,
                         summary: .mapped(from: tensor.shapeDescription, to: sliced.shapeText))
         return Evaluated(value: sliced, provenance: Provenance(expression: context.text(range), step: step))
+    }
+
+    /// What `x[subscripts]` selects of `tensor` (`name` as written, for messages): an index or a range per axis.
+    func selections(_ subscripts: [Subscript], of tensor: Tensor, named name: String, range: SourceRange,
+                    _ context: EvaluationContext) throws -> [AxisSelection] {
+        guard subscripts.count <= tensor.rank else {
+            throw Diagnostic("\(name) is \(tensor.shapeDescription): it has \(tensor.rank) ax\(tensor.rank == 1 ? "is" : "es"), not \(subscripts.count)",
+                             at: range, hint: "indices start at 0, one per axis: x[row, column]")
+        }
+        var selections: [AxisSelection] = []
+        for (axis, sub) in subscripts.enumerated() {
+            switch sub.kind {
+            case .index(let e):
+                selections.append(.index(try index(e, axis: axis, size: tensor.shape[axis], context)))
+            case .slice(let start, let stop, let step):
+                selections.append(.range(start: try start.map { try sliceBound($0, context, what: "a slice start") },
+                                         stop: try stop.map { try sliceBound($0, context, what: "a slice end") },
+                                         step: try step.map { try sliceBound($0, context, what: "a slice step") }))
+            }
+        }
+        return selections
     }
 
     /// The largest magnitude an index or slice bound is worked with; every axis is far shorter, so a larger

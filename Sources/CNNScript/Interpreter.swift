@@ -52,13 +52,11 @@ public final class Interpreter {
         case .assignment(let name, let expr):
             try checkAssignable(name)
             let result = try evaluate(expr, context)
-            let variable = Variable(value: result.value, provenance: result.provenance)
-            environment.recountAfterDroppedHistory()
-            let footprint = try environment.checkMemory(storing: variable, as: name.text, limit: limits.maxMemoryBytes,
-                                                        at: statement.range)
-            environment.define(name.text, variable, footprint: footprint)
+            try store(name, Variable(value: result.value, provenance: result.provenance), at: statement.range)
             return .assigned(name: name.text, value: result.value, provenance: result.provenance,
                              source: context.text(statement.range))
+        case .cellAssignment(let name, let subscripts, let value):
+            return try assignCells(name, subscripts, value, statement: statement, context)
         case .expression(let expr):
             if let name = expr.identifierName, environment[name] == nil, Commands.named(name) != nil {
                 return try runCommand(Name(name, range: expr.range), arguments: [], statement: statement, context)
@@ -79,6 +77,13 @@ public final class Interpreter {
         case .model(let declaration):
             return try declareModel(declaration, context)
         }
+    }
+
+    /// Stores a variable made by a statement, within the session's memory limit (an error at `range` if not).
+    func store(_ name: Name, _ variable: Variable, at range: SourceRange) throws {
+        environment.recountAfterDroppedHistory()
+        let footprint = try environment.checkMemory(storing: variable, as: name.text, limit: limits.maxMemoryBytes, at: range)
+        environment.define(name.text, variable, footprint: footprint)
     }
 
     /// Stores a variable in the environment.

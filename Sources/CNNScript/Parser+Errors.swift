@@ -144,7 +144,11 @@ extension Parser {
     func unexpectedAfterStatement(_ statement: Statement, found token: Token) -> Diagnostic {
         if token.kind == .equals {
             if case .expression(let lhs) = statement.kind {
-                return Diagnostic("only a name can be given a value with '='", at: lhs.range,
+                if case .index = lhs.kind {
+                    return Diagnostic("only a name, or cells of a name, can be given a value with '='", at: lhs.range,
+                                      hint: "set cells with one pair of brackets after the name, e.g. x[0, 1] = 3 or w[:, 3] = 1")
+                }
+                return Diagnostic("only a name, or cells of a name, can be given a value with '='", at: lhs.range,
                                   hint: "write a name on the left, like y = \(source.text(in: lhs.range).prefix(30))")
             }
             return Diagnostic("'=' cannot appear inside an expression", at: token.range,

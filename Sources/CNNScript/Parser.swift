@@ -278,6 +278,12 @@ public struct Parser {
             }
         }
         let expr = try parseExpression()
+        // `w[:, 3] = 1`: cells of a variable set.
+        if current().kind == .equals, case .index(let base, let subscripts) = expr.kind, let target = base.identifierName {
+            advance()
+            let value = try parseExpression()
+            return Statement(.cellAssignment(Name(target, range: base.range), subscripts, value), range: range(from: first.range))
+        }
         return Statement(.expression(expr), range: expr.range)
     }
 

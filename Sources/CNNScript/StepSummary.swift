@@ -26,6 +26,9 @@ public enum StepSummary: Equatable, Sendable {
     case numbers(symbol: String)
     /// One cell of a tensor read by indexing.
     case element(of: String)
+    /// `w[...] = value`: `count` of the `total` cells of a `shape` tensor set to `number`, or from the
+    /// tensor `from` (as written, with its shape).
+    case cellsSet(shape: String, count: Int, total: Int, number: Double?, from: String?)
     /// A built-in sample picture, described by its catalogue entry.
     case samplePicture(about: String)
     /// A picture read from a file: what the decoder found, and the tensor it became.

@@ -92,8 +92,12 @@ import Testing
 
 @Test func equalsInTheWrongPlace() {
     #expect(errors("= 3") == ["1:1-1:2 '=' needs a name on its left"])
-    #expect(errors("f(x) = 3") == ["1:1-1:5 only a name can be given a value with '='"])
-    #expect(onlyError("x[0] = 3")?.hint == "write a name on the left, like y = x[0]")
+    #expect(errors("f(x) = 3") == ["1:1-1:5 only a name, or cells of a name, can be given a value with '='"])
+    #expect(onlyError("f(x) = 3")?.hint == "write a name on the left, like y = f(x)")
+    // x[0] = 3 sets a cell (issue 17); brackets after brackets do not.
+    #expect(errors("x[0] = 3").isEmpty)
+    #expect(errors("x[0][1] = 3") == ["1:1-1:8 only a name, or cells of a name, can be given a value with '='"])
+    #expect(onlyError("x[0][1] = 3")?.hint == "set cells with one pair of brackets after the name, e.g. x[0, 1] = 3 or w[:, 3] = 1")
     #expect(errors("x = y = 3") == ["1:7-1:8 '=' cannot appear inside an expression"])
     #expect(errors("f(1 = 2)") == ["1:5-1:6 expected ',' or ')' after the argument, found '='"])
     #expect(errors("x = (=)") == ["1:6-1:7 '=' cannot appear here"])

@@ -257,6 +257,16 @@ l = leakyrelu(x) + leakyrelu(x, 0.1)
 r = relu(x)
 y = softmax(s + t + l + r)
 z = softmax(flatten(x))""", ["y", "z"]),
+    ("cell-assignment", "the notes' line filters built by setting cells (filters[:, 3, :, 0] = 1), a row set from a tensor, every second column set", """
+filters = zeros(7, 7, 1, 2)
+filters[:, 3, :, 0] = 1
+filters[3, :, :, 1] = 1
+img = rand(12, 12, 1)
+v = conv(img, filters, padding=same)
+m = zeros(3, 4)
+m[1, :] = [1, 2, 3, 4]
+m[:, ::2] = 5
+both = m @ ones(4, 2)""", ["v", "both"]),
     ("arithmetic", "element-wise arithmetic with numbers and broadcasting, the matrix product, flatten, slices", """
 a = randn(3, 4)
 b = randn(4, 2)

@@ -26,6 +26,9 @@ public enum CellExplanation: Sendable {
     case moved(from: [Int], input: Operand)
     /// An element-wise cell: `left symbol right` at this cell.
     case elementwise(left: Operand, right: Operand, symbol: String, leftValue: Double, rightValue: Double, result: Double)
+    /// A cell of `w[...] = value`: set from the value (`valueCell`: its cell, [] for a number) or, when
+    /// `valueCell` is nil, not selected and kept from `before`.
+    case cellSet(before: Operand, value: Operand, valueCell: [Int]?, old: Double, new: Double)
 }
 
 /// What a region of a step's output needs of its first operand, for the walk back to the input.
@@ -76,8 +79,10 @@ public enum GradientRule: Sendable, Equatable {
     case kernelWeight
     /// dy/dx is the weight that joins them (a dense layer's input).
     case joiningWeight
-    /// The selected cells pass their gradient back (slicing).
+    /// The selected cells pass their gradient back (slicing; the value written into cells).
     case selected
+    /// The cells that were set pass nothing back, the others pass theirs unchanged (the old value of `w[...] = v`).
+    case keptCells
     /// -x.
     case negate
     /// A reduction over values.
