@@ -1,0 +1,214 @@
+// HTMLRenderer: outcomes as HTML fragments, for exported lesson pages and (optionally) Jupyter.
+//
+// A matrix becomes a real table (a caption, row and column headers) with each cell shaded like the
+// heatmap (viridis from the smallest value to the largest) and its number written in it, so the colour
+// never carries the meaning alone. A convolution `trace` becomes three tables: the input with the
+// window's cells, the kernel with its taps, and the output. Each tap has its own colour and its number
+// (tap 1, 2, ...) in both the window cell and the kernel cell it multiplies. Hovering (or focusing with
+// the keyboard) a cell of the output outlines its receptive field in the input; this is CSS only (`:has`),
+// so the page needs no script, and every output cell says in words which input cells it reads.
+// Outcomes without a fragment (help, summaries, ...) are left to their text.
+import CNNCore
+import CNNScript
+
+/// Renders outcomes as HTML fragments (no side effects; the page around them is the caller's).
+public struct HTMLRenderer: Sendable {
+    /// How numbers are printed (as in the text).
+    public var printer: TensorPrinter
+    /// Tables larger than this on a side are left to the text.
+    public static let maxSide = 32
+
+    /// Creates a renderer printing numbers with `precision` decimals.
+    public init(precision: Int = 2) {
+        printer = TensorPrinter(precision: precision)
+    }
+
+    /// `text` with &, <, >, " and ' written as entities.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// The fragment for `outcome`, or nil when its text (in a `<pre>`) is the best way to show it.
+    /// `id` makes the fragment's class names unique on the page (several traces on one page).
+    public func fragment(for outcome: Outcome, id: String) -> String? {
+        switch outcome {
+        case .assigned(let name, .tensor(let tensor), let provenance, let source):
+            return matrixFragment(tensor, provenance: provenance, source: source, name: name)
+        case .value(.tensor(let tensor), let provenance, let source):
+            return matrixFragment(tensor, provenance: provenance, source: source, name: nil)
+        case .trace(let name, let index, let variable):
+            return traceFragment(name: name, index: index, variable: variable, id: id)
+        default:
+            return nil
+        }
+    }
+
+    // MARK: - Matrices
+
+    /// The header lines (as in the text) and a shaded table, for an H x W tensor small enough to read.
+    func matrixFragment(_ tensor: Tensor, provenance: Provenance?, source: String, name: String?) -> String? {
+        guard fits(tensor) else { return nil }
+        let text = OutcomeRenderer(precision: printer.precision)
+        var header = [text.header(source: source, tensor: tensor, provenance: provenance)]
+        if let step = provenance?.step { header += StepNotes.lines(for: step).map { "  " + $0 } }
+        let caption = (name ?? source) + ", " + tensor.shapeDescription
+        return "<pre class=\"head\">" + HTMLRenderer.escape(header.joined(separator: "\n")) + "</pre>\n"
+            + table(tensor, caption: caption)
+    }
+
+    /// Whether `tensor` is a matrix small enough for a table.
+    func fits(_ tensor: Tensor) -> Bool {
+        tensor.rank == 2 && tensor.shape[0] >= 1 && tensor.shape[1] >= 1
+            && tensor.shape[0] <= HTMLRenderer.maxSide && tensor.shape[1] <= HTMLRenderer.maxSide
+    }
+
+    /// What one cell of a table carries besides its number.
+    struct CellMarks {
+        var classes: [String] = []
+        var attributes: [String] = []
+        var tap: Int?
+    }
+
+    /// A shaded table of an H x W tensor with row and column headers; `marks` adds classes and labels.
+    func table(_ tensor: Tensor, caption: String, tableClass: String = "matrix",
+               marks: (Int, Int) -> CellMarks = { _, _ in CellMarks() }) -> String {
+        let rows = tensor.shape[0], columns = tensor.shape[1]
+        let format = printer.formatter(for: tensor.scalars)
+        let finite = tensor.scalars.filter(\.isFinite)
+        let low = finite.min() ?? 0, high = finite.max() ?? 0
+        var html = "<table class=\"\(tableClass)\">\n<caption>\(HTMLRenderer.escape(caption))</caption>\n"
+        html += "<thead><tr><th scope=\"col\"><span class=\"sr\">row \\ column</span></th>"
+        for column in 0..<columns { html += "<th scope=\"col\">\(column)</th>" }
+        html += "</tr></thead>\n<tbody>\n"
+        for row in 0..<rows {
+            html += "<tr><th scope=\"row\">\(row)</th>"
+            for column in 0..<columns {
+                let value = tensor.scalars[row * columns + column]
+                let position = high > low ? (value - low) / (high - low) : 0.5
+                let color = value.isFinite ? HeatmapPalette.color(position, .viridis) : HeatmapPalette.missing
+                let dark = 0.299 * Double(color.red) + 0.587 * Double(color.green) + 0.114 * Double(color.blue) < 140
+                let mark = marks(row, column)
+                let classes = ([dark ? "d" : "l"] + mark.classes).joined(separator: " ")
+                let attributes = mark.attributes.isEmpty ? "" : " " + mark.attributes.joined(separator: " ")
+                let tap = mark.tap.map { "<sup class=\"tap\">\($0)</sup>" } ?? ""
+                html += "<td class=\"\(classes)\" style=\"background:rgb(\(color.red),\(color.green),\(color.blue))\"\(attributes)>"
+                html += HTMLRenderer.escape(format(value)) + tap + "</td>"
+            }
+            html += "</tr>\n"
+        }
+        return html + "</tbody>\n</table>\n"
+    }
+
+    // MARK: - Traces
+
+    /// The trace's text and, for a convolution of H x W maps, its tables with the window, the kernel's taps
+    /// and the output whose cells show their receptive fields.
+    func traceFragment(name: String, index: [Int], variable: Variable, id: String) -> String? {
+        let text = TraceRenderer(printer: printer, color: false).lines(name: name, index: index, variable: variable)
+        let pre = "<pre>" + HTMLRenderer.escape(text.joined(separator: "\n")) + "</pre>\n"
+        guard case .tensor(let output) = variable.value, fits(output), index.count == 2,
+              let step = variable.provenance?.step, step.operands.count >= 2,
+              let input = step.operands[0].tensor, let kernel = step.operands[1].tensor,
+              input.rank == 2, kernel.rank == 2, fits(input), fits(kernel),
+              case .convolution(let cell, _)? = try? step.operation.cellExplanation(step.operands, at: index)
+        else { return pre }
+        let inputName = step.operands[0].name ?? step.operands[0].text
+        let kernelName = step.operands[1].name ?? step.operands[1].text
+        // Tap n: the n-th kernel cell, row by row, and the input cell it multiplies.
+        var windowTaps: [[Int]: Int] = [:], kernelTaps: [[Int]: Int] = [:]
+        for (n, term) in cell.terms.enumerated() {
+            kernelTaps[[term.kernelRow, term.kernelColumn]] = n + 1
+            if !term.isPadding { windowTaps[[term.inputRow, term.inputColumn]] = n + 1 }
+        }
+        // The receptive field of every output cell: which input cells it reads.
+        var readers: [[Int]: [String]] = [:]
+        var fieldText: [[Int]: String] = [:]
+        for row in 0..<output.shape[0] {
+            for column in 0..<output.shape[1] {
+                guard case .convolution(let other, _)? = try? step.operation.cellExplanation(step.operands, at: [row, column])
+                else { continue }
+                let real = other.inputTerms
+                for term in real { readers[[term.inputRow, term.inputColumn], default: []].append("f\(id)-\(row)-\(column)") }
+                if let top = real.map(\.inputRow).min(), let bottom = real.map(\.inputRow).max(),
+                   let left = real.map(\.inputColumn).min(), let right = real.map(\.inputColumn).max() {
+                    fieldText[[row, column]] = ExplainText.receptiveField(input: inputName, rows: top...bottom, columns: left...right)
+                } else {
+                    fieldText[[row, column]] = ExplainText.onlyPadding
+                }
+            }
+        }
+        var css = ""
+        for row in 0..<output.shape[0] {
+            for column in 0..<output.shape[1] {
+                css += ".t\(id):has(.o\(id)-\(row)-\(column):hover) .f\(id)-\(row)-\(column),"
+                    + ".t\(id):has(.o\(id)-\(row)-\(column):focus) .f\(id)-\(row)-\(column){outline:3px solid #e4007c;outline-offset:-3px}\n"
+            }
+        }
+        let inputTable = table(input, caption: ExplainText.windowCaption(input: inputName, output: name, index: index),
+                               tableClass: "matrix input") { row, column in
+            var mark = CellMarks(classes: readers[[row, column]] ?? [])
+            if let tap = windowTaps[[row, column]] {
+                mark.classes += ["tap\(ExplainText.tapColorClass(tap))", "win"]
+                mark.tap = tap
+            }
+            return mark
+        }
+        let kernelTable = table(kernel, caption: ExplainText.kernelCaption(kernel: kernelName), tableClass: "matrix kernel") { row, column in
+            var mark = CellMarks()
+            if let tap = kernelTaps[[row, column]] {
+                mark.classes += ["tap\(ExplainText.tapColorClass(tap))", "win"]
+                mark.tap = tap
+            }
+            return mark
+        }
+        let outputTable = table(output, caption: ExplainText.outputCaption(output: name, index: index), tableClass: "matrix output") { row, column in
+            var mark = CellMarks(classes: ["o\(id)-\(row)-\(column)"],
+                                 attributes: ["tabindex=\"0\"", "title=\"\(HTMLRenderer.escape(fieldText[[row, column]] ?? ""))\""])
+            if [row, column] == index { mark.classes.append("traced") }
+            return mark
+        }
+        return pre + "<style>\n" + css + "</style>\n<div class=\"trace t\(id)\">\n<p class=\"legend\">"
+            + HTMLRenderer.escape(ExplainText.traceLegend(taps: cell.terms.count)) + "</p>\n<div class=\"tables\">\n"
+            + inputTable + kernelTable + outputTable + "</div>\n</div>\n"
+    }
+}
+
+/// The English of the HTML fragments.
+enum ExplainText {
+    /// Ten tap colours, repeated for larger kernels (the tap's number tells them apart).
+    static func tapColorClass(_ tap: Int) -> Int { (tap - 1) % 10 }
+
+    static func receptiveField(input: String, rows: ClosedRange<Int>, columns: ClosedRange<Int>) -> String {
+        "reads \(input) rows \(rows.lowerBound) to \(rows.upperBound), columns \(columns.lowerBound) to \(columns.upperBound)"
+    }
+
+    static let onlyPadding = "reads only padding zeros"
+
+    static func windowCaption(input: String, output: String, index: [Int]) -> String {
+        "\(input): the window of \(output)[\(index.map(String.init).joined(separator: ", "))], numbered by kernel tap"
+    }
+
+    static func kernelCaption(kernel: String) -> String {
+        "\(kernel): the kernel, its taps numbered row by row"
+    }
+
+    static func outputCaption(output: String, index: [Int]) -> String {
+        "\(output): \(output)[\(index.map(String.init).joined(separator: ", "))] traced (framed); point at a cell to outline what it reads"
+    }
+
+    static func traceLegend(taps: Int) -> String {
+        "Each window cell and the kernel weight it is multiplied by carry the same number (1 to \(taps)) and the same colour; taps that fall on padding zeros add nothing and are not drawn in the input."
+    }
+}
