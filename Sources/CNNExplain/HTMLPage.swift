@@ -98,17 +98,13 @@ public enum HTMLPage {
         table.matrix th{font-weight:normal;color:#555;padding:.1rem .35rem;text-align:right}
         table.matrix td{padding:.15rem .4rem;text-align:right;min-width:2.2rem;border:1px solid #fff;position:relative}
         td.d{color:#fff}td.l{color:#000}
-        td.win{outline:3px solid;outline-offset:-3px;font-weight:bold}
-        sup.tap{font-size:9px;position:absolute;top:0;left:2px;background:#fff;color:#000;border-radius:3px;padding:0 2px;line-height:1.2}
+        td.win{box-shadow:inset 0 0 0 3px var(--tap);font-weight:bold}
+        sup.tap{font-size:9px;position:absolute;top:0;left:2px;background:var(--tap);color:#000;border-radius:3px;padding:0 2px;line-height:1.2}
         td.traced{outline:3px double #e4007c;outline-offset:-4px;font-weight:bold}
         td[tabindex]:hover,td[tabindex]:focus{outline:3px solid #e4007c;outline-offset:-3px}
-        .tap0{outline-color:#e6194b}.tap1{outline-color:#f58231}.tap2{outline-color:#ffe119}.tap3{outline-color:#3cb44b}
-        .tap4{outline-color:#42d4f4}.tap5{outline-color:#4363d8}.tap6{outline-color:#911eb4}.tap7{outline-color:#f032e6}
-        .tap8{outline-color:#a9a9a9}.tap9{outline-color:#800000}
-        .tap0 sup.tap{background:#e6194b;color:#fff}.tap1 sup.tap{background:#f58231}.tap2 sup.tap{background:#ffe119}
-        .tap3 sup.tap{background:#3cb44b;color:#fff}.tap4 sup.tap{background:#42d4f4}.tap5 sup.tap{background:#4363d8;color:#fff}
-        .tap6 sup.tap{background:#911eb4;color:#fff}.tap7 sup.tap{background:#f032e6;color:#fff}.tap8 sup.tap{background:#a9a9a9}
-        .tap9 sup.tap{background:#800000;color:#fff}
+        .tap0{--tap:#e6194b}.tap1{--tap:#f58231}.tap2{--tap:#ffe119}.tap3{--tap:#3cb44b}.tap4{--tap:#42d4f4}
+        .tap5{--tap:#4363d8}.tap6{--tap:#911eb4}.tap7{--tap:#f032e6}.tap8{--tap:#a9a9a9}.tap9{--tap:#800000}
+        .tap0 sup.tap,.tap3 sup.tap,.tap5 sup.tap,.tap6 sup.tap,.tap7 sup.tap,.tap9 sup.tap{color:#fff}
         .trace .legend{font-size:14px;color:#333}
         .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
         figure{margin:.5rem 0}figure img{max-width:100%;height:auto;image-rendering:pixelated}

@@ -85,7 +85,7 @@ public struct HTMLRenderer: Sendable {
     func table(_ tensor: Tensor, caption: String, tableClass: String = "matrix",
                marks: (Int, Int) -> CellMarks = { _, _ in CellMarks() }) -> String {
         let rows = tensor.shape[0], columns = tensor.shape[1]
-        let format = printer.formatter(for: tensor.scalars)
+        let format: (Double) -> String = tensor.isIntegral ? { [printer] in printer.number($0) } : printer.formatter(for: tensor.scalars)
         let finite = tensor.scalars.filter(\.isFinite)
         let low = finite.min() ?? 0, high = finite.max() ?? 0
         var html = "<table class=\"\(tableClass)\">\n<caption>\(HTMLRenderer.escape(caption))</caption>\n"
@@ -102,7 +102,7 @@ public struct HTMLRenderer: Sendable {
                 let mark = marks(row, column)
                 let classes = ([dark ? "d" : "l"] + mark.classes).joined(separator: " ")
                 let attributes = mark.attributes.isEmpty ? "" : " " + mark.attributes.joined(separator: " ")
-                let tap = mark.tap.map { "<sup class=\"tap\">\($0)</sup>" } ?? ""
+                let tap = mark.tap.map { "<sup class=\"tap\"><span class=\"sr\">, tap </span>\($0)</sup>" } ?? ""
                 html += "<td class=\"\(classes)\" style=\"background:rgb(\(color.red),\(color.green),\(color.blue))\"\(attributes)>"
                 html += HTMLRenderer.escape(format(value)) + tap + "</td>"
             }
