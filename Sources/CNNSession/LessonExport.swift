@@ -121,11 +121,17 @@ extension Session {
 
     /// The pictures the last statement saved, read back (PNG only; others are named by their path).
     private func savedPictures() -> [LessonOutput] {
+        takeSavedPictures().compactMap { saved in saved.picture.map { .picture($0, path: saved.path) } }
+    }
+
+    /// The pictures statements saved since the last call, each with its PNG read back (nil for another kind
+    /// of picture or a file that cannot be read); empties the interpreter's list.
+    func takeSavedPictures() -> [(path: String, picture: RenderedPicture?)] {
         defer { interpreter.picturesWritten = [] }
-        return interpreter.picturesWritten.compactMap { path in
-            guard let bytes = FileManager.default.contents(atPath: path) else { return nil }
+        return interpreter.picturesWritten.map { path in
             let title = path.split(separator: "/").last.map(String.init) ?? path
-            return OutcomePictures.pngFile(bytes: [UInt8](bytes), title: title).map { .picture($0, path: path) }
+            let bytes = FileManager.default.contents(atPath: path)
+            return (path, bytes.flatMap { OutcomePictures.pngFile(bytes: [UInt8]($0), title: title) })
         }
     }
 }

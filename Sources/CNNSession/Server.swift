@@ -155,17 +155,12 @@ public final class Server {
 
     /// Image parts for the pictures the last statement saved (a PNG inline, other kinds by path only).
     func savedPictures() -> [ServePart] {
-        defer { session.interpreter.picturesWritten = [] }
-        return session.interpreter.picturesWritten.map { path in
-            let title = path.split(separator: "/").last.map(String.init) ?? path
-            if let bytes = FileManager.default.contents(atPath: path),
-               let picture = OutcomePictures.pngFile(bytes: [UInt8](bytes), title: title) {
-                return Server.imagePart(picture, path: path)
-            }
+        session.takeSavedPictures().map { saved in
+            if let picture = saved.picture { return Server.imagePart(picture, path: saved.path) }
             var part = ServePart(kind: "image")
-            part.path = path
-            part.title = title
-            part.mime = path.lowercased().hasSuffix(".ppm") ? "image/x-portable-pixmap" : "image/x-portable-graymap"
+            part.path = saved.path
+            part.title = saved.path.split(separator: "/").last.map(String.init) ?? saved.path
+            part.mime = saved.path.lowercased().hasSuffix(".ppm") ? "image/x-portable-pixmap" : "image/x-portable-graymap"
             return part
         }
     }
