@@ -93,7 +93,9 @@ public enum HTMLPage {
         pre.out,pre.head{background:#fafafa}
         pre.error{background:#fff0f0;border-left:4px solid #c00}
         .cell{margin:1rem 0 1.5rem}
-        table.matrix{border-collapse:collapse;margin:.5rem 1rem .75rem 0;font:13px ui-monospace,"DejaVu Sans Mono",monospace;display:inline-table;vertical-align:top}
+        table.matrix{border-collapse:collapse;margin:.5rem 1rem .75rem 0;font:13px ui-monospace,"DejaVu Sans Mono",monospace}
+        div.tablewrap{display:inline-block;max-width:100%;overflow-x:auto;vertical-align:top}
+        table.wide{font-size:10px}table.wide td{padding:.1rem .2rem;min-width:1.6rem}
         table.matrix caption{font:13px system-ui,sans-serif;text-align:left;caption-side:top;padding:.2rem 0;max-width:22rem}
         table.matrix th{font-weight:normal;color:#555;padding:.1rem .35rem;text-align:right}
         table.matrix td{padding:.15rem .4rem;text-align:right;min-width:2.2rem;border:1px solid #fff;position:relative}

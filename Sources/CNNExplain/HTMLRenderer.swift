@@ -17,6 +17,8 @@ public struct HTMLRenderer: Sendable {
     public var printer: TensorPrinter
     /// Tables larger than this on a side are left to the text.
     public static let maxSide = 32
+    /// Stacks with more channels than this are left to the text.
+    public static let maxChannels = 8
 
     /// Creates a renderer printing numbers with `precision` decimals.
     public init(precision: Int = 2) {
@@ -59,13 +61,32 @@ public struct HTMLRenderer: Sendable {
 
     /// The header lines (as in the text) and a shaded table, for an H x W tensor small enough to read.
     func matrixFragment(_ tensor: Tensor, provenance: Provenance?, source: String, name: String?) -> String? {
-        guard fits(tensor) else { return nil }
+        let maps: [(Tensor, String)]
+        let label = name ?? source
+        if fits(tensor) {
+            maps = [(tensor, label + ", " + tensor.shapeDescription)]
+        } else if tensor.rank == 3, (1...HTMLRenderer.maxChannels).contains(tensor.shape[2]),
+                  let first = HTMLRenderer.channel(tensor, 0), fits(first) {
+            // H x W x C: one table per channel, each with its own shading, as `show` draws a stack.
+            maps = (0..<tensor.shape[2]).compactMap { channel in
+                HTMLRenderer.channel(tensor, channel).map { ($0, "\(label)[:, :, \(channel)], \($0.shapeDescription)") }
+            }
+        } else {
+            return nil
+        }
         let text = OutcomeRenderer(precision: printer.precision)
         var header = [text.header(source: source, tensor: tensor, provenance: provenance)]
         if let step = provenance?.step { header += StepNotes.lines(for: step).map { "  " + $0 } }
-        let caption = (name ?? source) + ", " + tensor.shapeDescription
         return "<pre class=\"head\">" + HTMLRenderer.escape(header.joined(separator: "\n")) + "</pre>\n"
-            + table(tensor, caption: caption)
+            + maps.map { table($0.0, caption: $0.1) }.joined()
+    }
+
+    /// Channel `channel` of an H x W x C stack, as H x W.
+    static func channel(_ tensor: Tensor, _ channel: Int) -> Tensor? {
+        guard tensor.rank == 3, channel < tensor.shape[2] else { return nil }
+        let depth = tensor.shape[2]
+        let values = stride(from: channel, to: tensor.count, by: depth).map { tensor.scalars[$0] }
+        return try? Tensor(shape: [tensor.shape[0], tensor.shape[1]], scalars: values)
     }
 
     /// Whether `tensor` is a matrix small enough for a table.
@@ -79,6 +100,8 @@ public struct HTMLRenderer: Sendable {
         var classes: [String] = []
         var attributes: [String] = []
         var tap: Int?
+        /// Words for a screen reader after the number (what a frame or colour shows).
+        var note: String?
     }
 
     /// A shaded table of an H x W tensor with row and column headers; `marks` adds classes and labels.
@@ -88,7 +111,8 @@ public struct HTMLRenderer: Sendable {
         let format: (Double) -> String = tensor.isIntegral ? { [printer] in printer.number($0) } : printer.formatter(for: tensor.scalars)
         let finite = tensor.scalars.filter(\.isFinite)
         let low = finite.min() ?? 0, high = finite.max() ?? 0
-        var html = "<table class=\"\(tableClass)\">\n<caption>\(HTMLRenderer.escape(caption))</caption>\n"
+        let size = columns > 12 ? " wide" : ""
+        var html = "<div class=\"tablewrap\"><table class=\"\(tableClass)\(size)\">\n<caption>\(HTMLRenderer.escape(caption))</caption>\n"
         html += "<thead><tr><th scope=\"col\"><span class=\"sr\">row \\ column</span></th>"
         for column in 0..<columns { html += "<th scope=\"col\">\(column)</th>" }
         html += "</tr></thead>\n<tbody>\n"
@@ -102,13 +126,14 @@ public struct HTMLRenderer: Sendable {
                 let mark = marks(row, column)
                 let classes = ([dark ? "d" : "l"] + mark.classes).joined(separator: " ")
                 let attributes = mark.attributes.isEmpty ? "" : " " + mark.attributes.joined(separator: " ")
+                let note = mark.note.map { "<span class=\"sr\"> \(HTMLRenderer.escape($0))</span>" } ?? ""
                 let tap = mark.tap.map { "<sup class=\"tap\"><span class=\"sr\">, tap </span>\($0)</sup>" } ?? ""
                 html += "<td class=\"\(classes)\" style=\"background:rgb(\(color.red),\(color.green),\(color.blue))\"\(attributes)>"
-                html += HTMLRenderer.escape(format(value)) + tap + "</td>"
+                html += HTMLRenderer.escape(format(value)) + tap + note + "</td>"
             }
             html += "</tr>\n"
         }
-        return html + "</tbody>\n</table>\n"
+        return html + "</tbody>\n</table></div>\n"
     }
 
     // MARK: - Traces
@@ -176,7 +201,10 @@ public struct HTMLRenderer: Sendable {
         let outputTable = table(output, caption: ExplainText.outputCaption(output: name, index: index), tableClass: "matrix output") { row, column in
             var mark = CellMarks(classes: ["o\(id)-\(row)-\(column)"],
                                  attributes: ["tabindex=\"0\"", "title=\"\(HTMLRenderer.escape(fieldText[[row, column]] ?? ""))\""])
-            if [row, column] == index { mark.classes.append("traced") }
+            if [row, column] == index {
+                mark.classes.append("traced")
+                mark.note = ExplainText.traced
+            }
             return mark
         }
         return pre + "<style>\n" + css + "</style>\n<div class=\"trace t\(id)\">\n<p class=\"legend\">"
@@ -195,6 +223,8 @@ enum ExplainText {
     }
 
     static let onlyPadding = "reads only padding zeros"
+
+    static let traced = "(the traced cell)"
 
     static func windowCaption(input: String, output: String, index: [Int]) -> String {
         "\(input): the window of \(output)[\(index.map(String.init).joined(separator: ", "))], numbered by kernel tap"
