@@ -29,11 +29,6 @@ public enum ProtocolText {
     public static let incomplete = (message: "the code ends inside an open bracket or model block",
                                     hint: "close every bracket, and end a model block with `end`")
 
-    /// Nothing is known by the name asked about.
-    public static func noHelp(_ name: String) -> String {
-        "no help for '\(name)': it is not a built-in, a command or a variable"
-    }
-
     /// Help on a variable: what it holds.
     public static func variable(_ name: String, _ description: String) -> String {
         "\(name) is a variable: \(description)"

@@ -70,10 +70,12 @@ public final class Server {
             guard !word.text.isEmpty, let part = help(word.text) else { return ServeResponse(id: request.id, ok: true, parts: []) }
             return ServeResponse(id: request.id, ok: true, parts: [part])
         case "help":
+            // A name that is nothing known gets help's own answer (did you mean ...?).
+            if let part = help(request.name ?? "") { return ServeResponse(id: request.id, ok: true, parts: [part]) }
             var part = ServePart(kind: "help")
             part.name = request.name
             part.text = HelpRenderer.lines(topic: request.name).map { $0 + "\n" }.joined()
-            return ServeResponse(id: request.id, ok: true, parts: [help(request.name ?? "") ?? part])
+            return ServeResponse(id: request.id, ok: true, parts: [part])
         case "hello":
             var part = ServePart(kind: "hello")
             part.text = "cnnrepl \(Version.string)"

@@ -149,3 +149,13 @@ private struct Client {
     #expect(response.parts.first?.protocolVersion == Server.protocolVersion)
     #expect(response.parts.first?.text?.hasPrefix("cnnrepl ") == true)
 }
+
+@Test func helpAnswersForKnownAndUnknownNames() throws {
+    let client = Client()
+    let known = try client.send(#"{"type": "help", "name": "maxpool"}"#)
+    #expect(known.parts.first?.text?.hasPrefix("maxpool(") == true)
+    let typo = try client.send(#"{"type": "help", "name": "maxpoll"}"#)
+    #expect(typo.parts.first?.text?.contains("did you mean 'maxpool'?") == true)
+    let tour = try client.send(#"{"type": "help"}"#)
+    #expect((tour.parts.first?.text?.count ?? 0) > 1000)
+}
