@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import REPO, run_export
+from conftest import REPO, decode_png, run_export
 
 LESSONS = sorted(p.stem for p in (REPO / "lessons").glob("*.cnn"))
 
@@ -58,3 +58,10 @@ def test_exported_lesson_runs_in_jupyter_and_matches_its_transcript(name, binary
     NotebookClient(notebook, kernel_name=kernelspec, timeout=1200,
                    resources={"metadata": {"path": str(folder)}}).execute()
     check_same(transcript_of(notebook), expected, name)
+    # `show` and `plot` draw inline pictures in Jupyter, after their text
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.source.split(" ")[0] in ("show", "plot"):
+            pictures = [o for o in cell.outputs if o.output_type == "display_data"]
+            assert len(pictures) == 1, f"{cell.source!r} drew {len(pictures)} pictures"
+            width, height, _ = decode_png(pictures[0].data["image/png"])
+            assert width > 0 and height > 0
