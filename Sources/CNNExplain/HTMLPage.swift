@@ -102,6 +102,7 @@ public enum HTMLPage {
         td.d{color:#fff}td.l{color:#000}
         td.win{box-shadow:inset 0 0 0 3px var(--tap);font-weight:bold}
         sup.tap{font-size:9px;position:absolute;top:0;left:2px;background:var(--tap);color:#000;border-radius:3px;padding:0 2px;line-height:1.2}
+        td.winner{text-decoration:underline double}
         td.traced{outline:3px double #e4007c;outline-offset:-4px;font-weight:bold}
         td[tabindex]:hover,td[tabindex]:focus{outline:3px solid #e4007c;outline-offset:-3px}
         .tap0{--tap:#e6194b}.tap1{--tap:#f58231}.tap2{--tap:#ffe119}.tap3{--tap:#3cb44b}.tap4{--tap:#42d4f4}

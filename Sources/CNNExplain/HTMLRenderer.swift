@@ -2,12 +2,9 @@
 //
 // A matrix becomes a real table (a caption, row and column headers) with each cell shaded like the
 // heatmap (viridis from the smallest value to the largest) and its number written in it, so the colour
-// never carries the meaning alone. A convolution `trace` becomes three tables: the input with the
-// window's cells, the kernel with its taps, and the output. Each tap has its own colour and its number
-// (tap 1, 2, ...) in both the window cell and the kernel cell it multiplies. Hovering (or focusing with
-// the keyboard) a cell of the output outlines its receptive field in the input; this is CSS only (`:has`),
-// so the page needs no script, and every output cell says in words which input cells it reads.
-// Outcomes without a fragment (help, summaries, ...) are left to their text.
+// never carries the meaning alone; an H x W x C stack becomes one table per channel. A `trace` of a
+// convolution or pooling becomes tables too (HTMLRenderer+Trace.swift). Outcomes without a fragment (help,
+// summaries, ...) are left to their text.
 import CNNCore
 import CNNScript
 
@@ -135,82 +132,6 @@ public struct HTMLRenderer: Sendable {
         }
         return html + "</tbody>\n</table></div>\n"
     }
-
-    // MARK: - Traces
-
-    /// The trace's text and, for a convolution of H x W maps, its tables with the window, the kernel's taps
-    /// and the output whose cells show their receptive fields.
-    func traceFragment(name: String, index: [Int], variable: Variable, id: String) -> String? {
-        let text = TraceRenderer(printer: printer, color: false).lines(name: name, index: index, variable: variable)
-        let pre = "<pre>" + HTMLRenderer.escape(text.joined(separator: "\n")) + "</pre>\n"
-        guard case .tensor(let output) = variable.value, fits(output), index.count == 2,
-              let step = variable.provenance?.step, step.operands.count >= 2,
-              let input = step.operands[0].tensor, let kernel = step.operands[1].tensor,
-              input.rank == 2, kernel.rank == 2, fits(input), fits(kernel),
-              case .convolution(let cell, _)? = try? step.operation.cellExplanation(step.operands, at: index)
-        else { return pre }
-        let inputName = step.operands[0].name ?? step.operands[0].text
-        let kernelName = step.operands[1].name ?? step.operands[1].text
-        // Tap n: the n-th kernel cell, row by row, and the input cell it multiplies.
-        var windowTaps: [[Int]: Int] = [:], kernelTaps: [[Int]: Int] = [:]
-        for (n, term) in cell.terms.enumerated() {
-            kernelTaps[[term.kernelRow, term.kernelColumn]] = n + 1
-            if !term.isPadding { windowTaps[[term.inputRow, term.inputColumn]] = n + 1 }
-        }
-        // The receptive field of every output cell: which input cells it reads.
-        var readers: [[Int]: [String]] = [:]
-        var fieldText: [[Int]: String] = [:]
-        for row in 0..<output.shape[0] {
-            for column in 0..<output.shape[1] {
-                guard case .convolution(let other, _)? = try? step.operation.cellExplanation(step.operands, at: [row, column])
-                else { continue }
-                let real = other.inputTerms
-                for term in real { readers[[term.inputRow, term.inputColumn], default: []].append("f\(id)-\(row)-\(column)") }
-                if let top = real.map(\.inputRow).min(), let bottom = real.map(\.inputRow).max(),
-                   let left = real.map(\.inputColumn).min(), let right = real.map(\.inputColumn).max() {
-                    fieldText[[row, column]] = ExplainText.receptiveField(input: inputName, rows: top...bottom, columns: left...right)
-                } else {
-                    fieldText[[row, column]] = ExplainText.onlyPadding
-                }
-            }
-        }
-        var css = ""
-        for row in 0..<output.shape[0] {
-            for column in 0..<output.shape[1] {
-                css += ".t\(id):has(.o\(id)-\(row)-\(column):hover) .f\(id)-\(row)-\(column),"
-                    + ".t\(id):has(.o\(id)-\(row)-\(column):focus) .f\(id)-\(row)-\(column){outline:3px solid #e4007c;outline-offset:-3px}\n"
-            }
-        }
-        let inputTable = table(input, caption: ExplainText.windowCaption(input: inputName, output: name, index: index),
-                               tableClass: "matrix input") { row, column in
-            var mark = CellMarks(classes: readers[[row, column]] ?? [])
-            if let tap = windowTaps[[row, column]] {
-                mark.classes += ["tap\(ExplainText.tapColorClass(tap))", "win"]
-                mark.tap = tap
-            }
-            return mark
-        }
-        let kernelTable = table(kernel, caption: ExplainText.kernelCaption(kernel: kernelName), tableClass: "matrix kernel") { row, column in
-            var mark = CellMarks()
-            if let tap = kernelTaps[[row, column]] {
-                mark.classes += ["tap\(ExplainText.tapColorClass(tap))", "win"]
-                mark.tap = tap
-            }
-            return mark
-        }
-        let outputTable = table(output, caption: ExplainText.outputCaption(output: name, index: index), tableClass: "matrix output") { row, column in
-            var mark = CellMarks(classes: ["o\(id)-\(row)-\(column)"],
-                                 attributes: ["tabindex=\"0\"", "title=\"\(HTMLRenderer.escape(fieldText[[row, column]] ?? ""))\""])
-            if [row, column] == index {
-                mark.classes.append("traced")
-                mark.note = ExplainText.traced
-            }
-            return mark
-        }
-        return pre + "<style>\n" + css + "</style>\n<div class=\"trace t\(id)\">\n<p class=\"legend\">"
-            + HTMLRenderer.escape(ExplainText.traceLegend(taps: cell.terms.count)) + "</p>\n<div class=\"tables\">\n"
-            + inputTable + kernelTable + outputTable + "</div>\n</div>\n"
-    }
 }
 
 /// The English of the HTML fragments.
@@ -226,8 +147,9 @@ enum ExplainText {
 
     static let traced = "(the traced cell)"
 
-    static func windowCaption(input: String, output: String, index: [Int]) -> String {
-        "\(input): the window of \(output)[\(index.map(String.init).joined(separator: ", "))], numbered by kernel tap"
+    static func windowCaption(input: String, output: String, index: [Int], byTap: Bool) -> String {
+        "\(input): the window of \(output)[\(index.map(String.init).joined(separator: ", "))], numbered "
+            + (byTap ? "by kernel tap" : "row by row")
     }
 
     static func kernelCaption(kernel: String) -> String {
@@ -238,7 +160,15 @@ enum ExplainText {
         "\(output): \(output)[\(index.map(String.init).joined(separator: ", "))] traced (framed); point at a cell to outline what it reads"
     }
 
-    static func traceLegend(taps: Int) -> String {
+    static func convolutionLegend(taps: Int) -> String {
         "Each window cell and the kernel weight it is multiplied by carry the same number (1 to \(taps)) and the same colour; taps that fall on padding zeros add nothing and are not drawn in the input."
+    }
+
+    static func poolingLegend(cells: Int) -> String {
+        "The window's cells are numbered 1 to \(cells) row by row; cells that fall on padding are not drawn in the input."
+    }
+
+    static func winner(smallest: Bool) -> String {
+        smallest ? "(the smallest: the result)" : "(the largest: the result)"
     }
 }

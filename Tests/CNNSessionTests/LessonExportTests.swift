@@ -85,3 +85,19 @@ private let lesson = """
     let broken = Session(options: SessionOptions()).export(source: "x = (1 +\n", fileName: "broken.cnn")
     #expect(!broken.completed)
 }
+
+@Test func aPoolingTraceNumbersItsWindowAndNamesTheWinner() throws {
+    let source = "m = reshape(range(1, 17), 4x4)\nmx = maxpool(m)\ntrace mx[1, 0]\n"
+    let document = Session(options: SessionOptions()).export(source: source, fileName: "pool.cnn")
+    guard case .text(_, let html)? = document.cells.last?.outputs.first, let html else {
+        Issue.record("the trace has no HTML")
+        return
+    }
+    // mx[1, 0] reads m[2..3, 0..1] = 9 10 / 13 14; 14 wins.
+    for (value, position) in [(9, 1), (10, 2), (13, 3)] {
+        #expect(html.contains(">\(value)<sup class=\"tap\"><span class=\"sr\">, tap </span>\(position)</sup></td>"))
+    }
+    #expect(html.contains(">14<sup class=\"tap\"><span class=\"sr\">, tap </span>4</sup><span class=\"sr\"> (the largest: the result)</span></td>"))
+    #expect(!html.contains("table class=\"matrix kernel"), "pooling has no kernel")
+    #expect(html.contains("title=\"reads m rows 2 to 3, columns 0 to 1\""))
+}
