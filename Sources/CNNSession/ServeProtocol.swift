@@ -31,7 +31,7 @@ public enum ServeID: Codable, Equatable, Sendable {
 public struct ServeRequest: Codable, Equatable, Sendable {
     /// Echoed in the response (optional).
     public var id: ServeID?
-    /// What to do: execute, complete, inspect, help, hello.
+    /// What to do: execute, complete, inspect, help, is_complete, hello.
     public var type: String
     /// The code to run (execute), or the text being typed (complete, inspect).
     public var code: String?
@@ -77,6 +77,7 @@ public struct ServeRange: Codable, Equatable, Sendable {
 /// - html: `html` (a matrix as a shaded table, when the request asked for it);
 /// - completion: `matches`, `start` and `end` (the scalar offsets of the word they replace);
 /// - help: `name`, `text`;
+/// - status: `text` ("complete", "incomplete" or "invalid": whether code is a whole entry);
 /// - hello: `text` (the version), `protocolVersion`.
 public struct ServePart: Codable, Equatable, Sendable {
     public var kind: String

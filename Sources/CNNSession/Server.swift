@@ -18,7 +18,7 @@ public final class Server {
     /// The version of the protocol (the `hello` part's protocolVersion).
     public static let protocolVersion = 1
     /// The request types, in the order docs/PROTOCOL.md lists them.
-    public static let requestTypes = ["execute", "complete", "inspect", "help", "hello"]
+    public static let requestTypes = ["execute", "complete", "inspect", "help", "is_complete", "hello"]
 
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -75,6 +75,12 @@ public final class Server {
             var part = ServePart(kind: "help")
             part.name = request.name
             part.text = HelpRenderer.lines(topic: request.name).map { $0 + "\n" }.joined()
+            return ServeResponse(id: request.id, ok: true, parts: [part])
+        case "is_complete":
+            guard let code = request.code else { return Server.failure(id: request.id, ProtocolText.missing("code", in: "is_complete")) }
+            let parsed = session.parse(entry: code)
+            var part = ServePart(kind: "status")
+            part.text = parsed.isIncomplete ? "incomplete" : parsed.hasErrors ? "invalid" : "complete"
             return ServeResponse(id: request.id, ok: true, parts: [part])
         case "hello":
             var part = ServePart(kind: "hello")

@@ -159,3 +159,13 @@ private struct Client {
     let tour = try client.send(#"{"type": "help"}"#)
     #expect((tour.parts.first?.text?.count ?? 0) > 1000)
 }
+
+@Test func isCompleteTellsAConsoleWhetherToReadAnotherLine() throws {
+    let client = Client()
+    let cases = ["x = ones(2, 2)": "complete", "x = ones(2,": "incomplete", "model m 28x28x1": "incomplete", "x = )": "invalid"]
+    for (code, status) in cases {
+        let response = try client.send(ServeRequest(type: "is_complete", code: code))
+        #expect(response.parts.first?.kind == "status")
+        #expect(response.parts.first?.text == status, "\(code)")
+    }
+}

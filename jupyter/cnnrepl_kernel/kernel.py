@@ -118,6 +118,17 @@ class CnnreplKernel(Kernel):
             return {"status": "ok", "found": False, "data": {}, "metadata": {}}
         return {"status": "ok", "found": True, "data": {"text/plain": parts[0].get("text", "")}, "metadata": {}}
 
+    def do_is_complete(self, code):
+        """For consoles: whether Enter runs the code or opens another line (an open bracket or model block)."""
+        try:
+            parts = self._request({"type": "is_complete", "code": code}).get("parts") or [{}]
+            status = parts[0].get("text", "unknown")
+        except Exception:
+            status = "unknown"
+        if status == "incomplete":
+            return {"status": "incomplete", "indent": ""}
+        return {"status": status if status in ("complete", "invalid") else "unknown"}
+
     def do_shutdown(self, restart):
         if self.client is not None:
             self.client.close()

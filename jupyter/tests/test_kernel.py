@@ -109,6 +109,12 @@ def test_completion_comes_from_the_registry_and_the_variables(kernel):
     assert (reply["cursor_start"], reply["cursor_end"]) == (4, 7)
 
 
+def test_is_complete_for_consoles(kernel):
+    _, client = kernel
+    assert shell_reply(client, client.is_complete("x = ones(2,"))["content"]["status"] == "incomplete"
+    assert shell_reply(client, client.is_complete("x = ones(2, 2)"))["content"]["status"] == "complete"
+
+
 def test_inspect_gives_help(kernel):
     _, client = kernel
     reply = shell_reply(client, client.inspect("maxpool(x, 2)", 3))["content"]
