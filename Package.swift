@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "CNNScript", dependencies: ["CNNCore", "CNNImage", "CNNData"]),
         // Python for Keras 3, PyTorch and NumPy from models and provenance chains (`code keras mnist`).
         .target(name: "CNNCodegen", dependencies: ["CNNCore", "CNNScript", "CNNExplain"]),
-        .target(name: "CNNExplain", dependencies: ["CNNCore", "CNNScript"]),
+        .target(name: "CNNExplain", dependencies: ["CNNCore", "CNNScript", "CNNImage"]),
         // The session gives the interpreter CNNCodegen's code generator for `code`.
         .target(name: "CNNSession", dependencies: ["CNNCore", "CNNScript", "CNNExplain", "CNNCodegen"]),
         .systemLibrary(
@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "CNNScriptTests", dependencies: ["CNNScript", "CNNTestSupport"]),
         .testTarget(name: "CNNCodegenTests", dependencies: ["CNNCodegen", "CNNTestSupport"]),
         .testTarget(name: "CNNExplainTests", dependencies: ["CNNExplain", "CNNTestSupport"]),
-        .testTarget(name: "CNNSessionTests", dependencies: ["CNNSession", "CNNScript", "CNNTestSupport"]),
+        .testTarget(name: "CNNSessionTests", dependencies: ["CNNSession", "CNNScript", "CNNImage", "CNNTestSupport"]),
         // Runs the built cnnrepl executable as a subprocess: scripts, stdin, options, exit codes, and a
         // corpus of hostile inputs (hostile/) that must end with a clear error, never a crash or a hang.
         .testTarget(name: "cnnreplTests", dependencies: ["cnnrepl"], exclude: ["hostile", "fuzz-findings"]),

@@ -91,6 +91,7 @@ extension Builtins {
                                                                     scale: scale, what: "save '\(path)'")
                 let bytes = kind == .png ? try PNGCodec.encode(picture, what: "save '\(path)'") : NetPBMCodec.encode(picture)
                 try ImageFile.writeBytes(bytes, path: path, what: "save '\(path)'")
+                context.picturesWritten.append(path)
                 let count = split.map(\.maps.count).reduce(0, +)
                 let shapes = split.map { $0.maps.first.map(\.shapeDescription) ?? "" }
                 let what = split.count == 1 ? "\(count) map\(count == 1 ? "" : "s") of \(shapes[0])"

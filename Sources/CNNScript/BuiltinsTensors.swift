@@ -299,6 +299,7 @@ extension Builtins {
                 if let kind = ImageFile.kind(ofPath: path) {
                     let scaling = PixelScaling.Mode(rawValue: mode ?? "auto") ?? .auto
                     let details = try ImageFile.write(tensor, path: path, kind: kind, mode: scaling)
+                    context.picturesWritten.append(path)
                     var said = "saved \(tensor.shapeDescription) to \(Workspace.shownPath(path)) as an 8-bit \(details)"
                     if mode == nil, let high = tensor.scalars.max(), high < 64,
                        !PixelScaling(values: tensor.scalars).stretched {

@@ -62,6 +62,8 @@ public struct CallContext {
     /// The session's output settings: where a long built-in (`dataset`) reports progress, and whether it may
     /// say how long it took.
     public var output = OutputSettings()
+    /// Pictures the call wrote (resolved paths), which the interpreter adds to `picturesWritten`.
+    public var picturesWritten: [String] = []
 
     /// Binds `arguments` to the built-in's parameters, or throws an `ArgumentError`.
     public init(builtin: Builtin, arguments: [CallArgument], random: RandomGenerator, baseDirectory: String? = nil) throws {

@@ -168,6 +168,7 @@ extension Interpreter {
             call.output = output
             let value = try builtin.body(&call)
             random.generator = call.random
+            picturesWritten += call.picturesWritten
             let provenance = Provenance(expression: context.text(range), step: call.step)
             return Evaluated(value: value, provenance: provenance)
         } catch let error as ArgumentError {

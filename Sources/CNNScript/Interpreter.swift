@@ -26,6 +26,9 @@ public final class Interpreter {
     var trained = TrainedModels()
     /// What writes the Python for `code` (CNNCodegen's PythonCodeGenerator, given by the session); nil: none.
     public var codeGenerator: (any CodeGenerator)?
+    /// Pictures (.png, .pgm, .ppm) that statements wrote, in order, as resolved paths: a notebook or the
+    /// `--serve` protocol shows them; whoever reads them empties the list.
+    public var picturesWritten: [String] = []
 
     /// Creates an interpreter; `seed` nil means `RandomGenerator.defaultSeed`.
     public init(seed: UInt64? = nil, precision: Int = OutputSettings.defaultPrecision) {

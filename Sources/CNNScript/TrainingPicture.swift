@@ -6,7 +6,7 @@ import CNNCore
 import CNNImage
 
 /// Draws a training history's curves into an RGB picture.
-enum TrainingPicture {
+public enum TrainingPicture {
     /// One panel's size in pixels.
     static let panelWidth = 480
     static let panelHeight = 360
@@ -18,7 +18,7 @@ enum TrainingPicture {
     static let validationColor: [UInt8] = [255, 127, 14]
 
     /// The picture of `history`: accuracy and loss panels side by side.
-    static func render(_ history: TrainingHistory) throws -> Tensor {
+    public static func render(_ history: TrainingHistory) throws -> Tensor {
         let width = panelWidth * 2, height = panelHeight
         var canvas = Canvas(width: width, height: height)
         let epochs = history.epochs
@@ -143,6 +143,7 @@ extension Builtins {
         }
         let picture = try TrainingPicture.render(history)
         _ = try ImageFile.write(picture, path: path, kind: kind, mode: .keep)
+        context.picturesWritten.append(path)
         return .string("saved the accuracy and loss curves of \(history.model) (\(history.epochs.count) epochs, training in blue, validation in orange) to \(Workspace.shownPath(path)), \(picture.shape[0])x\(picture.shape[1]) pixels")
     }
 }

@@ -71,12 +71,25 @@ public struct Entry: Sendable {
     }
 }
 
+/// What a statement did, as data, for a `Session.observer`.
+public enum SessionEvent {
+    /// A statement ran and produced this outcome.
+    case outcome(Outcome)
+    /// The entry or statement failed with these diagnostics (in this source).
+    case diagnostics([Diagnostic], SourceText)
+    /// The statement failed with an error that is not a diagnostic (no source range).
+    case failure(String)
+}
+
 /// One interpreter session with its variables, settings and output rendering.
 public final class Session {
     /// The options the session was started with.
     public let options: SessionOptions
     /// The interpreter holding the session's variables.
     public let interpreter: Interpreter
+    /// Told of each statement's result as data, right after its text was output (the `--serve` protocol
+    /// and `export` turn outcomes into pictures and tables); nil: nobody listens.
+    public var observer: ((SessionEvent) -> Void)?
     private var lastWasCode = false
 
     /// Creates a session.
@@ -125,16 +138,12 @@ public final class Session {
     public func runScript(_ source: String, fileName: String, echo: Bool,
                           output: (String, OutputKind) -> Void, afterEntry: () -> Void) -> Bool {
         let text = SourceText(source, name: fileName)
-        interpreter.workspace.baseDirectory = Session.directory(of: fileName)
-        // A script writes only in the folder cnnrepl runs in, its own folder and the --allow-write folders.
-        interpreter.workspace.writableFolders = ["."] + [Session.directory(of: fileName)].compactMap { $0 } + options.allowWrite
-        defer {
-            interpreter.workspace.baseDirectory = nil
-            interpreter.workspace.writableFolders = nil
-        }
+        enterScriptWorkspace(fileName: fileName)
+        defer { leaveScriptWorkspace() }
         let parsed = Parser.parse(text)
         if parsed.hasErrors || parsed.isIncomplete {
             output(renderer.render(parsed.diagnostics, in: text), .error)
+            observer?(.diagnostics(parsed.diagnostics, text))
             return false
         }
         if !echo {
@@ -184,13 +193,27 @@ public final class Session {
 
     // MARK: - Running parsed statements
 
-    private var renderer: DiagnosticRenderer { DiagnosticRenderer(useColor: options.color) }
+    var renderer: DiagnosticRenderer { DiagnosticRenderer(useColor: options.color) }
+
+    /// While a script runs, its relative file names resolve against its folder, and it writes only in the
+    /// folder cnnrepl runs in, its own folder and the --allow-write folders.
+    func enterScriptWorkspace(fileName: String) {
+        interpreter.workspace.baseDirectory = Session.directory(of: fileName)
+        interpreter.workspace.writableFolders = ["."] + [Session.directory(of: fileName)].compactMap { $0 } + options.allowWrite
+    }
+
+    /// Back to the REPL's workspace after a script.
+    func leaveScriptWorkspace() {
+        interpreter.workspace.baseDirectory = nil
+        interpreter.workspace.writableFolders = nil
+    }
 
     /// Runs the parsed statements (those starting on `lines`, or all); false at the first error.
-    private func execute(_ parsed: ParseResult, statementsOnLines lines: ClosedRange<Int>?,
+    func execute(_ parsed: ParseResult, statementsOnLines lines: ClosedRange<Int>?,
                          output: (String, OutputKind) -> Void) -> Bool {
         if parsed.hasErrors {
             output(renderer.render(parsed.diagnostics, in: parsed.source), .error)
+            observer?(.diagnostics(parsed.diagnostics, parsed.source))
             return false
         }
         // Statements are in source order: start at the first one on `lines` (a binary search) and stop after
@@ -220,11 +243,14 @@ public final class Session {
                 outcomeRenderer.width = options.width
                 outcomeRenderer.trueColor = options.trueColor
                 output(outcomeRenderer.render(outcome), .normal)
+                observer?(.outcome(outcome))
             } catch let diagnostic as Diagnostic {
                 output(renderer.render(diagnostic, in: parsed.source), .error)
+                observer?(.diagnostics([diagnostic], parsed.source))
                 return false
             } catch {
                 output("error: \(error)\n", .error)
+                observer?(.failure("\(error)"))
                 return false
             }
         }

@@ -15,6 +15,8 @@ struct CNNRepl: ParsableCommand {
         abstract: "An educational, step-by-step interpreter for convolutional neural networks.",
         discussion: """
             With no FILE and a terminal on standard input, starts the REPL (type `help`).
+            `cnnrepl export LESSON --to ipynb|html|md [-o FILE]` writes a lesson as a notebook, a web page or
+            Markdown (cnnrepl export --help); --serve speaks JSON lines for editors and Jupyter (docs/PROTOCOL.md).
             With a FILE (e.g. lessons/padding.cnn), runs it statement by statement, echoing each one as
             `cnn> statement` followed by its output. Standard input that is not a terminal is read as a script.
             """,
@@ -29,6 +31,9 @@ struct CNNRepl: ParsableCommand {
 
     @Flag(name: .long, help: "Pause after each statement of a script until Enter is pressed.")
     var step = false
+
+    @Flag(name: .long, help: "Speak the machine protocol on standard input and output: one JSON request per line, one JSON answer per line (docs/PROTOCOL.md).")
+    var serve = false
 
     @Flag(name: .customLong("no-color"), help: "Plain text without colour (also when NO_COLOR is set).")
     var noColor = false
@@ -45,15 +50,25 @@ struct CNNRepl: ParsableCommand {
     @Option(name: .customLong("max-memory"), help: "The most memory all tensors of the session may hold, e.g. 4GB or 500MB (default 2GB).")
     var maxMemory: String?
 
-    /// Parses the command line and runs. Exit status: 0 on success (also for --help and --version), 1 on
-    /// any error, a mistyped option included (ArgumentParser alone would use 64 for those).
+    /// Runs `cnnrepl export ...` or the root command.
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "export" {
+            runAndExit(ExportCommand.self) { try ExportCommand.parse(Array(arguments.dropFirst())) }
+        }
+        runAndExit(CNNRepl.self) { try parseAsRoot() }
+    }
+
+    /// Parses and runs a command, then exits: 0 on success (also for --help and --version), 1 on any
+    /// error, a mistyped option included (ArgumentParser alone would use 64 for those).
+    static func runAndExit<Command: ParsableCommand>(_ type: Command.Type, _ parse: () throws -> any ParsableCommand) -> Never {
         do {
-            var command = try parseAsRoot()
+            var command = try parse()
             try command.run()
+            Glibc.exit(0)
         } catch {
-            if exitCode(for: error) == .success { exit(withError: error) }
-            let message = fullMessage(for: error)
+            if Command.exitCode(for: error) == .success { Command.exit(withError: error) }
+            let message = Command.fullMessage(for: error)
             if !message.isEmpty {
                 fflush(stdout)
                 fputs(message + "\n", stderr)
@@ -83,6 +98,19 @@ struct CNNRepl: ParsableCommand {
     }
 
     mutating func run() throws {
+        if serve {
+            guard file == nil, eval.isEmpty, !step else {
+                throw ValidationError("--serve reads its code from requests: give no FILE, -e or --step with it")
+            }
+            // Output for a machine: no colour, no timings, no progress redrawn in place, the default width.
+            var options = SessionOptions()
+            if let seed { options.seed = seed }
+            options.allowWrite = allowWrite
+            let session = Session(options: options)
+            session.interpreter.limits = try startLimits()
+            ServeLoop.run(session: session)
+            return
+        }
         let stdinIsTerminal = isatty(STDIN_FILENO) == 1
         let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
         let colorWanted = !noColor && stdoutIsTerminal && Terminal.colorAllowedByEnvironment()

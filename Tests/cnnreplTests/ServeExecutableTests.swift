@@ -1,0 +1,96 @@
+// `cnnrepl --serve` and `cnnrepl export` as a client sees them: the executable answers JSON lines while
+// standard input stays open, SIGINT during a long convolution ends that request with an "interrupted" error
+// and keeps every variable, and export writes a notebook and a page (the protocol's details are tested
+// through the library in CNNSessionTests/ServeProtocolTests.swift).
+import Foundation
+import Testing
+
+/// A running `cnnrepl --serve`.
+private final class ServeProcess {
+    let process = Process()
+    let input = Pipe()
+    let output = Pipe()
+    var buffer = Data()
+
+    init() throws {
+        process.executableURL = URL(fileURLWithPath: Executable.path)
+        process.arguments = ["--serve"]
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    func send(_ json: String) {
+        input.fileHandleForWriting.write(Data((json + "\n").utf8))
+    }
+
+    /// The next response line as a JSON object.
+    func response() throws -> [String: Any] {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let line = buffer[buffer.startIndex..<newline]
+                buffer = Data(buffer[buffer.index(after: newline)...])
+                return try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+            }
+            let chunk = output.fileHandleForReading.availableData
+            try #require(!chunk.isEmpty, "cnnrepl --serve ended early")
+            buffer += chunk
+        }
+    }
+
+    func close() {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+}
+
+@Test func serveKeepsItsSessionAcrossRequestsAndSurvivesAnInterrupt() throws {
+    let serve = try ServeProcess()
+    serve.send(#"{"id": 1, "type": "execute", "code": "big = rand(4000, 4000)"}"#)
+    #expect(try serve.response()["ok"] as? Bool == true)
+    serve.send(#"{"id": 2, "type": "execute", "code": "f = conv(big, ones(55, 55))"}"#)
+    Thread.sleep(forTimeInterval: 0.7)
+    let started = Date()
+    serve.process.interrupt()
+    let interrupted = try serve.response()
+    #expect(Date().timeIntervalSince(started) < 5, "the convolution stops soon after SIGINT")
+    #expect(interrupted["id"] as? Int == 2)
+    #expect(interrupted["ok"] as? Bool == false)
+    let parts = try #require(interrupted["parts"] as? [[String: Any]])
+    #expect((parts.last?["message"] as? String)?.contains("interrupted") == true, "\(parts)")
+    // A SIGINT between requests does nothing.
+    serve.process.interrupt()
+    Thread.sleep(forTimeInterval: 0.2)
+    serve.send(#"{"id": 3, "type": "execute", "code": "shape(big)"}"#)
+    let after = try serve.response()
+    #expect(after["ok"] as? Bool == true, "\(after)")
+    serve.send(#"{"id": 4, "type": "execute", "code": "f"}"#)
+    let missing = try serve.response()
+    #expect(missing["ok"] as? Bool == false, "f was never made")
+    serve.close()
+    #expect(serve.process.terminationStatus == 0)
+}
+
+@Test func exportWritesANotebookAndAPage() throws {
+    let lesson = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("lessons/padding.cnn").path
+    let notebook = Executable.temporaryPath(".ipynb")
+    let run = try Executable.run(["export", lesson, "--to", "ipynb", "-o", notebook])
+    #expect(run.status == 0, "\(run)")
+    let data = try Data(contentsOf: URL(fileURLWithPath: notebook))
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(json["nbformat"] as? Int == 4)
+    let cells = try #require(json["cells"] as? [[String: Any]])
+    #expect(cells.first?["cell_type"] as? String == "markdown")
+    #expect(cells.contains { ($0["source"] as? String) == "trace s[0, 0]" })
+    let page = Executable.temporaryPath(".html")
+    #expect(try Executable.run(["export", lesson, "--to", "html", "-o", page]).status == 0)
+    let html = try String(contentsOfFile: page, encoding: .utf8)
+    #expect(html.contains("<table class=\"matrix"))
+    #expect(!html.contains("<script"), "the page needs no script")
+    #expect(!html.contains("http://") && !html.contains("https://"), "the page fetches nothing")
+    let wrong = try Executable.run(["export", lesson, "--to", "pdf"])
+    #expect(wrong.status == 1)
+    #expect(wrong.stderr.contains("ipynb"))
+}
