@@ -5,8 +5,8 @@
 //   CNNCore (tensors, operations, arithmetic, .npy)  <-  CNNScript (language)
 //   <-  CNNExplain (rendering, traces, summaries)  <-  CNNSession (text in, text out)
 //   <-  cnnrepl (arguments, readline, files, exit codes)
-// CNNImage (pictures: PNG through libpng's CPNG, PGM/PPM, grey, samples, grids) sits beside CNNCore and
-// is used by CNNScript's built-ins; CNNData (real data sets from files; gzip through zlib's CZlib) reads
+// CNNImage (pictures: PNG through libpng's CPNG, JPEG through libjpeg-turbo's CTurboJPEG, PGM/PPM, grey,
+// samples, grids) sits beside CNNCore and is used by CNNScript's built-ins; CNNData (real data sets from files; gzip through zlib's CZlib) reads
 // through both for CNNScript's `dataset(...)`. CNNCodegen (Python for Keras, PyTorch and NumPy) reads CNNScript's
 // models and provenance (its comments use CNNExplain's words for a step); CNNSession gives its generator to
 // the interpreter, which runs `code` with it.
@@ -37,7 +37,8 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m")]
         ),
         .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
-        .target(name: "CNNImage", dependencies: ["CNNCore", "CPNG"]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .target(name: "CNNImage", dependencies: ["CNNCore", "CPNG", "CTurboJPEG"]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Real data sets from files: IDX (raw or gzip), .npz, CIFAR-10 (binary and Python), folders of pictures.
         .target(

@@ -2,7 +2,7 @@
 # Fuzz/make_corpus.sh: writes the seed corpora into .build-fuzz/seeds-language and .build-fuzz/seeds-files.
 #   language: every lesson, the entries of every transcript (one file per transcript), every hostile input.
 #   files:    every .npy and picture fixture, each prefixed with the byte that selects its reader
-#             (0 .npy, 1 PNG, 2 PGM, 3 PPM, 4 IDX, 5 .npz, 6 CIFAR binary, 7 CIFAR pickle; see
+#             (0 .npy, 1 PNG, 2 PGM, 3 PPM, 4 IDX, 5 .npz, 6 CIFAR binary, 7 CIFAR pickle, 8 JPEG; see
 #             Fuzz/FileFuzzer.swift), and the data set fixtures of Tests/CNNDataTests/Fixtures.
 set -eu
 cd "$(dirname "$0")/.."
@@ -16,12 +16,13 @@ for f in transcripts/*.txt; do
     # Typed entries start with "cnn> ", continuation lines with "...> ".
     sed -n 's/^cnn> //p; s/^\.\.\.> //p' "$f" > "$OUT/seeds-language/transcript-$(basename "$f" .txt).cnn"
 done
-for f in Tests/CNNCoreTests/Fixtures/npy/*.npy Tests/CNNImageTests/Fixtures/images/* lessons/data/*; do
+for f in Tests/CNNCoreTests/Fixtures/npy/*.npy Tests/CNNImageTests/Fixtures/images/* lessons/data/* Sources/CSamplePhotos/photos/*; do
     case "$f" in
         *.npy) byte='\000' ;;
         *.png) byte='\001' ;;
         *.pgm) byte='\002' ;;
         *.ppm) byte='\003' ;;
+        *.jpg) byte='\010' ;;
         *) continue ;;
     esac
     { printf "$byte"; cat "$f"; } > "$OUT/seeds-files/$(basename "$f")"
