@@ -6,7 +6,7 @@
 //   <-  CNNExplain (rendering, traces, summaries)  <-  CNNSession (text in, text out)
 //   <-  cnnrepl (arguments, readline, files, exit codes)
 // CNNImage (pictures: PNG through libpng's CPNG, JPEG through libjpeg-turbo's CTurboJPEG, PGM/PPM, grey,
-// samples, grids) sits beside CNNCore and is used by CNNScript's built-ins; CNNData (real data sets from files; gzip through zlib's CZlib) reads
+// samples, grids, resizing) sits beside CNNCore and is used by CNNScript's built-ins; CNNData (real data sets from files; gzip through zlib's CZlib) reads
 // through both for CNNScript's `dataset(...)`. CNNCodegen (Python for Keras, PyTorch and NumPy) reads CNNScript's
 // models and provenance (its comments use CNNExplain's words for a step); CNNSession gives its generator to
 // the interpreter, which runs `code` with it.
@@ -38,7 +38,9 @@ let package = Package(
         ),
         .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
-        .target(name: "CNNImage", dependencies: ["CNNCore", "CPNG", "CTurboJPEG"]),
+        // The sample photographs (photos/*.jpg), embedded into the binary by C23's #embed.
+        .target(name: "CSamplePhotos", exclude: ["photos"]),
+        .target(name: "CNNImage", dependencies: ["CNNCore", "CPNG", "CTurboJPEG", "CSamplePhotos"]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Real data sets from files: IDX (raw or gzip), .npz, CIFAR-10 (binary and Python), folders of pictures.
         .target(

@@ -62,6 +62,8 @@ public struct CallContext {
     /// The session's output settings: where a long built-in (`dataset`) reports progress, and whether it may
     /// say how long it took.
     public var output = OutputSettings()
+    /// The last run of each model, by name (savegrid(NAME, ...) draws one).
+    public var modelRuns: [String: ModelRun] = [:]
 
     /// Binds `arguments` to the built-in's parameters, or throws an `ArgumentError`.
     public init(builtin: Builtin, arguments: [CallArgument], random: RandomGenerator, baseDirectory: String? = nil) throws {
