@@ -176,7 +176,10 @@ public struct Heatmap: Sendable {
             bar = (0..<20).map { escape(foreground: HeatmapPalette.color((Double($0) + 0.5) / 20, colors)) + "█" }.joined() + "\u{1B}[0m"
         }
         let middle = style == .plain ? "'\(Heatmap.ramp[Heatmap.ramp.count / 2])'" : "the middle colour"
-        if let scale = shared {
+        if style != .plain, maps.allSatisfy({ $0.rgb != nil }) {
+            // Colour pictures need no scale: each pixel is its own red, green and blue.
+            lines.append("  \(what)   a colour picture: each pixel in its own colour (red, green, blue 0..255)")
+        } else if let scale = shared {
             if scale.low == scale.high {
                 lines.append("  \(what)   \(scale.sameValueText(drawn: middle))")
             } else {

@@ -83,6 +83,9 @@ public struct NetworkView: Sendable {
         case 3 where tensor.shape[2] == 3 && kind == .input:
             total = 1
             maps = [try ShownMap.picture(title: variable, rgb: tensor)]
+        case 3 where tensor.shape[2] == 1 && kind == .input:
+            total = 1
+            maps = [ShownMap(title: variable, map: try tensor.reshaped([tensor.shape[0], tensor.shape[1]]))]
         default:
             let (height, width) = (tensor.shape[0], tensor.shape[1])
             let depth = tensor.rank == 3 ? tensor.shape[2] : tensor.shape[2] * tensor.shape[3]
