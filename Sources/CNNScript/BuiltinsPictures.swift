@@ -30,8 +30,8 @@ extension Builtins {
             name: "sample", category: .constructors,
             parameters: [Parameter("name", .word(SamplePictures.names),
                                    "which picture: " + SamplePictures.names.joined(separator: ", "))],
-            summary: "A small picture drawn by cnnrepl (no files needed): sample(\"shapes\"), sample(\"digit\"), ...",
-            details: "The pictures, values 0..255, the same on every machine: "
+            summary: "A built-in picture, drawn by cnnrepl or a real photograph (no files needed): sample(\"digit\"), sample(\"cat\"), ...",
+            details: "The pictures, values 0..255, the same on every machine (the photographs are JPEG files built into cnnrepl, public domain or CC0; lessons/README.md credits them): "
                 + SamplePictures.catalogue.map { "\($0.name) (\($0.about))" }.joined(separator: "; ")
                 + ". load(\"sample:NAME\") gives the same picture.",
             examples: ["x = sample(\"shapes\")", "d = sample(\"digit\")"], updatesInPlace: false,
