@@ -11,6 +11,7 @@
 //   - bilinear (Pillow's BILINEAR): the triangle 1 - |d| around the centre (stretched when shrinking);
 //   - the weights of each output pixel are divided by their sum, so a flat picture stays flat.
 // Pillow rounds every pass to whole 0..255 values; cnnrepl keeps the fractions (values agree within 1).
+// Ctrl-C is checked once per row of each pass; the work is bounded by Limits.checkWork before it starts.
 // The backward pass is the transposed matrices: d x = Wy^T . d out . Wx.
 
 /// How `resize` weighs the input pixels.
@@ -93,6 +94,7 @@ public enum Resize {
         // Along each row first (h x width x c), then down the columns.
         var rows = [Double](repeating: 0, count: h * width * c)
         for y in 0..<h {
+            try Interruption.check(what)
             for (ox, tap) in across.enumerated() {
                 for k in 0..<c {
                     var sum = 0.0
@@ -103,6 +105,7 @@ public enum Resize {
         }
         var out = [Double](repeating: 0, count: height * width * c)
         for (oy, tap) in down.enumerated() {
+            try Interruption.check(what)
             for ox in 0..<width {
                 for k in 0..<c {
                     var sum = 0.0
