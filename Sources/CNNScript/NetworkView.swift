@@ -80,9 +80,12 @@ public struct NetworkView: Sendable {
         case 2:
             total = 1
             maps = [ShownMap(title: variable, map: tensor)]
-        case 3 where tensor.shape[2] == 3 && kind == .input:
+        case 3 where tensor.shape[2] == 3 && kind == .input && tensor.scalars.allSatisfy({ $0 >= 0 && $0 <= 255 }):
+            // A colour input: 0..255, or a data set's 0..1 scaled back to 0..255 for its colours.
             total = 1
-            maps = [try ShownMap.picture(title: variable, rgb: tensor)]
+            let scale = tensor.scalars.allSatisfy { $0 <= 1 } ? 255.0 : 1.0
+            let rgb = scale == 1 ? tensor : try Tensor(shape: tensor.shape, scalars: tensor.scalars.map { $0 * scale })
+            maps = [try ShownMap.picture(title: variable, rgb: rgb)]
         case 3 where tensor.shape[2] == 1 && kind == .input:
             total = 1
             maps = [ShownMap(title: variable, map: try tensor.reshaped([tensor.shape[0], tensor.shape[1]]))]

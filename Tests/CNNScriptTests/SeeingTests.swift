@@ -108,3 +108,21 @@ private let digitsModel = """
     #expect(data.classNames == ["boots", "cats"] && data.labels.count == 4)
     #expect(data.images.shape == [4, 12, 12, 1])
 }
+
+@Test func aColourInputIsShownInColourByShowName() throws {
+    let script = Script(seed: 5)
+    try script.run("""
+        model rgb 6x6x3
+          conv 2 3x3 relu
+          flatten
+          dense 2 softmax
+        end
+        x = rand(6, 6, 3)
+        run rgb x
+        """)
+    guard case .network(let view)? = try script.run("show rgb").last else { Issue.record("no view"); return }
+    let input = try #require(view.rows.first?.request.maps.first)
+    // Values 0..1 (as a data set's) are drawn as colours 0..255.
+    let x = try script.tensor("x")
+    #expect(input.rgb?.scalars == x.scalars.map { $0 * 255 })
+}
