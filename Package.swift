@@ -5,8 +5,8 @@
 //   CNNCore (tensors, operations, arithmetic, .npy)  <-  CNNScript (language)
 //   <-  CNNExplain (rendering, traces, summaries)  <-  CNNSession (text in, text out)
 //   <-  cnnrepl (arguments, readline, files, exit codes)
-// CNNImage (pictures: PNG through libpng's CPNG, PGM/PPM, grey, samples, grids) sits beside CNNCore and
-// is used by CNNScript's built-ins; CNNData (real data sets from files; gzip through zlib's CZlib) reads
+// CNNImage (pictures: PNG through libpng's CPNG, JPEG through libjpeg-turbo's CTurboJPEG, PGM/PPM, grey,
+// samples, grids, resizing) sits beside CNNCore and is used by CNNScript's built-ins; CNNData (real data sets from files; gzip through zlib's CZlib) reads
 // through both for CNNScript's `dataset(...)`. CNNCodegen (Python for Keras, PyTorch and NumPy) reads CNNScript's
 // models and provenance (its comments use CNNExplain's words for a step); CNNSession gives its generator to
 // the interpreter, which runs `code` with it.
@@ -37,10 +37,13 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m")]
         ),
         .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        // The sample photographs (photos/*.jpg), embedded into the binary by C23's #embed.
+        .target(name: "CSamplePhotos", exclude: ["photos"]),
         // A stdio FILE that calls back into Swift (fopencookie), so Ctrl-C can stop libpng inside a call.
         .target(name: "CCallbackFile"),
         .target(
-            name: "CNNImage", dependencies: ["CNNCore", "CPNG", "CCallbackFile"],
+            name: "CNNImage", dependencies: ["CNNCore", "CPNG", "CTurboJPEG", "CSamplePhotos", "CCallbackFile"],
             // Optimised in debug builds too, as the core: a picture is millions of pixels to convert.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),

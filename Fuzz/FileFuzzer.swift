@@ -1,4 +1,4 @@
-// FileFuzzer: the libFuzzer entry point for the file readers (.npy, PNG, PGM/PPM, and the data set
+// FileFuzzer: the libFuzzer entry point for the file readers (.npy, PNG, PGM/PPM, JPEG, and the data set
 // readers: IDX raw or gzip, .npz, CIFAR-10 binary and Python batches).
 //
 // The first byte chooses the reader, the rest is the file's content. Every input must decode or be
@@ -16,7 +16,7 @@ public func fuzzFiles(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // Each reader is held to a session's default limits (as the language harness's are lowered, these
     // readers allocate at most what a file's own header promises, checked against them).
     Limits.$current.withValue(ResourceLimits(maxElements: 2_000_000, maxMemoryBytes: 200_000_000)) {
-        switch data[0] % 8 {
+        switch data[0] % 9 {
         case 0: _ = try? NPY.decode(bytes)
         case 1: _ = try? ImageFile.decode(bytes, kind: .png)
         case 2: _ = try? ImageFile.decode(bytes, kind: .pgm)
@@ -24,7 +24,8 @@ public func fuzzFiles(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         case 4: _ = try? IDX.decode(bytes, what: "fuzz")
         case 5: _ = try? NPZ.decode(bytes, what: "fuzz")
         case 6: _ = try? CIFAR.decodeBinary(bytes, what: "fuzz")
-        default: _ = try? CIFAR.decodePickle(bytes, what: "fuzz")
+        case 7: _ = try? CIFAR.decodePickle(bytes, what: "fuzz")
+        default: _ = try? ImageFile.decode(bytes, kind: .jpg)
         }
     }
     return 0

@@ -3,7 +3,7 @@
 #   language: every lesson, the entries of every transcript (one file per transcript), every hostile input,
 #             and two long histories of one variable (about 300 KB each).
 #   files:    every .npy and picture fixture, each prefixed with the byte that selects its reader
-#             (0 .npy, 1 PNG, 2 PGM, 3 PPM, 4 IDX, 5 .npz, 6 CIFAR binary, 7 CIFAR pickle; see
+#             (0 .npy, 1 PNG, 2 PGM, 3 PPM, 4 IDX, 5 .npz, 6 CIFAR binary, 7 CIFAR pickle, 8 JPEG; see
 #             Fuzz/FileFuzzer.swift), and the data set fixtures of Tests/CNNDataTests/Fixtures.
 set -eu
 cd "$(dirname "$0")/.."
@@ -21,12 +21,13 @@ done
 awk 'BEGIN { print "a = 1"; for (i = 0; i < 30000; i++) print "a = a + 1" }' > "$OUT/seeds-language/long-history.cnn"
 awk 'BEGIN { print "x = rand(3, 3)"; for (i = 0; i < 20000; i++) print "x = conv(x, ones(1, 1))"; print "x = 0" }' \
     > "$OUT/seeds-language/long-chain-replaced.cnn"
-for f in Tests/CNNCoreTests/Fixtures/npy/*.npy Tests/CNNImageTests/Fixtures/images/* lessons/data/*; do
+for f in Tests/CNNCoreTests/Fixtures/npy/*.npy Tests/CNNImageTests/Fixtures/images/* lessons/data/* Sources/CSamplePhotos/photos/*; do
     case "$f" in
         *.npy) byte='\000' ;;
         *.png) byte='\001' ;;
         *.pgm) byte='\002' ;;
         *.ppm) byte='\003' ;;
+        *.jpg) byte='\010' ;;
         *) continue ;;
     esac
     { printf "$byte"; cat "$f"; } > "$OUT/seeds-files/$(basename "$f")"

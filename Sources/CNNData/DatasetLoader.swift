@@ -48,7 +48,7 @@ public enum DatasetLoader {
     public static let fashionClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
                                            "Sneaker", "Bag", "Ankle boot"]
     /// The extensions of pictures read from a folder.
-    public static let pictureExtensions: Set<String> = ["png", "pgm", "ppm", "pnm"]
+    public static let pictureExtensions: Set<String> = ["png", "jpg", "jpeg", "pgm", "ppm", "pnm"]
     /// The most pictures read from a folder.
     public static let maxPictures = 1_000_000
 
@@ -329,7 +329,7 @@ public enum DatasetLoader {
                 return pictureExtensions.contains(file[file.index(after: dot)...].lowercased())
             }
             guard !pictures.isEmpty else {
-                throw CoreError("dataset: the class folder '\(folder)' has no PNG, PGM or PPM pictures")
+                throw CoreError("dataset: the class folder '\(folder)' has no PNG, JPEG, PGM or PPM pictures")
             }
             files += pictures.map { (Files.join(folder, $0), label) }
             guard files.count <= maxPictures else { throw CoreError("dataset: '\(path)' has more than \(Format.count(maxPictures)) pictures") }

@@ -4,7 +4,8 @@
 //   - plain (no colour; what transcripts record): one character per cell from the ASCII ramp " .:-=+*#%@",
 //     the smallest value a space and the largest '@';
 //   - 256 colours and 24-bit colour: Unicode upper half blocks '▀' whose foreground is one pixel and whose
-//     background is the pixel below, so every character shows two square pixels.
+//     background is the pixel below, so every character shows two square pixels. A colour picture (a map
+//     with `rgb`) shows its own colours there, and its grey in the ASCII ramp.
 // Cells are drawn square: a cell is two characters across and one down (a character is about twice as tall
 // as it is wide). Small maps are drawn larger (a 3x3 kernel becomes 12 x 6 characters), large ones are
 // averaged down to fit the terminal width, and several maps stand side by side under their titles, in rows
@@ -79,7 +80,7 @@ public struct Heatmap: Sendable {
         let titles = zip(group, slots).map { map, slot in pad(shortened(map.title, to: slot), to: slot) }
         lines.append(trimmed(String(repeating: " ", count: Heatmap.indent) + titles.joined(separator: String(repeating: " ", count: Heatmap.gap))))
         let drawings = group.indices.map { index -> [String] in
-            let drawing = rows(of: group[index].map, size: sizes[index], scale: scales[index], colors: colors)
+            let drawing = rows(of: group[index].map, picture: group[index].rgb, size: sizes[index], scale: scales[index], colors: colors)
             // A frame round each map, so that its edge shows where its cells look like the background
             // (spaces for the smallest value in plain text, black in gray on a dark terminal).
             let rule = String(repeating: "─", count: sizes[index].columns)
@@ -99,9 +100,11 @@ public struct Heatmap: Sendable {
     }
 
     /// The text rows of one map drawn `size.rows` x `size.columns` characters.
-    private func rows(of map: Tensor, size: (rows: Int, columns: Int), scale: ValueScale, colors: HeatmapColors) -> [String] {
+    private func rows(of map: Tensor, picture: Tensor? = nil, size: (rows: Int, columns: Int), scale: ValueScale,
+                      colors: HeatmapColors) -> [String] {
         let pixelRows = style == .plain ? size.rows : size.rows * 2
         let grid = Heatmap.resample(map, rows: pixelRows, columns: size.columns)
+        let rgb = style == .plain ? nil : colourGrids(picture, rows: pixelRows, columns: size.columns)
         var lines: [String] = []
         for row in 0..<size.rows {
             var line = ""
@@ -115,6 +118,20 @@ public struct Heatmap: Sendable {
                     let level = min(Heatmap.ramp.count - 1, Int(scale.position(value) * Double(Heatmap.ramp.count)))
                     line.append(Heatmap.ramp[max(0, level)])
                 }
+            case .colors256 where rgb?.count == 3, .trueColor where rgb?.count == 3:
+                // A colour picture: its own red, green and blue.
+                let channels = rgb ?? []
+                for column in 0..<size.columns {
+                    func colour(_ r: Int) -> RGB? {
+                        guard r < channels[0].count, let red = channels[0][r][column], let green = channels[1][r][column],
+                              let blue = channels[2][r][column] else { return nil }
+                        func byte(_ v: Double) -> Int { Int(max(0, min(255, v.rounded()))) }
+                        return RGB(red: byte(red), green: byte(green), blue: byte(blue))
+                    }
+                    let upper = colour(2 * row) ?? HeatmapPalette.missing
+                    line += escape(foreground: upper) + (colour(2 * row + 1).map { escape(background: $0) } ?? "\u{1B}[49m") + "▀"
+                }
+                line += "\u{1B}[0m"
             case .colors256, .trueColor:
                 let upperRow = grid[2 * row]
                 let lowerRow = 2 * row + 1 < grid.count ? grid[2 * row + 1] : nil
@@ -128,6 +145,16 @@ public struct Heatmap: Sendable {
             lines.append(line)
         }
         return lines
+    }
+
+    /// A colour picture's red, green and blue planes resampled like a map (nil for no picture).
+    private func colourGrids(_ picture: Tensor?, rows: Int, columns: Int) -> [[[Double?]]]? {
+        guard let picture, picture.rank == 3, picture.shape[2] == 3 else { return nil }
+        let (height, width) = (picture.shape[0], picture.shape[1])
+        return (0..<3).compactMap { c in
+            let plane = (0..<(height * width)).map { picture.scalars[$0 * 3 + c] }
+            return (try? Tensor(shape: [height, width], scalars: plane)).map { Heatmap.resample($0, rows: rows, columns: columns) }
+        }
     }
 
     /// The legend: the value scale (`shared`, or each map's own in `scales`), and how the maps were sized.
@@ -149,7 +176,10 @@ public struct Heatmap: Sendable {
             bar = (0..<20).map { escape(foreground: HeatmapPalette.color((Double($0) + 0.5) / 20, colors)) + "█" }.joined() + "\u{1B}[0m"
         }
         let middle = style == .plain ? "'\(Heatmap.ramp[Heatmap.ramp.count / 2])'" : "the middle colour"
-        if let scale = shared {
+        if style != .plain, maps.allSatisfy({ $0.rgb != nil }) {
+            // Colour pictures need no scale: each pixel is its own red, green and blue.
+            lines.append("  \(what)   a colour picture: each pixel in its own colour (red, green, blue 0..255)")
+        } else if let scale = shared {
             if scale.low == scale.high {
                 lines.append("  \(what)   \(scale.sameValueText(drawn: middle))")
             } else {

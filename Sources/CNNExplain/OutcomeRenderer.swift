@@ -58,6 +58,9 @@ public struct OutcomeRenderer: Sendable {
             lines = CodeRenderer.lines(result)
         case .show(let request):
             lines = Heatmap(style: color ? (trueColor ? .trueColor : .colors256) : .plain, width: width).lines(request)
+        case .network(let view):
+            lines = NetworkRenderer(heatmap: Heatmap(style: color ? (trueColor ? .trueColor : .colors256) : .plain, width: width),
+                                    printer: printer).lines(view)
         case .gradientStep(let report):
             lines = GradientRenderer(printer: printer).stepLines(report)
         case .learning(let report):

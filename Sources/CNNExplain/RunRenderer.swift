@@ -22,13 +22,15 @@ struct RunRenderer {
         let count = run.layers.count
         var out = ["run \(run.spec.name): \(count) layer\(count == 1 ? "" : "s") on \(run.inputVariable), \(run.input.shapeDescription) (\(run.inputOrigin))"]
         if let note = run.inputNote { out.append("  " + note) }
-        if run.layers.contains(where: { !$0.weights.isEmpty }) {
+        if run.trained {
+            out.append("  weights: the ones `train` learned for \(run.spec.name)")
+        } else if run.layers.contains(where: { !$0.weights.isEmpty }) {
             out.append("  weights as in a new Keras model: kernels Glorot uniform in ±sqrt(6/(fan_in + fan_out)), biases 0")
         }
         out += previewLines(run.input, name: run.inputVariable)
         for layer in run.layers {
             out.append("")
-            out += layerLines(layer)
+            out += layerLines(layer, trained: run.trained)
         }
         out.append("")
         out += outputLines(run)
@@ -37,7 +39,7 @@ struct RunRenderer {
 
     // MARK: - One layer
 
-    private func layerLines(_ layer: LayerRun) -> [String] {
+    private func layerLines(_ layer: LayerRun, trained: Bool) -> [String] {
         let analysis = layer.analysis
         var header = "layer \(analysis.index)  \(analysis.name) (\(analysis.spec.kerasClassName))   "
             + "\(Shape.describe(analysis.inputShape)) -> \(analysis.outputShapeDescription)"
@@ -45,7 +47,7 @@ struct RunRenderer {
             header += "   params \(analysis.parameters.formula)"
         }
         var out = [header]
-        out += weightLines(layer.weights)
+        out += trained ? learnedWeightLines(layer.weights) : weightLines(layer.weights)
         out.append("  \(layer.variable) = \(layer.provenance.expression)")
         if let step = layer.mainStep {
             var line = "    " + StepSummaryText.text(step.summary)
@@ -62,6 +64,11 @@ struct RunRenderer {
         if let note = layer.note { out.append("    (\(note))") }
         out += previewLines(layer.output, name: layer.variable)
         return out
+    }
+
+    /// "fm_1_kernel 3x3x1x8: learned by train", for a trained model's run.
+    private func learnedWeightLines(_ weights: [WeightDraw]) -> [String] {
+        weights.map { "  \($0.variable) \(Shape.describe($0.shape)): learned by train" }
     }
 
     private func weightLines(_ weights: [WeightDraw]) -> [String] {
@@ -163,7 +170,9 @@ struct RunRenderer {
                 line += " (softmax: the \(output.count) values add up to \(printer.number(output.scalars.reduce(0, +))))"
             }
             out.append(line)
-            if run.layers.contains(where: { !$0.weights.isEmpty }) {
+            if let names = run.classNames, names.count == output.count {
+                out.append("  the prediction: \(names[best]) (class \(best)), probability \(printer.number(output.scalars[best]))")
+            } else if !run.trained, run.layers.contains(where: { !$0.weights.isEmpty }) {
                 out.append("  (the weights are untrained, so this answer is still a guess)")
             }
         } else {

@@ -72,6 +72,15 @@ public enum StepSummaryText {
             return "the input's sizes, one value per axis"
         case .grey(let formula):
             return formula ?? "already grey"
+        case let .resized(method, scale):
+            let shrinking = scale.allSatisfy { $0 >= 1 }
+            let per = scale.map { Format.number(($0 * 100).rounded() / 100) }.joined(separator: " x ")
+            if method == "area" {
+                return shrinking ? "each pixel the average of the \(per) input pixels it covers (area)"
+                                 : "each pixel the input pixel its centre falls in (area, when enlarging: the nearest pixel)"
+            }
+            return shrinking ? "each pixel a bilinear (triangle) average of the input pixels around its centre, widened to \(per) pixels"
+                             : "each pixel a bilinear blend of the 2 x 2 input pixels around its centre"
         }
     }
 

@@ -1,8 +1,9 @@
-// ImageFile: pictures in files, chosen by the file name's extension (.png, .pgm, .ppm).
+// ImageFile: pictures in files, chosen by the file name's extension (.png, .jpg/.jpeg, .pgm, .ppm).
 //
-// Reading looks at the bytes, not only the name: a PNG signature is decoded as PNG and "P2/P3/P5/P6" as
-// Netpbm, whatever the extension says. Writing follows the extension: .png (8-bit grey or RGB), .pgm
-// (binary grey, P5) or .ppm (binary RGB, P6; a grey map is written as three equal channels).
+// Reading looks at the bytes, not only the name: a PNG signature is decoded as PNG, FF D8 FF as JPEG and
+// "P2/P3/P5/P6" as Netpbm, whatever the extension says. Writing follows the extension: .png (8-bit grey or
+// RGB), .jpg (grey or colour, a quality 1...100), .pgm (binary grey, P5) or .ppm (binary RGB, P6; a grey
+// map is written as three equal channels).
 import CNNCore
 
 /// Reading and writing picture files.
@@ -11,6 +12,8 @@ public enum ImageFile {
     public enum Kind: String, Sendable, CaseIterable {
         /// Portable Network Graphics, through libpng.
         case png
+        /// JPEG, through libjpeg-turbo (.jpg or .jpeg).
+        case jpg
         /// Netpbm grey map.
         case pgm
         /// Netpbm colour map.
@@ -25,6 +28,7 @@ public enum ImageFile {
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
         let ext = path[path.index(after: dot)...].lowercased()
         if ext == "pnm" { return .ppm }
+        if ext == "jpeg" { return .jpg }
         return Kind(rawValue: ext)
     }
 
@@ -43,6 +47,10 @@ public enum ImageFile {
             let (picture, details) = try PNGCodec.decode(bytes, what: what)
             return (try picture.tensor(), details)
         }
+        if JPEGCodec.looksLikeJPEG(bytes) {
+            let (picture, details) = try JPEGCodec.decode(bytes, what: what)
+            return (try picture.tensor(), details)
+        }
         if NetPBMCodec.looksLikeNetPBM(bytes) {
             return try NetPBMCodec.decode(bytes, what: what)
         }
@@ -51,14 +59,16 @@ public enum ImageFile {
         }
         switch kind {
         case .png: return (try PNGCodec.decode(bytes, what: what).picture.tensor(), "")  // throws: not a PNG
+        case .jpg: return (try JPEGCodec.decode(bytes, what: what).picture.tensor(), "")  // throws: not a JPEG
         case .pgm, .ppm: return try NetPBMCodec.decode(bytes, what: what)  // throws: not Netpbm
         }
     }
 
-    /// Writes `tensor` as a picture in the format `kind`, its values turned into pixels by `mode`. Returns
-    /// what was written, e.g.
+    /// Writes `tensor` as a picture in the format `kind`, its values turned into pixels by `mode` (a JPEG
+    /// with `quality`, 1...100). Returns what was written, e.g.
     /// "grey PNG: values 0 .. 1 stretched to 0..255 (...)". Errors start with "save 'NAME'".
-    public static func write(_ tensor: Tensor, path: String, kind: Kind, mode: PixelScaling.Mode = .auto) throws -> String {
+    public static func write(_ tensor: Tensor, path: String, kind: Kind, mode: PixelScaling.Mode = .auto,
+                             quality: Int = JPEGCodec.defaultQuality) throws -> String {
         let what = "save '\(path)'"
         let bytes: [UInt8]
         var (picture, scaling) = try Picture.from(tensor, mode: mode, what: what)
@@ -66,6 +76,9 @@ public enum ImageFile {
         switch kind {
         case .png:
             bytes = try PNGCodec.encode(picture, what: what)
+        case .jpg:
+            bytes = try JPEGCodec.encode(picture, quality: quality, what: what)
+            note = " of quality \(quality)"
         case .pgm:
             guard picture.channels == 1 else {
                 throw CoreError("\(what): a .pgm file holds a grey picture, and this is \(tensor.shapeDescription) (RGB)",
@@ -81,7 +94,7 @@ public enum ImageFile {
             bytes = NetPBMCodec.encode(picture)
         }
         try FileBytes.write(bytes, path: path, what: what)
-        let format = kind == .png ? "PNG" : kind == .pgm ? "PGM" : "PPM"
+        let format = kind == .png ? "PNG" : kind == .jpg ? "JPEG" : kind == .pgm ? "PGM" : "PPM"
         return "\(picture.kindName) \(format)\(note): \(scaling.description)"
     }
 

@@ -126,6 +126,35 @@ public enum PictureGrid {
         return (try Picture(height: height, width: width, channels: 1, pixels: pixels), scaling, pixelsPerCell)
     }
 
+    /// A white strip with `text` in the 5x7 font at twice its size, as wide as the text needs (at least
+    /// `width` pixels): the heading of a row of maps.
+    public static func label(_ text: String, width: Int = 1) throws -> Picture {
+        let scale = 2
+        let stripWidth = max(width, margin + BitmapFont.width(of: text, scale: scale) + margin)
+        let stripHeight = margin + BitmapFont.glyphHeight * scale + 2
+        var pixels = [UInt8](repeating: 255, count: stripWidth * stripHeight)
+        BitmapFont.draw(text, into: &pixels, width: stripWidth, height: stripHeight, x: margin, y: margin, scale: scale, ink: 0)
+        return try Picture(height: stripHeight, width: stripWidth, channels: 1, pixels: pixels)
+    }
+
+    /// Grey pictures one below the other, left-aligned on white (the rows of a network's maps).
+    public static func stacked(_ pictures: [Picture], what: String = "savegrid") throws -> Picture {
+        let width = pictures.map(\.width).max() ?? 1
+        let height = pictures.map(\.height).reduce(0, +)
+        let count = try Picture.checkSize(height: max(height, 1), width: width, channels: 1, what: what)
+        var pixels = [UInt8](repeating: 255, count: count)
+        var top = 0
+        for picture in pictures where picture.channels == 1 {
+            for row in 0..<picture.height {
+                for column in 0..<picture.width {
+                    pixels[(top + row) * width + column] = picture.pixels[row * picture.width + column]
+                }
+            }
+            top += picture.height
+        }
+        return try Picture(height: max(height, 1), width: width, channels: 1, pixels: pixels)
+    }
+
     /// Splits a tensor into maps with titles: H x W is one map; H x W x C gives C maps; a filter bank
     /// kh x kw x Cin x Cout gives Cin x Cout maps (one row per input channel). `name` numbers the titles:
     /// "Conv0" gives Conv0-0, Conv0-1, ... (for a filter bank Conv0-c-f). Returns the maps, their titles and

@@ -1,12 +1,20 @@
-// SamplePictures: small pictures drawn by cnnrepl itself, so lessons have something to look at in any
-// folder with no files and no third-party photos.
+// SamplePictures: small pictures drawn by cnnrepl itself, and a few real photographs, so lessons have
+// something to look at in any folder with no files.
 //
 // Every picture is drawn by the deterministic code below (whole numbers 0..255, the same on every machine):
 //   shapes   32x32 grey: a white square, a light grey disc, a grey triangle and a white diagonal line on black
 //   letters  32x64 grey: the word CNN in the 5x7 font, three pixels per font pixel, white on black
 //   digit    28x28 grey: a handwritten-looking 7 with soft edges, the size and look of an MNIST digit
 //   colors   32x32 RGB: red, green, blue and yellow quarters with a white disc in the middle (try gray)
+// The photographs are JPEG files built into the binary (CSamplePhotos), copied once from scikit-image's data
+// folder and downscaled by tools/samples/copy_photos.py; each is public domain or CC0 (lessons/README.md
+// credits them), decoded by libjpeg-turbo like any JPEG:
+//   camera     256x256 grey, a photographer with a camera on a tripod (Lav Varshney, CC0)
+//   astronaut  256x256 RGB, astronaut Eileen Collins (NASA, public domain)
+//   cat        150x225 RGB, Chelsea the cat (Stefan van der Walt, CC0)
+//   coffee     200x300 RGB, a cup of coffee (Rachel Michetti, CC0)
 import CNNCore
+import CSamplePhotos
 
 /// The sample pictures built into cnnrepl.
 public enum SamplePictures {
@@ -16,6 +24,10 @@ public enum SamplePictures {
         ("letters", "32x64 grey: the word CNN, white on black"),
         ("digit", "28x28 grey: a handwritten-looking 7, like an MNIST digit"),
         ("colors", "32x32 RGB: red, green, blue and yellow quarters around a white disc"),
+        ("camera", "256x256 grey photograph: a photographer and a tripod (Lav Varshney, CC0)"),
+        ("astronaut", "256x256 RGB photograph: astronaut Eileen Collins (NASA, public domain)"),
+        ("cat", "150x225 RGB photograph: Chelsea the cat (Stefan van der Walt, CC0)"),
+        ("coffee", "200x300 RGB photograph: a cup of coffee (Rachel Michetti, CC0)"),
     ]
 
     /// The names of the samples.
@@ -28,8 +40,16 @@ public enum SamplePictures {
         case "letters": return letters()
         case "digit": return digit()
         case "colors": return colors()
-        default: return nil
+        default: return photograph(named: name)
         }
+    }
+
+    /// A built-in photograph, decoded from its JPEG bytes; nil for a name that is not one.
+    static func photograph(named name: String) -> Picture? {
+        var count: UInt = 0
+        guard let start = cnn_sample_photo(name, &count), count > 0 else { return nil }
+        let bytes = Array(UnsafeBufferPointer(start: start, count: Int(count)))
+        return try? JPEGCodec.decode(bytes, what: "sample(\"\(name)\")").picture
     }
 
     /// A grey canvas with `draw` setting values by (row, column).

@@ -1,4 +1,4 @@
-// The built-ins for pictures: gray (colour to grey, ITU-R BT.601), sample (pictures drawn by cnnrepl
+// The built-ins for pictures: gray (colour to grey, ITU-R BT.601), resize (Operations/ResizeOperation.swift), sample (pictures drawn by cnnrepl
 // itself) and savegrid (several maps side by side in one PNG, like the notes' Conv0-0..2 figure).
 // Loading and saving single pictures is load/save's job (BuiltinsTensors.swift), by the file's extension.
 import CNNCore
@@ -25,12 +25,13 @@ extension Builtins {
                                     summary: .mapped(from: input.shapeDescription, to: output.shapeDescription, how: .grey(formula: formula)))
                 return .tensor(output)
             }),
+        ResizeOperation.builtin,
         Builtin(
             name: "sample", category: .constructors,
             parameters: [Parameter("name", .word(SamplePictures.names),
                                    "which picture: " + SamplePictures.names.joined(separator: ", "))],
-            summary: "A small picture drawn by cnnrepl (no files needed): sample(\"shapes\"), sample(\"digit\"), ...",
-            details: "The pictures, values 0..255, the same on every machine: "
+            summary: "A built-in picture, drawn by cnnrepl or a real photograph (no files needed): sample(\"digit\"), sample(\"cat\"), ...",
+            details: "The pictures, values 0..255, the same on every machine (the photographs are JPEG files built into cnnrepl, public domain or CC0; lessons/README.md credits them): "
                 + SamplePictures.catalogue.map { "\($0.name) (\($0.about))" }.joined(separator: "; ")
                 + ". load(\"sample:NAME\") gives the same picture.",
             examples: ["x = sample(\"shapes\")", "d = sample(\"digit\")"], updatesInPlace: false,
@@ -40,7 +41,7 @@ extension Builtins {
             }),
         Builtin(
             name: "savegrid", category: .files,
-            parameters: [Parameter("maps", .tensor, "H x W x C maps (e.g. stack(m0, m1, m2)), one H x W map or a kh x kw x Cin x Cout filter bank"),
+            parameters: [Parameter("maps", .tensor, "H x W x C maps (e.g. stack(m0, m1, m2)), one H x W map, a kh x kw x Cin x Cout filter bank, or a model after run"),
                          Parameter("path", .string, "a .png (or .pgm) file name"),
                          Parameter("titles", .string, default: "none", "a name to number (\"Conv0\" gives Conv0-0, Conv0-1, ...) or titles separated by commas; \"Conv0;MaxP0\" titles maps and below"),
                          Parameter("columns", .integer, default: "auto", "maps per row (up to 8 in one row, else a near-square grid)"),
@@ -53,12 +54,17 @@ extension Builtins {
                 above the pooled maps MaxP0-0..2). One scale covers all the tiles, always stretched: the smallest
                 value of all the maps is black, the largest white, so the tiles can be compared. Each cell is drawn
                 as a square of `scale` pixels (automatically about 128 pixels per tile), so a pooled map, with
-                fewer cells, makes a smaller tile.
+                fewer cells, makes a smaller tile. savegrid(NAME, "maps.png") after `run NAME x` saves what `show NAME`
+                draws: a row for the input, for each layer's maps (at most 8) and for the first layer's filters, each
+                row on its own scale.
                 """,
             examples: ["savegrid(stack(m0, m1, m2), \"conv0.png\", titles=\"Conv0\")",
                        "savegrid(maps, \"conv0.png\", titles=\"Conv0;MaxP0\", below=maxpool(maps))"],
             updatesInPlace: false,
             body: { context in
+                if case .model(let spec)? = context.argument("maps")?.value {
+                    return try saveNetworkGrid(spec.name, &context)
+                }
                 let tensor = try context.requiredTensor("maps")
                 let name = try context.string("path") ?? ""
                 let path = try context.writablePath("path")
@@ -104,6 +110,42 @@ extension Builtins {
                     """)
             }),
     ]
+
+    /// `savegrid(NAME, "maps.png")`: the rows of `show NAME` in one grey picture, each row stretched on its
+    /// own (the input's 0..255 and a layer's activations are not comparable), titled by layer.
+    static func saveNetworkGrid(_ model: String, _ context: inout CallContext) throws -> Value {
+        let name = try context.string("path") ?? ""
+        let path = try context.writablePath("path")
+        guard ImageFile.kind(ofPath: path) == .png else {
+            throw ArgumentError(message: "savegrid: the maps of a model are saved as a .png file, not \"\(name)\"",
+                                hint: "e.g. savegrid(\(model), \"\(model)-maps.png\")", argument: context.argument("path")?.index)
+        }
+        guard let run = context.modelRuns[model] else {
+            throw ArgumentError(message: "savegrid: \(model) has not been run yet, so there are no maps to save",
+                                hint: "run it on an input first, e.g. run \(model) x", argument: context.argument("maps")?.index)
+        }
+        let what = "save '\(path)'"
+        let view = try NetworkView(run)
+        var pictures: [Picture] = []
+        var lines: [String] = []
+        for row in view.rows {
+            let label: String
+            switch row.kind {
+            case .input: label = "input"
+            case .layer(let index): label = "L\(index) \(row.name)"
+            case .filters(let index): label = "L\(index) filters"
+            }
+            let maps = row.request.maps.map(\.map)
+            let titles = maps.count == 1 ? [] : maps.indices.map { "\($0)" }
+            let (picture, _, _) = try PictureGrid.draw(maps, titles: titles, columns: NetworkView.maxMaps, what: what)
+            pictures += [try PictureGrid.label("\(label)  \(Shape.describe(row.shape))"), picture]
+            lines.append("\(label): \(maps.count) of \(row.total) map\(row.total == 1 ? "" : "s") of \(Shape.describe(row.shape))")
+        }
+        let grid = try PictureGrid.stacked(pictures, what: what)
+        try ImageFile.writeBytes(try PNGCodec.encode(grid, what: what), path: path, what: what)
+        return .string("saved the maps of \(model) for \(run.inputVariable) to \(name): a grey PNG of \(grid.height)x\(grid.width) pixels, \(view.rows.count) rows, each stretched on its own\n"
+                       + lines.map { "  " + $0 }.joined(separator: "\n"))
+    }
 
     /// The sample picture `name` as a tensor, with a step that says what it is.
     static func samplePicture(_ name: String, context: inout CallContext) throws -> Tensor {

@@ -249,44 +249,74 @@ extension Builtins {
     static let files: [Builtin] = [
         Builtin(
             name: "load", category: .files,
-            parameters: [Parameter("path", .string, "a .npy, .png, .pgm or .ppm file, or \"sample:NAME\"")],
-            summary: "Read a tensor from a NumPy .npy file, or a picture from a .png, .pgm or .ppm file.",
+            parameters: [Parameter("path", .string, "a .npy, .png, .jpg, .pgm or .ppm file, or \"sample:NAME\""),
+                         Parameter("size", .pair, default: "as stored", "pictures only: resize on the way in, e.g. size=28x28 (area when shrinking, else bilinear)"),
+                         Parameter("gray", .word(["true", "false"]), default: "false", "pictures only: turn a colour picture grey (ITU-R BT.601)")],
+            summary: "Read a tensor from a NumPy .npy file, or a picture from a .png, .jpg, .pgm or .ppm file.",
             details: """
                 .npy: float, integer and bool arrays in C order (np.save writes those). Pictures give H x W (grey)
                 or H x W x 3 (RGB) of values 0..255: 1- to 8-bit PNGs (palette pictures become RGB, transparency is
-                left out, 16-bit PNGs are refused), PGM and PPM (P2, P3, P5, P6; another maxval is scaled to 0..255).
-                "sample:shapes" is the built-in picture sample("shapes"). In a script, a relative name is found next
-                to the script.
+                left out, 16-bit PNGs are refused), JPEGs (baseline and progressive, grey and colour, turned upright
+                by their EXIF orientation as a phone's photo should be; CMYK and 12-bit JPEGs are refused), PGM and
+                PPM (P2, P3, P5, P6; another maxval is scaled to 0..255). gray=true turns a colour picture grey as
+                gray(x) does, and size=HxW resizes it as resize(x, HxW) does: load("shoe.jpg", size=28x28,
+                gray=true) gives a picture the size of a Fashion-MNIST one. "sample:shapes" is the built-in picture
+                sample("shapes"). In a script, a relative name is found next to the script.
                 """,
-            examples: ["x = load(\"x.npy\")", "p = load(\"picture.png\")"], updatesInPlace: false,
+            examples: ["x = load(\"x.npy\")", "p = load(\"picture.png\")", "p = load(\"sample:astronaut\", size=28x28, gray=true)"],
+            updatesInPlace: false,
             body: { context in
+                let size = try context.pair("size")
+                let gray = try context.word("gray", choices: ["true", "false"]) == "true"
+                var picture: Tensor
+                var details: String
                 if case .string(let name)? = context.argument("path")?.value, name.hasPrefix("sample:") {
-                    return .tensor(try samplePicture(String(name.dropFirst("sample:".count)), context: &context))
+                    let sample = String(name.dropFirst("sample:".count))
+                    picture = try samplePicture(sample, context: &context)
+                    guard size != nil || gray else { return .tensor(picture) }
+                    details = "sample picture \(sample), \(picture.shapeDescription)"
+                } else {
+                    let path = try context.path("path")
+                    guard ImageFile.kind(ofPath: path) != nil else {
+                        if let option = ["size", "gray"].first(where: context.has) {
+                            throw ArgumentError(message: "load: \(option)= is for pictures (.png, .jpg, .pgm, .ppm), and a .npy file is read as it is",
+                                                hint: "resize(x, 28x28) and gray(x) work on any tensor", argument: context.argument(option)?.index)
+                        }
+                        return .tensor(try NPY.read(path: path))
+                    }
+                    (picture, details) = try ImageFile.read(path: path)
                 }
-                let path = try context.path("path")
-                if ImageFile.kind(ofPath: path) != nil {
-                    let (tensor, details) = try ImageFile.read(path: path)
-                    context.step = Step(operation: RecordedOperation("load"), operands: [],
-                                        summary: .loadedPicture(details: details, shape: tensor.shapeDescription))
-                    return .tensor(tensor)
+                if gray, picture.rank == 3, picture.shape[2] == 3 {
+                    picture = try Grayscale.convert(picture)
+                    details += "; turned grey"
                 }
-                return .tensor(try NPY.read(path: path))
+                if let size {
+                    let from = [picture.shape[0], picture.shape[1]], to = [size.rows, size.cols]
+                    let method = ResizeMethod.natural(from: from, to: to)
+                    picture = try Resize.resize(picture, height: size.rows, width: size.cols, method: method)
+                    details += "; resized from \(Shape.describe(from)) (\(method.rawValue))"
+                }
+                context.step = Step(operation: RecordedOperation("load"), operands: [],
+                                    summary: .loadedPicture(details: details, shape: picture.shapeDescription))
+                return .tensor(picture)
             }),
         Builtin(
             name: "save", category: .files,
             parameters: [Parameter("value", .tensor, "the tensor to save"),
-                         Parameter("path", .string, "a .npy, .png, .pgm or .ppm file name"),
+                         Parameter("path", .string, "a .npy, .png, .jpg, .pgm or .ppm file name"),
                          Parameter("values", .word(PixelScaling.Mode.allCases.map(\.rawValue)), default: "auto",
-                                   "pictures only: auto (as described), stretch (min..max to 0..255) or keep (as they are, clipped)")],
-            summary: "Write a tensor to a NumPy .npy file (float64), or a map or picture to a .png, .pgm or .ppm file.",
+                                   "pictures only: auto (as described), stretch (min..max to 0..255) or keep (as they are, clipped)"),
+                         Parameter("quality", .integer, default: "90", "JPEG only: 1 (smallest file) to 100 (best picture)")],
+            summary: "Write a tensor to a NumPy .npy file (float64), or a map or picture to a .png, .jpg, .pgm or .ppm file.",
             details: """
                 .npy keeps every value exactly (np.load reads it). A picture file holds 8-bit pixels: H x W (or
                 H x W x 1) is saved grey, H x W x 3 as RGB. Values already within 0..255 (some above 1) are written
                 as they are, rounded; any others are stretched, the smallest to 0 (black) and the largest to 255
-                (white). The message says which; values=stretch or values=keep decides it yourself. For several
-                maps in one picture, use savegrid.
+                (white). The message says which; values=stretch or values=keep decides it yourself. A .jpg (or
+                .jpeg) is compressed with loss, as photographs are: quality=90 by default, 4:2:0 colour; a .png keeps
+                every pixel. For several maps in one picture, use savegrid.
                 """,
-            examples: ["save(f, \"f.npy\")", "save(f, \"f.png\")", "save(f, \"f.png\", values=stretch)"],
+            examples: ["save(f, \"f.npy\")", "save(f, \"f.png\")", "save(f, \"f.png\", values=stretch)", "save(p, \"p.jpg\", quality=80)"],
             updatesInPlace: false,
             body: { context in
                 if case .history(let history)? = context.argument("value")?.value {
@@ -296,9 +326,15 @@ extension Builtins {
                 let path = try context.writablePath("path")
                 let name = try context.string("path") ?? path
                 let mode = try context.word("values", choices: PixelScaling.Mode.allCases.map(\.rawValue))
+                let quality = try context.integer("quality", in: 1...100)
+                if quality != nil, ImageFile.kind(ofPath: path) != .jpg {
+                    throw ArgumentError(message: "save: quality= is for JPEG files (.jpg); '\(name)' keeps every value as it is",
+                                        hint: "e.g. save(p, \"p.jpg\", quality=90)", argument: context.argument("quality")?.index)
+                }
                 if let kind = ImageFile.kind(ofPath: path) {
                     let scaling = PixelScaling.Mode(rawValue: mode ?? "auto") ?? .auto
-                    let details = try ImageFile.write(tensor, path: path, kind: kind, mode: scaling)
+                    let details = try ImageFile.write(tensor, path: path, kind: kind, mode: scaling,
+                                                      quality: quality ?? JPEGCodec.defaultQuality)
                     context.picturesWritten.append(path)
                     var said = "saved \(tensor.shapeDescription) to \(Workspace.shownPath(path)) as an 8-bit \(details)"
                     if mode == nil, let high = tensor.scalars.max(), high < 64,
@@ -309,12 +345,12 @@ extension Builtins {
                 }
                 // A lesson is code someone else wrote: save writes only the kinds of file it names.
                 guard path.lowercased().hasSuffix(".npy") else {
-                    throw ArgumentError(message: "save writes .npy, .png, .pgm and .ppm files, and '\(name)' is none of them",
+                    throw ArgumentError(message: "save writes .npy, .png, .jpg, .pgm and .ppm files, and '\(name)' is none of them",
                                         hint: "end the name with the kind of file, e.g. \"\(name.split(separator: "/").last.map(String.init) ?? "x").npy\"",
                                         argument: context.argument("path")?.index)
                 }
                 if mode != nil {
-                    throw ArgumentError(message: "save: values= is for pictures (.png, .pgm, .ppm); a .npy file keeps every value exactly",
+                    throw ArgumentError(message: "save: values= is for pictures (.png, .jpg, .pgm, .ppm); a .npy file keeps every value exactly",
                                         hint: nil, argument: context.argument("values")?.index)
                 }
                 try NPY.write(tensor, path: path)

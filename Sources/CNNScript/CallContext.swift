@@ -64,6 +64,8 @@ public struct CallContext {
     public var output = OutputSettings()
     /// Pictures the call wrote (resolved paths), which the interpreter adds to `picturesWritten`.
     public var picturesWritten: [String] = []
+    /// The last run of each model, by name (savegrid(NAME, ...) draws one).
+    public var modelRuns: [String: ModelRun] = [:]
 
     /// Binds `arguments` to the built-in's parameters, or throws an `ArgumentError`.
     public init(builtin: Builtin, arguments: [CallArgument], random: RandomGenerator, baseDirectory: String? = nil) throws {

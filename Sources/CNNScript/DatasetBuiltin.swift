@@ -33,7 +33,7 @@ enum DatasetBuiltin {
             CNNREPL_DATA, then in Keras' cache ~/.keras/datasets, then (Fashion-MNIST) in the folder of Debian's
             package dataset-fashion-mnist (sudo apt-get install dataset-fashion-mnist). Their test split is the
             validation data unless validation= asks for a held-out fraction. dataset(path="my_pictures/") reads
-            one subfolder of PNG/PGM/PPM pictures per class (the class names are the folder names, sorted), as
+            one subfolder of PNG/JPEG/PGM/PPM pictures per class (the class names are the folder names, sorted), as
             Keras' image_dataset_from_directory. Pixels 0..255 are scaled to 0..1. limit=N keeps the first N
             training examples (quick experiments), testlimit=N the first N test examples; size=28x28 resizes, gray=true turns pictures grey.
             CIFAR-10's 60,000 x 3,072 values are more than the default element limit: use limit= or

@@ -166,6 +166,7 @@ extension Interpreter {
                                        baseDirectory: workspace.baseDirectory)
             call.writableFolders = workspace.writableFolders
             call.output = output
+            call.modelRuns = lastRuns
             let value = try builtin.body(&call)
             random.generator = call.random
             picturesWritten += call.picturesWritten

@@ -1,7 +1,9 @@
 // Interpreter+Show: the `show` command. `show f` draws one map as a heatmap; `show f1 f2 f3` (or a stack
 // H x W x C, or a filter bank) draws several side by side, titled. The channels of one stack share one
 // value scale, separate tensors each get their own (scale=shared or scale=each decides); `colors=gray`
-// picks black-to-white instead of viridis on a colour terminal.
+// picks black-to-white instead of viridis on a colour terminal. A colour picture (H x W x 3 of 0..255 from
+// load, sample or resize) is drawn in its own colours. `show NAME` after `run NAME x` draws every layer's
+// maps for that input (NetworkView.swift).
 import CNNCore
 
 extension Commands {
@@ -15,9 +17,15 @@ extension Commands {
             (24-bit where the terminal says so, else 256 colours), viridis or gray. Several maps stand side by
             side (at most 16): the channels of one H x W x C stack share one scale so they can be compared,
             separate tensors (show image f) each get their own; scale=shared or scale=each decides. Small maps
-            are drawn larger so a 3x3 kernel is visible; large ones are averaged down to the terminal's width.
+            are drawn larger so a 3x3 kernel is visible; large ones are averaged down to the terminal's width. A
+            colour picture (H x W x 3 of values 0..255, from load, sample or resize) is drawn in its own colours on a
+            colour terminal, and as its grey otherwise. After `run NAME x`, `show NAME` draws what the network sees:
+            the input, then every layer's maps for it (at most 8 per layer) with the layer's name and shape, the
+            first layer's filters, and the prediction (with class names once trained on a data set that has them);
+            savegrid(NAME, "maps.png") saves the same as a picture.
             """,
-        examples: ["show image", "show maps", "show m0 m1 m2 scale=shared", "show sample(\"digit\") colors=gray"],
+        examples: ["show image", "show maps", "show m0 m1 m2 scale=shared", "show sample(\"digit\") colors=gray",
+                   "show sample(\"cat\")", "show mnist"],
         body: Interpreter.showCommand)
 }
 
@@ -44,6 +52,9 @@ extension Interpreter {
             var title = context.text(argument.value.range)
             let evaluated = try evaluate(argument.value, context)
             var value = evaluated.value
+            if case .model(let spec) = value {
+                return .network(try networkView(of: spec.name, at: argument.range))
+            }
             // A picture of a data set is titled with its class ("example(data, 1): Pullover"), one grey map.
             if case .tensor(let tensor) = value, let example = evaluated.provenance?.step?.operation as? ExampleOperation {
                 let names = example.classNames
@@ -58,6 +69,11 @@ extension Interpreter {
             }
             tensors += 1
             let room = ShowRequest.maxMaps - maps.count
+            let madeAsPicture = ["load", "sample", "resize"].contains(evaluated.provenance?.step?.operation.name ?? "")
+            if madeAsPicture, room > 0, tensor.rank == 3, tensor.shape[2] == 3, tensor.scalars.allSatisfy({ $0 >= 0 && $0 <= 255 }) {
+                maps.append(try core(argument.range) { try ShownMap.picture(title: title, rgb: tensor) })
+                continue
+            }
             let (slices, total) = try core(argument.range) { try Interpreter.slices(of: tensor, title: title, limit: room) }
             maps += slices
             omitted += total - slices.count
@@ -68,6 +84,15 @@ extension Interpreter {
         // The channels of one stack are comparable and share a scale; separate tensors (an image and its
         // feature map) usually span different ranges, so each gets its own unless scale=shared says otherwise.
         return .show(ShowRequest(maps: maps, omitted: omitted, colors: colors, sharedScale: shared ?? (tensors == 1)))
+    }
+
+    /// What `show NAME` draws: the last run of the model `name`.
+    func networkView(of name: String, at range: SourceRange) throws -> NetworkView {
+        guard let run = lastRuns[name] else {
+            throw Diagnostic("\(name) has not been run yet, so there are no maps to show", at: range,
+                             hint: "run it on an input first, e.g. run \(name) x, then show \(name)")
+        }
+        return try core(range) { try NetworkView(run) }
     }
 
     /// The word given to an option such as `colors=gray` (a bare word or a string), one of `choices`.

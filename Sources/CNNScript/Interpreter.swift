@@ -24,6 +24,8 @@ public final class Interpreter {
     public var workspace = Workspace()
     /// The weights `train` learned, by model name (TrainingCommands.swift).
     var trained = TrainedModels()
+    /// The last `run` of each model, by name, for `show NAME` and savegrid(NAME, ...) (Interpreter+Show.swift).
+    var lastRuns: [String: ModelRun] = [:]
     /// What writes the Python for `code` (CNNCodegen's PythonCodeGenerator, given by the session); nil: none.
     public var codeGenerator: (any CodeGenerator)?
     /// Pictures (.png, .pgm, .ppm) that statements wrote, in order, as resolved paths: a notebook or the
@@ -98,6 +100,7 @@ public final class Interpreter {
     func clearVariables() {
         environment.removeAll()
         trained.removeAll()
+        lastRuns = [:]
     }
 
     private func checkAssignable(_ name: Name) throws {

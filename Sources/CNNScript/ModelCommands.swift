@@ -34,7 +34,7 @@ extension Commands {
     /// `run`: a forward pass (ModelRun+Forward.swift).
     static let run = CommandDefinition(
         name: "run", usage: "run NAME [x]",
-        summary: "Run a declared model on x (or on a random input), layer by layer, with fresh random weights.",
+        summary: "Run a declared model on x (or on a random input), layer by layer, with fresh weights or the trained ones.",
         details: """
             Weights are drawn like a new Keras model's: kernels Glorot uniform in ±sqrt(6/(fan_in + fan_out))
             (a conv kernel kh x kw x Cin x Cout has fan_in = kh*kw*Cin, fan_out = kh*kw*Cout), biases 0,
@@ -42,8 +42,10 @@ extension Commands {
             predicting. Each layer prints its step, shape arithmetic and a preview. The results stay as
             variables: NAME_in (a random or reshaped input), NAME_1 ... NAME_N (each layer's output),
             NAME_out (the last one) and NAME_K_kernel, NAME_K_bias (the weights), so `trace` works on them.
+            After `train NAME data`, run uses the weights train learned instead (until the model is declared
+            again) and names the predicted class; `show NAME` then draws every layer's maps for x.
             """,
-        examples: ["run mnist", "run mnist x", "trace mnist_1[0, 0, 0]"],
+        examples: ["run mnist", "run mnist x", "trace mnist_1[0, 0, 0]", "show mnist"],
         body: Interpreter.runModel)
 }
 

@@ -1,4 +1,5 @@
-// ModelRun+Forward: `run NAME [x]`, the forward pass of a declared model with freshly drawn weights.
+// ModelRun+Forward: `run NAME [x]`, the forward pass of a declared model with freshly drawn weights, or
+// with the weights `train` learned when the model has been trained since it was declared.
 //
 // The command checks the model and its size, takes the input (the argument, evaluated first as it may draw
 // random numbers itself, or rand(shape) drawn after the weights), draws the weights (ModelRun+Weights.swift:
@@ -62,7 +63,20 @@ extension Interpreter {
             }
         }
         var generator = random.generator
-        let weights = try core(first.range) { try ModelRunner.drawWeights(spec, analysis, using: &generator) }
+        var weights = try core(first.range) { try ModelRunner.drawWeights(spec, analysis, using: &generator) }
+        // A trained model runs with what it learned (the same shapes, in the same order: kernel, then bias).
+        let network = trained.network(for: modelName, declaration: variable.provenance, spec: spec)
+        if let network {
+            generator = random.generator
+            var position = 0
+            for layer in weights.indices {
+                for weight in weights[layer].indices where position < network.parameters.count {
+                    weights[layer][weight].tensor = network.parameters[position]
+                    weights[layer][weight].trained = true
+                    position += 1
+                }
+            }
+        }
         let input: Tensor, inputVariable: String, inputOrigin: String, inputProvenance: Provenance?
         let storeInput: Bool
         if let given {
@@ -118,10 +132,13 @@ extension Interpreter {
         } else {
             assign(outputVariable, Variable(value: .tensor(input), provenance: inputProvenance))
         }
-        let run = ModelRun(spec: spec, analysis: analysis, inputVariable: inputVariable, input: input,
+        var run = ModelRun(spec: spec, analysis: analysis, inputVariable: inputVariable, input: input,
                            inputOrigin: arguments.count == 2 ? inputOrigin : "random numbers in [0, 1): \(inputOrigin)",
                            inputIsRandom: arguments.count < 2, inputNote: inputNote, layers: layers,
                            outputVariable: outputVariable)
+        run.trained = network != nil
+        run.classNames = network != nil ? trained.classNames(for: modelName) : nil
+        lastRuns[modelName] = run
         return .modelRun(run)
     }
 }

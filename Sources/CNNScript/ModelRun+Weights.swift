@@ -11,10 +11,13 @@ import CNNCore
 struct DrawnWeight {
     var draw: WeightDraw
     var tensor: Tensor
+    /// Whether the tensor is what `train` learned rather than the draw.
+    var trained = false
 
     /// The provenance text of the weight variable: "Glorot uniform for layer 1 of mnist".
     func origin(layer: Int, model: String) -> String {
-        draw.isBias ? "zeros: the biases of layer \(layer) of \(model)"
+        if trained { return "learned by train: the \(draw.isBias ? "biases" : "kernel") of layer \(layer) of \(model)" }
+        return draw.isBias ? "zeros: the biases of layer \(layer) of \(model)"
                     : "Glorot uniform in ±\(Format.number(draw.limit)): the kernel of layer \(layer) of \(model)"
     }
 }

@@ -99,6 +99,10 @@ public struct ModelRun: Sendable {
     public var layers: [LayerRun]
     /// The variable holding the model's output ("mnist_out").
     public var outputVariable: String
+    /// Whether the weights are the ones `train` learned (else freshly drawn, as a new Keras model's).
+    public var trained = false
+    /// The class names of the data set the model was trained on, one per output value, when known.
+    public var classNames: [String]?
 
     /// Creates a run record.
     public init(spec: ModelSpec, analysis: ModelAnalysis, inputVariable: String, input: Tensor, inputOrigin: String,

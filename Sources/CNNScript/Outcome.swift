@@ -41,6 +41,8 @@ public enum Outcome: Sendable {
     case code(CodeResult)
     /// `show f` or `show f1 f2 f3`: maps drawn as heatmaps, side by side (see ShowRequest.swift).
     case show(ShowRequest)
+    /// `show NAME` after `run NAME x`: every layer's maps for that input (NetworkView.swift).
+    case network(NetworkView)
     /// `step k 0.1`: one gradient-descent update of k and the loss before and after (GradientDescent.swift).
     case gradientStep(GradientStepReport)
     /// `train`, `evaluate`, `predict` or `plot` (TrainingCommands.swift).

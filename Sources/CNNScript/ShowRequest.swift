@@ -6,8 +6,10 @@ import CNNCore
 public struct ShownMap: Sendable {
     /// The title above the map, e.g. "f" or "maps[:, :, 1]".
     public var title: String
-    /// The values, H x W.
+    /// The values, H x W (for a colour picture: its grey, drawn where there is no colour).
     public var map: Tensor
+    /// A colour picture's red, green and blue (H x W x 3, 0..255), drawn as they are on a colour terminal.
+    public var rgb: Tensor?
 
     /// Creates a map to show.
     public init(title: String, map: Tensor) {

@@ -62,4 +62,7 @@ public enum ValueChange: Equatable, Sendable {
     case sizes
     /// Converted to grey with `formula`, or already grey (nil).
     case grey(formula: String?)
+    /// Resized: each output pixel a weighted average of input pixels, by `method` ("area" or "bilinear"),
+    /// the input pixels per output pixel along each axis given as `scale` (e.g. [2.5, 2.5]).
+    case resized(method: String, scale: [Double])
 }

@@ -10,14 +10,19 @@ struct TrainedModels {
     private struct Entry {
         var network: Network
         var declaration: ObjectIdentifier?
+        /// The class names of the data set it learned from (Fashion-MNIST's "Coat", ...), when it names them.
+        var classNames: [String]?
     }
 
     private var entries: [String: Entry] = [:]
 
     /// Keeps `network` as what `model`, declared by `declaration`, has learned.
-    mutating func record(_ network: Network, for model: String, declaration: Provenance?) {
-        entries[model] = Entry(network: network, declaration: declaration.map(ObjectIdentifier.init))
+    mutating func record(_ network: Network, for model: String, declaration: Provenance?, classNames: [String]? = nil) {
+        entries[model] = Entry(network: network, declaration: declaration.map(ObjectIdentifier.init), classNames: classNames)
     }
+
+    /// The class names of the data set `model` was last trained on, if it named them.
+    func classNames(for model: String) -> [String]? { entries[model]?.classNames }
 
     /// The network `model` learned, if it was trained since it was declared (by `declaration`, as `spec`).
     func network(for model: String, declaration: Provenance?, spec: ModelSpec) -> Network? {

@@ -137,7 +137,7 @@ extension Interpreter {
                 }
             }
         }
-        trained.record(network, for: modelName, declaration: environment[modelName]?.provenance)
+        trained.record(network, for: modelName, declaration: environment[modelName]?.provenance, classNames: data.classNames)
         let historyVariable = "history"
         assign(historyVariable, Variable(value: .history(history),
                                          provenance: Provenance(expression: "train \(modelName) \(dataName)", step: nil)))

@@ -62,8 +62,8 @@ private func shown(_ source: String, in script: Script = Script()) throws -> Sho
     }
     #expect(source == "c = gray(c)" && grey.shape == [32, 32])
     #expect(provenance?.step?.summary == .mapped(from: "32x32x3", to: "32x32", how: .grey(formula: "grey = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601)")))
-    #expect(failure("sample(\"cat\")")?.contains("must be one of shapes, letters, digit, colors") == true)
-    #expect(failure("load(\"sample:cat\")")?.contains("there is no sample picture called 'cat'") == true)
+    #expect(failure("sample(\"dog\")")?.contains("must be one of shapes, letters, digit, colors, camera, astronaut, cat, coffee") == true)
+    #expect(failure("load(\"sample:dog\")")?.contains("there is no sample picture called 'dog'") == true)
 }
 
 @Test func loadAndSaveDispatchOnTheExtension() throws {

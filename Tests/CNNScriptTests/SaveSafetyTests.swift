@@ -14,7 +14,7 @@ func saveWritesOnlyTheKindsOfFileItNames(_ name: String) throws {
     let script = Script()
     try script.run("x = ones(2, 2)", baseDirectory: folder)
     let error = script.error("save(x, \"\(name)\")")
-    #expect(error?.message == "save writes .npy, .png, .pgm and .ppm files, and '\(name)' is none of them", "\(String(describing: error))")
+    #expect(error?.message == "save writes .npy, .png, .jpg, .pgm and .ppm files, and '\(name)' is none of them", "\(String(describing: error))")
     var status = stat()
     #expect(lstat(folder + "/" + name, &status) != 0, "nothing was written")
 }

@@ -702,6 +702,23 @@ def lesson_filters(ck):
     ck.tensor(t, 'shapes = load("data/shapes.npy")', shapes)
     ck.tensor(t, "maxpool(shapes)", pool(shapes))
     ck.tensor(t, "avgpool(shapes)", pool(shapes, kind="avg"))
+    # The photograph: the built-in JPEG decoded by Pillow, shrunk by Pillow's BOX filter in float mode.
+    from PIL import Image
+    camera = Image.open(os.path.join(ROOT, "Sources", "CSamplePhotos", "photos", "camera.jpg"))
+    photo = np.asarray(Image.fromarray(np.asarray(camera, dtype=np.float32), "F").resize((128, 128), Image.Resampling.BOX), dtype=float)
+    ck.tensor(t, 'photo = load("sample:camera", size=128x128)', photo)
+    ck.claim(t.name, "128x128 by area: each pixel the mean of a 2 x 2 block",
+             np.allclose(photo, np.asarray(camera, dtype=float).reshape(128, 2, 128, 2).mean(axis=(1, 3))))
+    sharp = np.clip(signal.correlate2d(np.pad(photo, 1), sharpen, mode="valid"), 0, 255)
+    ck.tensor(t, "sharp = clip(conv(photo, sharpen, padding=same), 0, 255)", sharp)
+    edge = sharpen - np.pad([[1.0]], 1)
+    edges = np.clip(signal.correlate2d(np.pad(photo, 1), edge, mode="valid"), 0, 255)
+    ck.tensor(t, "edges = clip(conv(photo, edge, padding=same), 0, 255)", edges)
+    ck.claim(t.name, "the edge kernel's weights add up to 0", edge.sum() == 0)
+    pv = squeeze2(conv2d(photo, vertical, pad=same_pad(photo.shape, (7, 7), (1, 1)))) / 7
+    ph = squeeze2(conv2d(photo, vertical.T, pad=same_pad(photo.shape, (7, 7), (1, 1)))) / 7
+    ck.tensor(t, "pv = conv(photo, vertical, padding=same) / 7", pv)
+    ck.tensor(t, "ph = conv(photo, horizontal, padding=same) / 7", ph)
 
 
 def lesson_learning(ck):
@@ -828,12 +845,22 @@ def repl_errors(ck):
     ck.tensor(t, "image[0]", image[0])
 
 
+def lesson_seeing(ck):
+    """The photograph's way in (the training and the maps are cnnrepl's own run: see the note below)."""
+    t = Transcript("seeing")
+    from PIL import Image
+    camera = Image.open(os.path.join(ROOT, "Sources", "CSamplePhotos", "photos", "camera.jpg"))
+    photo = np.asarray(Image.fromarray(np.asarray(camera, dtype=np.float32), "F").resize((28, 28), Image.Resampling.BOX), dtype=float)
+    ck.tensor(t, 'photo = load("sample:camera", size=28x28, gray=true)', photo)
+    ck.tensor(t, "x = (255 - photo) / 255", (255 - photo) / 255)
+
+
 LESSONS = [("convolution", lesson_convolution), ("stride", lesson_stride), ("padding", lesson_padding),
            ("pooling", lesson_pooling), ("activation", lesson_activation), ("channels", lesson_channels),
            ("receptive-field", lesson_receptive_field), ("parameters", lesson_parameters),
            ("architectures", lesson_architectures), ("filters", lesson_filters), ("learning", lesson_learning),
            ("repl-builtins", repl_builtins), ("repl-commands", repl_commands), ("repl-printing", repl_printing),
-           ("repl-errors", repl_errors)]
+           ("repl-errors", repl_errors), ("seeing", lesson_seeing)]
 
 
 def main():
