@@ -48,8 +48,9 @@ extension HTMLRenderer {
     }
 
     /// The trace's text, then its tables when the step slides a window over an H x W map.
-    func traceFragment(name: String, index: [Int], variable: Variable, id: String) -> String? {
-        let text = TraceRenderer(printer: printer, color: false).lines(name: name, index: index, variable: variable)
+    func traceFragment(name: String, index: [Int], variable: Variable, fieldArithmetic: Bool = false, id: String) -> String? {
+        let text = TraceRenderer(printer: printer, color: false).lines(name: name, index: index, variable: variable,
+                                                                      fieldArithmetic: fieldArithmetic)
         let pre = "<pre>" + HTMLRenderer.escape(text.joined(separator: "\n")) + "</pre>\n"
         guard case .tensor(let output) = variable.value, fits(output), index.count == 2,
               let step = variable.provenance?.step, let input = step.operands.first?.tensor, fits(input),

@@ -47,8 +47,8 @@ public struct HTMLRenderer: Sendable {
             return matrixFragment(tensor, provenance: provenance, source: source, name: name)
         case .value(.tensor(let tensor), let provenance, let source):
             return matrixFragment(tensor, provenance: provenance, source: source, name: nil)
-        case .trace(let name, let index, let variable):
-            return traceFragment(name: name, index: index, variable: variable, id: id)
+        case .trace(let name, let index, let variable, let fieldArithmetic):
+            return traceFragment(name: name, index: index, variable: variable, fieldArithmetic: fieldArithmetic, id: id)
         default:
             return nil
         }
