@@ -24,6 +24,9 @@ public enum OutcomePictures {
         switch outcome {
         case .show(let request):
             return (try? showPicture(request)).map { [$0] } ?? []
+        case .network(let view):
+            guard let picture = try? view.picture(what: "show \(view.model)").picture else { return [] }
+            return (try? encode(picture, title: "show \(view.model)")).map { [$0] } ?? []
         case .learning(.plotted(let name, let history)):
             guard let tensor = try? TrainingPicture.render(history),
                   let picture = try? Picture.from(tensor, mode: .keep, what: "plot").picture else { return [] }

@@ -126,24 +126,10 @@ extension Builtins {
         }
         let what = "save '\(path)'"
         let view = try NetworkView(run)
-        var pictures: [Picture] = []
-        var lines: [String] = []
-        for row in view.rows {
-            let label: String
-            switch row.kind {
-            case .input: label = "input"
-            case .layer(let index): label = "L\(index) \(row.name)"
-            case .filters(let index): label = "L\(index) filters"
-            }
-            let maps = row.request.maps.map(\.map)
-            let titles = maps.count == 1 ? [] : maps.indices.map { "\($0)" }
-            let (picture, _, _) = try PictureGrid.draw(maps, titles: titles, columns: NetworkView.maxMaps, what: what)
-            pictures += [try PictureGrid.label("\(label)  \(Shape.describe(row.shape))"), picture]
-            lines.append("\(label): \(maps.count) of \(row.total) map\(row.total == 1 ? "" : "s") of \(Shape.describe(row.shape))")
-        }
-        let grid = try PictureGrid.stacked(pictures, what: what)
+        let (grid, lines) = try view.picture(what: what)
         try ImageFile.writeBytes(try PNGCodec.encode(grid, what: what), path: path, what: what)
-        return .string("saved the maps of \(model) for \(run.inputVariable) to \(name): a grey PNG of \(grid.height)x\(grid.width) pixels, \(view.rows.count) rows, each stretched on its own\n"
+        context.picturesWritten.append(path)
+        return .string("saved the maps of \(model) for \(run.inputVariable) to \(Workspace.shownPath(path)): a grey PNG of \(grid.height)x\(grid.width) pixels, \(view.rows.count) rows, each stretched on its own\n"
                        + lines.map { "  " + $0 }.joined(separator: "\n"))
     }
 

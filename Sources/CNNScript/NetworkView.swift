@@ -3,6 +3,7 @@
 // `savegrid(NAME, "maps.png")` draws the same rows into a picture. CNNExplain's NetworkRenderer writes the
 // text; the heatmaps are ShowRequests, drawn by Heatmap like `show f`.
 import CNNCore
+import CNNImage
 
 /// The maps of one run, row by row.
 public struct NetworkView: Sendable {
@@ -136,5 +137,29 @@ private extension Value {
     var tensorValue: Tensor? {
         if case .tensor(let t) = self { return t }
         return nil
+    }
+}
+
+extension NetworkView {
+    /// The rows in one grey picture, each row titled by its layer and stretched on its own (the input's
+    /// 0..255 and a layer's activations are not comparable), with a line per row saying what it shows;
+    /// what `savegrid(NAME, ...)` saves and pages and notebooks show for `show NAME`.
+    public func picture(what: String) throws -> (picture: Picture, lines: [String]) {
+        var pictures: [Picture] = []
+        var lines: [String] = []
+        for row in rows {
+            let label: String
+            switch row.kind {
+            case .input: label = "input"
+            case .layer(let index): label = "L\(index) \(row.name)"
+            case .filters(let index): label = "L\(index) filters"
+            }
+            let maps = row.request.maps.map(\.map)
+            let titles = maps.count == 1 ? [] : maps.indices.map { "\($0)" }
+            let (picture, _, _) = try PictureGrid.draw(maps, titles: titles, columns: NetworkView.maxMaps, what: what)
+            pictures += [try PictureGrid.label("\(label)  \(Shape.describe(row.shape))"), picture]
+            lines.append("\(label): \(maps.count) of \(row.total) map\(row.total == 1 ? "" : "s") of \(Shape.describe(row.shape))")
+        }
+        return (try PictureGrid.stacked(pictures, what: what), lines)
     }
 }

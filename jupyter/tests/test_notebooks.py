@@ -4,6 +4,7 @@ lines from the markdown cells' metadata, `cnn> ` and `...> ` before each code ce
 streams, with a blank line where a run puts one before narration that follows code."""
 
 import difflib
+import re
 import shutil
 
 import nbformat
@@ -34,7 +35,15 @@ def transcript_of(notebook) -> str:
     return text
 
 
+def saved_files_by_name(text: str) -> str:
+    """The text with every file a lesson saved named from its lesson folder ("pictures/x.png"): cnnrepl names
+    a written file from the folder it runs in (the transcript's run: "lessons/pictures/x.png"), and the
+    notebook runs in a copy of lessons/ elsewhere."""
+    return re.sub(r"^(saved .*? to )\S*?(pictures/\S+?)([:,]? )", r"\1\2\3", text, flags=re.M)
+
+
 def check_same(actual: str, expected: str, name: str) -> None:
+    actual, expected = saved_files_by_name(actual), saved_files_by_name(expected)
     if actual != expected:
         diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
                                             f"transcripts/{name}.txt", f"{name}.ipynb run in Jupyter", n=2))
