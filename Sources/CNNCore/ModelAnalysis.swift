@@ -29,6 +29,8 @@ public struct LayerAnalysis: Equatable, Sendable {
     public var padding: PaddingAmounts?
     /// The receptive field of one output value while the data is still an image (H x W x C), else nil.
     public var receptiveField: ReceptiveFieldStep?
+    /// The nodes the layer takes (0: the model's input, k: layer k); [index - 1] in a plain stack.
+    public var inputs: [Int]
 
     /// Creates a layer analysis.
     public init(index: Int, spec: LayerSpec, name: String, inputShape: [Int], outputShape: [Int],
@@ -46,6 +48,7 @@ public struct LayerAnalysis: Equatable, Sendable {
         self.flattenedSize = flattenedSize
         self.padding = padding
         self.receptiveField = receptiveField
+        self.inputs = [index - 1]
     }
 
     /// The analysis of the `index`-th layer `spec`, named `name`, on `inputShape`, from what its kind worked out.

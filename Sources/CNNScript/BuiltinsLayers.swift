@@ -8,6 +8,7 @@ extension Builtins {
     static let layerKinds: [any LayerLanguage.Type] = [
         ConvolutionLayer.self, PoolingLayer.self, GlobalPoolingLayer.self, FlattenLayer.self, DenseLayer.self,
         DropoutLayer.self, ZeroPaddingLayer.self, ActivationLayer.self,
+        AddLayer.self, ConcatLayer.self,
     ]
 
     static let layers: [Builtin] = [
