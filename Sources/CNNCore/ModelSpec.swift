@@ -53,6 +53,7 @@ public struct ModelSpec: Equatable, Sendable {
         var fields: [ReceptiveFieldStep?] = [inputShape.count == 3 ? .input : nil]
         var names = ["input_layer"]
         var uses: [String: Int] = [:]
+        let given = Set(graph.names.compactMap { $0 })
         var results: [LayerAnalysis] = []
         for (offset, layer) in layers.enumerated() {
             let label = "layer \(offset + 1) (\(layer.kindName))"
@@ -60,10 +61,7 @@ public struct ModelSpec: Equatable, Sendable {
             if let given = graph.names[offset] {
                 name = given
             } else {
-                let base = layer.kerasBaseName
-                let earlier = uses[base, default: 0]
-                uses[base] = earlier + 1
-                name = earlier == 0 ? base : "\(base)_\(earlier)"
+                name = ModelSpec.defaultName(layer.kerasBaseName, uses: &uses, avoiding: given)
             }
             let sources = graph.inputs[offset]
             guard !sources.isEmpty, sources.allSatisfy({ (0...offset).contains($0) }) else {
@@ -126,6 +124,17 @@ public struct ModelSpec: Equatable, Sendable {
             var message = Substring(error.message)
             if let colon = message.firstRange(of: ": ") { message = message[colon.upperBound...] }
             throw CoreError("\(label): \(message)", hint: error.hint)
+        }
+    }
+
+    /// Keras' default name for the next layer of base name `base` ("conv2d", "conv2d_1", ...), skipping the
+    /// names given to layers (Keras refuses two layers of one name).
+    private static func defaultName(_ base: String, uses: inout [String: Int], avoiding given: Set<String>) -> String {
+        while true {
+            let earlier = uses[base, default: 0]
+            uses[base] = earlier + 1
+            let candidate = earlier == 0 ? base : "\(base)_\(earlier)"
+            if !given.contains(candidate) { return candidate }
         }
     }
 

@@ -44,6 +44,12 @@ extension ModelBuilder {
                 }
                 let joined = try words.map { try node($0, of: line, offset: offset, nodes: nodes, lines: lines) }
                 sources = joined.count == 1 ? [offset] + joined : joined
+                if Set(sources).count < sources.count {
+                    let word = joined.count == 1 ? words[0] : words[words.count - 1]
+                    throw Diagnostic("\(line.keyword.text) would join '\(word.text)' with itself", at: word.range,
+                                     hint: joined.count == 1 ? "\(line.keyword.text) \(word.text) joins the line above and \(word.text), which is that line here; name the other layer: \(line.keyword.text) \(word.text) input"
+                                                             : "name two different layers, e.g. \(line.keyword.text) f input")
+                }
                 words = []
             } else if let from = words.firstIndex(where: { $0.text == "from" }) {
                 isGraph = true

@@ -19,6 +19,10 @@ How it checks.
     is run and a zero example is pushed through the modules; the modules named after a cnnrepl layer
     (plus its "_pad", "_relu", ... helpers) must end in that layer's shape (channels first, so C x H x W is
     compared with H x W x C) and hold its parameters, and the model's total must match.
+    Graphs (GRAPH_MODELS: a ResNet bottleneck with a projection shortcut, Inception branches, a DenseNet
+    block) are checked by layer name, as Keras lists a functional model's layers in its own order, and
+    cnnrepl's "Connected to" column must name the layers Keras connects; the PyTorch nn.Module is checked
+    by its total and its output.
     Then `run NAME` draws weights and an input in cnnrepl and saves them with its output; both models get
     those weights (in float64; PyTorch's in its own layouts) and must give the same output, within 1e-12
     for PyTorch and 1e-6 for Keras (whose JAX backend computes tanh and global average pooling at float32
@@ -163,6 +167,45 @@ model vector 784
   dense 10 softmax
 end"""),
 ]
+
+# Graphs (named layers, from, add, concat): Keras' functional API and a PyTorch nn.Module with a forward.
+GRAPH_MODELS = [
+    ("bottleneck", "graph: ResNet bottleneck with a projection shortcut", """
+model bottleneck 16x16x8
+  conv 4 1x1 stride 2 relu
+  conv 4 3x3 same relu
+  f = conv 16 1x1
+  shortcut = conv 16 1x1 stride 2 from input
+  add f shortcut
+  relu
+  globalavgpool
+  dense 3 softmax
+end"""),
+    ("inception", "graph: Inception-style branches joined by concat", """
+model inception 9x9x3
+  a = conv 4 1x1 relu
+  b = conv 2 1x1 relu from input
+  b3 = conv 4 3x3 same relu
+  c = maxpool 3x3 stride 1 same from input
+  c1 = conv 2 1x1 relu
+  concat a b3 c1
+  conv 3 3x3 stride 2 same tanh
+  globalavgpool
+  dense 2 softmax
+end"""),
+    ("dense_block", "graph: DenseNet-style block, each layer joined to all before it", """
+model dense_block 8x8x4
+  x1 = conv 3 3x3 same relu
+  c1 = concat input x1
+  x2 = conv 3 3x3 same relu
+  c2 = concat c1 x2
+  conv 4 1x1
+  avgpool 2x2
+  globalmaxpool
+  dense 3 softmax
+end"""),
+]
+
 
 # ---------------------------------------------------------------------------------------------------
 # The NumPy cases: (label, what it covers, script, variable)
@@ -522,6 +565,114 @@ def check_model(binary, name, block):
                 "problems": problems, "keras": keras_result["keras"], "backend": keras_result["backend"],
                 "torch": torch_result["torch"]}
 
+KERAS_GRAPH_DRIVER = r"""
+import json, runpy, io, contextlib
+import numpy as np
+import keras
+keras.config.set_floatx("float64")
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    ns = runpy.run_path({path!r}, run_name="__main__")
+model = ns["model"]
+layers = {{l.name: [[d for d in l.output.shape[1:]], int(l.count_params())] for l in model.layers}}
+connected = {{l.name: sorted(t._keras_history[0].name for node in l._inbound_nodes for t in node.input_tensors)
+             for l in model.layers}}
+for name, kernel, bias in {weights!r}:
+    model.get_layer(name).set_weights([np.load(kernel), np.load(bias)])
+x = np.load({input!r})
+with contextlib.redirect_stdout(out):
+    y = np.asarray(model.predict(x[np.newaxis], verbose=0))[0]
+want = np.load({output!r})
+print("JSON " + json.dumps({{"layers": layers, "connected": connected, "total": int(model.count_params()),
+                            "keras": keras.__version__, "backend": keras.backend.backend(),
+                            "max_diff": float(np.max(np.abs(y - want))), "scale": float(np.max(np.abs(want)))}}))
+"""
+
+TORCH_GRAPH_DRIVER = r"""
+import json, runpy, io, contextlib
+import numpy as np
+import torch
+torch.set_default_dtype(torch.float64)
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    ns = runpy.run_path({path!r}, run_name="__main__")
+model = ns["model"].double()
+modules = dict(model.named_children())
+with torch.no_grad():
+    model.eval()
+    for name, kind, kernel, bias in {weights!r}:
+        w, b = np.load(kernel), np.load(bias)
+        w = w.transpose(3, 2, 0, 1) if kind == "conv" else w.T
+        modules[name].weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
+        modules[name].bias.copy_(torch.from_numpy(b))
+    x = np.load({input!r})
+    y = model(torch.from_numpy(x.transpose(2, 0, 1))[None])[0].numpy()
+if y.ndim == 3:
+    y = y.transpose(1, 2, 0)
+want = np.load({output!r})
+print("JSON " + json.dumps({{"total": int(sum(p.numel() for p in model.parameters())), "torch": torch.__version__,
+                            "max_diff": float(np.max(np.abs(y - want))), "scale": float(np.max(np.abs(want)))}}))
+"""
+
+
+def parse_connections(text, name):
+    """{layer: sorted names it takes} from the "Connected to" column of cnnrepl's graph summary."""
+    start = text.index(f'Model: "{name}"')
+    connected = {}
+    for line in text[start:].splitlines():
+        cells = [c.strip() for c in line.split("│")]
+        if len(cells) >= 6 and "(" in cells[1]:
+            layer = cells[1].split(" (")[0]
+            sources = [] if cells[4] == "-" else [s.split("[")[0] for s in cells[4].split(", ")]
+            connected[layer] = sorted(sources)
+        if line.startswith(" Total params"):
+            break
+    return connected
+
+
+def check_graph(binary, name, block):
+    """As check_model, for a graph: layers matched by name (Keras lists a functional model's layers in its own
+    order), the "Connected to" column against Keras' inbound nodes, and the outputs with cnnrepl's weights."""
+    with tempfile.TemporaryDirectory() as folder:
+        text = run_cnnrepl(binary, folder, block + f'\nsummary {name}\ncode keras {name} file="keras_model.py"\n'
+                           f'code torch {name} file="torch_model.py"\n')
+        rows, types, total = parse_summary(text, name)
+        connections = parse_connections(text, name)
+        problems = []
+        saves = [f'save({name}_in, "in.npy")', f'save({name}_out, "out.npy")']
+        keras_weights, torch_weights = [], []
+        # rows[0] is the input layer, so row k is layer k of `run` (NAME_k_kernel).
+        for index, ((layer, shape, params), kind) in enumerate(zip(rows, types)):
+            if params > 0:
+                kernel = os.path.join(folder, f"kernel{index}.npy")
+                bias = os.path.join(folder, f"bias{index}.npy")
+                saves += [f'save({name}_{index}_kernel, "{kernel}")', f'save({name}_{index}_bias, "{bias}")']
+                keras_weights.append((layer, kernel, bias))
+                torch_weights.append((layer, "conv" if kind == "Conv2D" else "dense", kernel, bias))
+        run_cnnrepl(binary, folder, block + f"\nrun {name}\n" + "\n".join(saves) + "\n")
+        files = {"input": os.path.join(folder, "in.npy"), "output": os.path.join(folder, "out.npy")}
+        keras_result = run_python(KERAS_GRAPH_DRIVER.format(path=os.path.join(folder, "keras_model.py"),
+                                                            weights=keras_weights, **files),
+                                  {"KERAS_BACKEND": "jax", "JAX_ENABLE_X64": "1"})
+        mine = {n: [list(s), p] for n, s, p in rows}
+        if mine != keras_result["layers"]:
+            problems.append(f"Keras layers differ: cnnrepl {mine} vs Keras {keras_result['layers']}")
+        if connections != keras_result["connected"]:
+            problems.append(f"Connected to differs: cnnrepl {connections} vs Keras {keras_result['connected']}")
+        if keras_result["total"] != total:
+            problems.append(f"Keras total {keras_result['total']} vs cnnrepl {total}")
+        torch_result = run_python(TORCH_GRAPH_DRIVER.format(path=os.path.join(folder, "torch_model.py"),
+                                                            weights=torch_weights, **files))
+        if torch_result["total"] != total:
+            problems.append(f"PyTorch total {torch_result['total']} vs cnnrepl {total}")
+        for framework, result, bound in (("Keras", keras_result, 1e-6), ("PyTorch", torch_result, 1e-12)):
+            if not result["max_diff"] <= bound * max(1.0, result["scale"]):
+                problems.append(f"{framework}'s output with cnnrepl's weights differs by {result['max_diff']:.1e}")
+        return {"rows": rows, "total": total, "keras_total": keras_result["total"],
+                "keras_diff": keras_result["max_diff"], "torch_diff": torch_result["max_diff"],
+                "torch_total": torch_result["total"], "problems": problems, "keras": keras_result["keras"],
+                "backend": keras_result["backend"], "torch": torch_result["torch"]}
+
 
 def count_assignments(text, variable):
     """(steps computed, constants re-created or embedded, whether the last assignment to `variable` is a step).
@@ -581,9 +732,10 @@ def main():
     failures = 0
     model_lines = []
     versions = {}
-    for name, what, block in MODELS:
+    for name, what, block in MODELS + GRAPH_MODELS:
         try:
-            result = check_model(binary, name, block)
+            check = check_graph if (name, what, block) in GRAPH_MODELS else check_model
+            result = check(binary, name, block)
         except Exception as error:  # report and go on: every model is tried
             failures += 1
             print(f"FAIL model {name}: {error}")
@@ -603,7 +755,7 @@ def main():
                            f"{result['keras_total']:,} / {result['torch_total']:,} | {agreement} | {verdict} |")
 
     numpy_lines = []
-    checked = len(MODELS)
+    checked = len(MODELS) + len(GRAPH_MODELS)
     for label, what, script, variables in NUMPY_CASES:
         checked += len(variables)
         try:
