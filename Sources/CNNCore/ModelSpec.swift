@@ -101,8 +101,9 @@ public struct ModelSpec: Equatable, Sendable {
                                   layer: offset + 1)
         }
         let total = try ModelSpec.totalDerivation(results.map(\.parameters.value))
+        let frozen = results.reduce(0) { $0 + $1.nonTrainableParameters }
         return ModelAnalysis(name: name, inputShape: inputShape, layers: results, total: total,
-                             trainableParameters: total.value, nonTrainableParameters: 0)
+                             trainableParameters: total.value - frozen, nonTrainableParameters: frozen)
     }
 
     // MARK: - Checks

@@ -86,6 +86,13 @@ extension TraceRenderer {
                 let needs = "needs \(name) \(reach.region(channel).description(channels: channels))\(reach.paddingText)"
                 hops.append(Hop(text: text, from: described, needs: needs, name: name, tensor: input, region: region,
                                 window: window))
+            case .inputRegion(let text, let keepsChannel, let reach):
+                guard let r = region, input.rank >= 2, let found = reach(r.rows, r.cols) else { break walk }
+                region = Region(rows: found.rows, cols: found.cols, channel: keepsChannel ? r.channel : nil)
+                hops.append(Hop(text: text, from: described,
+                                needs: "needs \(name) \(region.map { $0.description(channels: channels) } ?? "")",
+                                name: name, tensor: input, region: region))
+                fieldCell = nil  // no integer jump describes it: the region found is the answer
             case .cellByCell(let text):
                 hops.append(Hop(text: text, from: described, needs: "needs the same \(sameWhat(region)) of \(name)",
                                 name: name, tensor: input, region: region))

@@ -112,6 +112,8 @@ struct TraceRenderer {
             return ["  flatten keeps the order row by row, channels last: \(cell) is \(operandName(input))[\(source.map(String.init).joined(separator: ", "))]"]
         case .elementwise(let left, let right, let symbol, let l, let r, let result):
             return ["  \(cell) = \(left.text) \(symbol) \(right.text) at this cell = \(printer.number(l)) \(symbol) \(printer.number(r)) = \(printer.number(result))"]
+        default:
+            return kernelFamilyLines(explanation, index: index, cell: cell)
         }
     }
 
@@ -119,7 +121,7 @@ struct TraceRenderer {
         operand.name ?? "(\(operand.text))"
     }
 
-    private func convolutionLines(_ trace: ConvolutionCellTrace, plan: ConvolutionPlan, inputName: String, input: Tensor) -> [String] {
+    func convolutionLines(_ trace: ConvolutionCellTrace, plan: ConvolutionPlan, inputName: String, input: Tensor) -> [String] {
         var lines: [String] = []
         let rows = "\(trace.rowRange.lowerBound)..\(trace.rowRange.upperBound)"
         let cols = "\(trace.columnRange.lowerBound)..\(trace.columnRange.upperBound)"
@@ -170,7 +172,7 @@ struct TraceRenderer {
         return "\(n)" + (last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th")
     }
 
-    private func grid(_ terms: [ConvolutionTerm], plan: ConvolutionPlan, text: (ConvolutionTerm) -> String) -> [String] {
+    func grid(_ terms: [ConvolutionTerm], plan: ConvolutionPlan, text: (ConvolutionTerm) -> String) -> [String] {
         var cells = Array(repeating: Array(repeating: "", count: plan.kernel.cols), count: plan.kernel.rows)
         for term in terms where term.kernelRow < plan.kernel.rows && term.kernelColumn < plan.kernel.cols {
             cells[term.kernelRow][term.kernelColumn] = text(term)
@@ -179,7 +181,7 @@ struct TraceRenderer {
         return cells.map { row in row.map { String(repeating: " ", count: width - $0.count) + $0 }.joined(separator: "  ") }
     }
 
-    private func sideBySide(_ blocks: [[String]], separators: [String]) -> [String] {
+    func sideBySide(_ blocks: [[String]], separators: [String]) -> [String] {
         let height = blocks.map(\.count).max() ?? 0
         let widths = blocks.map { $0.map(\.count).max() ?? 0 }
         var lines: [String] = []

@@ -8,6 +8,8 @@ extension Builtins {
     static let layerKinds: [any LayerLanguage.Type] = [
         ConvolutionLayer.self, PoolingLayer.self, GlobalPoolingLayer.self, FlattenLayer.self, DenseLayer.self,
         DropoutLayer.self, ZeroPaddingLayer.self, ActivationLayer.self,
+        DepthwiseConvolutionLayer.self, SeparableConvolutionLayer.self, TransposedConvolutionLayer.self, BatchNormLayer.self,
+        UpsampleLayer.self,
         AddLayer.self, ConcatLayer.self,
     ]
 
@@ -47,6 +49,10 @@ extension Builtins {
                 context.step = Step(operation: operation, operands: operands, summary: .convolution(plan), arithmetic: [plan.arithmetic])
                 return output
             }),
+        ConvolveOperation.builtin,
+        DepthwiseConvolutionOperation.builtin,
+        SeparableConvolutionOperation.builtin,
+        TransposedConvolutionOperation.builtin,
         poolingBuiltin(kind: .max, name: "maxpool"),
         poolingBuiltin(kind: .average, name: "avgpool"),
         MinPoolOperation.builtin,
@@ -82,8 +88,12 @@ extension Builtins {
                                     summary: .depthPooling(from: input.shapeDescription, size: size, to: output.shapeText))
                 return output
             }),
+        BatchNormOperation.builtin,
+        UpsampleOperation.builtin,
         activationBuiltin(.relu, name: "relu", summary: "max(0, x) for every cell: negative values become 0.",
                           details: "ReLU turns a feature map into an activation map of the same size; it adds the non-linearity that lets stacked layers learn more than one linear map could."),
+        activationBuiltin(.relu6, name: "relu6", summary: "min(max(0, x), 6) for every cell: ReLU capped at 6.",
+                          details: "MobileNet's activation (Keras' ReLU(max_value=6), PyTorch's ReLU6): a bounded ReLU keeps activations small enough for low-precision arithmetic."),
         activationBuiltin(.leakyrelu, name: "leakyrelu", summary: "x for positive x, slope * x for negative x.",
                           details: "A ReLU that lets a little of the negative side through (slope 0.3 by default, like Keras 3's LeakyReLU)."),
         activationBuiltin(.sigmoid, name: "sigmoid", summary: "1 / (1 + e^-x): squashes every value into (0, 1).",

@@ -36,6 +36,7 @@ enum ModelBuilder {
     /// The activations a layer may name (`conv 8 3x3 relu`, `dense 10 softmax`) or be (`relu`).
     static let activations: [String: ActivationKind] = [
         "relu": .relu, "sigmoid": .sigmoid, "tanh": .tanh, "softmax": .softmax, "leakyrelu": .leakyrelu, "linear": .linear,
+        "relu6": .relu6,
     ]
 
     /// Every word that starts a layer line, in documentation order: the keywords of every layer kind.

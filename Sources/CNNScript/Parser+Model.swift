@@ -143,6 +143,12 @@ extension Parser {
                 words.append(Word(.identifier(name), text: text, range: token.range))
                 advance()  // '='
                 continue
+            case .leftBracket where !followedByEquals:
+                // `[t, b, l, r]` (zeropadding's four sides): its numbers, as words.
+                if let numbers = bracketedNumbers() {
+                    words += numbers
+                    continue
+                }
             case .minus where isAdjacentNumber(index + 1):
                 if case .number(let literal) = tokens[index + 1].kind {
                     advance()
@@ -174,6 +180,20 @@ extension Parser {
         default:
             return false
         }
+    }
+
+    /// `[1, 2, 3, 4]` on a layer line as number words (the tokens are consumed), or nil (nothing consumed)
+    /// when the brackets hold anything but whole numbers separated by commas.
+    mutating func bracketedNumbers() -> [Word]? {
+        var position = index + 1, words: [Word] = []
+        while case .number(let literal) = tokens[position].kind {
+            words.append(Word(.number(literal), text: source.text(in: tokens[position].range), range: tokens[position].range))
+            position += 1
+            if tokens[position].kind == .comma { position += 1 }
+        }
+        guard tokens[position].kind == .rightBracket, !words.isEmpty else { return nil }
+        index = position + 1
+        return words
     }
 
     /// Skips tokens up to (not including) the next newline, ';' or end of input.

@@ -54,7 +54,7 @@ public struct Network: Sendable {
             var indices: [Int] = []
             for (w, weight) in weights.enumerated() {
                 parameters.append(try weight.draw(using: &random, for: "weights"))
-                names.append("\(layer.name) \(w == 0 ? "kernel" : "bias")")
+                names.append("\(layer.name) \(weight.role ?? (w == 0 ? "kernel" : "bias"))")
                 indices.append(parameters.count - 1)
             }
             layers.append(Layer(kind: layer.spec.layer, weights: indices, inputs: layer.inputs))
@@ -90,6 +90,16 @@ public struct Network: Sendable {
         var memos: [[[Double]?]] = []
         /// Each example's logits (the input of the last softmax).
         var logits: [Tensor] = []
+        /// New values of weights that are not learned by gradient descent (batch norm's moving averages),
+        /// by position in `parameters`, for `applyWeightUpdates` after the batch's update.
+        var weightUpdates: [(parameter: Int, value: Tensor)] = []
+    }
+
+    /// Sets the weights a training pass moved outside gradient descent (batch norm's moving averages).
+    mutating func applyWeightUpdates(_ pass: Pass) {
+        for update in pass.weightUpdates where update.parameter < parameters.count {
+            parameters[update.parameter] = update.value
+        }
     }
 
     /// The class probabilities for one example (H x W x C as the model's input), dropout off.
@@ -120,6 +130,10 @@ public struct Network: Sendable {
             }
             pass.preActivations.append(z)
             pass.memos.append(memos)
+            for update in state.weightUpdates where update.position < layer.weights.count {
+                pass.weightUpdates.append((layer.weights[update.position], update.value))
+            }
+            state.weightUpdates = []
             let isLast = position == layers.count - 1
             nodes.append(isLast || layer.kind.activation == .linear ? z : try z.map { try Activation.apply(layer.kind.activation, to: $0) })
         }

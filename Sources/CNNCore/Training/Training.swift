@@ -154,6 +154,7 @@ public enum Training {
                     let scale = 1 / Double(members.count)
                     let mean = gradients.map { $0 * scale }
                     optimizer.update(&network.parameters, gradients: mean)
+                    network.applyWeightUpdates(pass)
                     progress(TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batch + 1, batches: batches,
                                               loss: lossSum / Double(seen), finished: nil))
                 }

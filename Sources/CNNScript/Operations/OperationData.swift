@@ -26,6 +26,20 @@ public enum CellExplanation: Sendable {
     case moved(from: [Int], input: Operand)
     /// An element-wise cell: `left symbol right` at this cell.
     case elementwise(left: Operand, right: Operand, symbol: String, leftValue: Double, rightValue: Double, result: Double)
+    /// A depthwise convolution cell: conv's trace of one input channel (`slice`, H x W x 1, what the trace's
+    /// rows refer to) with that channel's kernel k[:, :, channel, multiplierIndex].
+    case depthwise(ConvolutionCellTrace, slice: Tensor, input: Operand, channel: Int, multiplierIndex: Int, multiplier: Int)
+    /// A true convolution cell: conv's trace with the flipped kernel `flipped` (the kernel operand turned 180 degrees).
+    case flippedKernel(ConvolutionCellTrace, input: Operand, kernel: Operand, flipped: Tensor)
+    /// A transposed convolution cell in both views: the input cells scattered onto it, and the convolution
+    /// over the zero-inserted input `expanded` with the flipped kernel.
+    case transposed(scatter: [TransposedConvolution.ScatterTerm], convolution: ConvolutionCellTrace, expanded: Tensor,
+                    plan: TransposedConvolution.Plan, input: Operand, kernel: Operand)
+    /// A separable convolution cell: the depthwise values at its position, then the pointwise dot product.
+    case separable(SeparableCellTrace, input: Operand)
+    /// A batch-normalized cell: (x - mean)/sqrt(var + eps) * gamma + beta for its channel.
+    case normalized(input: Operand, channel: Int, x: Double, gamma: Double, beta: Double, mean: Double, variance: Double,
+                    epsilon: Double, value: Double)
 }
 
 /// What a region of a step's output needs of its first operand, for the walk back to the input.
@@ -41,6 +55,10 @@ public enum ChainLink: Sendable {
     case wholeMap(text: String)
     /// Every value of a vector input (a dense layer). `text`: "dense".
     case everyValue(text: String)
+    /// A window that is not a plain sliding window (a transposed convolution): `reach` gives the input rows
+    /// and columns an output region needs (clamped to the input). The receptive-field table stops here.
+    case inputRegion(text: String, keepsChannel: Bool,
+                     reach: @Sendable (ClosedRange<Int>, ClosedRange<Int>) -> (rows: ClosedRange<Int>, cols: ClosedRange<Int>)?)
     /// The walk stops here.
     case stop
 }
@@ -52,6 +70,10 @@ public enum HeaderNote: Sendable {
     /// How much padding a pooling added and whether the padded cells take part (in its `extreme` when it picks
     /// one value: the largest or, `smallestWins`, the smallest).
     case poolingPadding(Pooling.Plan, smallestWins: Bool = false)
+    /// How a transposed convolution is the convolution of the zero-inserted input (Dumoulin & Visin).
+    case transposedConvolution(TransposedConvolution.Plan)
+    /// That a true convolution flips its kernel, then the padding note of the convolution it runs.
+    case flippedKernel(ConvolutionPlan)
 }
 
 /// What d(result)/d(operand) is, for the line of a gradient trace that says it in words.
