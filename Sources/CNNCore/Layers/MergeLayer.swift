@@ -28,7 +28,8 @@ extension MergeLayer {
         let shape = try mergedShape(inputs, names: names)
         var widest: ReceptiveFieldStep?
         for input in inputs {
-            guard let field = input.field else { continue }
+            // A path whose field is unknown (a layer without field arithmetic) leaves the merge's unknown too.
+            guard let field = input.field else { widest = nil; break }
             if let best = widest, best.rows.size * best.cols.size >= field.rows.size * field.cols.size { continue }
             widest = field
         }
