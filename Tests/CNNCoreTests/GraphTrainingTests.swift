@@ -109,3 +109,38 @@ private let residual = ModelSpec(name: "residual", inputShape: [6, 6, 2], layers
     #expect(two.0 == one.0)
     #expect(two.1 == one.1)
 }
+
+@Test func augmentationFlipsAndShiftsWithZerosMovedIn() {
+    let image = Tensor(unchecked: [3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])
+    var random = RandomGenerator(seed: 3)
+    #expect(Augmentation().apply(image, random: &random) == image)
+    // Every result is the image shifted by at most one pixel (zeros moved in), perhaps mirrored, and over many
+    // draws all 2 x 3 x 3 cases come up.
+    let flipShift = Augmentation(flip: true, shift: 1)
+    var seen = Set<[Double]>()
+    for _ in 0..<400 {
+        let result = flipShift.apply(image, random: &random)
+        var matches = false
+        for mirrored in [false, true] {
+            for dy in -1...1 {
+                for dx in -1...1 {
+                    var expected = [Double](repeating: 0, count: 9)
+                    for y in 0..<3 {
+                        for x in 0..<3 {
+                            let sy = y - dy, sx = x - dx
+                            guard (0..<3).contains(sy), (0..<3).contains(sx) else { continue }
+                            expected[y * 3 + x] = image.scalars[sy * 3 + (mirrored ? 2 - sx : sx)]
+                        }
+                    }
+                    if expected == result.scalars { matches = true }
+                }
+            }
+        }
+        #expect(matches, "\(result.scalars)")
+        seen.insert(result.scalars)
+    }
+    #expect(seen.count == 18)
+    // The same seed draws the same changes.
+    var a = RandomGenerator(seed: 8), b = RandomGenerator(seed: 8)
+    #expect((0..<20).map { _ in flipShift.apply(image, random: &a) } == (0..<20).map { _ in flipShift.apply(image, random: &b) })
+}
