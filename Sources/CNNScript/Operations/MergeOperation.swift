@@ -27,7 +27,7 @@ public struct MergeOperation: StepOperation {
     }
 
     public func chainLink(_ operands: [Operand]) -> ChainLink {
-        layer is AddLayer ? .cellByCell(text: "add, cell by cell (the walk follows the first input)") : .stop
+        layer is AddLayer ? .join(text: "add, cell by cell") : .stop
     }
 
     public var operandRoles: [String] { ["x"] }

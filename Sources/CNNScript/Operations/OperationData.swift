@@ -49,6 +49,9 @@ public enum ChainLink: Sendable {
     case window(SlidingWindow, text: String, keepsChannel: Bool)
     /// The same cells of the input (activations, arithmetic of equal shapes). `text`: "relu, cell by cell".
     case cellByCell(text: String)
+    /// The same cell of every operand, all of one shape (a model graph's add): the walk follows the first
+    /// operand, then each other one as a path of its own. `text`: "add, cell by cell".
+    case join(text: String)
     /// A vector cell that is one cell of the input, row by row, channels last (flatten).
     case unflatten
     /// One value per map, from the whole map (global pooling). `text`: "global max pooling".
