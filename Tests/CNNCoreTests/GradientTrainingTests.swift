@@ -21,7 +21,7 @@ import CNNTestSupport
 }
 
 /// Checks every weight's gradient of `spec`'s network on one random example against central differences.
-private func expectGradientsMatchFiniteDifferences(_ spec: ModelSpec, classes: Int) throws {
+func expectGradientsMatchFiniteDifferences(_ spec: ModelSpec, classes: Int) throws {
     var random = RandomGenerator(seed: 9)
     var network = try Network(spec: spec, random: &random)
     // Biases away from 0 so that every path carries a gradient.
