@@ -4,7 +4,8 @@
 // step needs: a convolution or pooling window (clamped to the tensor, with how far it reaches into the
 // zero padding), the same cell for a cell-by-cell step (activation, arithmetic), the source cell for
 // flatten, the whole map for global pooling, every value for a dense layer. Where a model graph's add joins
-// paths, the walk follows the first input, and then every other input back to the input too.
+// paths, the walk follows the first input, and then every other input back to the input too; at a concat it
+// follows the input that holds the traced channel (or, for all channels, every input).
 // Then, forward from the input, the receptive-field arithmetic of the sliding windows (CNNCore's
 // ReceptiveField): size r, jump j and start per step, and which input rows and columns that gives for
 // the traced cell, drawn on the input with padding shown as (0).
@@ -76,8 +77,8 @@ extension TraceRenderer {
         var step: Step? = start
         var droppedBefore: String?
         var otherPaths: [(operand: Operand, cell: Region?, at: String)] = []  // the other inputs of joins
-        walk: while let current = step, let operand = current.operands.first, let input = operand.tensor {
-            let name = operandName(operand)
+        walk: while let current = step, var operand = current.operands.first, let input = operand.tensor {
+            var name = operandName(operand)
             let channels = input.rank == 3 ? input.shape[2] : nil
             switch current.operation.chainLink(current.operands) {
             case .window(let window, let text, let keepsChannel):
@@ -98,6 +99,32 @@ extension TraceRenderer {
             case .cellByCell(let text):
                 hops.append(Hop(text: text, from: described, needs: "needs the same \(sameWhat(region)) of \(name)",
                                 name: name, tensor: input, region: region))
+            case .concatenation(let text):
+                guard let r = region else { break walk }
+                guard let channel = r.channel else {
+                    // Every channel of the output: the same cells of every input, each a path of its own.
+                    let others = current.operands.dropFirst().map(operandName)
+                    hops.append(Hop(text: text, from: described,
+                                    needs: "needs the same cells of \(name) and of \(others.joined(separator: ", ")) (paths below)",
+                                    name: name, tensor: input, region: region))
+                    otherPaths += current.operands.dropFirst().map { (operand: $0, cell: region, at: described) }
+                    break
+                }
+                // One channel of the output is one channel of one input: the inputs lie side by side.
+                var offset = 0
+                var found: (operand: Operand, tensor: Tensor, channel: Int)?
+                for part in current.operands {
+                    guard let tensor = part.tensor, tensor.rank == 3 else { break walk }
+                    if channel < offset + tensor.shape[2] { found = (part, tensor, channel - offset); break }
+                    offset += tensor.shape[2]
+                }
+                guard let found else { break walk }
+                operand = found.operand
+                name = operandName(operand)
+                region = Region(rows: r.rows, cols: r.cols, channel: found.channel)
+                hops.append(Hop(text: text, from: described,
+                                needs: "channel \(channel) is channel \(found.channel) of \(name) (channels \(offset)..\(offset + found.tensor.shape[2] - 1) of the join)",
+                                name: name, tensor: found.tensor, region: region))
             case .join(let text):
                 let others = current.operands.dropFirst().map(operandName)
                 hops.append(Hop(text: text, from: described,
@@ -171,7 +198,8 @@ extension TraceRenderer {
         for (number, path) in paths.enumerated() {
             let name = operandName(path.operand)
             guard let region = path.cell, region.rows.count == 1, region.cols.count == 1 else {
-                lines += ["", "Another path joins at \(path.at): through \(name), the same cells."]
+                lines += ["", "Another path joins at \(path.at): through \(name), the same cells (the field above is the first path's;"
+                          + " summary's receptive-field column gives the largest over all paths)."]
                 continue
             }
             var index = [region.rows.lowerBound, region.cols.lowerBound]

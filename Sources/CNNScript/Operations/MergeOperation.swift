@@ -27,7 +27,7 @@ public struct MergeOperation: StepOperation {
     }
 
     public func chainLink(_ operands: [Operand]) -> ChainLink {
-        layer is AddLayer ? .join(text: "add, cell by cell") : .stop
+        layer is AddLayer ? .join(text: "add, cell by cell") : .concatenation(text: "concat along the channels")
     }
 
     public var operandRoles: [String] { ["x"] }

@@ -52,6 +52,9 @@ public enum ChainLink: Sendable {
     /// The same cell of every operand, all of one shape (a model graph's add): the walk follows the first
     /// operand, then each other one as a path of its own. `text`: "add, cell by cell".
     case join(text: String)
+    /// The inputs side by side along the channels (a model graph's concat): channel c of the output is
+    /// channel c - offset of the input that holds it. `text`: "concat along the channels".
+    case concatenation(text: String)
     /// A vector cell that is one cell of the input, row by row, channels last (flatten).
     case unflatten
     /// One value per map, from the whole map (global pooling). `text`: "global max pooling".
