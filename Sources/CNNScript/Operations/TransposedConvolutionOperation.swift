@@ -99,7 +99,7 @@ public struct TransposedConvolutionOperation: StepOperation {
             Parameter("output_padding", .pair, default: "none", "extra rows/columns at the bottom/right, less than the stride"),
             Parameter("bias", .tensor, default: "none", "Out numbers"),
         ],
-        summary: "Upsample with a learned kernel (Keras' Conv2DTranspose): each input cell stamps the kernel, scaled, onto the output.",
+        summary: "Upsample with a learned kernel (Keras' Conv2DTranspose): each input cell stamps a scaled kernel.",
         details: """
             out = (in - 1)*stride + k - 2*pad + output_padding (pad 0 for valid, k//2 for same); without output_padding
             Keras gives in*stride for same and (in - 1)*stride + max(k, stride) for valid. The same numbers come from
