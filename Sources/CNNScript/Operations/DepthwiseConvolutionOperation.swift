@@ -92,7 +92,7 @@ public struct DepthwiseConvolutionOperation: StepOperation {
             mixed (a 1x1 conv does that, as in separableconv). Sizes follow conv's arithmetic. Weights:
             kh*kw*C*M (+ C*M biases) against kh*kw*C*F for a conv to F channels.
             """,
-        examples: ["d = depthwiseconv(maps, rand(3, 3, 3, 1))", "d = depthwiseconv(maps, k, stride=2, padding=same)"],
+        examples: ["d = depthwiseconv(maps, rand(3, 3, 3, 1))", "d = depthwiseconv(maps, rand(3, 3, 3, 2), stride=2, padding=same)"],
         updatesInPlace: true,
         body: { context in
             let input = try context.requiredTensor("input")

@@ -106,7 +106,7 @@ public struct TransposedConvolutionOperation: StepOperation {
             inserting stride - 1 zeros between the input's cells, padding, and convolving with the flipped kernel:
             `trace` shows both views. It is also conv's gradient with respect to its input.
             """,
-        examples: ["u = transposedconv(x, k, stride=2, padding=same)", "u = transposedconv(x, ones(3, 3), stride=2)"],
+        examples: ["u = transposedconv(maps, rand(3, 3, 2, 3), stride=2, padding=same)", "u = transposedconv(a, ones(3, 3), stride=2)"],
         updatesInPlace: true,
         body: { context in
             let input = try context.requiredTensor("input")
