@@ -156,13 +156,9 @@ extension TransposedConvolutionLayer: LayerLanguage {
         let operation = TransposedConvolutionOperation(transposed, plan: plan)
         let operands = [input.input, kernel.operand] + (bias.map { [$0] } ?? [])
         let output = try operation.forward(operands).tensorValue(input.label)
-        var arguments = [input.inputName, kernel.operand.text]
-        if stride != Pair(square: 1) { arguments.append("stride=\(LayerCode.script(stride))") }
-        if padding != .valid { arguments.append("padding=\(padding)") }
-        if let outputPadding { arguments.append("output_padding=\(LayerCode.script(outputPadding))") }
-        if let bias { arguments.append("bias=\(bias.text)") }
         let step = Step(operation: operation, operands: operands, summary: operation.summary, arithmetic: [plan.arithmetic])
-        return try input.finish(output: output, expression: "transposedconv(\(arguments.joined(separator: ", ")))", step: step,
+        return try input.finish(output: output, expression: input.callText("transposedconv", weights: [kernel.operand], bias: bias, stride: stride,
+                                                           padding: padding, outputPadding: outputPadding), step: step,
                                 activation: activation)
     }
 
