@@ -35,11 +35,20 @@ public enum BatchNormalization {
         }
     }
 
+    /// Checks that every channel's var + eps is positive (a square root is taken of it).
+    static func checkVariance(_ variance: Tensor, epsilon: Double) throws {
+        for (c, v) in variance.scalars.enumerated() where !(v + epsilon > 0) {
+            throw CoreError("batchnorm: var + eps must be positive, but channel \(c) has var \(Format.number(v))",
+                            hint: "a variance is 0 or more")
+        }
+    }
+
     /// The inference form with the given statistics.
     public static func apply(_ x: Tensor, gamma: Tensor, beta: Tensor, mean: Tensor, variance: Tensor,
                              epsilon: Double = defaultEpsilon) throws -> Tensor {
         try check(inputShape: x.shape, vectors: [("gamma", gamma.shape), ("beta", beta.shape), ("mean", mean.shape), ("var", variance.shape)],
                   epsilon: epsilon)
+        try checkVariance(variance, epsilon: epsilon)
         let c = channels(x.shape)
         var out = x.scalars
         for i in out.indices {

@@ -74,11 +74,14 @@ public enum ParameterCount {
     }
 
     /// Batch normalization of C channels: gamma, beta, moving mean and moving variance, C each; the last two
-    /// are not trainable. Returns the total ("4x64 = 256") and the non-trainable part (2*C).
+    /// are not trainable. Returns the total ("2x64 + 2x64 = 256 (...)") and the non-trainable part (2*C).
     public static func batchNorm(channels: Int) throws -> (total: Derivation, nonTrainable: Int) {
         guard channels >= 1 else { throw CoreError("batchnorm: the number of channels must be at least 1, not \(channels)") }
-        let total = try derivation(factors: [4, channels], bias: 0, what: "batchnorm")
-        return (total, total.value / 2)
+        let half = try derivation(factors: [2, channels], bias: 0, what: "batchnorm").value
+        let (total, overflow) = half.addingReportingOverflow(half)
+        guard !overflow else { throw CoreError("batchnorm: the parameter count is too large to compute") }
+        return (Derivation(value: total, formula: "2x\(channels) + 2x\(channels) = \(Format.count(total)) (gamma and beta; the moving mean and variance, not trainable)"),
+                half)
     }
 
     /// "a x b x ... + bias = total", with overflow checks; `bias` 0 leaves the "+ bias" out.

@@ -60,8 +60,9 @@ public struct TransposedConvolution: Equatable, Sendable {
         public let output: Derivation
         /// Rows/columns cropped at the start in the scatter view: kernel - 1 - padBefore.
         public var crop: Int { kernel - 1 - padBefore }
-        /// The size of the zero-inserted, padded input: (in - 1)*s + 1 + before + after.
-        public var expandedSize: Int { (input - 1) * stride + 1 + padBefore + padAfter }
+        /// The size of the zero-inserted, padded input: (in - 1)*s + 1 + before + after (Int.max when that
+        /// does not fit an Int; the plan then refuses it).
+        public let expandedSize: Int
     }
 
     /// The checked geometry.
@@ -107,9 +108,13 @@ public struct TransposedConvolution: Equatable, Sendable {
             after = total - before
             formula = op.map { "(\(n) - 1)*\(s) + \(k) - 2*\(pad) + \($0)" } ?? "\(n)*\(s)"
         }
-        let value = (n - 1) * s + 1 + before + after - k + 1
+        // Sizes come from users: (in - 1)*s can exceed an Int when the limits are raised, so it saturates.
+        let (spread, overflow) = (n - 1).multipliedReportingOverflow(by: s)
+        let expanded = overflow || spread > Int.max / 2 ? Int.max : spread + 1 + before + after
+        let value = expanded == Int.max ? Int.max : expanded - k + 1
         return Axis(input: n, kernel: k, stride: s, padBefore: before, padAfter: after,
-                    output: Derivation(value: value, formula: "out = \(formula) = \(value)"))
+                    output: Derivation(value: value, formula: "out = \(formula) = \(value == Int.max ? "too large" : "\(value)")"),
+                    expandedSize: expanded)
     }
 
     /// Checks the shapes: H x W (with a kh x kw kernel) or H x W x In with a kh x kw x Out x In kernel,

@@ -16,14 +16,7 @@ extension Builtins {
     static let layers: [Builtin] = [
         Builtin(
             name: "conv", category: .layers,
-            parameters: [
-                Parameter("input", .tensor, "an H x W image or an H x W x C stack of maps"),
-                Parameter("kernel", .tensor, "kh x kw, one kh x kw x C filter, or a kh x kw x C x F filter bank"),
-                Parameter("stride", .pair, default: "1", "how far the window moves: 2 or [rows, cols]"),
-                Parameter("padding", .padding, default: "valid", "valid, same, full, a number, or [top, bottom, left, right]"),
-                Parameter("dilation", .pair, default: "1", "spacing between kernel taps"),
-                Parameter("bias", .tensor, default: "none", "one number per filter, added to every cell of its map"),
-            ],
+            parameters: convolutionParameters,
             summary: "Slide a kernel over the input: each output cell is the sum of the element-wise products.",
             details: """
                 Deep-learning convolution (cross-correlation: the kernel is not flipped). Each output cell is
@@ -143,6 +136,16 @@ extension Builtins {
                                     arithmetic: arithmetic)
                 return output
             }),
+    ]
+
+    /// The parameters of conv and convolve.
+    static let convolutionParameters = [
+        Parameter("input", .tensor, "an H x W image or an H x W x C stack of maps"),
+        Parameter("kernel", .tensor, "kh x kw, one kh x kw x C filter, or a kh x kw x C x F filter bank"),
+        Parameter("stride", .pair, default: "1", "how far the window moves: 2 or [rows, cols]"),
+        Parameter("padding", .padding, default: "valid", "valid, same, full, a number, or [top, bottom, left, right]"),
+        Parameter("dilation", .pair, default: "1", "spacing between kernel taps"),
+        Parameter("bias", .tensor, default: "none", "one number per filter, added to every cell of its map"),
     ]
 
     /// The parameters every window pooling takes (maxpool, avgpool, minpool).

@@ -68,3 +68,18 @@ struct ConvolutionLine {
         }
     }
 }
+
+extension LayerRunInput {
+    /// The call a conv-family layer's step shows in `run`: `NAME(input, weights..., stride=, padding=,
+    /// dilation=, output_padding=, bias=)`, the settings only where they are not the defaults.
+    func callText(_ name: String, weights: [Operand], bias: Operand?, stride: Pair, padding: Padding,
+                  dilation: Pair = Pair(square: 1), outputPadding: Pair? = nil) -> String {
+        var arguments = [inputName] + weights.map(\.text)
+        if stride != Pair(square: 1) { arguments.append("stride=\(LayerCode.script(stride))") }
+        if padding != .valid { arguments.append("padding=\(padding)") }
+        if dilation != Pair(square: 1) { arguments.append("dilation=\(LayerCode.script(dilation))") }
+        if let outputPadding { arguments.append("output_padding=\(LayerCode.script(outputPadding))") }
+        if let bias { arguments.append("bias=\(bias.text)") }
+        return "\(name)(\(arguments.joined(separator: ", ")))"
+    }
+}

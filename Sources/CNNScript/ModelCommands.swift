@@ -11,8 +11,13 @@ extension Commands {
     static let params = CommandDefinition(
         name: "params", usage: "params conv KxKxCINxCOUT | params dense INxOUT | params maxpool",
         summary: "Count a layer's parameters with the arithmetic written out.",
-        details: "A conv layer has kh x kw x Cin x Cout weights plus one bias per filter; a dense layer in x out weights plus out biases; pooling and flatten have none.",
-        examples: ["params conv 3x3x32x64", "params dense 12544x128"],
+        details: """
+            A conv layer has kh x kw x Cin x Cout weights plus one bias per filter; a dense layer in x out weights plus out biases; \
+            depthwiseconv kh x kw x C plus C; separableconv its depthwise and pointwise weights plus Cout; transposedconv \
+            kh x kw x Out x In plus Out; batchnorm 4 x C (gamma and beta trainable, the moving mean and variance not); \
+            pooling and flatten have none.
+            """,
+        examples: ["params conv 3x3x32x64", "params dense 12544x128", "params depthwiseconv 3x3x32", "params separableconv 3x3x32x64"],
         body: Interpreter.paramsCommand)
 
     /// `model`: declares a network (the block itself is a statement of its own).
@@ -109,7 +114,7 @@ extension Interpreter {
             return .summary(spec, analysis)
         }
         let guess = Suggestions.closest(to: layer, among: ModelBuilder.keywordNames)
-        throw Diagnostic("params knows conv, dense, pooling, flatten, dropout and activations, not '\(layer)'", at: first.range,
+        throw Diagnostic("params knows the layers of a model block (conv, dense, depthwiseconv, batchnorm, pooling, ...), not '\(layer)'", at: first.range,
                          hint: guess.map { "did you mean \($0)?" })
     }
 }

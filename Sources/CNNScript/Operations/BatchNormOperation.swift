@@ -117,6 +117,7 @@ extension BatchNormLayer: LayerLanguage {
         let channels = layer.inputShape.last ?? 1
         let kind = layer.inputShape.count == 3 ? "BatchNorm2d" : "BatchNorm1d"
         return [TorchModule(name: layer.name, code: "nn.\(kind)(\(channels), eps=0.001, momentum=0.01)",
-                            comment: LayerCode.torchComment(layer) + "; momentum 0.01 is Keras' 0.99")]
+                            comment: LayerCode.torchComment(layer)
+                                + "; momentum 0.01 is Keras' 0.99; the running mean and variance are buffers, not parameters")]
     }
 }

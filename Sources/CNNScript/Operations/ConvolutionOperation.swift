@@ -132,13 +132,9 @@ extension ConvolutionLayer: LayerLanguage {
         let operation = ConvolutionOperation(convolution, plan: plan)
         let operands = [input.input, kernel.operand] + (bias.map { [$0] } ?? [])
         let output = try operation.forward(operands).tensorValue(input.label)
-        var arguments = [input.inputName, kernel.operand.text]
-        if stride != Pair(square: 1) { arguments.append("stride=\(LayerCode.script(stride))") }
-        if padding != .valid { arguments.append("padding=\(padding)") }
-        if dilation != Pair(square: 1) { arguments.append("dilation=\(LayerCode.script(dilation))") }
-        if let bias { arguments.append("bias=\(bias.text)") }
         let step = Step(operation: operation, operands: operands, summary: .convolution(plan), arithmetic: [plan.arithmetic])
-        return try input.finish(output: output, expression: "conv(\(arguments.joined(separator: ", ")))", step: step,
+        return try input.finish(output: output, expression: input.callText("conv", weights: [kernel.operand], bias: bias, stride: stride,
+                                                           padding: padding, dilation: dilation), step: step,
                                 activation: activation)
     }
 

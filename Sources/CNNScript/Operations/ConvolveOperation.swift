@@ -71,14 +71,7 @@ public struct ConvolveOperation: StepOperation {
     /// The built-in `convolve`.
     static let builtin = Builtin(
         name: "convolve", category: .layers,
-        parameters: [
-            Parameter("input", .tensor, "an H x W image or an H x W x C stack of maps"),
-            Parameter("kernel", .tensor, "kh x kw, one kh x kw x C filter, or a kh x kw x C x F filter bank"),
-            Parameter("stride", .pair, default: "1", "how far the window moves: 2 or [rows, cols]"),
-            Parameter("padding", .padding, default: "valid", "valid, same, full, a number, or [top, bottom, left, right]"),
-            Parameter("dilation", .pair, default: "1", "spacing between kernel taps"),
-            Parameter("bias", .tensor, default: "none", "one number per filter"),
-        ],
+        parameters: Builtins.convolutionParameters,
         summary: "True convolution: the kernel turned 180 degrees, then slid like conv (SciPy's convolve2d).",
         details: """
             convolve(x, k) = conv(x, flip(k)), flip reversing the kernel's rows and columns. conv, like every

@@ -92,7 +92,7 @@ public struct DepthwiseConvolutionOperation: StepOperation {
             mixed (a 1x1 conv does that, as in separableconv). Sizes follow conv's arithmetic. Weights:
             kh*kw*C*M (+ C*M biases) against kh*kw*C*F for a conv to F channels.
             """,
-        examples: ["d = depthwiseconv(maps, rand(3, 3, 3, 1))", "d = depthwiseconv(maps, k, stride=2, padding=same)"],
+        examples: ["d = depthwiseconv(maps, rand(3, 3, 3, 1))", "d = depthwiseconv(maps, rand(3, 3, 3, 2), stride=2, padding=same)"],
         updatesInPlace: true,
         body: { context in
             let input = try context.requiredTensor("input")
@@ -157,13 +157,9 @@ extension DepthwiseConvolutionLayer: LayerLanguage {
         let operation = DepthwiseConvolutionOperation(depthwise, plan: plan)
         let operands = [input.input, kernel.operand] + (bias.map { [$0] } ?? [])
         let output = try operation.forward(operands).tensorValue(input.label)
-        var arguments = [input.inputName, kernel.operand.text]
-        if stride != Pair(square: 1) { arguments.append("stride=\(LayerCode.script(stride))") }
-        if padding != .valid { arguments.append("padding=\(padding)") }
-        if dilation != Pair(square: 1) { arguments.append("dilation=\(LayerCode.script(dilation))") }
-        if let bias { arguments.append("bias=\(bias.text)") }
         let step = Step(operation: operation, operands: operands, summary: operation.summary, arithmetic: [plan.arithmetic])
-        return try input.finish(output: output, expression: "depthwiseconv(\(arguments.joined(separator: ", ")))", step: step,
+        return try input.finish(output: output, expression: input.callText("depthwiseconv", weights: [kernel.operand], bias: bias, stride: stride,
+                                                           padding: padding, dilation: dilation), step: step,
                                 activation: activation)
     }
 

@@ -156,13 +156,9 @@ extension SeparableConvolutionLayer: LayerLanguage {
         let operation = SeparableConvolutionOperation(separable, plan: plan)
         let operands = [input.input, dk, pk] + (bias.map { [$0] } ?? [])
         let output = try operation.forward(operands).tensorValue(input.label)
-        var arguments = [input.inputName, dk.text, pk.text]
-        if stride != Pair(square: 1) { arguments.append("stride=\(LayerCode.script(stride))") }
-        if padding != .valid { arguments.append("padding=\(padding)") }
-        if dilation != Pair(square: 1) { arguments.append("dilation=\(LayerCode.script(dilation))") }
-        if let bias { arguments.append("bias=\(bias.text)") }
         let step = Step(operation: operation, operands: operands, summary: operation.summary, arithmetic: [plan.depthwise.arithmetic])
-        return try input.finish(output: output, expression: "separableconv(\(arguments.joined(separator: ", ")))", step: step,
+        return try input.finish(output: output, expression: input.callText("separableconv", weights: [dk, pk], bias: bias, stride: stride,
+                                                           padding: padding, dilation: dilation), step: step,
                                 activation: activation)
     }
 

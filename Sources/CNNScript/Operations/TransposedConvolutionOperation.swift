@@ -99,14 +99,14 @@ public struct TransposedConvolutionOperation: StepOperation {
             Parameter("output_padding", .pair, default: "none", "extra rows/columns at the bottom/right, less than the stride"),
             Parameter("bias", .tensor, default: "none", "Out numbers"),
         ],
-        summary: "Upsample with a learned kernel (Keras' Conv2DTranspose): each input cell stamps the kernel, scaled, onto the output.",
+        summary: "Upsample with a learned kernel (Keras' Conv2DTranspose): each input cell stamps a scaled kernel.",
         details: """
             out = (in - 1)*stride + k - 2*pad + output_padding (pad 0 for valid, k//2 for same); without output_padding
             Keras gives in*stride for same and (in - 1)*stride + max(k, stride) for valid. The same numbers come from
             inserting stride - 1 zeros between the input's cells, padding, and convolving with the flipped kernel:
             `trace` shows both views. It is also conv's gradient with respect to its input.
             """,
-        examples: ["u = transposedconv(x, k, stride=2, padding=same)", "u = transposedconv(x, ones(3, 3), stride=2)"],
+        examples: ["u = transposedconv(maps, rand(3, 3, 2, 3), stride=2, padding=same)", "u = transposedconv(a, ones(3, 3), stride=2)"],
         updatesInPlace: true,
         body: { context in
             let input = try context.requiredTensor("input")
@@ -156,13 +156,9 @@ extension TransposedConvolutionLayer: LayerLanguage {
         let operation = TransposedConvolutionOperation(transposed, plan: plan)
         let operands = [input.input, kernel.operand] + (bias.map { [$0] } ?? [])
         let output = try operation.forward(operands).tensorValue(input.label)
-        var arguments = [input.inputName, kernel.operand.text]
-        if stride != Pair(square: 1) { arguments.append("stride=\(LayerCode.script(stride))") }
-        if padding != .valid { arguments.append("padding=\(padding)") }
-        if let outputPadding { arguments.append("output_padding=\(LayerCode.script(outputPadding))") }
-        if let bias { arguments.append("bias=\(bias.text)") }
         let step = Step(operation: operation, operands: operands, summary: operation.summary, arithmetic: [plan.arithmetic])
-        return try input.finish(output: output, expression: "transposedconv(\(arguments.joined(separator: ", ")))", step: step,
+        return try input.finish(output: output, expression: input.callText("transposedconv", weights: [kernel.operand], bias: bias, stride: stride,
+                                                           padding: padding, outputPadding: outputPadding), step: step,
                                 activation: activation)
     }
 
