@@ -232,6 +232,16 @@ model dense_block 8x8x4
   globalmaxpool
   dense 3 softmax
 end"""),
+    ("unet_tiny", "graph: U-Net skip connection across a transposed conv", """
+model unet_tiny 8x8x2
+  left = conv 4 3x3 same relu
+  maxpool 2x2
+  conv 8 3x3 same relu
+  up = transposedconv 4 2x2 stride 2 same
+  concat up left
+  conv 4 3x3 same relu
+  conv 1 1x1 sigmoid
+end"""),
 ]
 
 
@@ -741,7 +751,9 @@ def check_graph(binary, name, block):
                 bias = os.path.join(folder, f"bias{index}.npy")
                 saves += [f'save({name}_{index}_kernel, "{kernel}")', f'save({name}_{index}_bias, "{bias}")']
                 keras_weights.append((layer, kernel, bias))
-                torch_weights.append((layer, "conv" if kind == "Conv2D" else "dense", kernel, bias))
+                # Keras' Conv2DTranspose kernel is kh x kw x out x in and PyTorch's in x out x kh x kw: the same
+                # transposition (3, 2, 0, 1) as a conv kernel's kh x kw x in x out to out x in x kh x kw.
+                torch_weights.append((layer, "conv" if kind in ("Conv2D", "Conv2DTranspose") else "dense", kernel, bias))
         run_cnnrepl(binary, folder, block + f"\nrun {name}\n" + "\n".join(saves) + "\n")
         files = {"input": os.path.join(folder, "in.npy"), "output": os.path.join(folder, "out.npy")}
         keras_result = run_python(KERAS_GRAPH_DRIVER.format(path=os.path.join(folder, "keras_model.py"),
