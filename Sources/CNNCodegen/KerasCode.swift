@@ -1,4 +1,5 @@
-// KerasCode: a declared model as a runnable Keras 3 script (a Sequential model and model.summary()).
+// KerasCode: a declared model as a runnable Keras 3 script (a Sequential model and model.summary(); a graph in
+// Keras' functional API, written by GraphCode.swift).
 //
 // Keras keeps images channels last, as cnnrepl does, so every layer maps one to one: Conv2D with the same
 // filters, kernel, strides, padding ("valid"/"same", TensorFlow's rule in both), dilation and activation;
@@ -27,16 +28,12 @@ public enum KerasCode {
             rows += LayerCode.keras(layer).map { (code: $0.code, comment: $0.comment) }
         }
         let name = PythonText.identifier(spec.name)
-        var lines = [
-            "# Keras 3 code for the model \(spec.name), written by cnnrepl (code keras \(spec.name)).",
-            "# The same layers, shapes, padding and activations. Keras, like cnnrepl, keeps images channels last",
-            "# (height x width x channels). Run it with Keras 3 and one backend, e.g.",
-            "#     pip install keras jax",
-            "#     KERAS_BACKEND=jax python3 \(scriptName)",
-            "# model.summary() lists the same output shapes and parameter counts as cnnrepl's `summary \(spec.name)`.",
-            "import keras",
-            "from keras import layers",
-            "",
+        if spec.isGraph {
+            return GeneratedCode(lines: header(spec, scriptName: scriptName, functional: true) + GraphCode.keras(spec, analysis) + [
+                "model.summary()  # total: \(Format.count(analysis.totalParameters)) parameters",
+            ], title: "Keras 3 code for the model \(spec.name)")
+        }
+        var lines = header(spec, scriptName: scriptName, functional: false) + [
             "model = keras.Sequential(",
             "    [",
         ]
@@ -48,5 +45,22 @@ public enum KerasCode {
             "model.summary()  # total: \(Format.count(analysis.totalParameters)) parameters",
         ]
         return GeneratedCode(lines: lines, title: "Keras 3 code for the model \(spec.name)")
+    }
+
+    /// The comment and imports at the top of the script.
+    static func header(_ spec: ModelSpec, scriptName: String, functional: Bool) -> [String] {
+        let what = functional
+            ? ["# The same layers, connections, shapes, padding and activations, in Keras' functional API (each layer",
+               "# is called on the tensors it takes). Keras, like cnnrepl, keeps images channels last"]
+            : ["# The same layers, shapes, padding and activations. Keras, like cnnrepl, keeps images channels last"]
+        return ["# Keras 3 code for the model \(spec.name), written by cnnrepl (code keras \(spec.name))."] + what + [
+            "# (height x width x channels). Run it with Keras 3 and one backend, e.g.",
+            "#     pip install keras jax",
+            "#     KERAS_BACKEND=jax python3 \(scriptName)",
+            "# model.summary() lists the same output shapes and parameter counts as cnnrepl's `summary \(spec.name)`.",
+            "import keras",
+            "from keras import layers",
+            "",
+        ]
     }
 }

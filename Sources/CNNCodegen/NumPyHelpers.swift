@@ -7,6 +7,8 @@
 /// One helper function of a generated NumPy script.
 enum NumPyHelper: Int, CaseIterable, Comparable {
     case conv2d
+    case depthwiseConv2d
+    case conv2dTranspose
     case maxpool2d
     case avgpool2d
     case sigmoid
@@ -19,6 +21,8 @@ enum NumPyHelper: Int, CaseIterable, Comparable {
     var name: String {
         switch self {
         case .conv2d: return "conv2d"
+        case .depthwiseConv2d: return "depthwise_conv2d"
+        case .conv2dTranspose: return "conv2d_transpose"
         case .maxpool2d: return "maxpool2d"
         case .avgpool2d: return "avgpool2d"
         case .sigmoid: return "sigmoid"
@@ -28,7 +32,7 @@ enum NumPyHelper: Int, CaseIterable, Comparable {
     }
 
     /// Whether the function needs sliding_window_view.
-    var usesWindows: Bool { self == .conv2d || self == .maxpool2d || self == .avgpool2d }
+    var usesWindows: Bool { [.conv2d, .depthwiseConv2d, .maxpool2d, .avgpool2d].contains(self) }
 
     /// The function's source lines.
     var lines: [String] {
@@ -56,6 +60,49 @@ enum NumPyHelper: Int, CaseIterable, Comparable {
                 "    out = np.einsum(\"ijcyx,yxcf->ijf\", windows, kernel, optimize=True)  # products, summed",
                 "    if bias is not None:",
                 "        out = out + bias                               # one bias per filter",
+                "    return out[:, :, 0] if one_map else out",
+            ]
+        case .depthwiseConv2d:
+            return [
+                "def depthwise_conv2d(x, kernel, stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1), bias=None):",
+                "    \"\"\"Keras' DepthwiseConv2D: channel c alone with kernel[:, :, c, m] gives output channel c*M + m.",
+                "",
+                "    x is H x W x C; kernel is kh x kw x C x M (M = depth multiplier).",
+                "    \"\"\"",
+                "    if x.ndim == 2:",
+                "        x = x[:, :, np.newaxis]",
+                "    if kernel.ndim == 3:",
+                "        kernel = kernel[:, :, :, np.newaxis]",
+                "    kh, kw = kernel.shape[:2]",
+                "    x = np.pad(x, (padding[0], padding[1], (0, 0)))",
+                "    span = ((kh - 1) * dilation[0] + 1, (kw - 1) * dilation[1] + 1)",
+                "    windows = sliding_window_view(x, span, axis=(0, 1))",
+                "    windows = windows[::stride[0], ::stride[1], :, ::dilation[0], ::dilation[1]]",
+                "    out = np.einsum(\"ijcyx,yxcm->ijcm\", windows, kernel, optimize=True)  # no sum over channels",
+                "    out = out.reshape(out.shape[0], out.shape[1], -1)  # channel c*M + m",
+                "    if bias is not None:",
+                "        out = out + bias",
+                "    return out",
+            ]
+        case .conv2dTranspose:
+            return [
+                "def conv2d_transpose(x, kernel, stride=(1, 1), padding=((0, 0), (0, 0)), bias=None):",
+                "    \"\"\"Keras' Conv2DTranspose as a convolution (Dumoulin & Visin): stride - 1 zeros between the",
+                "    input's cells, zero padding around them, then conv2d with the kernel flipped and Out/In swapped.",
+                "",
+                "    x is H x W x In; kernel is kh x kw x Out x In (Keras' layout); padding is the zeros around the",
+                "    zero-inserted input, ((top, bottom), (left, right)).",
+                "    \"\"\"",
+                "    one_map = x.ndim == 2 and kernel.ndim == 2",
+                "    if x.ndim == 2:",
+                "        x = x[:, :, np.newaxis]",
+                "    if kernel.ndim == 2:",
+                "        kernel = kernel[:, :, np.newaxis, np.newaxis]",
+                "    h, w, c = x.shape",
+                "    z = np.zeros(((h - 1) * stride[0] + 1, (w - 1) * stride[1] + 1, c))",
+                "    z[::stride[0], ::stride[1]] = x                      # stride - 1 zeros between cells",
+                "    flipped = kernel[::-1, ::-1].transpose(0, 1, 3, 2)   # turned 180 degrees, kh x kw x In x Out",
+                "    out = conv2d(z, flipped, padding=padding, bias=bias)",
                 "    return out[:, :, 0] if one_map else out",
             ]
         case .maxpool2d:

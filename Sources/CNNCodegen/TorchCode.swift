@@ -1,4 +1,5 @@
-// TorchCode: a declared model as a runnable PyTorch script (an nn.Sequential and a Keras-like summary).
+// TorchCode: a declared model as a runnable PyTorch script (an nn.Sequential and a Keras-like summary; a graph
+// as an nn.Module with a forward, written by GraphCode.swift).
 //
 // Design note. PyTorch keeps images channels first (a batch is N x C x H x W) where cnnrepl and Keras
 // keep them last, so the translation is not word for word:
@@ -38,8 +39,25 @@ public enum TorchCode {
             "import torch",
             "from torch import nn",
             "",
-            "model = nn.Sequential(OrderedDict([",
         ]
+        if spec.isGraph {
+            lines.removeLast(5)  // an nn.Module needs neither OrderedDict nor the Sequential
+            lines += ["import torch", "from torch import nn", "", ""] + GraphCode.torch(spec, analysis) + [
+                "",
+                "# Every layer's output for one example (channels first), and the parameters, like Keras' model.summary().",
+                "outputs = {}",
+                "for name, module in model.named_children():",
+                "    module.register_forward_hook(lambda m, i, o, name=name: outputs.__setitem__(name, tuple(o.shape[1:])))",
+                "y = model(torch.zeros\(PythonText.tuple(example)))",
+                "for name, module in model.named_children():",
+                "    params = sum(p.numel() for p in module.parameters())",
+                "    print(f\"{name:<28}{str(outputs.get(name)):<20}{params:>12,}\")",
+                "print(f\"output {tuple(y.shape[1:])}; total parameters: {sum(p.numel() for p in model.parameters()):,}\")"
+                    + "  # cnnrepl: \(Format.count(analysis.totalParameters))",
+            ]
+            return GeneratedCode(lines: lines, title: "PyTorch code for the model \(spec.name)")
+        }
+        lines.append("model = nn.Sequential(OrderedDict([")
         let rows = modules.map { module in
             (code: "(\(PythonText.string(module.name)), \(module.code)),", comment: module.comment)
         }

@@ -15,6 +15,8 @@ public enum ActivationKind: String, Equatable, Hashable, Sendable, CaseIterable 
     case softmax
     /// x for x >= 0, slope * x below (Keras 3's LeakyReLU; default slope 0.3).
     case leakyrelu
+    /// min(max(0, x), 6): ReLU capped at 6 (Keras' ReLU(max_value=6), MobileNet's activation).
+    case relu6
     /// x unchanged (Keras' "linear", i.e. no activation).
     case linear
 }

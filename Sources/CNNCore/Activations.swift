@@ -25,6 +25,8 @@ public enum Activation {
         switch kind {
         case .relu:
             return input.map(relu)
+        case .relu6:
+            return input.map(relu6)
         case .leakyrelu:
             guard slope.isFinite, slope >= 0 else {
                 throw CoreError("leakyrelu: the slope must be a number of 0 or more, not \(Format.number(slope))",
@@ -46,6 +48,12 @@ public enum Activation {
     @inline(__always)
     public static func relu(_ x: Double) -> Double {
         x > 0 || x.isNaN ? x : 0
+    }
+
+    /// min(max(0, x), 6); NaN stays NaN.
+    @inline(__always)
+    public static func relu6(_ x: Double) -> Double {
+        x.isNaN ? x : Swift.min(Swift.max(x, 0), 6) + 0
     }
 
     /// x for x >= 0, slope * x below; NaN stays NaN.
@@ -89,6 +97,7 @@ public enum Activation {
     public static func formula(_ kind: ActivationKind, slope: Double = defaultLeakySlope) -> String {
         switch kind {
         case .relu: return "relu(x) = max(0, x)"
+        case .relu6: return "relu6(x) = min(max(0, x), 6)"
         case .leakyrelu: return "leakyrelu(x) = x if x >= 0, else \(Format.number(slope)) * x"
         case .sigmoid: return "sigmoid(x) = 1 / (1 + e^-x)"
         case .tanh: return "tanh(x) = (e^x - e^-x) / (e^x + e^-x)"

@@ -29,6 +29,10 @@ public struct LayerAnalysis: Equatable, Sendable {
     public var padding: PaddingAmounts?
     /// The receptive field of one output value while the data is still an image (H x W x C), else nil.
     public var receptiveField: ReceptiveFieldStep?
+    /// The nodes the layer takes (0: the model's input, k: layer k); [index - 1] in a plain stack.
+    public var inputs: [Int]
+    /// How many of `parameters` training does not change (batch norm's moving mean and variance).
+    public var nonTrainableParameters = 0
 
     /// Creates a layer analysis.
     public init(index: Int, spec: LayerSpec, name: String, inputShape: [Int], outputShape: [Int],
@@ -46,6 +50,7 @@ public struct LayerAnalysis: Equatable, Sendable {
         self.flattenedSize = flattenedSize
         self.padding = padding
         self.receptiveField = receptiveField
+        self.inputs = [index - 1]
     }
 
     /// The analysis of the `index`-th layer `spec`, named `name`, on `inputShape`, from what its kind worked out.
@@ -53,6 +58,7 @@ public struct LayerAnalysis: Equatable, Sendable {
         self.init(index: index, spec: spec, name: name, inputShape: inputShape, outputShape: shape.outputShape,
                   parameters: shape.parameters, outputRows: shape.outputRows, outputCols: shape.outputCols,
                   flattenedSize: shape.flattenedSize, padding: shape.padding, receptiveField: shape.receptiveField)
+        nonTrainableParameters = shape.nonTrainableParameters
     }
 
     /// The output shape as the learning material writes it: "28x28x32", "12544".
@@ -69,9 +75,9 @@ public struct ModelAnalysis: Equatable, Sendable {
     public var layers: [LayerAnalysis]
     /// The total parameter count with its sum, e.g. "320 + 18,496 + 0 + 0 + 1,605,760 + 1,290 = 1,625,866".
     public var total: Derivation
-    /// The parameters training changes (all of them: no layer here has frozen weights).
+    /// The parameters training changes by gradient descent.
     public var trainableParameters: Int
-    /// The parameters training does not change (always 0 for the layers cnnrepl models).
+    /// The parameters gradient descent does not change (batch norm's moving mean and variance).
     public var nonTrainableParameters: Int
 
     /// Creates a model analysis.

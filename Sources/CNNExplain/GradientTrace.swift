@@ -122,6 +122,7 @@ struct GradientTrace {
         case .activation(let kind, let slope):
             switch kind {
             case .relu: return "relu passes the gradient where its input was above 0 (dy/dx = 1) and stops it elsewhere (0)"
+            case .relu6: return "relu6 passes the gradient where its input was between 0 and 6 (dy/dx = 1) and stops it elsewhere (0)"
             case .leakyrelu: return "leakyrelu passes the gradient where its input was 0 or more (dy/dx = 1), \(printer.number(slope)) of it below"
             case .sigmoid: return "dy/dx = sigmoid(x) * (1 - sigmoid(x))"
             case .tanh: return "dy/dx = 1 - tanh(x)^2"

@@ -75,6 +75,10 @@ struct RunRenderer {
         var out: [String] = []
         for weight in weights {
             let shape = Shape.describe(weight.shape)
+            if let fill = weight.fill {
+                out.append("  \(weight.variable) \(shape): " + (fill == 0 ? "zeros" : fill == 1 ? "ones" : "all \(Format.number(fill))"))
+                continue
+            }
             if weight.isBias {
                 out.append("  \(weight.variable) \(shape): zeros")
                 continue

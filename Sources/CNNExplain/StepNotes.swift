@@ -23,9 +23,26 @@ enum StepNotes {
             return ["padding: " + sides(plan.padding) + (plan.paddingTakesPart
                 ? " (zeros that take part, so an odd map fits the window)"
                 : " (padded cells take no part in the \(picks))")]
+        case .transposedConvolution(let plan)?:
+            return transposed(plan)
+        case .flippedKernel(let plan)?:
+            return ["convolve flips the kernel (rows and columns reversed), then slides it as conv does"] + convolutionPadding(plan)
         case nil:
             return []
         }
+    }
+
+    /// How a transposed convolution is a convolution of the zero-inserted input (Dumoulin & Visin).
+    static func transposed(_ plan: TransposedConvolution.Plan) -> [String] {
+        let r = plan.rows, c = plan.cols
+        func axis(_ a: TransposedConvolution.Axis) -> String {
+            "\(a.stride - 1) zero\(a.stride - 1 == 1 ? "" : "s") between cells, \(a.padBefore) before and \(a.padAfter) after"
+        }
+        let inserted = r == c || (r.stride == c.stride && r.padBefore == c.padBefore && r.padAfter == c.padAfter)
+            ? axis(r) : "rows: \(axis(r)); columns: \(axis(c))"
+        let zShape = plan.convolutionPlan.inputShape
+        return ["as a convolution: \(inserted) -> \(Shape.describe(zShape)),",
+                "  then the kernel flipped slides over it with stride 1 (Keras 3's padding; Dumoulin & Visin)"]
     }
 
     static func convolutionPadding(_ plan: ConvolutionPlan) -> [String] {

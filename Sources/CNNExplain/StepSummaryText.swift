@@ -17,6 +17,10 @@ public enum StepSummaryText {
             return convolution(plan) + (denseOnImage ? " (a dense layer on an image is a 1x1 convolution)" : "")
         case let .pooling(plan, smallest):
             return pooling(plan, smallest: smallest)
+        case .kernelOperation(let summary):
+            return kernelOperation(summary)
+        case let .batchNorm(shape, epsilon):
+            return "batchnorm \(Shape.describe(shape)), per channel (x - mean)/sqrt(var + \(Format.number(epsilon)))*gamma + beta -> \(Shape.describe(shape))"
         case let .depthPooling(from, size, to):
             return "\(from), max over every \(size) channels -> \(to)"
         case let .dense(input, weights, bias, output):
@@ -91,6 +95,22 @@ public enum StepSummaryText {
         // Explicit amounts read "padding 1" or "padding [0, 1, 0, 1]"; the named modes speak for themselves.
         if case .explicit = plan.padding { text += ", padding \(plan.padding)" } else { text += ", \(plan.padding)" }
         return text + " -> \(Shape.describe(plan.outputShape))"
+    }
+
+    /// "depthwise 8x8x3 * 3x3x3x2, stride 1, valid -> 6x6x6", "transposed 5x5x1 * 3x3x2x1, stride 2, same -> 10x10x2".
+    static func kernelOperation(_ s: KernelOperationSummary) -> String {
+        let kernels: String
+        switch s.kind {
+        case .separable:
+            kernels = s.kernelShapes.map(Shape.describe).joined(separator: " then ")
+        case .convolve:
+            kernels = "flipped " + (s.kernelShapes.first.map(Shape.describe) ?? "")
+        case .depthwise, .transposed:
+            kernels = s.kernelShapes.first.map(Shape.describe) ?? ""
+        }
+        var text = "\(s.kind.rawValue) \(Shape.describe(s.inputShape)) * \(kernels), stride \(s.stride)"
+        if s.dilation != Pair(square: 1) { text += ", dilation \(s.dilation)" }
+        return text + ", \(s.padding) -> \(Shape.describe(s.outputShape))"
     }
 
     /// "maxpool 7x7, 2x2 window, stride 2, fit -> 4x4" (the padding as the script spells it); "minpool ..."

@@ -6,7 +6,9 @@
 // " Total params: 1,625,866 (6.20 MB)", " Trainable params: ..." and " Non-trainable params: 0 (0.00 B)",
 // the memory being 4 bytes per float32 weight. cnnrepl keeps that layout and those lines exactly, writes
 // shapes per example as the learning material does (28x28x32, where Keras writes (None, 28, 28, 32)),
-// and adds two columns: the parameter arithmetic and the receptive field (size / jump).
+// and adds two columns: the parameter arithmetic and the receptive field (size / jump). A graph (named layers,
+// add, concat) is summarised as Keras summarises a functional model: an InputLayer row first and a
+// "Connected to" column naming the layers each layer takes.
 import CNNCore
 import CNNScript
 
@@ -14,6 +16,13 @@ import CNNScript
 enum SummaryRenderer {
     /// The short confirmation after a `model ... end` block: the shape walk and the total.
     static func declaredLines(_ spec: ModelSpec, _ analysis: ModelAnalysis) -> [String] {
+        if spec.isGraph {
+            let merges = analysis.layers.filter { $0.inputs.count > 1 }.count
+            let joins = merges == 0 ? "" : ", \(merges) join\(merges == 1 ? "" : "s")"
+            return ["model \(spec.name): a graph of \(spec.layers.count) layer\(spec.layers.count == 1 ? "" : "s")\(joins), \(Format.count(analysis.totalParameters)) parameters",
+                    "  \(Shape.describe(spec.inputShape)) -> ... -> \(Shape.describe(analysis.outputShape))",
+                    "  (summary \(spec.name) shows the table, with what each layer is connected to)"]
+        }
         let walk = ([Shape.describe(spec.inputShape)] + analysis.layers.map(\.outputShapeDescription)).joined(separator: " -> ")
         return ["model \(spec.name): \(spec.layers.count) layer\(spec.layers.count == 1 ? "" : "s"), \(Format.count(analysis.totalParameters)) parameters",
                 "  " + walk,
@@ -35,10 +44,32 @@ enum SummaryRenderer {
                 Format.count(layer.parameters.value), arithmetic, field]
     }
 
+    /// The column headers of a graph's summary table: Keras' functional summary, then cnnrepl's columns.
+    static let graphHeader = ["Layer (type)", "Output Shape", "Param #", "Connected to", "Arithmetic", "Receptive field"]
+
+    /// The rows of a graph: the input layer, then each layer with the layers it takes ("conv2d[0][0]", as
+    /// Keras writes node 0, tensor 0 of a layer).
+    static func graphRows(_ spec: ModelSpec, _ analysis: ModelAnalysis) -> [[String]] {
+        let names = ["input_layer"] + analysis.layers.map(\.name)
+        let field = spec.inputShape.count == 3 ? "1x1 / 1" : "-"
+        var rows = [["input_layer (InputLayer)", Shape.describe(spec.inputShape), "0", "-", "", field]]
+        for layer in analysis.layers {
+            var cells = row(layer)
+            let sources = layer.inputs.map { ($0 >= 0 && $0 < names.count ? names[$0] : "?") + "[0][0]" }
+            cells.insert(sources.joined(separator: ", "), at: 3)
+            rows.append(cells)
+        }
+        return rows
+    }
+
     /// The summary table and the totals.
     static func tableLines(_ spec: ModelSpec, _ analysis: ModelAnalysis) -> [String] {
         var lines = ["Model: \"\(spec.name)\"   (input \(Shape.describe(spec.inputShape)))"]
-        lines += BoxTable.render(header: header, rows: analysis.layers.map(row), rightAligned: [2])
+        if spec.isGraph {
+            lines += BoxTable.render(header: graphHeader, rows: graphRows(spec, analysis), rightAligned: [2])
+        } else {
+            lines += BoxTable.render(header: header, rows: analysis.layers.map(row), rightAligned: [2])
+        }
         lines.append(" Total params: \(analysis.totalDescription)")
         lines.append(" Trainable params: \(analysis.trainableDescription)")
         lines.append(" Non-trainable params: \(analysis.nonTrainableDescription)")
@@ -54,6 +85,10 @@ enum SummaryRenderer {
         let example = analysis.layers.first?.outputShape ?? analysis.inputShape
         lines.append(" Output Shape is per example (Keras puts the batch first: \(Shape.describe(example)) is (None, \(example.map(String.init).joined(separator: ", "))));"
                      + " receptive field = size / jump in input pixels")
+        if spec.isGraph {
+            lines.append(" Connected to: the layers each layer takes, as Keras writes them (NAME[0][0]: the first output of NAME);"
+                         + " where paths join, the receptive field is the largest over them")
+        }
         return lines
     }
 }

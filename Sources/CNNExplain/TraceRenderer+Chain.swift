@@ -3,7 +3,9 @@
 // Step by step, from the traced cell towards the input, it says which cells of the earlier tensor each
 // step needs: a convolution or pooling window (clamped to the tensor, with how far it reaches into the
 // zero padding), the same cell for a cell-by-cell step (activation, arithmetic), the source cell for
-// flatten, the whole map for global pooling, every value for a dense layer.
+// flatten, the whole map for global pooling, every value for a dense layer. Where a model graph's add joins
+// paths, the walk follows the first input, and then every other input back to the input too; at a concat it
+// follows the input that holds the traced channel (or, for all channels, every input).
 // Then, forward from the input, the receptive-field arithmetic of the sliding windows (CNNCore's
 // ReceptiveField): size r, jump j and start per step, and which input rows and columns that gives for
 // the traced cell, drawn on the input with padding shown as (0).
@@ -66,7 +68,8 @@ extension TraceRenderer {
     /// receptive-field arithmetic (the table, the cell's rows and columns, the patch drawn) comes when more
     /// than one window leads back to the input or `fieldArithmetic` asks for it; for a single window the
     /// field is one line, and the patch is drawn only if the step above did not draw it (`windowDrawn`).
-    func chainLines(start: Step, index: [Int], cell: String, fieldArithmetic: Bool = false, windowDrawn: Bool = false) -> [String] {
+    func chainLines(start: Step, index: [Int], cell: String, fieldArithmetic: Bool = false, windowDrawn: Bool = false,
+                    depth: Int = 0) -> [String] {
         var region: Region? = index.count >= 2 ? Region(rows: index[0]...index[0], cols: index[1]...index[1],
                                                         channel: index.count > 2 ? index[2] : nil) : nil
         var vectorIndex: Int? = index.count == 1 ? index[0] : nil
@@ -77,8 +80,9 @@ extension TraceRenderer {
         var fieldCell = region      // the single cell the receptive-field arithmetic starts from
         var step: Step? = start
         var droppedBefore: String?
-        walk: while let current = step, let operand = current.operands.first, let input = operand.tensor {
-            let name = operandName(operand)
+        var otherPaths: [(operand: Operand, cell: Region?, at: String)] = []  // the other inputs of joins
+        walk: while let current = step, var operand = current.operands.first, let input = operand.tensor {
+            var name = operandName(operand)
             let channels = input.rank == 3 ? input.shape[2] : nil
             switch current.operation.chainLink(current.operands) {
             case .window(let window, let text, let keepsChannel):
@@ -89,9 +93,48 @@ extension TraceRenderer {
                 let needs = "needs \(name) \(reach.region(channel).description(channels: channels))\(reach.paddingText)"
                 hops.append(Hop(text: text, from: described, needs: needs, name: name, tensor: input, region: region,
                                 window: window))
+            case .inputRegion(let text, let keepsChannel, let reach):
+                guard let r = region, input.rank >= 2, let found = reach(r.rows, r.cols) else { break walk }
+                region = Region(rows: found.rows, cols: found.cols, channel: keepsChannel ? r.channel : nil)
+                hops.append(Hop(text: text, from: described,
+                                needs: "needs \(name) \(region.map { $0.description(channels: channels) } ?? "")",
+                                name: name, tensor: input, region: region))
+                fieldCell = nil  // no integer jump describes it: the region found is the answer
             case .cellByCell(let text):
                 hops.append(Hop(text: text, from: described, needs: "needs the same \(sameWhat(region)) of \(name)",
                                 name: name, tensor: input, region: region))
+            case .concatenation(let text):
+                guard let r = region else { break walk }
+                guard let channel = r.channel else {
+                    // Every channel of the output: the same cells of every input, each a path of its own.
+                    let others = current.operands.dropFirst().map(operandName)
+                    hops.append(Hop(text: text, from: described,
+                                    needs: "needs the same cells of \(name) and of \(others.joined(separator: ", ")) (paths below)",
+                                    name: name, tensor: input, region: region))
+                    otherPaths += current.operands.dropFirst().map { (operand: $0, cell: region, at: described) }
+                    break
+                }
+                // One channel of the output is one channel of one input: the inputs lie side by side.
+                var offset = 0
+                var found: (operand: Operand, tensor: Tensor, channel: Int)?
+                for part in current.operands {
+                    guard let tensor = part.tensor, tensor.rank == 3 else { break walk }
+                    if channel < offset + tensor.shape[2] { found = (part, tensor, channel - offset); break }
+                    offset += tensor.shape[2]
+                }
+                guard let found else { break walk }
+                operand = found.operand
+                name = operandName(operand)
+                region = Region(rows: r.rows, cols: r.cols, channel: found.channel)
+                hops.append(Hop(text: text, from: described,
+                                needs: "channel \(channel) is channel \(found.channel) of \(name) (channels \(offset)..\(offset + found.tensor.shape[2] - 1) of the join)",
+                                name: name, tensor: found.tensor, region: region))
+            case .join(let text):
+                let others = current.operands.dropFirst().map(operandName)
+                hops.append(Hop(text: text, from: described,
+                                needs: "needs the same \(sameWhat(region)) of \(name) and of \(others.joined(separator: ", ")) (paths below)",
+                                name: name, tensor: input, region: region))
+                otherPaths += current.operands.dropFirst().map { (operand: $0, cell: region, at: described) }
             case .unflatten:
                 guard let flat = vectorIndex, input.rank >= 2 else { break walk }
                 let source = unravel(flat, shape: input.shape)
@@ -128,16 +171,16 @@ extension TraceRenderer {
             if operand.provenance?.isDroppedHistory == true { droppedBefore = name }
         }
         guard !hops.isEmpty || !ending.isEmpty else { return [] }
-        var lines = ["", "Back to the input, step by step:"]
+        var lines = ["", depth == 0 ? "Back to the input, step by step:" : "Back to the input along this path:"]
         lines += TraceRenderer.shortened(hops.map { "  \($0.from) <- \($0.text): \($0.needs)" }, what: "steps")
         if let droppedBefore {
             lines.append("  (the steps that made \(droppedBefore) are no longer kept: a value keeps the last \(Format.count(Provenance.historyKept)) steps of its history, docs/LIMITS.md)")
         }
         if !ending.isEmpty {
             lines += ending
-            return lines
+            return lines + pathLines(otherPaths, depth: depth)
         }
-        guard let last = hops.last, let region = last.region else { return lines }
+        guard let last = hops.last, let region = last.region else { return lines + pathLines(otherPaths, depth: depth) }
         let fieldHops = Array(hops[min(fieldStart, hops.count)...])
         let windows = fieldHops.filter { $0.window != nil }.count
         if let cellRegion = fieldCell, windows > 0 {
@@ -147,6 +190,38 @@ extension TraceRenderer {
         } else {
             lines.append("So \(cell) depends on \(region.description(channels: last.tensor.rank == 3 ? last.tensor.shape[2] : nil)) of \(last.name):")
             lines += patchLines(last.tensor, rows: region.rows, cols: region.cols, channel: region.channel)
+        }
+        return lines + pathLines(otherPaths, depth: depth)
+    }
+
+    /// The largest number of other paths of a graph walked in full (the rest are named, with the trace to run).
+    static let pathsWalked = 4
+
+    /// The other inputs of the joins met on the walk (a graph's add), each walked back to the input: the
+    /// cell of a join's output is the sum of the same cell of every input. A path found on another path is
+    /// named with the trace that follows it, so that a deep residual network does not multiply its walks.
+    private func pathLines(_ paths: [(operand: Operand, cell: Region?, at: String)], depth: Int) -> [String] {
+        var lines: [String] = []
+        for (number, path) in paths.enumerated() {
+            let name = operandName(path.operand)
+            guard let region = path.cell, region.rows.count == 1, region.cols.count == 1 else {
+                lines += ["", "Another path joins at \(path.at): through \(name), the same cells (the field above is the first path's;"
+                          + " summary's receptive-field column gives the largest over all paths)."]
+                continue
+            }
+            var index = [region.rows.lowerBound, region.cols.lowerBound]
+            if let channel = region.channel { index.append(channel) }
+            let cell = "\(name)[\(index.map(String.init).joined(separator: ", "))]"
+            guard let step = path.operand.provenance?.step else {
+                lines += ["", "Another path joins at \(path.at): \(cell), the input itself (the skip path adds it unchanged)."]
+                continue
+            }
+            guard depth == 0, number < TraceRenderer.pathsWalked else {
+                lines += ["", "Another path joins at \(path.at): \(cell) (trace \(cell) follows it)."]
+                continue
+            }
+            lines += ["", "Another path joins at \(path.at): \(cell)."]
+            lines += chainLines(start: step, index: index, cell: cell, depth: depth + 1).dropFirst()
         }
         return lines
     }

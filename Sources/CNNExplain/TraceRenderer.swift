@@ -144,6 +144,8 @@ struct TraceRenderer {
             let source = valueCell.isEmpty ? printer.number(new)
                 : "\(operandName(value))[\(valueCell.map(String.init).joined(separator: ", "))] = \(printer.number(new))"
             return ["  \(cell) was set to \(source) (it was \(printer.number(old)))"]
+        default:
+            return kernelFamilyLines(explanation, index: index, cell: cell)
         }
     }
 
@@ -153,7 +155,7 @@ struct TraceRenderer {
         return versions.name(name, operand.provenance)
     }
 
-    private func convolutionLines(_ trace: ConvolutionCellTrace, plan: ConvolutionPlan, inputName: String, input: Tensor) -> [String] {
+    func convolutionLines(_ trace: ConvolutionCellTrace, plan: ConvolutionPlan, inputName: String, input: Tensor) -> [String] {
         var lines: [String] = []
         let rows = "\(trace.rowRange.lowerBound)..\(trace.rowRange.upperBound)"
         let cols = "\(trace.columnRange.lowerBound)..\(trace.columnRange.upperBound)"
@@ -215,7 +217,7 @@ struct TraceRenderer {
         return "\(n)" + (last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th")
     }
 
-    private func grid(_ terms: [ConvolutionTerm], plan: ConvolutionPlan, text: (ConvolutionTerm) -> String) -> [String] {
+    func grid(_ terms: [ConvolutionTerm], plan: ConvolutionPlan, text: (ConvolutionTerm) -> String) -> [String] {
         var cells = Array(repeating: Array(repeating: "", count: plan.kernel.cols), count: plan.kernel.rows)
         for term in terms where term.kernelRow < plan.kernel.rows && term.kernelColumn < plan.kernel.cols {
             cells[term.kernelRow][term.kernelColumn] = text(term)
@@ -224,7 +226,7 @@ struct TraceRenderer {
         return cells.map { row in row.map { String(repeating: " ", count: width - $0.count) + $0 }.joined(separator: "  ") }
     }
 
-    private func sideBySide(_ blocks: [[String]], separators: [String]) -> [String] {
+    func sideBySide(_ blocks: [[String]], separators: [String]) -> [String] {
         let height = blocks.map(\.count).max() ?? 0
         let widths = blocks.map { $0.map(\.count).max() ?? 0 }
         var lines: [String] = []

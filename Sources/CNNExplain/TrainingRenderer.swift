@@ -96,6 +96,15 @@ struct TrainingRenderer {
         lines.append("  optimizer \(h.optimizer.rawValue), lr \(Format.number(h.learningRate)): \(formula.first ?? "")")
         let indent = String(repeating: " ", count: "  optimizer \(h.optimizer.rawValue), lr \(Format.number(h.learningRate)): ".count)
         lines += formula.dropFirst().map { indent + $0 }
+        if h.augmentation.isActive {
+            var changes: [String] = []
+            if h.augmentation.flip { changes.append("mirrored left to right half of the time") }
+            if h.augmentation.shift > 0 {
+                changes.append("moved by up to \(h.augmentation.shift) pixel\(h.augmentation.shift == 1 ? "" : "s") each way (zeros moved in)")
+            }
+            lines.append("  augment \(h.augmentation.description): each training image, each time it is used, is "
+                         + changes.joined(separator: " and ") + "; validation images are not changed")
+        }
         lines += table(h)
         if let best = h.epochs.filter({ $0.validationAccuracy != nil }).max(by: { ($0.validationAccuracy ?? 0) < ($1.validationAccuracy ?? 0) }),
            let last = h.epochs.last {

@@ -90,7 +90,8 @@ extension Statement: CustomDebugStringConvertible {
         case .model(let model):
             var text = "(model \(model.name?.text ?? "_") (" + model.inputShape.map(\.text).joined(separator: " ") + ")"
             for layer in model.layers {
-                text += " (" + ([layer.keyword.text] + layer.words.map(\.text)).joined(separator: " ") + ")"
+                let named = layer.label.map { ["\($0.text) ="] } ?? []
+                text += " (" + (named + [layer.keyword.text] + layer.words.map(\.text)).joined(separator: " ") + ")"
             }
             return text + ")"
         }

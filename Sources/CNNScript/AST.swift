@@ -212,14 +212,17 @@ public struct LayerLine: Equatable, Hashable, Sendable {
     public var keyword: Name
     /// The words after the keyword, in order.
     public var words: [Word]
-    /// The whole line, keyword included.
+    /// The whole line, keyword included (and the name given to the layer, if any).
     public var range: SourceRange
+    /// The name given to the layer, `shortcut` in `shortcut = conv 256 1x1 from input`; nil if none.
+    public var label: Name?
 
     /// Creates a layer line.
-    public init(keyword: Name, words: [Word], range: SourceRange) {
+    public init(keyword: Name, words: [Word], range: SourceRange, label: Name? = nil) {
         self.keyword = keyword
         self.words = words
         self.range = range
+        self.label = label
     }
 }
 

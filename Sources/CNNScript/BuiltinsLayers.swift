@@ -8,19 +8,15 @@ extension Builtins {
     static let layerKinds: [any LayerLanguage.Type] = [
         ConvolutionLayer.self, PoolingLayer.self, GlobalPoolingLayer.self, FlattenLayer.self, DenseLayer.self,
         DropoutLayer.self, ZeroPaddingLayer.self, ActivationLayer.self,
+        DepthwiseConvolutionLayer.self, SeparableConvolutionLayer.self, TransposedConvolutionLayer.self, BatchNormLayer.self,
+        UpsampleLayer.self,
+        AddLayer.self, ConcatLayer.self,
     ]
 
     static let layers: [Builtin] = [
         Builtin(
             name: "conv", category: .layers,
-            parameters: [
-                Parameter("input", .tensor, "an H x W image or an H x W x C stack of maps"),
-                Parameter("kernel", .tensor, "kh x kw, one kh x kw x C filter, or a kh x kw x C x F filter bank"),
-                Parameter("stride", .pair, default: "1", "how far the window moves: 2 or [rows, cols]"),
-                Parameter("padding", .padding, default: "valid", "valid, same, full, a number, or [top, bottom, left, right]"),
-                Parameter("dilation", .pair, default: "1", "spacing between kernel taps"),
-                Parameter("bias", .tensor, default: "none", "one number per filter, added to every cell of its map"),
-            ],
+            parameters: convolutionParameters,
             summary: "Slide a kernel over the input: each output cell is the sum of the element-wise products.",
             details: """
                 Deep-learning convolution (cross-correlation: the kernel is not flipped). Each output cell is
@@ -46,6 +42,10 @@ extension Builtins {
                 context.step = Step(operation: operation, operands: operands, summary: .convolution(plan), arithmetic: [plan.arithmetic])
                 return output
             }),
+        ConvolveOperation.builtin,
+        DepthwiseConvolutionOperation.builtin,
+        SeparableConvolutionOperation.builtin,
+        TransposedConvolutionOperation.builtin,
         poolingBuiltin(kind: .max, name: "maxpool"),
         poolingBuiltin(kind: .average, name: "avgpool"),
         MinPoolOperation.builtin,
@@ -81,8 +81,12 @@ extension Builtins {
                                     summary: .depthPooling(from: input.shapeDescription, size: size, to: output.shapeText))
                 return output
             }),
+        BatchNormOperation.builtin,
+        UpsampleOperation.builtin,
         activationBuiltin(.relu, name: "relu", summary: "max(0, x) for every cell: negative values become 0.",
                           details: "ReLU turns a feature map into an activation map of the same size; it adds the non-linearity that lets stacked layers learn more than one linear map could."),
+        activationBuiltin(.relu6, name: "relu6", summary: "min(max(0, x), 6) for every cell: ReLU capped at 6.",
+                          details: "MobileNet's activation (Keras' ReLU(max_value=6), PyTorch's ReLU6): a bounded ReLU keeps activations small enough for low-precision arithmetic."),
         activationBuiltin(.leakyrelu, name: "leakyrelu", summary: "x for positive x, slope * x for negative x.",
                           details: "A ReLU that lets a little of the negative side through (slope 0.3 by default, like Keras 3's LeakyReLU)."),
         activationBuiltin(.sigmoid, name: "sigmoid", summary: "1 / (1 + e^-x): squashes every value into (0, 1).",
@@ -132,6 +136,16 @@ extension Builtins {
                                     arithmetic: arithmetic)
                 return output
             }),
+    ]
+
+    /// The parameters of conv and convolve.
+    static let convolutionParameters = [
+        Parameter("input", .tensor, "an H x W image or an H x W x C stack of maps"),
+        Parameter("kernel", .tensor, "kh x kw, one kh x kw x C filter, or a kh x kw x C x F filter bank"),
+        Parameter("stride", .pair, default: "1", "how far the window moves: 2 or [rows, cols]"),
+        Parameter("padding", .padding, default: "valid", "valid, same, full, a number, or [top, bottom, left, right]"),
+        Parameter("dilation", .pair, default: "1", "spacing between kernel taps"),
+        Parameter("bias", .tensor, default: "none", "one number per filter, added to every cell of its map"),
     ]
 
     /// The parameters every window pooling takes (maxpool, avgpool, minpool).

@@ -172,8 +172,8 @@ public struct CallContext {
         return n
     }
 
-    /// A row/column pair: `2`, `[2, 1]` or `2x1`; every value at least 1.
-    public func pair(_ parameter: String) throws -> Pair? {
+    /// A row/column pair: `2`, `[2, 1]` or `2x1`; every value at least `minimum` (1 unless given).
+    public func pair(_ parameter: String, minimum: Int = 1) throws -> Pair? {
         guard let argument = bound[parameter] else { return nil }
         let values: [Double]
         switch argument.value {
@@ -184,17 +184,17 @@ public struct CallContext {
         default:
             throw fail(parameter, expected: "a whole number or a pair [rows, cols]", got: argument.value)
         }
-        if values.allSatisfy({ $0 >= 1 && $0 == $0.rounded() }), let largest = values.max(), largest > Double(Limits.maxElements) {
+        if values.allSatisfy({ $0 >= Double(minimum) && $0 == $0.rounded() }), let largest = values.max(), largest > Double(Limits.maxElements) {
             throw ArgumentError(message: "\(builtin.name): '\(parameter)' is too large: \(Format.number(largest))",
                                 hint: "the limit is \(Format.count(Limits.maxElements)), far more than any map has cells",
                                 argument: argument.index)
         }
-        guard let rows = Int(exactly: values[0]), let cols = Int(exactly: values[1]), rows >= 1, cols >= 1 else {
+        guard let rows = Int(exactly: values[0]), let cols = Int(exactly: values[1]), rows >= minimum, cols >= minimum else {
             let given: String
             if case .number(let x) = argument.value {
-                given = "a whole number of at least 1, not \(Format.number(x))"
+                given = "a whole number of at least \(minimum), not \(Format.number(x))"
             } else {
-                given = "whole numbers of at least 1, not [\(values.map(Format.number).joined(separator: ", "))]"
+                given = "whole numbers of at least \(minimum), not [\(values.map(Format.number).joined(separator: ", "))]"
             }
             throw ArgumentError(message: "\(builtin.name): '\(parameter)' must be \(given)",
                                 hint: Self.pairHint(parameter), argument: argument.index)

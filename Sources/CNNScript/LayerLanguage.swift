@@ -161,6 +161,7 @@ public enum LayerCode {
     static func torchActivation(_ kind: ActivationKind, outputRank: Int) -> String? {
         switch kind {
         case .relu: return "nn.ReLU()"
+        case .relu6: return "nn.ReLU6()"
         case .sigmoid: return "nn.Sigmoid()"
         case .tanh: return "nn.Tanh()"
         case .softmax: return outputRank == 2 ? "nn.Softmax(dim=-1)" : "nn.Softmax(dim=1)"

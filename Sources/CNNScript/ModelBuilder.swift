@@ -14,30 +14,17 @@ extension Interpreter {
             throw Diagnostic("'\(name.text)' is the name of a built-in, so it cannot name a model", at: name.range)
         }
         let inputShape = try ModelBuilder.inputShape(declaration.inputShape, after: name)
-        var layers: [LayerSpec] = []
-        for line in declaration.layers {
-            layers.append(try ModelBuilder.layer(line))
-        }
-        let spec = ModelSpec(name: name.text, inputShape: inputShape, layers: layers)
+        let (layers, graph) = try ModelBuilder.layers(declaration.layers)
+        let spec = ModelSpec(name: name.text, inputShape: inputShape, layers: layers, graph: graph)
         let analysis: ModelAnalysis
         do {
-            analysis = try spec.analyze()
+            analysis = try spec.analyzeLocating()
+        } catch let error as ModelLayerError {
+            let culprit = (1...declaration.layers.count).contains(error.layer) ? declaration.layers[error.layer - 1].range
+                                                                               : declaration.keywordRange
+            throw Diagnostic(error.error, at: culprit)
         } catch let error as CoreError {
-            // Find the first layer that fails, to underline its line. Once a prefix of the layers fails, every
-            // longer one does too, so a binary search over the prefix length finds it in a few analyses.
-            func fails(_ count: Int) -> Bool {
-                (try? ModelSpec(name: spec.name, inputShape: inputShape, layers: Array(layers.prefix(count))).analyze()) == nil
-            }
-            var culprit = declaration.keywordRange
-            if !fails(0) {
-                var low = 1, high = layers.count  // the shortest failing prefix is in low...high
-                while low < high {
-                    let middle = (low + high) / 2
-                    if fails(middle) { high = middle } else { low = middle + 1 }
-                }
-                if low >= 1, low <= declaration.layers.count { culprit = declaration.layers[low - 1].range }
-            }
-            throw Diagnostic(error, at: culprit)
+            throw Diagnostic(error, at: declaration.keywordRange)
         }
         assign(name.text, Variable(value: .model(spec), provenance: Provenance(expression: "model block", step: nil)))
         return .modelDeclared(spec, analysis)
@@ -49,6 +36,7 @@ enum ModelBuilder {
     /// The activations a layer may name (`conv 8 3x3 relu`, `dense 10 softmax`) or be (`relu`).
     static let activations: [String: ActivationKind] = [
         "relu": .relu, "sigmoid": .sigmoid, "tanh": .tanh, "softmax": .softmax, "leakyrelu": .leakyrelu, "linear": .linear,
+        "relu6": .relu6,
     ]
 
     /// Every word that starts a layer line, in documentation order: the keywords of every layer kind.

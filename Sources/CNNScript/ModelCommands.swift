@@ -11,24 +11,36 @@ extension Commands {
     static let params = CommandDefinition(
         name: "params", usage: "params conv KxKxCINxCOUT | params dense INxOUT | params maxpool",
         summary: "Count a layer's parameters with the arithmetic written out.",
-        details: "A conv layer has kh x kw x Cin x Cout weights plus one bias per filter; a dense layer in x out weights plus out biases; pooling and flatten have none.",
-        examples: ["params conv 3x3x32x64", "params dense 12544x128"],
+        details: """
+            A conv layer has kh x kw x Cin x Cout weights plus one bias per filter; a dense layer in x out weights plus out biases; \
+            depthwiseconv kh x kw x C plus C; separableconv its depthwise and pointwise weights plus Cout; transposedconv \
+            kh x kw x Out x In plus Out; batchnorm 4 x C (gamma and beta trainable, the moving mean and variance not); \
+            pooling and flatten have none.
+            """,
+        examples: ["params conv 3x3x32x64", "params dense 12544x128", "params depthwiseconv 3x3x32", "params separableconv 3x3x32x64"],
         body: Interpreter.paramsCommand)
 
     /// `model`: declares a network (the block itself is a statement of its own).
     static let model = CommandDefinition(
         name: "model", usage: "model NAME SHAPE ... end",
-        summary: "Declare a network layer by layer from an input shape, like Keras' Sequential.",
+        summary: "Declare a network layer by layer from an input shape: a stack like Keras' Sequential, or a graph.",
         details: "One layer per line; the block ends with `end`. The layer lines:\n"
             + Builtins.layerKinds.map { "- " + $0.lineUsage }.joined(separator: "\n")
-            + "\nKeras' spellings work too: padding=same, activation=relu, strides=2, pool_size=2.",
-        examples: ["model tiny 28x28x1\n  conv 8 3x3 relu\n  maxpool 2x2\n  flatten\n  dense 10 softmax\nend"],
+            + "\nKeras' spellings work too: padding=same, activation=relu, strides=2, pool_size=2."
+            + "\nGraphs (Keras' functional API): each line takes the line above unless it says otherwise."
+            + "\n- NAME = LAYER ...   names a layer (Keras' name=)"
+            + "\n- LAYER ... from NAME   takes NAME, or `input` (the model's input), instead of the line above"
+            + "\n- add A B, concat A B   join named layers; add A joins the line above and A"
+            + "\nA layer can only take layers above it, and every branch must lead to the last layer.",
+        examples: ["model tiny 28x28x1\n  conv 8 3x3 relu\n  maxpool 2x2\n  flatten\n  dense 10 softmax\nend",
+                   "model residual 56x56x64\n  conv 64 3x3 same relu\n  f = conv 64 3x3 same\n  add f input\n  relu\nend",
+                   "model projection 56x56x64\n  conv 128 3x3 stride 2 same relu\n  f = conv 128 3x3 same\n  shortcut = conv 128 1x1 stride 2 from input\n  add f shortcut\n  relu\nend"],
         body: Interpreter.modelCommand)
 
     /// `summary`: a model's table.
     static let summary = CommandDefinition(
         name: "summary", usage: "summary NAME", summary: "Print a model's layers, output shapes and parameter counts like Keras.",
-        details: "With the arithmetic of every count and the receptive field of every layer.", examples: ["summary mnist"],
+        details: "With the arithmetic of every count and the receptive field of every layer. A graph's table has Keras' \"Connected to\" column, and where paths join the receptive field is the largest over them.", examples: ["summary mnist"],
         body: Interpreter.summaryCommand)
 
     /// `run`: a forward pass (ModelRun+Forward.swift).
@@ -104,7 +116,7 @@ extension Interpreter {
             return .summary(spec, analysis)
         }
         let guess = Suggestions.closest(to: layer, among: ModelBuilder.keywordNames)
-        throw Diagnostic("params knows conv, dense, pooling, flatten, dropout and activations, not '\(layer)'", at: first.range,
+        throw Diagnostic("params knows the layers of a model block (conv, dense, depthwiseconv, batchnorm, pooling, ...), not '\(layer)'", at: first.range,
                          hint: guess.map { "did you mean \($0)?" })
     }
 }

@@ -93,13 +93,15 @@ extension Interpreter {
 
         // The layers, one after the other.
         var layers: [LayerRun] = []
-        var current = Operand(name: inputVariable, text: inputVariable, value: .tensor(input), provenance: inputProvenance)
+        // The operand of every node of the graph: the input, then each layer's output.
+        var nodes = [Operand(name: inputVariable, text: inputVariable, value: .tensor(input), provenance: inputProvenance)]
         for (offset, layer) in analysis.layers.enumerated() {
             let label = "layer \(offset + 1) (\(layer.spec.kindName))"
             let result: LayerRun
             do {
                 try Interruption.check("run \(modelName)")
-                result = try ModelRunner.forward(layer, input: current, variable: "\(modelName)_\(offset + 1)",
+                let inputs = layer.inputs.map { nodes[$0] }
+                result = try ModelRunner.forward(layer, inputs: inputs, variable: "\(modelName)_\(offset + 1)",
                                                  weights: weights[offset], label: label)
             } catch let error as CoreError {
                 // "conv: ..." from the core becomes "layer 1 (conv): ...", naming the layer.
@@ -111,7 +113,7 @@ extension Interpreter {
                 throw Diagnostic(CoreError(message, hint: error.hint), at: first.range)
             }
             layers.append(result)
-            current = Operand(name: result.variable, text: result.variable, value: .tensor(result.output), provenance: result.provenance)
+            nodes.append(Operand(name: result.variable, text: result.variable, value: .tensor(result.output), provenance: result.provenance))
         }
 
         // Everything worked: store the results.

@@ -17,6 +17,9 @@ struct DrawnWeight {
     /// The provenance text of the weight variable: "Glorot uniform for layer 1 of mnist".
     func origin(layer: Int, model: String) -> String {
         if trained { return "learned by train: the \(draw.isBias ? "biases" : "kernel") of layer \(layer) of \(model)" }
+        if let fill = draw.fill {
+            return "\(fill == 0 ? "zeros" : fill == 1 ? "ones" : Format.number(fill)): \(draw.variable) of layer \(layer) of \(model)"
+        }
         return draw.isBias ? "zeros: the biases of layer \(layer) of \(model)"
                     : "Glorot uniform in ±\(Format.number(draw.limit)): the kernel of layer \(layer) of \(model)"
     }
@@ -30,9 +33,10 @@ extension ModelRunner {
         for layer in analysis.layers {
             let prefix = "\(spec.name)_\(layer.index)"
             all.append(try layer.weights().map { weight in
-                let variable = "\(prefix)_\(weight.isBias ? "bias" : "kernel")"
-                let draw = WeightDraw(variable: variable, shape: weight.shape, fanIn: weight.fanIn, fanOut: weight.fanOut,
+                let variable = "\(prefix)_\(weight.name)"
+                var draw = WeightDraw(variable: variable, shape: weight.shape, fanIn: weight.fanIn, fanOut: weight.fanOut,
                                       fanInText: weight.fanInText, fanOutText: weight.fanOutText, limit: weight.glorotLimit)
+                draw.fill = weight.fill
                 return DrawnWeight(draw: draw, tensor: try weight.draw(using: &generator, for: variable))
             })
         }

@@ -28,6 +28,8 @@ public struct WeightDraw: Sendable {
     public var fanOutText: String
     /// The bound of the uniform draw, sqrt(6/(fanIn + fanOut)); 0 for a bias (all zeros).
     public var limit: Double
+    /// The value every weight starts at when it is not drawn (batch norm's gamma: 1), else nil.
+    public var fill: Double? = nil
 
     /// Whether these are biases (all zero) rather than a Glorot-uniform kernel.
     public var isBias: Bool { fanIn == 0 && fanOut == 0 }

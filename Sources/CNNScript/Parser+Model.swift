@@ -7,6 +7,11 @@
 //       dense 10 softmax
 //     end
 //
+// A layer line may give its layer a name (`NAME = conv 64 1x1`) that later lines take as their input
+// (`from NAME`) or join (`add NAME`, `concat a b`); the interpreter (ModelBuilder) connects the graph. A line
+// `NAME = WORD ...` is a named layer when WORD is a layer keyword; otherwise it sets a variable, which shows
+// that the block was left open.
+//
 // A line holds words: numbers (a '-' written right before a number makes it negative), sizes like 3x3,
 // and names; Keras' `padding=same` is read as the two words `padding same`. The parser keeps them typed and
 // placed; the interpreter checks what each layer accepts.
@@ -42,6 +47,17 @@ extension Parser {
             while tokens[index].kind == .newline || tokens[index].kind == .semicolon { index += 1 }
             let token = tokens[index]
             let setsName = token.identifierName != nil && tokens[index + 1].kind == .equals
+            if setsName, let keywordName = tokens[index + 2].identifierName, ModelBuilder.keyword(named: keywordName) != nil {
+                // `shortcut = conv 256 1x1 from input`: a named layer.
+                let label = Name(token.identifierName ?? "", range: token.range)
+                index += 2
+                let keywordToken = advance()
+                let (words, _) = parseWords()
+                let last = words.last?.range ?? tokens[keywordToken].range
+                layers.append(LayerLine(keyword: Name(keywordName, range: tokens[keywordToken].range), words: words,
+                                        range: token.range.through(last), label: label))
+                continue
+            }
             if token.kind == .identifier("model") {
                 // A model inside a model: the error is at the inner header, where the learner must act.
                 let outer = name.map { "the model '\($0.text)'" } ?? "a model block"
@@ -127,6 +143,12 @@ extension Parser {
                 words.append(Word(.identifier(name), text: text, range: token.range))
                 advance()  // '='
                 continue
+            case .leftBracket where !followedByEquals:
+                // `[t, b, l, r]` (zeropadding's four sides): its numbers, as words.
+                if let numbers = bracketedNumbers() {
+                    words += numbers
+                    continue
+                }
             case .minus where isAdjacentNumber(index + 1):
                 if case .number(let literal) = tokens[index + 1].kind {
                     advance()
@@ -158,6 +180,20 @@ extension Parser {
         default:
             return false
         }
+    }
+
+    /// `[1, 2, 3, 4]` on a layer line as number words (the tokens are consumed), or nil (nothing consumed)
+    /// when the brackets hold anything but whole numbers separated by commas.
+    mutating func bracketedNumbers() -> [Word]? {
+        var position = index + 1, words: [Word] = []
+        while case .number(let literal) = tokens[position].kind {
+            words.append(Word(.number(literal), text: source.text(in: tokens[position].range), range: tokens[position].range))
+            position += 1
+            if tokens[position].kind == .comma { position += 1 }
+        }
+        guard tokens[position].kind == .rightBracket, !words.isEmpty else { return nil }
+        index = position + 1
+        return words
     }
 
     /// Skips tokens up to (not including) the next newline, ';' or end of input.

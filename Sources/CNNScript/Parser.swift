@@ -346,6 +346,16 @@ public struct Parser {
                 let value = try parseCommandValue()
                 arguments.append(Argument(label: Name(label, range: token.range), value: value,
                                           range: range(from: token.range)))
+                // `augment=shift=2`: the value `shift` is itself the label of the next setting.
+                if current().kind == .equals && !current().spaceBefore, value.identifierName != nil {
+                    index -= 1
+                    continue
+                }
+                // `augment=flip,shift=2`: a comma right after a setting joins the next word to it.
+                if current().kind == .comma && !current().spaceBefore && !tokens[index + 1].spaceBefore,
+                   tokens[index + 1].identifierName != nil {
+                    advance()
+                }
                 continue
             }
             switch token.kind {

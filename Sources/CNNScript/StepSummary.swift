@@ -12,6 +12,11 @@ public enum StepSummary: Equatable, Sendable {
     case result(String)
     /// A convolution's geometry; `denseOnImage` when it is a dense layer on an image (a 1x1 convolution).
     case convolution(ConvolutionPlan, denseOnImage: Bool = false)
+    /// A convolution of another kind (depthwise, separable, transposed, true convolution): its input, kernel
+    /// shapes, settings and output.
+    case kernelOperation(KernelOperationSummary)
+    /// Batch normalization of a tensor per channel, with its epsilon.
+    case batchNorm(shape: [Int], epsilon: Double)
     /// Window pooling's geometry; `smallest` for min pooling (computed as the max pooling of -x).
     case pooling(Pooling.Plan, smallest: Bool = false)
     /// Max pooling across channels, `size` channels at a time.
@@ -65,4 +70,39 @@ public enum ValueChange: Equatable, Sendable {
     /// Resized: each output pixel a weighted average of input pixels, by `method` ("area" or "bilinear"),
     /// the input pixels per output pixel along each axis given as `scale` (e.g. [2.5, 2.5]).
     case resized(method: String, scale: [Double])
+}
+
+/// What a convolution of another kind did, for its step header.
+public struct KernelOperationSummary: Equatable, Sendable {
+    /// Which convolution.
+    public enum Kind: String, Equatable, Sendable {
+        /// depthwiseconv, separableconv, transposedconv, convolve.
+        case depthwise, separable, transposed, convolve
+    }
+    /// The kind.
+    public var kind: Kind
+    /// The input's shape.
+    public var inputShape: [Int]
+    /// The kernels' shapes (separable: depthwise, then pointwise).
+    public var kernelShapes: [[Int]]
+    /// The stride.
+    public var stride: Pair
+    /// The padding, as the script spells it.
+    public var padding: String
+    /// The dilation (1 when not dilated).
+    public var dilation: Pair
+    /// The output's shape.
+    public var outputShape: [Int]
+
+    /// Creates a summary.
+    public init(kind: Kind, inputShape: [Int], kernelShapes: [[Int]], stride: Pair, padding: String,
+                dilation: Pair = Pair(square: 1), outputShape: [Int]) {
+        self.kind = kind
+        self.inputShape = inputShape
+        self.kernelShapes = kernelShapes
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.outputShape = outputShape
+    }
 }

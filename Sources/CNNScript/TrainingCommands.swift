@@ -1,7 +1,7 @@
 // TrainingCommands: `train`, `evaluate`, `predict` and `plot`, the commands that fit a declared model to
 // a data set and use what it learned (Sources/CNNCore/Training).
 //
-//     train MODEL DATA [epochs=20] [batch=32] [optimizer=adam] [lr=RATE]
+//     train MODEL DATA [epochs=20] [batch=32] [optimizer=adam] [lr=RATE] [augment=flip,shift=N]
 //     evaluate MODEL DATA        predict MODEL x        plot HISTORY
 // `train` draws the model's weights from the session's random generator (Glorot uniform, zero biases, as
 // `run` does), so `seed N` before it repeats a run exactly; the shuffles and dropout use a seed drawn from
@@ -31,7 +31,7 @@ extension Commands {
 
     /// `train`: fit a model to a data set.
     static let train = CommandDefinition(
-        name: "train", usage: "train MODEL DATA [epochs=20] [batch=32] [optimizer=sgd|momentum|rmsprop|adam] [lr=RATE]",
+        name: "train", usage: "train MODEL DATA [epochs=20] [batch=32] [optimizer=sgd|momentum|rmsprop|adam] [lr=RATE] [augment=flip,shift=N]",
         summary: "Fit a declared model to a data set, like Keras' model.fit, and show loss and accuracy per epoch.",
         details: """
             Weights start Glorot uniform (biases 0) from the session's random generator, so `seed N` first
@@ -47,11 +47,15 @@ extension Commands {
             Keras puts epsilon inside the root for rmsprop and, for adam, folds the bias correction into lr_t
             and adds epsilon to sqrt(v); PyTorch adds epsilon after the root in both (to sqrt(v_hat) for adam), so its steps differ slightly.
             Dropout is active only while training. The model must end in softmax with one unit per class.
+            augment=flip,shift=2 changes every training image each time a batch takes it: mirrored left to right
+            half of the time (flip), and moved by up to 2 pixels up or down and left or right (shift=N, the cells
+            moved in being 0), drawn from the seeded generator in example order; validation images stay as
+            they are. augment=flip and augment=shift=2 take one of the two.
             After each epoch the held-out examples give val_loss and val_accuracy. The history is kept in
             the variable `history` (plot history, save(history, "curves.png")); the weights stay with the
             model for evaluate and predict.
             """,
-        examples: ["train small data epochs=20 batch=32 optimizer=adam lr=0.01"],
+        examples: ["train small data epochs=20 batch=32 optimizer=adam lr=0.01", "train small data epochs=20 augment=flip,shift=2"],
         body: Interpreter.trainCommand)
 
     /// `evaluate`: loss and accuracy.
@@ -80,9 +84,46 @@ extension Commands {
 }
 
 extension Interpreter {
+    /// `augment=flip`, `augment=shift` (2 pixels), `augment=flip,shift=N`, `augment=shift,shift=N`... read from
+    /// the `augment` setting, the words joined to it by commas (positional `flip`/`shift` right after it) and `shift=N`.
+    func augmentation(_ setting: Argument, _ arguments: [Argument], _ context: EvaluationContext) throws -> Augmentation {
+        let usage = "e.g. augment=flip,shift=2 (flips and shifts of up to 2 pixels), augment=flip or augment=shift"
+        var result = Augmentation()
+        var words = [setting.value]
+        if let at = arguments.firstIndex(where: { $0.range == setting.range }) {
+            for next in arguments[(at + 1)...] {
+                guard next.label == nil, let word = next.value.identifierName, word == "flip" || word == "shift" else { break }
+                words.append(next.value)
+            }
+        }
+        for word in words {
+            switch word.identifierName {
+            case "flip": result.flip = true
+            case "shift": result.shift = max(result.shift, 2)
+            default:
+                throw Diagnostic("augment takes flip and shift, not '\(context.text(word.range))'", at: word.range, hint: usage)
+            }
+        }
+        if let shift = arguments.first(where: { $0.label?.text == "shift" }) {
+            let pixels = try integer(shift.value, context, what: "the shift")
+            guard (1...Augmentation.maxShift).contains(pixels) else {
+                throw Diagnostic("shift must be from 1 to \(Augmentation.maxShift) pixels, not \(pixels)", at: shift.range, hint: usage)
+            }
+            result.shift = pixels
+        }
+        return result
+    }
+
     /// `train MODEL DATA [epochs=N] [batch=N] [optimizer=NAME] [lr=RATE]`.
-    func trainCommand(_ name: Name, _ arguments: [Argument], _ context: EvaluationContext) throws -> Outcome {
+    func trainCommand(_ name: Name, _ given: [Argument], _ context: EvaluationContext) throws -> Outcome {
         let usage = "e.g. train small data epochs=20 batch=32 optimizer=adam lr=0.01"
+        // The words joined to augment= by commas (`augment=flip,shift`) are read with it, not as arguments.
+        var arguments: [Argument] = []
+        for argument in given {
+            let joined = argument.label == nil && (argument.value.identifierName == "flip" || argument.value.identifierName == "shift")
+            if joined, arguments.last?.label?.text == "augment" { continue }
+            arguments.append(argument)
+        }
         let (modelName, spec, modelRange) = try modelArgument(arguments, at: name, usage: usage)
         let (dataName, data) = try datasetArgument(arguments, position: 1, at: name, usage: usage)
         var options = TrainingOptions()
@@ -117,8 +158,16 @@ extension Interpreter {
                                      hint: "Keras' defaults: 0.001 for adam and rmsprop, 0.01 for sgd and momentum")
                 }
                 options.learningRate = rate
+            case "augment":
+                options.augmentation = try augmentation(argument, given, context)
+            case "shift":
+                // `augment=flip,shift=2`: the shift belongs to augment (read there).
+                guard arguments.contains(where: { $0.label?.text == "augment" }) else {
+                    throw Diagnostic("shift= is a setting of augment", at: argument.range,
+                                     hint: "write augment=shift=2, or augment=flip,shift=2 for flips too")
+                }
             default:
-                let guess = Suggestions.closest(to: label, among: ["epochs", "batch", "optimizer", "lr"])
+                let guess = Suggestions.closest(to: label, among: ["epochs", "batch", "optimizer", "lr", "augment"])
                 throw Diagnostic("train has no setting '\(label)'", at: argument.range,
                                  hint: guess.map { "did you mean \($0)? (\(usage))" } ?? usage)
             }

@@ -21,7 +21,9 @@ import CNNTestSupport
 }
 
 /// Checks every weight's gradient of `spec`'s network on one random example against central differences.
-private func expectGradientsMatchFiniteDifferences(_ spec: ModelSpec, classes: Int) throws {
+/// `training` runs the passes as training does (batch norm on the batch's statistics); the moving averages,
+/// which gradient descent does not change, are left out.
+func expectGradientsMatchFiniteDifferences(_ spec: ModelSpec, classes: Int, training: Bool = false) throws {
     var random = RandomGenerator(seed: 9)
     var network = try Network(spec: spec, random: &random)
     // Biases away from 0 so that every path carries a gradient.
@@ -33,16 +35,16 @@ private func expectGradientsMatchFiniteDifferences(_ spec: ModelSpec, classes: I
     let targets = (0..<3).map { Training.oneHot((2 + $0) % classes, classes: classes) }
     func loss(_ net: Network) throws -> Double {
         var unused = RandomGenerator(seed: 0)
-        let logits = try net.forward(xs, training: false, random: &unused).logits
+        let logits = try net.forward(xs, training: training, random: &unused).logits
         return try zip(logits, targets).reduce(0) { $0 + (try Loss.crossEntropy(logits: $1.0, target: $1.1)) }
     }
     var unused = RandomGenerator(seed: 0)
-    let pass = try network.forward(xs, training: false, random: &unused)
+    let pass = try network.forward(xs, training: training, random: &unused)
     var gradients = network.parameters.map { $0.map { _ in 0 } }
     let logitsGradients = try zip(pass.logits, targets).map { try Loss.crossEntropyLogitsGradient(logits: $0.0, target: $0.1) }
     try network.backward(pass, logitsGradients: logitsGradients, into: &gradients)
     let h = 1e-6
-    for p in network.parameters.indices {
+    for p in network.parameters.indices where !network.parameterNames[p].contains("moving_") {
         for i in 0..<network.parameters[p].count {
             var up = network, down = network
             up.parameters[p].withUnsafeMutableScalars { $0[i] += h }
@@ -69,6 +71,55 @@ private func expectGradientsMatchFiniteDifferences(_ spec: ModelSpec, classes: I
         .dense(units: 3, activation: .tanh),
         .conv(filters: 2, kernel: Pair(3, 3), stride: Pair(2, 2), activation: .sigmoid),
         .globalMaxPool, .dense(units: 4, activation: .softmax)]), classes: 4)
+}
+
+@Test func theConvolutionFamilyTrainsWithItsGradients() throws {
+    // Depthwise (multiplier 2, stride 2 same), separable, transposed (same at stride 2, valid with output
+    // padding), upsampling, relu6, a conv without bias, and batch norm in its inference form.
+    try expectGradientsMatchFiniteDifferences(ModelSpec(name: "family", inputShape: [6, 5, 2], layers: [
+        .conv(filters: 3, kernel: Pair(3, 3), padding: .same, activation: .tanh, useBias: false),
+        .depthwiseConv(kernel: Pair(3, 3), stride: Pair(2, 2), padding: .same, multiplier: 2, activation: .sigmoid),
+        .batchNorm(),
+        .separableConv(filters: 3, kernel: Pair(2, 2), padding: .same, activation: .tanh),
+        .transposedConv(filters: 2, kernel: Pair(3, 3), stride: Pair(2, 2), padding: .same, activation: .relu6),
+        .upsample(Pair(1, 2)),
+        .transposedConv(filters: 2, kernel: Pair(2, 3), stride: Pair(2, 2), outputPadding: Pair(1, 0)),
+        .globalAvgPool, .dense(units: 3, activation: .softmax)]), classes: 3)
+}
+
+@Test func batchNormTrainsThroughTheBatchStatistics() throws {
+    // In training each channel is normalized with the batch's own mean and variance, which depend on every
+    // example: the gradient goes through them (BatchNormalization.trainingBackward).
+    try expectGradientsMatchFiniteDifferences(ModelSpec(name: "bn", inputShape: [4, 4, 1], layers: [
+        .conv(filters: 2, kernel: Pair(3, 3), activation: nil, useBias: false), .batchNorm(), .activation(.tanh),
+        .flatten, .dense(units: 4), .batchNorm(), .activation(.sigmoid), .dense(units: 3, activation: .softmax)]),
+        classes: 3, training: true)
+}
+
+@Test func batchNormMovesItsAveragesInTrainingAndUsesThemWhenPredicting() throws {
+    let spec = ModelSpec(name: "bn", inputShape: [3, 3, 2], layers: [.batchNorm(), .flatten, .dense(units: 2, activation: .softmax)])
+    var random = RandomGenerator(seed: 3)
+    var network = try Network(spec: spec, random: &random)
+    #expect(network.parameterNames.prefix(4) == ["batch_normalization gamma", "batch_normalization beta",
+                                                  "batch_normalization moving_mean", "batch_normalization moving_variance"])
+    let xs = try (0..<4).map { try OpsFixtures.random([3, 3, 2], seed: 20 + UInt64($0)).map { $0 * 2 + 1 } }
+    let statistics = BatchNormalization.statistics(xs)
+    let pass = try network.forward(xs, training: true, random: &random)
+    #expect(network.parameters[2].scalars == [0, 0], "the forward pass alone changes nothing")
+    network.applyWeightUpdates(pass)
+    for c in 0..<2 {
+        #expect(abs(network.parameters[2].scalars[c] - 0.01 * statistics.mean[c]) < 1e-15)
+        #expect(abs(network.parameters[3].scalars[c] - (0.99 + 0.01 * statistics.variance[c])) < 1e-15)
+    }
+    // Predicting uses the moving averages: the inference form with them.
+    let predicted = try network.forward([xs[0]], training: false, random: &random).logits[0]
+    let normalized = try BatchNormalization.apply(xs[0], gamma: network.parameters[0], beta: network.parameters[1],
+                                                  mean: network.parameters[2], variance: network.parameters[3])
+    let expected = try Dense(weights: network.parameters[4], bias: network.parameters[5]).apply(try normalized.reshaped([18]))
+    #expect(zip(predicted.scalars, expected.scalars).allSatisfy { abs($0 - $1) < 1e-12 })
+    // The summary counts the moving averages as non-trainable, as Keras does.
+    let analysis = try spec.analyze()
+    #expect(analysis.totalParameters == 8 + 38 && analysis.nonTrainableParameters == 4 && analysis.trainableParameters == 42)
 }
 
 @Test func aPoolingLayerWithPaddingKerasLacksIsRefusedBeforeTraining() {

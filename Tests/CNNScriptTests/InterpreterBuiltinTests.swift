@@ -13,6 +13,8 @@ let promisedBuiltins = [
     "sigmoid", "tanh", "softmax", "flatten", "dense", "pad", "clip", "sum", "mean", "max", "min", "argmax",
     "shape", "stack", "transpose", "zeros", "ones", "eye", "full", "range", "rand", "randint", "randn",
     "load", "save",
+    // issue 18
+    "depthwiseconv", "separableconv", "transposedconv", "batchnorm", "convolve", "upsample", "relu6",
 ]
 
 @Test func everyPromisedBuiltinExists() {
@@ -63,7 +65,11 @@ func everyBuiltinsExamplesRun(_ name: String) throws {
         switch builtin.name {
         case "clip": extra = ["0", "0.5"]
         case "reshape": extra = ["36x3"]
-        case "conv": extra = ["ones(2, 2, 3)"]
+        case "conv", "convolve": extra = ["ones(2, 2, 3)"]
+        case "depthwiseconv": extra = ["ones(3, 3, 3, 1)"]
+        case "separableconv": extra = ["ones(3, 3, 3, 1)", "ones(1, 1, 3, 2)"]
+        case "transposedconv": extra = ["ones(3, 3, 2, 3)"]
+        case "batchnorm": extra = ["ones(3)", "zeros(3)", "zeros(3)", "ones(3)"]
         case "depthmaxpool": extra = ["3"]
         default: extra = []
         }

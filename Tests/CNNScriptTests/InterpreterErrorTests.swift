@@ -312,7 +312,7 @@ import CNNTestSupport
     #expect(failure("params conv 3x3") == "1:13-1:16 params conv takes kh x kw x Cin x Cout, e.g. params conv 3x3x32x64")
     #expect(failure("params conv") == "1:8-1:12 params conv takes kh x kw x Cin x Cout, e.g. params conv 3x3x32x64")
     #expect(failure("params dense 3x3x3") == "1:14-1:19 params dense takes inputs x units, e.g. params dense 12544x128")
-    #expect(failure("params cnv 3x3") == "1:8-1:11 params knows conv, dense, pooling, flatten, dropout and activations, not 'cnv'")
+    #expect(failure("params cnv 3x3") == "1:8-1:11 params knows the layers of a model block (conv, dense, depthwiseconv, batchnorm, pooling, ...), not 'cnv'")
     #expect(failureHint("params cnv 3x3") == "did you mean conv?")
 }
 

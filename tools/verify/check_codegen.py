@@ -3,7 +3,8 @@
 
 Run from the repository:  python3 tools/verify/check_codegen.py           (prints a report, exit 1 on a mismatch)
                           python3 tools/verify/check_codegen.py --write   (also rewrites codegen_results.md)
-Options: --cnnrepl PATH (default: .build/debug/cnnrepl, built first with `swift build`).
+Options: --cnnrepl PATH (default: .build/debug/cnnrepl, built first with `swift build`); --only NAME ... checks
+only those models and NumPy cases.
 
 What it needs: NumPy; Keras 3 with the JAX backend (`pip install keras jax`); PyTorch (`pip install torch`;
 on Linux the PyPI wheel brings its CUDA libraries, about 5 GB in a venv, though the CPU is all it uses here).
@@ -19,6 +20,10 @@ How it checks.
     is run and a zero example is pushed through the modules; the modules named after a cnnrepl layer
     (plus its "_pad", "_relu", ... helpers) must end in that layer's shape (channels first, so C x H x W is
     compared with H x W x C) and hold its parameters, and the model's total must match.
+    Graphs (GRAPH_MODELS: a ResNet bottleneck with a projection shortcut, Inception branches, a DenseNet
+    block) are checked by layer name, as Keras lists a functional model's layers in its own order, and
+    cnnrepl's "Connected to" column must name the layers Keras connects; the PyTorch nn.Module is checked
+    by its total and its output.
     Then `run NAME` draws weights and an input in cnnrepl and saves them with its output; both models get
     those weights (in float64; PyTorch's in its own layouts) and must give the same output, within 1e-12
     for PyTorch and 1e-6 for Keras (whose JAX backend computes tanh and global average pooling at float32
@@ -156,6 +161,33 @@ model padded 7x7x2
   flatten
   dense 3 softmax
 end"""),
+    ("mobile", "MobileNet's pieces: conv without bias, batch norm, relu6, depthwise (multiplier 2, stride 2), separable", """
+model mobile 12x12x3
+  conv 8 3x3 stride 2 same nobias
+  batchnorm
+  relu6
+  depthwiseconv 3x3 same
+  batchnorm
+  relu6
+  separableconv 6 3x3 same relu
+  depthwiseconv 3x3 stride 2 multiplier 2 nobias
+  zeropadding [0, 1, 0, 1]
+  globalavgpool
+  dense 3 softmax
+end"""),
+    ("decoder", "U-Net's upsampling: transposed convolutions (same at stride 2, valid, output padding), upsampling", """
+model decoder 5x5x2
+  transposedconv 4 3x3 stride 2 same relu
+  transposedconv 3 2x2 stride 2
+  upsample 2
+  transposedconv 2 3x3 stride 2 same output_padding 1 nobias
+  transposedconv 2 4x4 stride 2 same
+  avgpool 2x2
+  transposedconv 2 3x3 stride 2 output_padding 1
+  zeropadding 1
+  flatten
+  dense 3 softmax
+end"""),
     ("vector", "a vector input", """
 model vector 784
   dense 32 relu
@@ -163,6 +195,55 @@ model vector 784
   dense 10 softmax
 end"""),
 ]
+
+# Graphs (named layers, from, add, concat): Keras' functional API and a PyTorch nn.Module with a forward.
+GRAPH_MODELS = [
+    ("bottleneck", "graph: ResNet bottleneck with a projection shortcut", """
+model bottleneck 16x16x8
+  conv 4 1x1 stride 2 relu
+  conv 4 3x3 same relu
+  f = conv 16 1x1
+  shortcut = conv 16 1x1 stride 2 from input
+  add f shortcut
+  relu
+  globalavgpool
+  dense 3 softmax
+end"""),
+    ("inception", "graph: Inception-style branches joined by concat", """
+model inception 9x9x3
+  a = conv 4 1x1 relu
+  b = conv 2 1x1 relu from input
+  b3 = conv 4 3x3 same relu
+  c = maxpool 3x3 stride 1 same from input
+  c1 = conv 2 1x1 relu
+  concat a b3 c1
+  conv 3 3x3 stride 2 same tanh
+  globalavgpool
+  dense 2 softmax
+end"""),
+    ("dense_block", "graph: DenseNet-style block, each layer joined to all before it", """
+model dense_block 8x8x4
+  x1 = conv 3 3x3 same relu
+  c1 = concat input x1
+  x2 = conv 3 3x3 same relu
+  c2 = concat c1 x2
+  conv 4 1x1
+  avgpool 2x2
+  globalmaxpool
+  dense 3 softmax
+end"""),
+    ("unet_tiny", "graph: U-Net skip connection across a transposed conv", """
+model unet_tiny 8x8x2
+  left = conv 4 3x3 same relu
+  maxpool 2x2
+  conv 8 3x3 same relu
+  up = transposedconv 4 2x2 stride 2 same
+  concat up left
+  conv 4 3x3 same relu
+  conv 1 1x1 sigmoid
+end"""),
+]
+
 
 # ---------------------------------------------------------------------------------------------------
 # The NumPy cases: (label, what it covers, script, variable)
@@ -299,6 +380,19 @@ model mnist 28x28x1
   dense 10 softmax
 end
 run mnist""", ["mnist_out"]),
+    ("conv-family", "depthwiseconv (multiplier 2, stride 2 same, dilation), separableconv, transposedconv (same, valid, output_padding), convolve (valid, full, on a stack), batchnorm, upsample, relu6", """
+x = randn(7, 6, 3)
+d = depthwiseconv(x, randn(3, 3, 3, 2), stride=2, padding=same, bias=randn(6))
+e = depthwiseconv(x, randn(2, 3, 3, 1), dilation=2)
+s = separableconv(x, randn(3, 3, 3, 2), randn(1, 1, 6, 4), padding=same, bias=randn(4))
+t = transposedconv(d, randn(3, 3, 2, 6), stride=2, padding=same, bias=randn(2))
+u = transposedconv(x, randn(2, 3, 4, 3), stride=[2, 3])
+v = transposedconv(randn(4, 4), randn(3, 3), stride=2, padding=same, output_padding=1)
+w = transposedconv(e, randn(3, 3, 2, 3), stride=2, output_padding=[1, 0])
+c = convolve(randn(6, 6), randn(3, 2)) + convolve(randn(5, 5), randn(2, 2), padding=full)[0:4, 0:5]
+g = convolve(x, randn(3, 3, 3, 2), padding=same)
+n = batchnorm(s, randn(4), randn(4), randn(4), rand(4) + 0.5, eps=0.01)
+m = relu6(upsample(n * 4, [2, 1]))""", ["d", "e", "t", "u", "v", "w", "c", "g", "m"]),
     ("run-odd", "a forward pass through strided same conv, dilation, average pooling same, dense on an image", """
 model odd 15x15x2
   conv 4 3x3 stride 2 same leakyrelu
@@ -310,6 +404,19 @@ model odd 15x15x2
   dense 3 softmax
 end
 run odd""", ["odd_out"]),
+    ("run-mobile", "a forward pass through batch norm, depthwise, separable and transposed convolutions", """
+model mobile 9x9x2
+  conv 4 3x3 same nobias
+  batchnorm
+  relu6
+  depthwiseconv 3x3 stride 2 same multiplier 2
+  separableconv 3 3x3 same relu
+  transposedconv 2 3x3 stride 2 same
+  upsample 2
+  flatten
+  dense 3 softmax
+end
+run mobile""", ["mobile_out"]),
 ]
 
 # ---------------------------------------------------------------------------------------------------
@@ -367,9 +474,12 @@ with contextlib.redirect_stdout(out):
     ns = runpy.run_path({path!r}, run_name="__main__")
 model = ns["model"]
 layers = [[l.name, [d for d in l.output.shape[1:]], int(l.count_params())] for l in model.layers]
-# cnnrepl's `run` weights put into the Keras model: the same layout (kh x kw x Cin x Cout, inputs x units).
-for index, kernel, bias in {weights!r}:
-    model.layers[index].set_weights([np.load(kernel), np.load(bias)])
+# cnnrepl's `run` weights put into the Keras model: the same layouts and the same order (kernel(s), then
+# bias; batch norm's gamma, beta, moving mean, moving variance); a weight a layer does not have (nobias)
+# was never saved.
+import os
+for index, files in {weights!r}:
+    model.layers[index].set_weights([np.load(path) for role, path in files if os.path.exists(path)])
 x = np.load({input!r})
 with contextlib.redirect_stdout(out):
     y = np.asarray(model.predict(x[np.newaxis], verbose=0))[0]
@@ -394,33 +504,54 @@ with torch.no_grad():
     model.eval()
     for name, layer in model.named_children():
         x = layer(x)
-        modules.append([name, list(x.shape[1:]), int(sum(p.numel() for p in layer.parameters()))])
+        # Batch norm's running mean and variance are buffers in PyTorch, weights (non-trainable) in Keras.
+        stats = sum(b.numel() for n, b in layer.named_buffers() if n.startswith("running_"))
+        modules.append([name, list(x.shape[1:]), int(sum(p.numel() for p in layer.parameters()) + stats)])
     # cnnrepl's `run` weights, moved to PyTorch's layouts: a conv kernel kh x kw x Cin x Cout becomes
     # Cout x Cin x kh x kw; a dense matrix inputs x units becomes units x inputs, with its rows put in
     # channels-first order when it follows the flattening of an H x W x C image; a dense layer on an
     # image is a 1x1 conv.
+    # A depthwise kernel kh x kw x C x M is a grouped conv's (C*M) x 1 x kh x kw (output channel c*M + m); a
+    # separable layer is two modules, NAME_depthwise and NAME_pointwise; a transposed kernel kh x kw x Out x In
+    # is ConvTranspose2d's In x Out x kh x kw; batch norm's moving averages are the running statistics.
+    import os
     layers = dict(model.named_children())
-    for name, kind, kernel, bias, flattened in {weights!r}:
-        w = np.load(kernel)
-        b = np.load(bias)
-        if kind == "conv":
-            w = w.transpose(3, 2, 0, 1)
+    def put(module, w, b):
+        module.weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
+        if b is not None:
+            module.bias.copy_(torch.from_numpy(b))
+    def depthwise(w):
+        kh, kw, c, m = w.shape
+        return w.reshape(kh, kw, c * m).transpose(2, 0, 1)[:, np.newaxis]
+    for name, kind, files, flattened in {weights!r}:
+        a = {{role: np.load(path) for role, path in files if os.path.exists(path)}}
+        b = a.get("bias")
+        if kind == "conv" or kind == "transposed":
+            put(layers[name], a["kernel"].transpose(3, 2, 0, 1), b)
+        elif kind == "depthwise":
+            put(layers[name], depthwise(a["kernel"]), b)
+        elif kind == "separable":
+            put(layers[name + "_depthwise"], depthwise(a["depthwise_kernel"]), None)
+            put(layers[name + "_pointwise"], a["pointwise_kernel"].transpose(3, 2, 0, 1), b)
+        elif kind == "batchnorm":
+            put(layers[name], a["gamma"], a["beta"])
+            layers[name].running_mean.copy_(torch.from_numpy(a["moving_mean"]))
+            layers[name].running_var.copy_(torch.from_numpy(a["moving_variance"]))
         elif kind == "pixels":
-            w = w.T[:, :, np.newaxis, np.newaxis]
+            put(layers[name], a["kernel"].T[:, :, np.newaxis, np.newaxis], b)
         else:
+            w = a["kernel"]
             if flattened:
                 h, wd, c = flattened
                 w = w.reshape(h, wd, c, -1).transpose(2, 0, 1, 3).reshape(h * wd * c, -1)
-            w = w.T
-        layers[name].weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
-        layers[name].bias.copy_(torch.from_numpy(b))
+            put(layers[name], w.T, b)
     x = np.load({input!r})
     batch = torch.from_numpy(x.transpose(2, 0, 1) if x.ndim == 3 else x)[None]
     y = model(batch)[0].numpy()
 if y.ndim == 3:
     y = y.transpose(1, 2, 0)
 want = np.load({output!r})
-print("JSON " + json.dumps({{"modules": modules, "total": int(sum(p.numel() for p in model.parameters())),
+print("JSON " + json.dumps({{"modules": modules, "total": int(sum(m[2] for m in modules)),
                             "torch": torch.__version__, "dtype": str(y.dtype),
                             "max_diff": float(np.max(np.abs(y - want))), "scale": float(np.max(np.abs(want)))}}))
 """
@@ -447,7 +578,18 @@ else:
 print("JSON " + json.dumps(result))
 """
 
-SUFFIXES = {"pad", "relu", "softmax", "sigmoid", "tanh", "leakyrelu", "flatten"}
+SUFFIXES = {"pad", "relu", "relu6", "softmax", "sigmoid", "tanh", "leakyrelu", "flatten", "depthwise", "pointwise", "crop"}
+
+# The weights `run` keeps for each kind of layer (variables NAME_K_ROLE), in Keras' set_weights order, and
+# how the PyTorch driver puts them in.
+WEIGHT_ROLES = {
+    "Conv2D": ("conv", ["kernel", "bias"]),
+    "Dense": ("dense", ["kernel", "bias"]),
+    "DepthwiseConv2D": ("depthwise", ["kernel", "bias"]),
+    "SeparableConv2D": ("separable", ["depthwise_kernel", "pointwise_kernel", "bias"]),
+    "Conv2DTranspose": ("transposed", ["kernel", "bias"]),
+    "BatchNormalization": ("batchnorm", ["gamma", "beta", "moving_mean", "moving_variance"]),
+}
 
 
 def torch_example(summary_input):
@@ -470,16 +612,20 @@ def check_model(binary, name, block):
         keras_weights, torch_weights = [], []
         flattened = None
         previous = input_shape
+        layer_lines = [line.strip() for line in block.strip().splitlines()[1:-1]]
         for index, ((layer, shape, params), kind) in enumerate(zip(rows, types)):
             if kind == "Flatten" and len(previous) == 3:
                 flattened = previous
             if params > 0:
-                kernel = os.path.join(folder, f"kernel{index + 1}.npy")
-                bias = os.path.join(folder, f"bias{index + 1}.npy")
-                saves += [f'save({name}_{index + 1}_kernel, "{kernel}")', f'save({name}_{index + 1}_bias, "{bias}")']
-                keras_weights.append((index, kernel, bias))
-                torch_kind = "conv" if kind == "Conv2D" else "pixels" if len(previous) == 3 else "dense"
-                torch_weights.append((layer, torch_kind, kernel, bias, flattened if torch_kind == "dense" else None))
+                torch_kind, roles = WEIGHT_ROLES.get(kind, ("dense", ["kernel", "bias"]))
+                if "nobias" in layer_lines[index].split():
+                    roles = [role for role in roles if role != "bias"]
+                files = [(role, os.path.join(folder, f"{role}{index + 1}.npy")) for role in roles]
+                saves += [f'save({name}_{index + 1}_{role}, "{path}")' for role, path in files]
+                keras_weights.append((index, files))
+                if torch_kind == "dense" and len(previous) == 3:
+                    torch_kind = "pixels"
+                torch_weights.append((layer, torch_kind, files, flattened if torch_kind == "dense" else None))
                 if kind == "Dense":
                     flattened = None
             previous = shape
@@ -532,6 +678,116 @@ def check_model(binary, name, block):
                 "problems": problems, "keras": keras_result["keras"], "backend": keras_result["backend"],
                 "torch": torch_result["torch"]}
 
+KERAS_GRAPH_DRIVER = r"""
+import json, runpy, io, contextlib
+import numpy as np
+import keras
+keras.config.set_floatx("float64")
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    ns = runpy.run_path({path!r}, run_name="__main__")
+model = ns["model"]
+layers = {{l.name: [[d for d in l.output.shape[1:]], int(l.count_params())] for l in model.layers}}
+connected = {{l.name: sorted(t._keras_history[0].name for node in l._inbound_nodes for t in node.input_tensors)
+             for l in model.layers}}
+for name, kernel, bias in {weights!r}:
+    model.get_layer(name).set_weights([np.load(kernel), np.load(bias)])
+x = np.load({input!r})
+with contextlib.redirect_stdout(out):
+    y = np.asarray(model.predict(x[np.newaxis], verbose=0))[0]
+want = np.load({output!r})
+print("JSON " + json.dumps({{"layers": layers, "connected": connected, "total": int(model.count_params()),
+                            "keras": keras.__version__, "backend": keras.backend.backend(),
+                            "max_diff": float(np.max(np.abs(y - want))), "scale": float(np.max(np.abs(want)))}}))
+"""
+
+TORCH_GRAPH_DRIVER = r"""
+import json, runpy, io, contextlib
+import numpy as np
+import torch
+torch.set_default_dtype(torch.float64)
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    ns = runpy.run_path({path!r}, run_name="__main__")
+model = ns["model"].double()
+modules = dict(model.named_children())
+with torch.no_grad():
+    model.eval()
+    for name, kind, kernel, bias in {weights!r}:
+        w, b = np.load(kernel), np.load(bias)
+        w = w.transpose(3, 2, 0, 1) if kind == "conv" else w.T
+        modules[name].weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
+        modules[name].bias.copy_(torch.from_numpy(b))
+    x = np.load({input!r})
+    y = model(torch.from_numpy(x.transpose(2, 0, 1))[None])[0].numpy()
+if y.ndim == 3:
+    y = y.transpose(1, 2, 0)
+want = np.load({output!r})
+print("JSON " + json.dumps({{"total": int(sum(p.numel() for p in model.parameters())), "torch": torch.__version__,
+                            "max_diff": float(np.max(np.abs(y - want))), "scale": float(np.max(np.abs(want)))}}))
+"""
+
+
+def parse_connections(text, name):
+    """{layer: sorted names it takes} from the "Connected to" column of cnnrepl's graph summary."""
+    start = text.index(f'Model: "{name}"')
+    connected = {}
+    for line in text[start:].splitlines():
+        cells = [c.strip() for c in line.split("│")]
+        if len(cells) >= 6 and "(" in cells[1]:
+            layer = cells[1].split(" (")[0]
+            sources = [] if cells[4] == "-" else [s.split("[")[0] for s in cells[4].split(", ")]
+            connected[layer] = sorted(sources)
+        if line.startswith(" Total params"):
+            break
+    return connected
+
+
+def check_graph(binary, name, block):
+    """As check_model, for a graph: layers matched by name (Keras lists a functional model's layers in its own
+    order), the "Connected to" column against Keras' inbound nodes, and the outputs with cnnrepl's weights."""
+    with tempfile.TemporaryDirectory() as folder:
+        text = run_cnnrepl(binary, folder, block + f'\nsummary {name}\ncode keras {name} file="keras_model.py"\n'
+                           f'code torch {name} file="torch_model.py"\n')
+        rows, types, total = parse_summary(text, name)
+        connections = parse_connections(text, name)
+        problems = []
+        saves = [f'save({name}_in, "in.npy")', f'save({name}_out, "out.npy")']
+        keras_weights, torch_weights = [], []
+        # rows[0] is the input layer, so row k is layer k of `run` (NAME_k_kernel).
+        for index, ((layer, shape, params), kind) in enumerate(zip(rows, types)):
+            if params > 0:
+                kernel = os.path.join(folder, f"kernel{index}.npy")
+                bias = os.path.join(folder, f"bias{index}.npy")
+                saves += [f'save({name}_{index}_kernel, "{kernel}")', f'save({name}_{index}_bias, "{bias}")']
+                keras_weights.append((layer, kernel, bias))
+                # Keras' Conv2DTranspose kernel is kh x kw x out x in and PyTorch's in x out x kh x kw: the same
+                # transposition (3, 2, 0, 1) as a conv kernel's kh x kw x in x out to out x in x kh x kw.
+                torch_weights.append((layer, "conv" if kind in ("Conv2D", "Conv2DTranspose") else "dense", kernel, bias))
+        run_cnnrepl(binary, folder, block + f"\nrun {name}\n" + "\n".join(saves) + "\n")
+        files = {"input": os.path.join(folder, "in.npy"), "output": os.path.join(folder, "out.npy")}
+        keras_result = run_python(KERAS_GRAPH_DRIVER.format(path=os.path.join(folder, "keras_model.py"),
+                                                            weights=keras_weights, **files),
+                                  {"KERAS_BACKEND": "jax", "JAX_ENABLE_X64": "1"})
+        mine = {n: [list(s), p] for n, s, p in rows}
+        if mine != keras_result["layers"]:
+            problems.append(f"Keras layers differ: cnnrepl {mine} vs Keras {keras_result['layers']}")
+        if connections != keras_result["connected"]:
+            problems.append(f"Connected to differs: cnnrepl {connections} vs Keras {keras_result['connected']}")
+        if keras_result["total"] != total:
+            problems.append(f"Keras total {keras_result['total']} vs cnnrepl {total}")
+        torch_result = run_python(TORCH_GRAPH_DRIVER.format(path=os.path.join(folder, "torch_model.py"),
+                                                            weights=torch_weights, **files))
+        if torch_result["total"] != total:
+            problems.append(f"PyTorch total {torch_result['total']} vs cnnrepl {total}")
+        for framework, result, bound in (("Keras", keras_result, 1e-6), ("PyTorch", torch_result, 1e-12)):
+            if not result["max_diff"] <= bound * max(1.0, result["scale"]):
+                problems.append(f"{framework}'s output with cnnrepl's weights differs by {result['max_diff']:.1e}")
+        return {"rows": rows, "total": total, "keras_total": keras_result["total"],
+                "keras_diff": keras_result["max_diff"], "torch_diff": torch_result["max_diff"],
+                "torch_total": torch_result["total"], "problems": problems, "keras": keras_result["keras"],
+                "backend": keras_result["backend"], "torch": torch_result["torch"]}
+
 
 def count_assignments(text, variable):
     """(steps computed, constants re-created or embedded, whether the last assignment to `variable` is a step).
@@ -583,7 +839,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cnnrepl", default=os.path.join(ROOT, ".build", "debug", "cnnrepl"))
     parser.add_argument("--write", action="store_true", help="rewrite tools/verify/codegen_results.md")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="check only these models and NumPy cases (not with --write)")
     args = parser.parse_args()
+    if args.only and args.write:
+        sys.exit("--only checks a part: the results file is written from a full run")
+    if args.only:
+        MODELS[:] = [m for m in MODELS if m[0] in args.only]
+        NUMPY_CASES[:] = [c for c in NUMPY_CASES if c[0] in args.only]
     binary = os.path.abspath(args.cnnrepl)
     if not os.path.exists(binary):
         sys.exit(f"{binary} not found: run `swift build` first (or pass --cnnrepl PATH)")
@@ -591,9 +853,10 @@ def main():
     failures = 0
     model_lines = []
     versions = {}
-    for name, what, block in MODELS:
+    for name, what, block in MODELS + GRAPH_MODELS:
         try:
-            result = check_model(binary, name, block)
+            check = check_graph if (name, what, block) in GRAPH_MODELS else check_model
+            result = check(binary, name, block)
         except Exception as error:  # report and go on: every model is tried
             failures += 1
             print(f"FAIL model {name}: {error}")
@@ -613,7 +876,7 @@ def main():
                            f"{result['keras_total']:,} / {result['torch_total']:,} | {agreement} | {verdict} |")
 
     numpy_lines = []
-    checked = len(MODELS)
+    checked = len(MODELS) + len(GRAPH_MODELS)
     for label, what, script, variables in NUMPY_CASES:
         checked += len(variables)
         try:

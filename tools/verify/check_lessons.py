@@ -855,10 +855,166 @@ def lesson_seeing(ck):
     ck.tensor(t, "x = (255 - photo) / 255", (255 - photo) / 255)
 
 
+def depthwise2d(x, k):
+    """Each channel c alone with k[:, :, c, m] gives output channel c*M + m (valid, stride 1)."""
+    return np.concatenate([conv2d(x[:, :, c:c + 1], k[:, :, c:c + 1, :]) for c in range(x.shape[2])], axis=2)
+
+
+def keras_counts(layers, channels):
+    """Parameters per layer by Keras' formulas, and the non-trainable ones (batch norm's moving statistics)."""
+    total = frozen = 0
+    for layer in layers:
+        kind = layer[0]
+        if kind == "conv":          # ("conv", filters, k, bias)
+            total += layer[2] * layer[2] * channels * layer[1] + (layer[1] if layer[3] else 0)
+            channels = layer[1]
+        elif kind == "depthwise":   # ("depthwise", k, bias)
+            total += layer[1] * layer[1] * channels + (channels if layer[2] else 0)
+        elif kind == "batchnorm":   # gamma, beta, moving mean, moving variance
+            total += 4 * channels
+            frozen += 2 * channels
+        elif kind == "dense":
+            total += channels * layer[1] + layer[1]
+            channels = layer[1]
+    return total, frozen
+
+
+def lesson_separable(ck):
+    t, rng = Transcript("separable"), Random()
+    rng.seed(3)
+    x = rng.randint(0, 4, 5, 5, 2)
+    dk = rng.randint(-1, 2, 3, 3, 2, 1)
+    ck.tensor(t, "x = randint(0, 4, 5, 5, 2)", x)
+    d = depthwise2d(x, dk)
+    ck.tensor(t, "d = depthwiseconv(x, dk)", d)
+    ck.text(t, "trace d[1, 1, 1]", f"d[1, 1, 1] = {int(d[1, 1, 1])}")
+    ck.text(t, "trace d[1, 1, 1]", "output channel 1 = input channel 1 alone")
+    pk = rng.randint(-1, 2, 1, 1, 2, 3)
+    y = conv2d(d, pk)
+    ck.tensor(t, "y = conv(d, pk)", y)
+    ck.tensor(t, "s = separableconv(x, dk, pk)", y)
+    ck.tensor(t, "s - y", np.zeros_like(y))
+    ck.text(t, "trace s[0, 0, 2]", f"s[0, 0, 2] = {int(y[0, 0, 2])}")
+    conv_params = 3 * 3 * 512 * 512 + 512
+    separable_params = 3 * 3 * 512 + 512 * 512 + 512
+    ck.text(t, "params conv 3x3x512x512", f"= {fmt(conv_params)}")
+    ck.text(t, "params separableconv 3x3x512x512", f"= {fmt(separable_params)}")
+    ck.scalar(t, "2359808 / 267264", conv_params / separable_params)
+    conv_mults = 14 * 14 * 512 * 3 * 3 * 512
+    separable_mults = 14 * 14 * 512 * 3 * 3 + 14 * 14 * 512 * 512
+    ck.scalar(t, "14 * 14 * 512 * 3 * 3 * 512", conv_mults)
+    ck.scalar(t, "14 * 14 * 512 * 3 * 3 + 14 * 14 * 512 * 512", separable_mults)
+    ck.scalar(t, "462422016 / 52283392", conv_mults / separable_mults)
+    ck.claim(t.name, "the cost ratio is 1/F + 1/k^2 (8.8 times fewer)",
+             abs(separable_mults / conv_mults - (1 / 512 + 1 / 9)) < 1e-12 and round(conv_mults / separable_mults, 1) == 8.8)
+    for name, layers, text in [("standard", [("conv", 512, 3, False), ("batchnorm",)], "  conv 512 3x3 same nobias\n  batchnorm\n  relu\nend"),
+                               ("mobile", [("depthwise", 3, False), ("batchnorm",), ("conv", 512, 1, False), ("batchnorm",)],
+                                "  depthwiseconv 3x3 same nobias\n  batchnorm\n  relu\n  conv 512 1x1 nobias\n  batchnorm\n  relu\nend")]:
+        total, frozen = keras_counts(layers, 512)
+        ck.text(t, f"model {name} 14x14x512\n" + text, f"{fmt(total)} parameters")
+        ck.text(t, f"summary {name}", f"Total params: {fmt(total)}")
+        ck.text(t, f"summary {name}", f"Trainable params: {fmt(total - frozen)}")
+        ck.text(t, f"summary {name}", f"Non-trainable params: {fmt(frozen)}")
+    ck.claim(t.name, "270,848 against 2,361,344 parameters is 8.7 times fewer", round(2361344 / 270848, 1) == 8.7)
+
+
+def transposed_scatter(x, k, stride, same=False):
+    """Keras' Conv2DTranspose as a scatter of kernel stamps (2-D input and kernel), cropped to in*stride for same."""
+    kh, kw = k.shape
+    out = np.zeros(((x.shape[0] - 1) * stride + kh, (x.shape[1] - 1) * stride + kw))
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            out[i * stride:i * stride + kh, j * stride:j * stride + kw] += x[i, j] * k
+    if not same:
+        return out
+    def crop(n, kk):
+        total = stride + kk - 2
+        before = min(total // 2 + total % 2, kk - 1)
+        return kk - 1 - before
+    r0, c0 = crop(x.shape[0], kh), crop(x.shape[1], kw)
+    return out[r0:r0 + x.shape[0] * stride, c0:c0 + x.shape[1] * stride]
+
+
+def lesson_transposed(ck):
+    t, rng = Transcript("transposed"), Random()
+    x = np.array([[1, 2], [3, 4]], dtype=float)
+    k = np.ones((3, 3))
+    u = transposed_scatter(x, k, 2)
+    ck.tensor(t, "u = transposedconv(x, k, stride=2)", u)
+    ck.text(t, "trace u[2, 2]", f"u[2, 2] = {int(u[2, 2])}")
+    ck.text(t, "trace u[2, 2]", "sum = 1 + 2 + 3 + 4 = 10")
+    ck.tensor(t, "transposedconv(x, k, stride=2, padding=same)", transposed_scatter(x, k, 2, same=True))
+    flat = np.ones((4, 4))
+    checker = transposed_scatter(flat, k, 2, same=True)
+    ck.tensor(t, "transposedconv(flat, k, stride=2, padding=same)", checker)
+    ck.claim(t.name, "a 3x3 kernel at stride 2 overlaps 1, 2 or 4 times", set(np.unique(checker)) == {1.0, 2.0, 4.0})
+    even = transposed_scatter(flat, np.ones((4, 4)), 2, same=True)
+    ck.tensor(t, "transposedconv(flat, ones(4, 4), stride=2, padding=same)", even)
+    ck.claim(t.name, "a 4x4 kernel at stride 2 overlaps evenly inside the map", set(np.unique(even[1:-1, 1:-1])) == {4.0})
+    up = flat.repeat(2, axis=0).repeat(2, axis=1)
+    ck.tensor(t, "up = upsample(flat, 2)", up)
+    smooth = squeeze2(conv2d(up, k, pad=same_pad(up.shape, (3, 3), (1, 1))))
+    ck.tensor(t, "conv(up, k, padding=same)", smooth)
+    ck.claim(t.name, "upsample + conv: uniform inside the border", set(np.unique(smooth[1:-1, 1:-1])) == {9.0})
+    rng.seed(11)
+    img = rng.rand(5, 5)
+    w = rng.randint(-2, 3, 3, 3)
+    ck.tensor(t, "img = rand(5, 5)", img)
+    ck.tensor(t, "w = randint(-2, 3, 3, 3)", w)
+    y = squeeze2(conv2d(img, w, stride=(2, 2)))
+    ck.tensor(t, "y = conv(img, w, stride=2)", y)
+    g = np.array([[1, 2], [3, 4]], dtype=float)
+    # d sum(y * g) / d img by central differences, independent of any chain rule
+    numeric = np.zeros_like(img)
+    for i in range(5):
+        for j in range(5):
+            e = np.zeros_like(img)
+            e[i, j] = 1e-6
+            numeric[i, j] = (np.sum(squeeze2(conv2d(img + e, w, stride=(2, 2))) * g)
+                             - np.sum(squeeze2(conv2d(img - e, w, stride=(2, 2))) * g)) / 2e-6
+    # sum(y * g) is linear in img, so the differences are exact up to rounding: 6 decimals are plenty.
+    ck.tensor(t, "d = grad(sum(y * g), img)", np.round(numeric, 6))
+    ck.tensor(t, "t = transposedconv(g, w, stride=2)", transposed_scatter(g, w, 2))
+    ck.claim(t.name, "conv's input gradient is the transposed conv of the output gradient",
+             np.allclose(numeric, transposed_scatter(g, w, 2), atol=1e-6))
+    ck.tensor(t, "d - t", np.zeros((5, 5)))
+
+
+def lesson_batchnorm(ck):
+    t = Transcript("batchnorm")
+    v = np.array([2, 4, 4, 4, 5, 5, 7, 9], dtype=float).reshape(8, 1)
+    ck.scalar(t, "mu = mean(v)", v.mean())
+    ck.scalar(t, "var = mean((v - mu) * (v - mu))", v.var())
+    n = (v - 5) / np.sqrt(4 + 0.001)
+    ck.tensor(t, "n = batchnorm(v, [1], [0], [5], [4])", n)
+    ck.text(t, "trace n[7, 0]", "n[7, 0] = 2.00")
+    ck.scalar(t, "mean(n * n)", np.mean(n * n))
+    ck.claim(t.name, "the normalized channel has variance 4/4.001", abs(np.var(n) - 4 / 4.001) < 1e-15)
+    ck.tensor(t, "batchnorm(v, [3], [10], [5], [4])", 3 * n + 10)
+    ck.scalar(t, "0.99 * 0 + 0.01 * 5", 0.01 * v.mean())
+    ck.scalar(t, "0.99 * 1 + 0.01 * 4", 0.99 + 0.01 * v.var())
+    ck.tensor(t, "batchnorm(v, [1], [0], [0.05], [1.03])", (v - 0.05) / np.sqrt(1.03 + 0.001))
+    ck.claim(t.name, "after 100 batches the averages have come 63% of the way, after 500 99%",
+             round(100 * (1 - 0.99 ** 100)) == 63 and round(100 * (1 - 0.99 ** 500)) == 99)
+    layers = [("conv", 8, 3, False), ("batchnorm",), ("conv", 16, 3, False), ("batchnorm",), ("dense", 10)]
+    total, frozen = keras_counts(layers, 1)
+    ck.text(t, "summary bn", f"Total params: {fmt(total)}")
+    ck.text(t, "summary bn", f"Trainable params: {fmt(total - frozen)}")
+    ck.text(t, "summary bn", f"Non-trainable params: {fmt(frozen)}")
+    # The narration's percentages against the numbers train and evaluate printed.
+    trained = "\n".join(t.output("train bn data epochs=3 batch=32"))
+    last = re.findall(r"epoch 3/3: .* accuracy ([0-9.]+), val_accuracy", trained)
+    evaluated = re.findall(r"training: +loss [0-9.]+, accuracy ([0-9.]+)", "\n".join(t.output("evaluate bn data")))
+    ck.claim(t.name, "49% right in the last epoch with batch statistics", last and round(100 * float(last[0])) == 49, str(last))
+    ck.claim(t.name, "16% right on the same examples in inference mode", evaluated and round(100 * float(evaluated[0])) == 16, str(evaluated))
+    ck.claim(t.name, "after 135 batches the averages have come 74% of the way", round(100 * (1 - 0.99 ** 135)) == 74)
+
+
 LESSONS = [("convolution", lesson_convolution), ("stride", lesson_stride), ("padding", lesson_padding),
            ("pooling", lesson_pooling), ("activation", lesson_activation), ("channels", lesson_channels),
            ("receptive-field", lesson_receptive_field), ("parameters", lesson_parameters),
            ("architectures", lesson_architectures), ("filters", lesson_filters), ("learning", lesson_learning),
+           ("separable", lesson_separable), ("transposed", lesson_transposed), ("batchnorm", lesson_batchnorm),
            ("repl-builtins", repl_builtins), ("repl-commands", repl_commands), ("repl-printing", repl_printing),
            ("repl-errors", repl_errors), ("seeing", lesson_seeing)]
 

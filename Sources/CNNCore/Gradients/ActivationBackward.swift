@@ -3,6 +3,7 @@
 // An element-wise activation y = f(x) passes the gradient on scaled by its slope at x:
 //     dL/dx = dL/dy * f'(x)
 //   relu:      f'(x) = 1 for x > 0, else 0 (0 at x = 0 itself, as TensorFlow and JAX take it)
+//   relu6:     f'(x) = 1 for 0 < x < 6, else 0
 //   leakyrelu: f'(x) = 1 for x >= 0, slope below (the forward pass uses x for x >= 0)
 //   sigmoid:   f'(x) = s(x) * (1 - s(x))
 //   tanh:      f'(x) = 1 - tanh(x)^2
@@ -18,6 +19,7 @@ extension Activation {
     public static func derivative(_ kind: ActivationKind, at x: Double, slope: Double = defaultLeakySlope) -> Double? {
         switch kind {
         case .relu: return x > 0 ? 1 : (x.isNaN ? .nan : 0)
+        case .relu6: return x > 0 && x < 6 ? 1 : (x.isNaN ? .nan : 0)
         case .leakyrelu: return x < 0 ? slope : (x.isNaN ? .nan : 1)
         case .sigmoid:
             let s = sigmoid(x)

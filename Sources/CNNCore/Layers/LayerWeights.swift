@@ -16,6 +16,16 @@ public struct WeightShape: Equatable, Sendable {
     public var fanInText: String
     /// The fan-out written out, e.g. "3*3*32" (empty for a bias).
     public var fanOutText: String
+    /// The value every weight starts at when not drawn at random (batch norm's gamma and moving variance: 1);
+    /// nil for a Glorot-uniform kernel or zeros.
+    public var fill: Double? = nil
+    /// Whether training changes these weights by gradient descent (batch norm's moving averages: no).
+    public var trainable: Bool = true
+    /// The weight's name when it is neither "kernel" nor "bias": "gamma", "moving_mean", "depthwise_kernel".
+    public var role: String? = nil
+
+    /// The name of the weight within its layer: its role, else "kernel" or "bias".
+    public var name: String { role ?? (isBias ? "bias" : "kernel") }
 
     /// Whether these are biases (all zero) rather than a Glorot-uniform kernel.
     public var isBias: Bool { fanIn == 0 && fanOut == 0 }
@@ -34,6 +44,11 @@ public struct WeightShape: Equatable, Sendable {
 
 
 extension WeightShape {
+    /// A per-channel vector that starts at `fill` (batch norm's gamma, beta, moving mean and variance).
+    public static func vector(_ count: Int, role: String, fill: Double, trainable: Bool) -> WeightShape {
+        WeightShape(shape: [count], fanIn: 0, fanOut: 0, fanInText: "", fanOutText: "", fill: fill, trainable: trainable, role: role)
+    }
+
     /// A kernel with its fans, e.g. a conv kernel 3x3x1x32 has fan-in 3*3*1 and fan-out 3*3*32.
     public static func kernel(_ shape: [Int], fanIn: [Int], fanOut: [Int]) -> WeightShape {
         WeightShape(shape: shape, fanIn: Shape.product(fanIn) ?? Int.max, fanOut: Shape.product(fanOut) ?? Int.max,
@@ -53,6 +68,7 @@ extension WeightShape {
     /// generator's next u in [0, 1) in storage order; biases zero, drawing nothing.
     public func draw(using random: inout RandomGenerator, for what: String) throws -> Tensor {
         let count = try Limits.elementCount(of: shape, for: what)
+        if let fill { return try Tensor(shape: shape, repeating: fill) }
         guard !isBias else { return try Tensor(shape: shape, repeating: 0) }
         let limit = glorotLimit
         var scalars: [Double] = []

@@ -146,10 +146,14 @@ public struct LayerShape: Sendable {
     public var padding: PaddingAmounts?
     /// The receptive field of one output value while the data is still an image, else nil.
     public var receptiveField: ReceptiveFieldStep?
+    /// How many of `parameters` training does not change (batch norm's moving mean and variance).
+    public var nonTrainableParameters = 0
 
     /// Creates a layer's shape analysis.
     public init(outputShape: [Int], parameters: Derivation, outputRows: Derivation? = nil, outputCols: Derivation? = nil,
-                flattenedSize: Derivation? = nil, padding: PaddingAmounts? = nil, receptiveField: ReceptiveFieldStep? = nil) {
+                flattenedSize: Derivation? = nil, padding: PaddingAmounts? = nil, receptiveField: ReceptiveFieldStep? = nil,
+                nonTrainableParameters: Int = 0) {
+        self.nonTrainableParameters = nonTrainableParameters
         self.outputShape = outputShape
         self.parameters = parameters
         self.outputRows = outputRows
@@ -173,6 +177,10 @@ public struct LayerPass: Sendable {
     public var random: RandomGenerator
     /// What the layer leaves for its backward pass beyond its input (dropout's mask), nil by default.
     public var memo: [Double]?
+    /// New values for some of the layer's weights that are not learned by gradient descent (batch norm's
+    /// moving averages, moved in training), by the weight's position in the layer; the network applies them
+    /// after the batch's update.
+    public var weightUpdates: [(position: Int, value: Tensor)] = []
 
     /// A pass, training or predicting, drawing from `random`.
     public init(training: Bool, random: RandomGenerator) {

@@ -9,7 +9,9 @@
 // A batch goes forward layer by layer, each layer kind computing itself (Sources/CNNCore/Layers) on the whole
 // batch (a dense layer as one matrix product, other kinds example by example), keeping each example's input,
 // its value before the activation and what it kept (a dropout mask); then the gradients go back through the
-// same layers, each weight's gradient summed over the batch in example order.
+// same layers, each weight's gradient summed over the batch in example order. A graph (ModelGraph) runs its
+// layers in order too, each on the node(s) it takes; a merge (add, concat) joins its inputs, and going back
+// it hands each input its share, where the shares reaching one node are added in layer order.
 // Dropout is active only in training (inverted dropout, as Keras: kept values are scaled by 1/(1 - rate)).
 
 /// A sequential model with weights, for training and prediction.
@@ -18,6 +20,8 @@ public struct Network: Sendable {
     struct Layer: Sendable {
         let kind: any ModelLayer
         let weights: [Int]
+        /// The nodes the layer takes (0: the network's input, k: layer k's output).
+        let inputs: [Int]
     }
 
     /// The model as declared.
@@ -50,10 +54,10 @@ public struct Network: Sendable {
             var indices: [Int] = []
             for (w, weight) in weights.enumerated() {
                 parameters.append(try weight.draw(using: &random, for: "weights"))
-                names.append("\(layer.name) \(w == 0 ? "kernel" : "bias")")
+                names.append("\(layer.name) \(weight.role ?? (w == 0 ? "kernel" : "bias"))")
                 indices.append(parameters.count - 1)
             }
-            layers.append(Layer(kind: layer.spec.layer, weights: indices))
+            layers.append(Layer(kind: layer.spec.layer, weights: indices, inputs: layer.inputs))
         }
         if layers.last?.kind.activation == .softmax, let shape = analysis.layers.last?.outputShape, shape.count > 1 {
             throw CoreError("train: the model ends in \(Shape.describe(shape)) probabilities, but training needs one vector of one probability per class",
@@ -75,14 +79,27 @@ public struct Network: Sendable {
 
     // MARK: - Forward
 
-    /// What the backward pass needs from one forward pass of a batch: for each layer, each example's input,
+    /// What the backward pass needs from one forward pass of a batch: for each layer, each example's input(s),
     /// its value before the activation and what the layer kept for its backward pass (dropout's mask).
     struct Pass {
+        /// Per layer, per example, the layer's first input (its only one unless it merges).
         var inputs: [[Tensor]] = []
+        /// Per merge layer, per input, per example: every input it joined (empty for other layers).
+        var mergedInputs: [[[Tensor]]] = []
         var preActivations: [[Tensor]] = []
         var memos: [[[Double]?]] = []
         /// Each example's logits (the input of the last softmax).
         var logits: [Tensor] = []
+        /// New values of weights that are not learned by gradient descent (batch norm's moving averages),
+        /// by position in `parameters`, for `applyWeightUpdates` after the batch's update.
+        var weightUpdates: [(parameter: Int, value: Tensor)] = []
+    }
+
+    /// Sets the weights a training pass moved outside gradient descent (batch norm's moving averages).
+    mutating func applyWeightUpdates(_ pass: Pass) {
+        for update in pass.weightUpdates where update.parameter < parameters.count {
+            parameters[update.parameter] = update.value
+        }
     }
 
     /// The class probabilities for one example (H x W x C as the model's input), dropout off.
@@ -91,45 +108,74 @@ public struct Network: Sendable {
         return Activation.softmax(try forward([example], training: false, random: &unused).logits[0])
     }
 
-    /// Runs a batch of examples forward, layer by layer; the last softmax is left out (its input, the logits,
-    /// is returned).
+    /// Runs a batch of examples forward, layer by layer (in a graph, each layer on the nodes it takes); the last
+    /// softmax is left out (its input, the logits, is returned).
     func forward(_ examples: [Tensor], training: Bool, random: inout RandomGenerator) throws -> Pass {
         var pass = Pass()
         var state = LayerPass(training: training, random: random)
         defer { random = state.random }
-        var x = try examples.map { try $0.reshaped(spec.inputShape) }
+        var nodes = [try examples.map { try $0.reshaped(spec.inputShape) }]
         for (position, layer) in layers.enumerated() {
+            let x = nodes[layer.inputs[0]]
             pass.inputs.append(x)
-            let (z, memos) = try layer.kind.forward(batch: x, weights: layer.weights.map { parameters[$0] }, pass: &state)
+            let z: [Tensor], memos: [[Double]?]
+            if layer.inputs.count > 1, let merge = layer.kind as? any MergeLayer {
+                let joined = layer.inputs.map { nodes[$0] }
+                pass.mergedInputs.append(joined)
+                z = try Parallel.map(x.count) { i in try merge.merge(joined.map { $0[i] }) }
+                memos = Array(repeating: nil, count: x.count)
+            } else {
+                pass.mergedInputs.append([])
+                (z, memos) = try layer.kind.forward(batch: x, weights: layer.weights.map { parameters[$0] }, pass: &state)
+            }
             pass.preActivations.append(z)
             pass.memos.append(memos)
+            for update in state.weightUpdates where update.position < layer.weights.count {
+                pass.weightUpdates.append((layer.weights[update.position], update.value))
+            }
+            state.weightUpdates = []
             let isLast = position == layers.count - 1
-            x = isLast || layer.kind.activation == .linear ? z : try z.map { try Activation.apply(layer.kind.activation, to: $0) }
+            nodes.append(isLast || layer.kind.activation == .linear ? z : try z.map { try Activation.apply(layer.kind.activation, to: $0) })
         }
-        pass.logits = x
+        pass.logits = nodes.last ?? []
         return pass
     }
 
     // MARK: - Backward
 
     /// Adds dL/d(weights), summed over the batch, to `gradients` (shaped like `parameters`), given the
-    /// forward pass and each example's dL/d(logits).
+    /// forward pass and each example's dL/d(logits). In a graph, the gradient arriving at a node is the sum of
+    /// what every layer that takes it sends back, added in layer order (so the bits do not depend on threads).
     func backward(_ pass: Pass, logitsGradients: [Tensor], into gradients: inout [Tensor]) throws {
-        var g = logitsGradients
+        var nodeGradients = [[Tensor]?](repeating: nil, count: layers.count + 1)
+        nodeGradients[layers.count] = logitsGradients
+        func send(_ g: [Tensor], to node: Int) throws {
+            guard var sum = nodeGradients[node] else { nodeGradients[node] = g; return }
+            for i in sum.indices { try sum[i].add(g[i]) }
+            nodeGradients[node] = sum
+        }
         for position in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[position]
+            guard var g = nodeGradients[position + 1] else { continue }  // a layer no path to the output uses
+            nodeGradients[position + 1] = nil
             let isLast = position == layers.count - 1
             if !isLast, layer.kind.activation != .linear {
                 g = try zip(pass.preActivations[position], g).map {
                     try Activation.backward(layer.kind.activation, input: $0, outputGradient: $1)
                 }
             }
+            if layer.inputs.count > 1, let merge = layer.kind as? any MergeLayer {
+                let joined = pass.mergedInputs[position], outputGradients = g
+                let each = try Parallel.map(g.count) { i in try merge.unmerge(joined.map { $0[i] }, outputGradient: outputGradients[i]) }
+                for (k, node) in layer.inputs.enumerated() { try send(each.map { $0[k] }, to: node) }
+                continue
+            }
             let d = try layer.kind.backward(batch: pass.inputs[position], weights: layer.weights.map { parameters[$0] },
                                             memos: pass.memos[position], outputGradients: g)
             for (index, weightGradient) in zip(layer.weights, d.weights) {
                 try gradients[index].add(weightGradient)
             }
-            g = d.inputs
+            if layer.inputs[0] > 0 { try send(d.inputs, to: layer.inputs[0]) }
         }
     }
 }

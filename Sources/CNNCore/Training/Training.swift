@@ -4,7 +4,7 @@
 // may be smaller), and for every batch runs each example forward and back, averages the weights'
 // gradients over the batch and lets the optimizer move the weights once. The epoch's `loss` and
 // `accuracy` are those of the training examples as they were seen during the epoch (dropout on, the
-// weights changing), as Keras reports them; `val_loss` and `val_accuracy` are computed after the epoch on
+// weights changing, the images changed by the augmentation if any: Augmentation.swift), as Keras reports them; `val_loss` and `val_accuracy` are computed after the epoch on
 // the held-out examples with dropout off. The loss is the categorical crossentropy (Losses.swift).
 // Ctrl-C stops training at the next check; like Keras, the finished epochs are kept: the network gets back
 // the weights it had after the last completed epoch and the history ends there (`stoppedInEpoch`).
@@ -21,6 +21,8 @@ public struct TrainingOptions: Sendable {
     public var learningRate: Double?
     /// The seed of the weights, the shuffles and dropout.
     public var seed: UInt64
+    /// Random flips and shifts of the training images (none by default).
+    public var augmentation = Augmentation()
 
     /// The most epochs one run may take.
     public static let maxEpochs = 10_000
@@ -70,6 +72,8 @@ public struct TrainingHistory: Equatable, Sendable {
     public var batchesPerEpoch: Int
     /// One record per epoch.
     public var epochs: [EpochRecord]
+    /// The random changes made to the training images (none by default).
+    public var augmentation = Augmentation()
     /// The epoch in which Ctrl-C stopped training (the weights are those after the epoch before); nil when
     /// every epoch ran.
     public var stoppedInEpoch: Int? = nil
@@ -128,7 +132,8 @@ public enum Training {
             TrainingHistory(model: network.spec.name, dataset: data.name, optimizer: options.optimizer,
                             learningRate: optimizer.learningRate, batchSize: batchSize,
                             trainingExamples: examples.count, validationExamples: validation.count,
-                            batchesPerEpoch: batches, epochs: records, stoppedInEpoch: stoppedInEpoch)
+                            batchesPerEpoch: batches, epochs: records, augmentation: options.augmentation,
+                            stoppedInEpoch: stoppedInEpoch)
         }
         for epoch in 1...options.epochs {
             do {
@@ -141,7 +146,11 @@ public enum Training {
                     if interrupted() { throw CoreError("train: interrupted (Ctrl-C)") }
                     var gradients = network.parameters.map { Tensor(unchecked: $0.shape, scalars: [Double](repeating: 0, count: $0.count)) }
                     let members = order[(batch * batchSize)..<Swift.min((batch + 1) * batchSize, order.count)]
-                    let pass = try network.forward(members.map { examples[$0].image }, training: true, random: &random)
+                    var images = members.map { examples[$0].image }
+                    if options.augmentation.isActive {
+                        images = images.map { options.augmentation.apply($0, random: &random) }
+                    }
+                    let pass = try network.forward(images, training: true, random: &random)
                     var logitsGradients: [Tensor] = []
                     for (member, logits) in zip(members, pass.logits) {
                         let target = oneHot(examples[member].label, classes: network.classes)
@@ -154,6 +163,7 @@ public enum Training {
                     let scale = 1 / Double(members.count)
                     let mean = gradients.map { $0 * scale }
                     optimizer.update(&network.parameters, gradients: mean)
+                    network.applyWeightUpdates(pass)
                     progress(TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batch + 1, batches: batches,
                                               loss: lossSum / Double(seen), finished: nil))
                 }

@@ -62,6 +62,7 @@ public struct ActivationOperation: StepOperation {
         let x = c.reference(0, or: "x")
         switch kind {
         case .relu: return NumPyStep("np.maximum(\(x), 0)")
+        case .relu6: return NumPyStep("np.clip(\(x), 0, 6)")
         case .leakyrelu: return NumPyStep("np.where(\(x) < 0, \(PythonText.float(slope)) * \(x), \(x))")
         case .sigmoid: return NumPyStep("sigmoid(\(x))", helpers: ["sigmoid"])
         case .tanh: return NumPyStep("np.tanh(\(x))")

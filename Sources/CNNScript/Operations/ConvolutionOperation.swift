@@ -100,10 +100,10 @@ extension Operand {
     public var displayName: String { name ?? text }
 }
 
-// MARK: - The model layer `conv F KxK [stride S] [valid|same] [dilation D] [activation]` (Keras Conv2D)
+// MARK: - The model layer `conv F KxK [stride S] [valid|same] [dilation D] [nobias] [activation]` (Keras Conv2D)
 
 extension ConvolutionLayer: LayerLanguage {
-    static let lineUsage = "conv F KxK [stride S] [valid|same] [dilation D] [activation]"
+    static let lineUsage = "conv F KxK [stride S] [valid|same] [dilation D] [nobias] [activation]"
 
     static var keywords: [LayerKeyword] {
         [LayerKeyword(name: "conv",
@@ -112,31 +112,17 @@ extension ConvolutionLayer: LayerLanguage {
                       read: read)]
     }
 
-    /// `conv F KxK [stride S] [valid|same] [dilation D] [activation]`; Keras' spellings `padding=same`,
-    /// `activation=relu`, `strides=2` and `dilation_rate=2` are read too.
+    /// `conv F KxK [stride S] [valid|same] [dilation D] [nobias] [activation]`; Keras' spellings `padding=same`,
+    /// `activation=relu`, `strides=2`, `dilation_rate=2` and `use_bias=False` are read too (ConvolutionLine).
     private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
         let filters = try ModelBuilder.count(words.popFirst(), after: line.keyword, what: "the number of filters", example: "conv 32 3x3")
         guard let sizeWord = words.popFirst() else {
             throw Diagnostic("conv needs a kernel size after the filters, e.g. conv \(filters) 3x3", at: line.range)
         }
         let kernel = try ModelBuilder.pair(sizeWord, what: "the kernel size")
-        var stride = Pair(square: 1), padding = Padding.valid, dilation = Pair(square: 1)
-        var activation: ActivationKind?
-        while let word = words.popFirst() {
-            switch word.text {
-            case "stride", "strides": stride = try ModelBuilder.pair(words.popFirst(), after: word, what: "the stride")
-            case "dilation", "dilation_rate": dilation = try ModelBuilder.pair(words.popFirst(), after: word, what: "the dilation")
-            case "valid": padding = .valid
-            case "same": padding = .same
-            case "padding": padding = try ModelBuilder.padding(after: word, &words)
-            case "activation": activation = try ModelBuilder.activation(after: word, &words)
-            default:
-                if let kind = ModelBuilder.activations[word.text] { activation = kind; continue }
-                throw ModelBuilder.unexpected(word, in: "conv", expected: ["stride", "dilation", "valid", "same", "padding", "activation"]
-                                                  + ModelBuilder.activations.keys.sorted())
-            }
-        }
-        return .conv(filters: filters, kernel: kernel, stride: stride, padding: padding, dilation: dilation, activation: activation)
+        let o = try ConvolutionLine.read(&words, layer: "conv", allowed: .dilation)
+        return .conv(filters: filters, kernel: kernel, stride: o.stride, padding: o.padding, dilation: o.dilation, activation: o.activation,
+                     useBias: o.useBias)
     }
 
     func run(_ input: LayerRunInput) throws -> LayerRun {
@@ -147,27 +133,15 @@ extension ConvolutionLayer: LayerLanguage {
         let operation = ConvolutionOperation(convolution, plan: plan)
         let operands = [input.input, kernel.operand] + (bias.map { [$0] } ?? [])
         let output = try operation.forward(operands).tensorValue(input.label)
-        var arguments = [input.inputName, kernel.operand.text]
-        if stride != Pair(square: 1) { arguments.append("stride=\(LayerCode.script(stride))") }
-        if padding != .valid { arguments.append("padding=\(padding)") }
-        if dilation != Pair(square: 1) { arguments.append("dilation=\(LayerCode.script(dilation))") }
-        if let bias { arguments.append("bias=\(bias.text)") }
         let step = Step(operation: operation, operands: operands, summary: .convolution(plan), arithmetic: [plan.arithmetic])
-        return try input.finish(output: output, expression: "conv(\(arguments.joined(separator: ", ")))", step: step,
+        return try input.finish(output: output, expression: input.callText("conv", weights: [kernel.operand], bias: bias, stride: stride,
+                                                           padding: padding, dilation: dilation), step: step,
                                 activation: activation)
     }
 
     func keras(_ layer: LayerAnalysis) -> [PythonRow] {
-        var rows: [PythonRow] = []
-        var arguments = ["\(filters)", PythonText.pair(kernel)]
-        if stride != Pair(square: 1) { arguments.append("strides=\(PythonText.pair(stride))") }
-        switch padding {
-        case .valid: break
-        case .same: arguments.append("padding=\"same\"")
-        case .full, .explicit:
-            rows.append(LayerCode.kerasZeroPadding(layer.padding ?? .zero, why: "\(padding) padding: Keras has only valid and same"))
-        }
-        if dilation != Pair(square: 1) { arguments.append("dilation_rate=\(PythonText.pair(dilation))") }
+        var (rows, arguments) = LayerCode.kerasWindow(layer, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+        arguments.insert("\(filters)", at: 0)
         if let activation = LayerCode.kerasActivation(activation) { arguments.append("activation=\(activation)") }
         if !useBias { arguments.append("use_bias=False") }
         var note = LayerCode.kerasComment(layer)
@@ -179,13 +153,40 @@ extension ConvolutionLayer: LayerLanguage {
     }
 
     func torch(_ layer: LayerAnalysis) -> [TorchModule] {
-        let name = layer.name
+        LayerCode.torchConvolution(layer, name: layer.name, outputs: filters, kernel: kernel, stride: stride, padding: padding,
+                                   dilation: dilation, groups: 1, bias: useBias, comment: LayerCode.torchComment(layer))
+            + LayerCode.torchActivationModules(activation, after: layer.name, outputRank: layer.outputShape.count)
+    }
+}
+
+extension LayerCode {
+    /// The window arguments of a Keras convolution layer (kernel size, strides, padding, dilation_rate), and a
+    /// ZeroPadding2D row before it for the padding Keras' layers do not have (full, explicit amounts).
+    static func kerasWindow(_ layer: LayerAnalysis, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair)
+        -> (rows: [PythonRow], arguments: [String]) {
+        var rows: [PythonRow] = []
+        var arguments = [PythonText.pair(kernel)]
+        if stride != Pair(square: 1) { arguments.append("strides=\(PythonText.pair(stride))") }
+        switch padding {
+        case .valid: break
+        case .same: arguments.append("padding=\"same\"")
+        case .full, .explicit:
+            rows.append(LayerCode.kerasZeroPadding(layer.padding ?? .zero, why: "\(padding) padding: Keras has only valid and same"))
+        }
+        if dilation != Pair(square: 1) { arguments.append("dilation_rate=\(PythonText.pair(dilation))") }
+        return (rows, arguments)
+    }
+
+    /// An `nn.Conv2d` with the padding a layer used (PyTorch's "same" only at stride 1, an `nn.ZeroPad2d`
+    /// before it when the sides differ, as TensorFlow's same does at stride 2), named `name`.
+    static func torchConvolution(_ layer: LayerAnalysis, name: String, outputs filters: Int, kernel: Pair, stride: Pair,
+                                 padding: Padding, dilation: Pair, groups: Int, bias useBias: Bool, comment: String) -> [TorchModule] {
         var modules: [TorchModule] = []
         var arguments = ["\(layer.inputShape.count == 3 ? layer.inputShape[2] : 1)", "\(filters)",
                          "kernel_size=\(PythonText.pair(kernel))"]
         if stride != Pair(square: 1) { arguments.append("stride=\(PythonText.pair(stride))") }
         let amounts = layer.padding ?? .zero
-        var note = LayerCode.torchComment(layer)
+        var note = comment
         if !amounts.isZero {
             if amounts.top == amounts.bottom && amounts.left == amounts.right {
                 if padding == .same && stride == Pair(square: 1) {
@@ -202,9 +203,9 @@ extension ConvolutionLayer: LayerLanguage {
             }
         }
         if dilation != Pair(square: 1) { arguments.append("dilation=\(PythonText.pair(dilation))") }
+        if groups != 1 { arguments.append("groups=\(groups)") }
         if !useBias { arguments.append("bias=False") }
         modules.append(TorchModule(name: name, code: "nn.Conv2d(\(arguments.joined(separator: ", ")))", comment: note))
-        modules += LayerCode.torchActivationModules(activation, after: name, outputRank: layer.outputShape.count)
         return modules
     }
 }

@@ -29,6 +29,20 @@ public enum CellExplanation: Sendable {
     /// A cell of `w[...] = value`: set from the value (`valueCell`: its cell, [] for a number) or, when
     /// `valueCell` is nil, not selected and kept from `before`.
     case cellSet(before: Operand, value: Operand, valueCell: [Int]?, old: Double, new: Double)
+    /// A depthwise convolution cell: conv's trace of one input channel (`slice`, H x W x 1, what the trace's
+    /// rows refer to) with that channel's kernel k[:, :, channel, multiplierIndex].
+    case depthwise(ConvolutionCellTrace, slice: Tensor, input: Operand, channel: Int, multiplierIndex: Int, multiplier: Int)
+    /// A true convolution cell: conv's trace with the flipped kernel `flipped` (the kernel operand turned 180 degrees).
+    case flippedKernel(ConvolutionCellTrace, input: Operand, kernel: Operand, flipped: Tensor)
+    /// A transposed convolution cell in both views: the input cells scattered onto it, and the convolution
+    /// over the zero-inserted input `expanded` with the flipped kernel.
+    case transposed(scatter: [TransposedConvolution.ScatterTerm], convolution: ConvolutionCellTrace, expanded: Tensor,
+                    plan: TransposedConvolution.Plan, input: Operand, kernel: Operand)
+    /// A separable convolution cell: the depthwise values at its position, then the pointwise dot product.
+    case separable(SeparableCellTrace, input: Operand)
+    /// A batch-normalized cell: (x - mean)/sqrt(var + eps) * gamma + beta for its channel.
+    case normalized(input: Operand, channel: Int, x: Double, gamma: Double, beta: Double, mean: Double, variance: Double,
+                    epsilon: Double, value: Double)
 }
 
 /// What a region of a step's output needs of its first operand, for the walk back to the input.
@@ -38,12 +52,22 @@ public enum ChainLink: Sendable {
     case window(SlidingWindow, text: String, keepsChannel: Bool)
     /// The same cells of the input (activations, arithmetic of equal shapes). `text`: "relu, cell by cell".
     case cellByCell(text: String)
+    /// The same cell of every operand, all of one shape (a model graph's add): the walk follows the first
+    /// operand, then each other one as a path of its own. `text`: "add, cell by cell".
+    case join(text: String)
+    /// The inputs side by side along the channels (a model graph's concat): channel c of the output is
+    /// channel c - offset of the input that holds it. `text`: "concat along the channels".
+    case concatenation(text: String)
     /// A vector cell that is one cell of the input, row by row, channels last (flatten).
     case unflatten
     /// One value per map, from the whole map (global pooling). `text`: "global max pooling".
     case wholeMap(text: String)
     /// Every value of a vector input (a dense layer). `text`: "dense".
     case everyValue(text: String)
+    /// A window that is not a plain sliding window (a transposed convolution): `reach` gives the input rows
+    /// and columns an output region needs (clamped to the input). The receptive-field table stops here.
+    case inputRegion(text: String, keepsChannel: Bool,
+                     reach: @Sendable (ClosedRange<Int>, ClosedRange<Int>) -> (rows: ClosedRange<Int>, cols: ClosedRange<Int>)?)
     /// The walk stops here.
     case stop
 }
@@ -55,6 +79,10 @@ public enum HeaderNote: Sendable {
     /// How much padding a pooling added and whether the padded cells take part (in its `extreme` when it picks
     /// one value: the largest or, `smallestWins`, the smallest).
     case poolingPadding(Pooling.Plan, smallestWins: Bool = false)
+    /// How a transposed convolution is the convolution of the zero-inserted input (Dumoulin & Visin).
+    case transposedConvolution(TransposedConvolution.Plan)
+    /// That a true convolution flips its kernel, then the padding note of the convolution it runs.
+    case flippedKernel(ConvolutionPlan)
 }
 
 /// What d(result)/d(operand) is, for the line of a gradient trace that says it in words.

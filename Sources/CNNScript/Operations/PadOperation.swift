@@ -29,11 +29,13 @@ public struct PadOperation: StepOperation {
 // MARK: - The model layer `zeropad P`, `zeropad RxC` or `zeropad T B L R` (Keras ZeroPadding2D)
 
 extension ZeroPaddingLayer: LayerLanguage {
-    static let lineUsage = "zeropad P, zeropad RxC or zeropad T B L R (zeros around each map, as Keras' ZeroPadding2D)"
+    static let lineUsage = "zeropad P, zeropad RxC or zeropad T B L R; zeropadding P or zeropadding [T, B, L, R] (zeros around each map, as Keras' ZeroPadding2D)"
 
     static var keywords: [LayerKeyword] {
-        [LayerKeyword(name: "zeropad", weights: .none(reason: "no weights: zero padding only adds zeros around each map"),
-                      read: read)]
+        // `zeropadding` is the same layer under Keras' name, with `zeropadding [t, b, l, r]` too.
+        ["zeropad", "zeropadding"].map {
+            LayerKeyword(name: $0, weights: .none(reason: "no weights: zero padding only adds zeros around each map"), read: read)
+        }
     }
 
     /// `zeropad P` (every side), `zeropad RxC` (R rows above and below, C columns left and right, as Keras'
