@@ -67,14 +67,33 @@ public enum TorchCode {
             "",
             "# Each layer's output for one example (channels first) and its parameters, like Keras' model.summary().",
             "x = torch.zeros\(PythonText.tuple(example))",
-            "print(f\"{'layer':<28}{'output shape':<20}{'params':>12}\")",
-            "for name, layer in model.named_children():",
-            "    x = layer(x)",
-            "    params = sum(p.numel() for p in layer.parameters())",
-            "    print(f\"{name:<28}{str(tuple(x.shape[1:])):<20}{params:>12,}\")",
-            "print(f\"total parameters: {sum(p.numel() for p in model.parameters()):,}\")"
-                + "  # cnnrepl: \(Format.count(analysis.totalParameters))",
         ]
+        if modules.contains(where: { $0.code.hasPrefix("nn.BatchNorm") }) {
+            // Batch norm in training mode needs more than one example; Keras counts its moving averages as
+            // (non-trainable) weights, PyTorch keeps them as buffers.
+            lines += [
+                "model.eval()  # predicting: batch norm uses its running averages (and one example is enough)",
+                "print(f\"{'layer':<28}{'output shape':<20}{'params':>12}\")",
+                "for name, layer in model.named_children():",
+                "    x = layer(x)",
+                "    stats = sum(b.numel() for n, b in layer.named_buffers() if n.startswith(\"running_\"))",
+                "    params = sum(p.numel() for p in layer.parameters()) + stats  # Keras counts the running averages",
+                "    print(f\"{name:<28}{str(tuple(x.shape[1:])):<20}{params:>12,}\")",
+                "stats = sum(b.numel() for n, b in model.named_buffers() if \"running_\" in n)",
+                "print(f\"total parameters: {sum(p.numel() for p in model.parameters()) + stats:,}\")"
+                    + "  # cnnrepl: \(Format.count(analysis.totalParameters))",
+            ]
+        } else {
+            lines += [
+                "print(f\"{'layer':<28}{'output shape':<20}{'params':>12}\")",
+                "for name, layer in model.named_children():",
+                "    x = layer(x)",
+                "    params = sum(p.numel() for p in layer.parameters())",
+                "    print(f\"{name:<28}{str(tuple(x.shape[1:])):<20}{params:>12,}\")",
+                "print(f\"total parameters: {sum(p.numel() for p in model.parameters()):,}\")"
+                    + "  # cnnrepl: \(Format.count(analysis.totalParameters))",
+            ]
+        }
         if modules.last?.code.hasPrefix("nn.Softmax") == true {
             // PyTorch's loss for classes applies log-softmax itself: a learner who trains this model as it is
             // would apply softmax twice.
