@@ -55,7 +55,7 @@ public enum HelpRenderer {
         }
         if let form = builtin.commandForm {
             lines.append("")
-            lines.append("  Command form: `\(form.words)` updates x in place (x = \(form.call)).")
+            lines += TextWrap.lines("  Command form: `\(form.words)` updates x in place (x = \(form.call)).")
         }
         if !builtin.examples.isEmpty {
             lines.append("")

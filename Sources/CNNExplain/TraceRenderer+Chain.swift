@@ -280,7 +280,7 @@ extension TraceRenderer {
         let inside = r.range.clamped(to: 0...(height - 1)).count * c.range.clamped(to: 0...(width - 1)).count
         let total = r.range.count * c.range.count
         var summary = "So \(cellText) depends on a \(current.sizeDescription) patch of \(input.name) (its receptive field; jump \(current.jumpDescription))"
-        if !arithmetic { summary += ": rows \(r.range.lowerBound)..\(r.range.upperBound), columns \(c.range.lowerBound)..\(c.range.upperBound)" }
+        if !arithmetic { summary += ": " + Region(rows: r.range, cols: c.range, channel: nil).description(channels: nil) }
         if inside < total {
             summary += ", of which \(Format.count(total - inside)) cells lie outside \(input.name): zero padding"
                 + (drawPatch ? ", shown as (0)" : "")

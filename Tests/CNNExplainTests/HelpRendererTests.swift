@@ -30,4 +30,6 @@ import CNNTestSupport
     #expect(wrapped.allSatisfy { $0.hasPrefix("  ") && $0.count <= 30 })
     #expect(wrapped.map { $0.dropFirst(2) }.joined(separator: " ") == line.dropFirst(2))
     #expect(TextWrap.lines("  short", width: 30) == ["  short"])
+    // A list item's later lines start under its text.
+    #expect(TextWrap.lines("  - one two three four", width: 14) == ["  - one two", "    three four"])
 }

@@ -29,7 +29,7 @@ func ctrlCStopsSavingAndLoadingALargePictureWithinASecond() throws {
     let save = try shell("\(python3 ?? "python3") \(script) \(Executable.path) --runs 1 --size 8000 --compute 'f = save(big, \"\(picture)\")'", timeout: 120)
     #expect(save.status == 0, "\(save)")
     #expect(save.stdout.contains("(ok)"), "\(save)")
-    let load = try shell("\(python3 ?? "python3") \(script) \(Executable.path) --runs 1 --size 10000 --setup 'save(big, \"\(picture)\")' --compute 'f = load(\"\(picture)\")'", timeout: 180)
+    let load = try shell("\(python3 ?? "python3") \(script) \(Executable.path) --runs 1 --delay 0.15 --size 10000 --setup 'save(big, \"\(picture)\")' --compute 'f = load(\"\(picture)\")'", timeout: 180)
     #expect(load.status == 0, "\(load)")
     #expect(load.stdout.contains("(ok)"), "\(load)")
 }

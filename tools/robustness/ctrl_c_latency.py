@@ -6,9 +6,10 @@ seconds (4000x4000 * 55x55, about 48 billion multiply-adds), presses Ctrl-C afte
 the time until the next `cnn> ` prompt. Then checks that the variables are intact (`big` still there,
 `f` never made) and that the session still computes. Repeats a few times and prints every latency.
 
-    python3 tools/robustness/ctrl_c_latency.py [BINARY] [--runs N] [--size N] [--setup "save(big, ...)"]
+    python3 tools/robustness/ctrl_c_latency.py [BINARY] [--runs N] [--delay S] [--size N] [--setup "save(big, ...)"]
                                               [--compute "f = big @ big"]
-    (default BINARY: .build/release/cnnrepl; build it with swift build -c release; --size makes big N x N
+    (default BINARY: .build/release/cnnrepl; build it with swift build -c release; --delay presses Ctrl-C S
+    seconds into the first run instead of 0.5 (each further run half a second later); --size makes big N x N
     instead of 4000 x 4000; --setup runs a statement before the one timed; --compute replaces the
     convolution by another long statement that assigns f from big, e.g. f = load("big.png"))
 
@@ -89,6 +90,11 @@ def main():
         i = argv.index("--runs")
         runs = int(argv[i + 1])
         del argv[i:i + 2]
+    first_delay = 0.5
+    if "--delay" in argv:
+        i = argv.index("--delay")
+        first_delay = float(argv[i + 1])
+        del argv[i:i + 2]
     size = 4000
     if "--size" in argv:
         i = argv.index("--size")
@@ -108,7 +114,7 @@ def main():
     ok = True
     latencies = []
     for i in range(runs):
-        delay = 0.5 + 0.5 * i  # press Ctrl-C at different moments of the convolution
+        delay = first_delay + 0.5 * i  # press Ctrl-C at different moments of the convolution
         latency, intact, transcript = one_run(binary, delay, compute, size, setup)
         latencies.append(latency)
         print(f"run {i + 1}: Ctrl-C after {delay:.1f} s -> prompt after {latency * 1000:.0f} ms, variables intact: {intact}")
