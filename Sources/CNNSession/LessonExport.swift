@@ -62,6 +62,7 @@ extension Session {
     /// stops it before it starts, as `cnnrepl FILE` does: the document then has one code cell with the error.
     public func export(source: String, fileName: String) -> LessonDocument {
         let text = SourceText(source, name: fileName)
+        runStarted = false
         enterScriptWorkspace(fileName: fileName)
         defer { leaveScriptWorkspace() }
         let parsed = Parser.parse(text)

@@ -91,6 +91,8 @@ public final class Session {
     /// and `export` turn outcomes into pictures and tables); nil: nobody listens.
     public var observer: ((SessionEvent) -> Void)?
     private var lastWasCode = false
+    /// Whether a statement of the current entry or script has run (a Ctrl-C after it stops the rest).
+    var runStarted = false
 
     /// Creates a session.
     public init(options: SessionOptions) {
@@ -130,7 +132,8 @@ public final class Session {
 
     /// Runs one parsed REPL entry (from `parse(entry:)`). Returns false if it reported an error.
     public func run(_ entry: ParseResult, output: (String, OutputKind) -> Void) -> Bool {
-        execute(entry, statementsOnLines: nil, output: output)
+        runStarted = false
+        return execute(entry, statementsOnLines: nil, output: output)
     }
 
     /// Runs a whole script. With `echo`, each entry is printed as `cnn> …` before its output and comment
@@ -138,6 +141,7 @@ public final class Session {
     public func runScript(_ source: String, fileName: String, echo: Bool,
                           output: (String, OutputKind) -> Void, afterEntry: () -> Void) -> Bool {
         let text = SourceText(source, name: fileName)
+        runStarted = false
         enterScriptWorkspace(fileName: fileName)
         defer { leaveScriptWorkspace() }
         let parsed = Parser.parse(text)
@@ -231,6 +235,16 @@ public final class Session {
                 if statement.range.start.line > lines.upperBound { break }
                 if !lines.contains(statement.range.start.line) { continue }
             }
+            // Ctrl-C pressed between two statements of one entry or script stops the rest (a statement that
+            // was running reports it itself); one left from before the run is forgotten.
+            if runStarted && Interruption.isRequested {
+                let stopped = Diagnostic("stopped before this statement: Ctrl-C was pressed; the statements before it ran",
+                                         at: statement.range, hint: nil)
+                output(renderer.render(stopped, in: parsed.source), .error)
+                observer?(.diagnostics([stopped], parsed.source))
+                return false
+            }
+            runStarted = true
             do {
                 Interruption.clear()
                 // A long command (train) reports its progress through the same output while it runs.

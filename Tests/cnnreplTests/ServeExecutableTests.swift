@@ -72,6 +72,37 @@ private final class ServeProcess {
     #expect(serve.process.terminationStatus == 0)
 }
 
+@Test func anInterruptBetweenTheStatementsOfACellStopsTheRest() throws {
+    // A cell of many quick statements: Ctrl-C used to be forgotten before each statement, so the cell ran
+    // to its end (the fuzzer found it in scripts). Now the statements after the interrupt do not run.
+    // (A SIGINT that arrives while the request is still being read and parsed does nothing, as between
+    // requests, so the interrupt is tried later on a busy machine.)
+    let count = 60_000
+    let code = "a = 0\\n" + String(repeating: "a = a + 1\\n", count: count)
+    var stopped: [String: Any] = [:]
+    var running: ServeProcess?
+    for delay in [1.0, 2.0, 4.0] {
+        let serve = try ServeProcess()
+        serve.send(#"{"id": 1, "type": "execute", "code": ""# + code + #""}"#)
+        Thread.sleep(forTimeInterval: delay)
+        serve.process.interrupt()
+        stopped = try serve.response()
+        if stopped["ok"] as? Bool == false { running = serve; break }
+        serve.close()
+    }
+    let serve = try #require(running)
+    #expect(stopped["ok"] as? Bool == false)
+    let parts = try #require(stopped["parts"] as? [[String: Any]])
+    #expect((parts.last?["message"] as? String)?.hasPrefix("stopped before this statement: Ctrl-C was pressed") == true, "\(parts.last ?? [:])")
+    // The statements before it ran, the rest did not.
+    serve.send(#"{"id": 2, "type": "execute", "code": "a"}"#)
+    let value = try serve.response()
+    let text = ((value["parts"] as? [[String: Any]])?.first?["text"] as? String) ?? ""
+    let a = Int(text.split(separator: "=").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
+    #expect(a > 0 && a < count, "\(text)")
+    serve.close()
+}
+
 @Test func exportWritesANotebookAndAPage() throws {
     let lesson = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("lessons/padding.cnn").path
