@@ -33,9 +33,9 @@ struct ConvolutionLine {
         while let word = words.popFirst() {
             switch word.text {
             case "stride", "strides": line.stride = try ModelBuilder.pair(words.popFirst(), after: word, what: "the stride")
-            case "dilation", "dilation_rate" where allowed.contains(.dilation):
+            case "dilation" where allowed.contains(.dilation), "dilation_rate" where allowed.contains(.dilation):
                 line.dilation = try ModelBuilder.pair(words.popFirst(), after: word, what: "the dilation")
-            case "multiplier", "depth_multiplier" where allowed.contains(.multiplier):
+            case "multiplier" where allowed.contains(.multiplier), "depth_multiplier" where allowed.contains(.multiplier):
                 line.multiplier = try ModelBuilder.count(words.popFirst(), after: Name(word.text, range: word.range),
                                                          what: "the depth multiplier", example: "\(name) 3x3 multiplier 2")
             case "output_padding" where allowed.contains(.outputPadding):
