@@ -72,7 +72,7 @@ private func assignments(_ lines: [String]) -> [String] {
         r = range(2, 14, 3)
         q = [0.1, 0.2] + [0.2, 0.1]
         w = [0.30000000000000004, 1e-05]
-        t = z[:, 0:2] + o + s + i[0:2, 0:2] + r[0:2] + q + w + pad(o, 1)[1:3, 1:3]
+        t = z[:, 0:2] + o + s + i[0:2, 0:2] + r[0:2] + q + w + pad(o, 1)[1:3, 1:3] + resize(i, 2x2)
         code numpy t
         """)
     let code = assignments(lines)
@@ -84,11 +84,13 @@ private func assignments(_ lines: [String]) -> [String] {
     // a + b of two typed-in vectors is computed, not embedded; 0.1 + 0.2 prints as Python's repr would.
     #expect(code.contains("q = a + b"))
     #expect(lines.contains("w = np.array([0.30000000000000004, 1e-05], dtype=float)"))
-    // Slices with plain numbers are NumPy's own; pad records no amounts, so its result is embedded,
-    // saying where it came from.
+    // Slices with plain numbers are NumPy's own, and so is pad (issue 17: it was embedded as numbers).
     #expect(code.contains("part = z[:, 0:2]"))
-    #expect(code.contains("part = x[1:3, 1:3]"))
-    #expect(lines.contains("# x: pad(o, 1) in cnnrepl: its 16 values embedded at full precision"))
+    #expect(code.contains("pad = np.pad(o, ((1, 1), (1, 1)))"))
+    #expect(code.contains("part = pad[1:3, 1:3]"))
+    // resize has no NumPy translation: its result is embedded, saying where it came from.
+    #expect(code.contains("t = t + b"))
+    #expect(lines.contains("# b: resize(i, 2x2) in cnnrepl: its 4 values embedded at full precision"))
 }
 
 @Test func arraysTooLargeToEmbedAreSavedBesideTheScript() throws {

@@ -348,6 +348,15 @@ m = zeros(3, 4)
 m[1, :] = [1, 2, 3, 4]
 m[:, ::2] = 5
 both = m @ ones(4, 2)""", ["v", "both"]),
+    ("pad-stack-clip", "the notes' sharpen exercise with np.pad and np.clip, stack, negation and reductions (issue 17: these were embedded as numbers)", """
+img = randint(0, 256, 8, 8)
+p = pad(img, 1)
+s = conv(p, [-1, -1, -1; -1, 9, -1; -1, -1, -1])
+c = clip(s, 0, 255)
+m = stack(c, -c, c * 2)
+q = pad(m, [0, 1, 2, 0])
+total = sum(q) + mean(c, 0)
+top = max(m, 2)""", ["c", "q", "total", "top"]),
     ("arithmetic", "element-wise arithmetic with numbers and broadcasting, the matrix product, flatten, slices", """
 a = randn(3, 4)
 b = randn(4, 2)

@@ -24,4 +24,9 @@ public struct ClipOperation: StepOperation {
     }
 
     public func gradientRule(position: Int) -> GradientRule { .clip(low: low, high: high) }
+
+    public func numpy(_ c: NumPyContext) -> NumPyStep? {
+        guard c.operands.count == 1, c.tensorCount == 1 else { return nil }
+        return NumPyStep("np.clip(\(c.reference(0, or: "x")), \(PythonText.number(low)), \(PythonText.number(high)))")
+    }
 }

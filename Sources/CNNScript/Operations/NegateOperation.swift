@@ -20,4 +20,9 @@ public struct NegateOperation: StepOperation {
     }
 
     public func gradientRule(position: Int) -> GradientRule { .negate }
+
+    public func numpy(_ c: NumPyContext) -> NumPyStep? {
+        guard c.operands.count == 1 else { return nil }
+        return NumPyStep("-\(c.reference(0, or: "x"))")
+    }
 }

@@ -24,6 +24,15 @@ public struct PadOperation: StepOperation {
         let input = try backwardOperands(step).tensor(0)
         return paired(step, [try Tensor.padBackward(inputShape: input.shape, amounts: amounts, outputGradient: g)])
     }
+
+    public func numpy(_ c: NumPyContext) -> NumPyStep? {
+        guard c.operands.count == 1, c.tensorCount == 1, let rank = c.operandShapes.first?.count, rank >= 2 else { return nil }
+        // Rows and columns padded; any channel axis left as it is.
+        let widths = ["(\(amounts.top), \(amounts.bottom))", "(\(amounts.left), \(amounts.right))"]
+            + Array(repeating: "(0, 0)", count: rank - 2)
+        let constant = value == 0 ? "" : ", constant_values=\(PythonText.number(value))"
+        return NumPyStep("np.pad(\(c.reference(0, or: "x")), (\(widths.joined(separator: ", ")))\(constant))")
+    }
 }
 
 // MARK: - The model layer `zeropad P`, `zeropad RxC` or `zeropad T B L R` (Keras ZeroPadding2D)

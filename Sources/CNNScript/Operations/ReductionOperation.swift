@@ -30,4 +30,10 @@ public struct ReductionOperation: StepOperation {
     }
 
     public func gradientRule(position: Int) -> GradientRule { .reduction(kind) }
+
+    public func numpy(_ c: NumPyContext) -> NumPyStep? {
+        guard c.operands.count == 1, c.tensorCount == 1 else { return nil }
+        // NumPy's np.max and np.min give nan when any value is nan, as cnnrepl's do.
+        return NumPyStep("np.\(kind.rawValue)(\(c.reference(0, or: "x"))\(axis.map { ", axis=\($0)" } ?? ""))")
+    }
 }

@@ -19,4 +19,10 @@ public struct StackOperation: StepOperation {
         guard let first = parts.first else { return [] }
         return paired(step, try Tensor.stackBackward(partShape: first.shape, count: parts.count, outputGradient: g))
     }
+
+    public func numpy(_ c: NumPyContext) -> NumPyStep? {
+        guard !c.operands.isEmpty, c.tensorCount == c.operands.count else { return nil }
+        let parts = c.operands.indices.map { c.reference($0, or: "x\($0)") }.joined(separator: ", ")
+        return NumPyStep("np.stack([\(parts)], axis=-1)")
+    }
 }
