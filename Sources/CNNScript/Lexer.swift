@@ -30,8 +30,9 @@ public enum Lexer {
         let quoted = Diagnostic.quoted(lexeme)
         switch error {
         case .unexpectedCharacter(let scalar):
+            let hint = scalar == "." ? attributeHint(at: token.range.start.offset, in: source) : hint(forUnexpected: scalar)
             return Diagnostic("unexpected character \(Diagnostic.describe(character: scalar))",
-                              at: token.range, hint: hint(forUnexpected: scalar))
+                              at: token.range, hint: hint)
         case .unterminatedString:
             let quote = SourceRange(start: token.range.start, end: SourcePosition(
                 line: token.range.start.line, column: token.range.start.column + 1, offset: token.range.start.offset + 1))
@@ -64,6 +65,35 @@ public enum Lexer {
     }
 
     /// A suggestion for a character that starts no token, or nil.
+    /// The hint for a '.' between names, Python's attribute and module syntax (issue 17): `np.ones(3, 3)`,
+    /// `x.shape`, `x.T` and the like say how cnnrepl writes them.
+    static func attributeHint(at offset: Int, in source: SourceText) -> String? {
+        let scalars = source.scalars
+        func word(from start: Int, step: Int) -> String {
+            var i = start, found: [Unicode.Scalar] = []
+            while i >= 0, i < scalars.count, scalars[i] == "_" || scalars[i].properties.isAlphabetic || isDigit(scalars[i]) {
+                found.append(scalars[i])
+                i += step
+            }
+            return String(String.UnicodeScalarView(step < 0 ? found.reversed() : found))
+        }
+        let before = word(from: offset - 1, step: -1), after = word(from: offset + 1, step: 1)
+        guard !before.isEmpty, !after.isEmpty else { return nil }
+        if ["np", "numpy", "tf", "torch", "keras"].contains(before) {
+            return Builtins.named(after) != nil
+                ? "cnnrepl's built-ins need no \(before). prefix: write \(after)(...); help \(after) shows its arguments"
+                : "cnnrepl has no \(before). module; type help for its built-ins"
+        }
+        switch after {
+        case "shape": return "write shape(\(before)), which prints its sizes"
+        case "T": return "write transpose(\(before))"
+        case "ndim", "size": return "write shape(\(before)): its sizes, one per axis"
+        default:
+            return Builtins.named(after) != nil ? "write \(after)(\(before), ...): built-ins are functions, not methods"
+                : "cnnrepl has no attributes or methods (\(before).\(after)); type help for its built-ins"
+        }
+    }
+
     static func hint(forUnexpected scalar: Unicode.Scalar) -> String? {
         switch scalar.value {
         case 0x27: return "strings use double quotes: \"file.npy\""

@@ -176,3 +176,15 @@ import Testing
     #expect(starts == starts.sorted())
     #expect(starts.count == 3)
 }
+
+// MARK: - Python's dots (issue 17)
+
+@Test func pythonsDotsSayHowCnnreplWritesThem() {
+    #expect(onlyError("np.ones(3, 3)")?.hint == "cnnrepl's built-ins need no np. prefix: write ones(...); help ones shows its arguments")
+    #expect(onlyError("np.linspace(0, 1)")?.hint == "cnnrepl has no np. module; type help for its built-ins")
+    #expect(onlyError("s = image.shape")?.hint == "write shape(image), which prints its sizes")
+    #expect(onlyError("y = x.T")?.hint == "write transpose(x)")
+    #expect(onlyError("x.sum()")?.hint == "write sum(x, ...): built-ins are functions, not methods")
+    #expect(onlyError("x.foo")?.hint == "cnnrepl has no attributes or methods (x.foo); type help for its built-ins")
+    #expect(errors("y = x.T") == ["1:6-1:7 unexpected character '.'"])
+}
