@@ -62,7 +62,7 @@ struct LayerRunInput {
     func weight(_ i: Int) -> Operand? {
         guard i < weights.count else { return nil }
         return Operand(name: weights[i].draw.variable, text: weights[i].draw.variable,
-                       value: .tensor(weights[i].tensor), provenance: nil)
+                       value: .tensor(weights[i].tensor), provenance: weights[i].provenance)
     }
 
     /// The kernel (the first weight) as an operand with its tensor, or an error naming the layer.

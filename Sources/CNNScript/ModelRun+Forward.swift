@@ -77,6 +77,14 @@ extension Interpreter {
                 }
             }
         }
+        // One record per weight, shared by the operand each layer's step records and the variable stored, so
+        // that grad(loss, m_1_kernel) finds the m_1_kernel the loss was computed from.
+        for layer in weights.indices {
+            for weight in weights[layer].indices {
+                weights[layer][weight].provenance = Provenance(expression: weights[layer][weight].origin(layer: layer + 1, model: modelName),
+                                                               step: nil)
+            }
+        }
         let input: Tensor, inputVariable: String, inputOrigin: String, inputProvenance: Provenance?
         let storeInput: Bool
         if let given {
@@ -122,7 +130,7 @@ extension Interpreter {
         for (offset, layerWeights) in weights.enumerated() {
             for weight in layerWeights {
                 assign(weight.draw.variable, Variable(value: .tensor(weight.tensor),
-                                                      provenance: Provenance(expression: weight.origin(layer: offset + 1, model: modelName), step: nil)))
+                                                      provenance: weight.provenance ?? Provenance(expression: weight.origin(layer: offset + 1, model: modelName), step: nil)))
             }
         }
         for layer in layers {

@@ -13,6 +13,8 @@ struct DrawnWeight {
     var tensor: Tensor
     /// Whether the tensor is what `train` learned rather than the draw.
     var trained = false
+    /// The weight variable's record, shared by the layer steps that use it (set by `run`).
+    var provenance: Provenance?
 
     /// The provenance text of the weight variable: "Glorot uniform for layer 1 of mnist".
     func origin(layer: Int, model: String) -> String {
