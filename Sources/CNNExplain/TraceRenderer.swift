@@ -63,19 +63,24 @@ struct TraceRenderer {
     /// pooling), or an activation whose inner window step `innerLines` explained.
     private func drawsWindow(_ step: Step, name: String) -> Bool {
         if case .window = step.operation.chainLink(step.operands) { return true }
-        guard step.operation.isActivation, let operand = step.operands.first, operand.name == nil || operand.name == name,
-              let inner = operand.provenance?.step, !inner.operation.isActivation else { return false }
+        guard let inner = innerStep(of: step, name: name)?.step else { return false }
         if case .window = inner.operation.chainLink(inner.operands) { return true }
         return false
     }
 
     /// For an activation applied to a result that has no variable of its own (a layer's `relu`, a nested
-    /// `relu(conv(...))`, or `relu f` in place), the step that made the value before the activation.
+    /// `relu(conv(...))`, or `relu f` in place), the operand and the step that made the value before the
+    /// activation (not itself an activation); nil otherwise.
+    private func innerStep(of step: Step, name: String) -> (operand: Operand, record: Provenance, step: Step)? {
+        guard step.operation.isActivation, let operand = step.operands.first, operand.name == nil || operand.name == name,
+              let record = operand.provenance, let inner = record.step, !inner.operation.isActivation else { return nil }
+        return (operand, record, inner)
+    }
+
+    /// The explanation of the step `innerStep` finds, under the activation's own.
     private func innerLines(step: Step, index: [Int], name: String) throws -> [String] {
-        guard step.operation.isActivation, let operand = step.operands.first,
-              operand.name == nil || operand.name == name,
-              let inner = operand.provenance, let innerStep = inner.step, let value = operand.tensor?.value(at: index) else { return [] }
-        if innerStep.operation.isActivation { return [] }
+        guard let (operand, inner, innerStep) = innerStep(of: step, name: name),
+              let value = operand.tensor?.value(at: index) else { return [] }
         let innerCell = "\(operandName(operand))[\(index.map(String.init).joined(separator: ", "))]"
         var lines = ["  where \(innerCell) = \(printer.number(value)) comes from \(inner.expression): \(StepSummaryText.text(innerStep.summary))"]
         lines += try stepLines(step: innerStep, index: index, cell: innerCell)

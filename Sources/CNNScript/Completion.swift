@@ -74,7 +74,8 @@ extension Vocabulary {
         return i < end ? String(String.UnicodeScalarView(scalars[i..<end])) : nil
     }
 
-    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+    /// Whether `scalar` can be part of a name (a letter, a digit or `_`), as completion and help find words.
+    public static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         scalar == "_" || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
     }
 }

@@ -39,7 +39,7 @@ extension Interpreter {
                     provenance: written.provenance),
         ]
         let result = try core(statement.range) { try operation.forward(operands) }
-        let count = try core(target) { try tensor.resolvedSelections(selections).reduce(1) { $0 * $1.count } }
+        let count = region.reduce(1, *)  // an axis picked by an index selects one cell along it
         let from = number == nil ? "\(context.text(valueExpr.range)) (\(written.value.shapeText))" : nil
         let step = Step(operation: operation, operands: operands,
                         summary: .cellsSet(shape: tensor.shapeDescription, count: count, total: tensor.count, number: number, from: from))

@@ -215,19 +215,14 @@ public final class Server {
         return part
     }
 
-    /// The identifier around (or, with `upToCursor`, ending at) `cursor`, with its scalar offsets.
-    static func word(in code: String, at cursor: Int?, upToCursor: Bool = false) -> (text: String, start: Int, end: Int) {
+    /// The identifier around `cursor`, with its scalar offsets.
+    static func word(in code: String, at cursor: Int?) -> (text: String, start: Int, end: Int) {
         let scalars = Array(code.unicodeScalars)
         let position = min(max(cursor ?? scalars.count, 0), scalars.count)
-        func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-            scalar == "_" || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-        }
         var start = position
-        while start > 0 && isWordScalar(scalars[start - 1]) { start -= 1 }
+        while start > 0 && Vocabulary.isWordScalar(scalars[start - 1]) { start -= 1 }
         var end = position
-        if !upToCursor {
-            while end < scalars.count && isWordScalar(scalars[end]) { end += 1 }
-        }
+        while end < scalars.count && Vocabulary.isWordScalar(scalars[end]) { end += 1 }
         var text = String.UnicodeScalarView()
         text.append(contentsOf: scalars[start..<end])
         return (String(text), start, end)
