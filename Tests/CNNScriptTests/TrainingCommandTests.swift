@@ -2,7 +2,7 @@
 // and save(history, ...): what they store, that a seed repeats a run, and the errors a learner can make.
 import Glibc
 import Testing
-import CNNCore
+@testable import CNNCore
 @testable import CNNScript
 import CNNTestSupport
 
@@ -49,6 +49,25 @@ private let tinyModel = """
     #expect(prediction.label == data.labels[data.validationIndices[4]])
     guard case .learning(.plotted(let name, let plotted))? = try script.run("plot history").last else { Issue.record("no plot"); return }
     #expect(name == "history" && plotted == report.history)
+}
+
+@Test func trainSaysHowLongEachEpochTookWhenTheSessionShowsTimes() throws {
+    // The REPL (a terminal) shows times, as Keras does; transcripts do not, so they stay the same.
+    let script = Script(seed: 3)
+    try script.run(tinyModel)
+    var lines: [String] = []
+    script.interpreter.output.progress = { lines.append($0) }
+    script.interpreter.output.showsTimes = true
+    _ = try script.run("train tiny data epochs=1 batch=64")
+    #expect(lines.count == 1 && lines[0].contains(" per batch)") && lines[0].contains("val_accuracy"), "\(lines)")
+    // Times for people: milliseconds below a second, one decimal below a minute, then minutes and seconds.
+    #expect(TrainingProgressText.duration(0.0123) == "12 ms")
+    #expect(TrainingProgressText.duration(12.34) == "12.3 s")
+    #expect(TrainingProgressText.duration(245) == "4 min 05 s")
+    // The bar on a terminal says how long the rest of the epoch will take at this pace.
+    let step = TrainingProgress(epoch: 1, epochs: 2, batch: 10, batches: 40, loss: 1.5, finished: nil)
+    #expect(TrainingProgressText.bar(step, seconds: 2).hasSuffix("loss 1.5000  ETA 6.0 s"))
+    #expect(!TrainingProgressText.bar(step).contains("ETA"))
 }
 
 @Test func saveWritesTheCurvesAsAPicture() throws {
