@@ -83,18 +83,8 @@ enum DatasetBuiltin {
         request.dataFolder = getenv("CNNREPL_DATA").map { String(cString: $0) }
         request.home = getenv("HOME").map { String(cString: $0) }
         let output = context.output
-        var lastShown = -1
         let progress: ((Int, Int) -> Void)? = output.liveProgress && output.progress != nil ? { done, total in
-            let width = 30
-            let filled = total > 0 ? done * width / total : width
-            guard filled != lastShown else { return }
-            lastShown = filled
-            if done >= total {
-                output.progress?("\r\u{1B}[K")
-            } else {
-                output.progress?("\r\u{1B}[Kdataset [" + String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-                                 + "] \(Format.count(done))/\(Format.count(total)) images")
-            }
+            output.progress?(.reading(done: done, total: total))
         } : nil
         var data = try DatasetLoader.load(request, progress: progress)
         if !output.showsTimes { data.readSeconds = nil }

@@ -187,11 +187,10 @@ extension Interpreter {
                 guard let progress else { return }
                 let elapsed = showsTimes ? seconds(clock.now - epochStart) : nil
                 if let finished = step.finished {
-                    progress(TrainingProgressText.epochLine(finished, of: step.epochs, batches: step.batches, live: live,
-                                                            seconds: elapsed))
+                    progress(.epoch(finished, of: step.epochs, batches: step.batches, seconds: elapsed))
                     epochStart = clock.now
                 } else if live {
-                    progress(TrainingProgressText.bar(step, seconds: elapsed))
+                    progress(.batch(step, seconds: elapsed))
                 }
             }
         }
@@ -299,41 +298,5 @@ extension Interpreter {
                              at: range, hint: "train it first, e.g. train \(modelName) data")
         }
         return network
-    }
-}
-
-/// The plain lines `train` reports while it runs.
-public enum TrainingProgressText {
-    /// "epoch 3/20: 45 batches, loss 0.4123" (after a live bar: the bar's line is overwritten).
-    public static func epochLine(_ record: EpochRecord, of epochs: Int, batches: Int, live: Bool,
-                                 seconds: Double? = nil) -> String {
-        let accuracy = Format.formatFixed(record.accuracy, decimals: 4)
-        let validation = record.validationAccuracy.map { ", val_accuracy \(Format.formatFixed($0, decimals: 4))" } ?? ""
-        let time = seconds.map { ", \(duration($0)) (\(duration($0 / Double(Swift.max(batches, 1)))) per batch)" } ?? ""
-        let line = "epoch \(record.epoch)/\(epochs): \(batches) batches, loss \(Format.formatFixed(record.loss, decimals: 4)), accuracy \(accuracy)\(validation)\(time)"
-        return (live ? "\r\u{1B}[K" : "") + line + "\n"
-    }
-
-    /// A progress bar for the running epoch, redrawn in place: "epoch 3/20 [=========>          ] 20/45";
-    /// with `seconds` (the epoch's time so far) it adds the time the epoch still needs at this pace.
-    public static func bar(_ step: TrainingProgress, seconds: Double? = nil) -> String {
-        let width = 30
-        let done = step.batches > 0 ? step.batch * width / step.batches : width
-        let bar = String(repeating: "=", count: Swift.max(done - 1, 0)) + (done > 0 ? ">" : "")
-            + String(repeating: " ", count: width - done)
-        var eta = ""
-        if let seconds, step.batch > 0, step.batches > step.batch {
-            eta = "  ETA \(duration(seconds / Double(step.batch) * Double(step.batches - step.batch)))"
-        }
-        return "\r\u{1B}[Kepoch \(step.epoch)/\(step.epochs) [\(bar)] \(step.batch)/\(step.batches)  loss \(Format.formatFixed(step.loss, decimals: 4))\(eta)"
-    }
-
-    /// A time for people: "340 ms", "12.3 s", "4 min 05 s".
-    static func duration(_ seconds: Double) -> String {
-        if seconds < 1 { return "\(Int((seconds * 1000).rounded())) ms" }
-        if seconds < 60 { return Format.formatFixed(seconds, decimals: 1) + " s" }
-        let whole = Int(seconds.rounded())
-        let rest = whole % 60
-        return "\(whole / 60) min \(rest < 10 ? "0" : "")\(rest) s"
     }
 }

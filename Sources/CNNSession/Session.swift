@@ -248,8 +248,11 @@ public final class Session {
             do {
                 Interruption.clear()
                 // A long command (train) reports its progress through the same output while it runs.
+                var progressText = ProgressText(live: interpreter.output.liveProgress)
                 let outcome = try withoutActuallyEscaping(output) { emit in
-                    interpreter.output.progress = { emit($0, .normal) }
+                    interpreter.output.progress = { event in
+                        if let text = progressText.text(event) { emit(text, .normal) }
+                    }
                     defer { interpreter.output.progress = nil }
                     return try interpreter.execute(statement, in: parsed.source)
                 }
