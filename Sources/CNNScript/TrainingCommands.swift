@@ -191,7 +191,8 @@ extension Interpreter {
         assign(historyVariable, Variable(value: .history(history),
                                          provenance: Provenance(expression: "train \(modelName) \(dataName)", step: nil)))
         return .learning(.trained(TrainingReport(model: modelName, data: dataName, network: network, history: history,
-                                                  historyVariable: historyVariable, parameterCount: network.parameterCount)))
+                                                  historyVariable: historyVariable, parameterCount: network.parameterCount,
+                                                  epochsShown: progress != nil)))
     }
 
     /// `evaluate MODEL DATA`: the trained model's loss and accuracy on the training and validation examples.
@@ -295,11 +296,17 @@ extension Interpreter {
 
 /// The plain lines `train` reports while it runs.
 public enum TrainingProgressText {
-    /// "epoch 3/20: 45 batches, loss 0.4123" (after a live bar: the bar's line is overwritten).
+    /// "epoch 3/20: 45 batches, loss 0.4123, accuracy 0.8812, val_loss 0.3012, val_accuracy 0.9109", Keras'
+    /// four numbers in Keras' order (after a live bar: the bar's line is overwritten). These lines are the
+    /// run's record: the report after them does not repeat them as a table.
     public static func epochLine(_ record: EpochRecord, of epochs: Int, batches: Int, live: Bool) -> String {
         let accuracy = Format.formatFixed(record.accuracy, decimals: 4)
-        let validation = record.validationAccuracy.map { ", val_accuracy \(Format.formatFixed($0, decimals: 4))" } ?? ""
-        let line = "epoch \(record.epoch)/\(epochs): \(batches) batches, loss \(Format.formatFixed(record.loss, decimals: 4)), accuracy \(accuracy)\(validation)"
+        let validationLoss = record.validationLoss.map { ", val_loss \(Format.formatFixed($0, decimals: 4))" } ?? ""
+        let validation = validationLoss
+            + (record.validationAccuracy.map { ", val_accuracy \(Format.formatFixed($0, decimals: 4))" } ?? "")
+        // The epoch number padded to the width of the count, so that the columns line up: "epoch  9/12", "epoch 10/12".
+        let number = String(repeating: " ", count: Swift.max(0, String(epochs).count - String(record.epoch).count)) + String(record.epoch)
+        let line = "epoch \(number)/\(epochs): \(batches) batches, loss \(Format.formatFixed(record.loss, decimals: 4)), accuracy \(accuracy)\(validation)"
         return (live ? "\r\u{1B}[K" : "") + line + "\n"
     }
 

@@ -26,7 +26,7 @@ private let tinyModel = """
     #expect(report.history.epochs.count == 2 && report.history.batchesPerEpoch == 23)
     #expect(report.history.learningRate == 0.01 && report.history.optimizer == .adam)
     // One plain progress line per epoch (not a terminal).
-    #expect(lines.count == 2 && lines[0].hasPrefix("epoch 1/2: 23 batches, loss "))
+    #expect(lines.count == 2 && lines[0].hasPrefix("epoch 1/2: 23 batches, loss ") && lines[0].contains(", val_loss "))
     guard case .history(let history)? = script.interpreter.environment["history"]?.value else { Issue.record("no history"); return }
     #expect(history == report.history)
     // The same seed gives the same run; evaluate agrees with the last epoch's validation numbers.
