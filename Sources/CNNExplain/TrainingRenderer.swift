@@ -1,4 +1,5 @@
-// TrainingRenderer: the text of data sets, training runs (a Keras-like table per epoch), evaluations,
+// TrainingRenderer: the text of data sets, training runs (after the epoch lines `train` printed while it ran,
+// or as a Keras-like table per epoch when nothing was printed), evaluations,
 // predictions and the accuracy/loss curves drawn in the terminal.
 import CNNCore
 import CNNScript
