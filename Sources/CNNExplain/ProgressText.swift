@@ -34,14 +34,20 @@ public struct ProgressText {
         }
     }
 
-    /// "epoch 3/20: 45 batches, loss 0.4123, accuracy 0.8800, val_accuracy 0.8500[, 1.2 s (27 ms per batch)]"
-    /// (after a live bar: the bar's line is overwritten).
+    /// "epoch 3/20: 45 batches, loss 0.4123, accuracy 0.8812, val_loss 0.3012, val_accuracy 0.9109", Keras'
+    /// four numbers in Keras' order, then the epoch's time where the session shows times ("1.2 s (27 ms per
+    /// batch)") (after a live bar: the bar's line is overwritten). These lines are the run's record: the
+    /// report after them does not repeat them as a table.
     public static func epochLine(_ record: EpochRecord, of epochs: Int, batches: Int, live: Bool,
                                  seconds: Double? = nil) -> String {
         let accuracy = Format.formatFixed(record.accuracy, decimals: 4)
-        let validation = record.validationAccuracy.map { ", val_accuracy \(Format.formatFixed($0, decimals: 4))" } ?? ""
+        let validationLoss = record.validationLoss.map { ", val_loss \(Format.formatFixed($0, decimals: 4))" } ?? ""
+        let validation = validationLoss
+            + (record.validationAccuracy.map { ", val_accuracy \(Format.formatFixed($0, decimals: 4))" } ?? "")
         let time = seconds.map { ", \(duration($0)) (\(duration($0 / Double(max(batches, 1)))) per batch)" } ?? ""
-        let line = "epoch \(record.epoch)/\(epochs): \(batches) batches, loss \(Format.formatFixed(record.loss, decimals: 4)), accuracy \(accuracy)\(validation)\(time)"
+        // The epoch number padded to the width of the count, so that the columns line up: "epoch  9/12", "epoch 10/12".
+        let number = String(repeating: " ", count: max(0, String(epochs).count - String(record.epoch).count)) + String(record.epoch)
+        let line = "epoch \(number)/\(epochs): \(batches) batches, loss \(Format.formatFixed(record.loss, decimals: 4)), accuracy \(accuracy)\(validation)\(time)"
         return (live ? "\r\u{1B}[K" : "") + line + "\n"
     }
 

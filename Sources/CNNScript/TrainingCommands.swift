@@ -199,7 +199,8 @@ extension Interpreter {
         assign(historyVariable, Variable(value: .history(history),
                                          provenance: Provenance(expression: "train \(modelName) \(dataName)", step: nil)))
         return .learning(.trained(TrainingReport(model: modelName, data: dataName, network: network, history: history,
-                                                  historyVariable: historyVariable, parameterCount: network.parameterCount)))
+                                                  historyVariable: historyVariable, parameterCount: network.parameterCount,
+                                                  epochsShown: progress != nil)))
     }
 
     /// `evaluate MODEL DATA`: the trained model's loss and accuracy on the training and validation examples.

@@ -9,10 +9,10 @@ import Testing
 @Test func epochLinesSayHowLongTheEpochTook() {
     let record = EpochRecord(epoch: 2, loss: 0.5, accuracy: 0.75, validationLoss: 0.625, validationAccuracy: 0.5)
     #expect(ProgressText.epochLine(record, of: 5, batches: 40, live: false)
-            == "epoch 2/5: 40 batches, loss 0.5000, accuracy 0.7500, val_accuracy 0.5000\n")
+            == "epoch 2/5: 40 batches, loss 0.5000, accuracy 0.7500, val_loss 0.6250, val_accuracy 0.5000\n")
     // 2 s over 40 batches: 50 ms per batch; live, the line overwrites the bar.
     #expect(ProgressText.epochLine(record, of: 5, batches: 40, live: true, seconds: 2)
-            == "\r\u{1B}[Kepoch 2/5: 40 batches, loss 0.5000, accuracy 0.7500, val_accuracy 0.5000, 2.0 s (50 ms per batch)\n")
+            == "\r\u{1B}[Kepoch 2/5: 40 batches, loss 0.5000, accuracy 0.7500, val_loss 0.6250, val_accuracy 0.5000, 2.0 s (50 ms per batch)\n")
     // Times for people: milliseconds below a second, one decimal below a minute, then minutes and seconds.
     #expect(ProgressText.duration(0.0123) == "12 ms")
     #expect(ProgressText.duration(12.34) == "12.3 s")
