@@ -59,7 +59,7 @@ struct TrainingRenderer {
 
     /// `history` on its own: the table of a training run.
     func historyLines(_ history: TrainingHistory, source: String) -> [String] {
-        ["\(source)   \(history.model) trained on \(history.dataset) for \(history.epochs.count) epochs (\(history.optimizer.rawValue), lr \(Format.number(history.learningRate)))"]
+        ["\(source)   \(history.model) trained on \(history.dataset) for \(history.epochs.count) epoch\(history.epochs.count == 1 ? "" : "s") (\(history.optimizer.rawValue), lr \(Format.number(history.learningRate)))"]
             + table(history)
     }
 
@@ -154,7 +154,7 @@ struct TrainingRenderer {
     func plotLines(_ history: TrainingHistory, name: String) -> [String] {
         let epochs = history.epochs
         guard !epochs.isEmpty else { return ["\(name): no epochs to plot"] }
-        var lines = ["\(name): \(history.model) on \(history.dataset), \(epochs.count) epochs; * training, o validation, @ both"]
+        var lines = ["\(name): \(history.model) on \(history.dataset), \(epochs.count) epoch\(epochs.count == 1 ? "" : "s"); * training, o validation, @ both"]
         lines.append("")
         lines += chart(title: "accuracy", training: epochs.map(\.accuracy), validation: epochs.map { $0.validationAccuracy })
         lines.append("")

@@ -356,5 +356,7 @@ import CNNTestSupport
     try script.run("f = rand(8, 8)")
     #expect(try script.tensor("conv(f, ones(3, 3), stride=(2, 2))") == script.tensor("conv(f, ones(3, 3), stride=[2, 2])"))
     #expect(try script.tensor("maxpool(f, (2, 2))").shape == [4, 4])
-    #expect(failureHint("model m 8x8x1\n  conv 4 (3,3)\nend") == "a model line writes a size as 3x3 (Keras' (3, 3)), e.g. conv 64 3x3")
+    // On a model line Keras' pair (3, 3) is the size 3x3; anything else in parentheses shows the spelling.
+    #expect(throws: Never.self) { try Script().run("model m 8x8x1\n  conv 4 (3,3)\nend") }
+    #expect(failureHint("model m 8x8x1\n  conv 4 (3,3,1)\nend") == "a model line writes a size as 3x3 (Keras' (3, 3)), e.g. conv 64 3x3")
 }

@@ -115,7 +115,9 @@ extension ConvolutionLayer: LayerLanguage {
     /// `conv F KxK [stride S] [valid|same] [dilation D] [nobias] [activation]`; Keras' spellings `padding=same`,
     /// `activation=relu`, `strides=2`, `dilation_rate=2` and `use_bias=False` are read too (ConvolutionLine).
     private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
+        ModelBuilder.dropKerasLabel(&words, "filters")
         let filters = try ModelBuilder.count(words.popFirst(), after: line.keyword, what: "the number of filters", example: "conv 32 3x3")
+        ModelBuilder.dropKerasLabel(&words, "kernel_size")
         guard let sizeWord = words.popFirst() else {
             throw Diagnostic("conv needs a kernel size after the filters, e.g. conv \(filters) 3x3", at: line.range)
         }

@@ -140,6 +140,7 @@ extension DepthwiseConvolutionLayer: LayerLanguage {
 
     /// `depthwiseconv 3x3 stride 2 same multiplier 1`; Keras' `depth_multiplier=1` and the other spellings too.
     private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
+        ModelBuilder.dropKerasLabel(&words, "kernel_size")
         guard let sizeWord = words.popFirst() else {
             throw Diagnostic("depthwiseconv needs a kernel size, e.g. depthwiseconv 3x3", at: line.range)
         }

@@ -135,7 +135,9 @@ extension SeparableConvolutionLayer: LayerLanguage {
 
     /// `separableconv 64 3x3 same`.
     private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
+        ModelBuilder.dropKerasLabel(&words, "filters")
         let filters = try ModelBuilder.count(words.popFirst(), after: line.keyword, what: "the number of filters", example: "separableconv 64 3x3")
+        ModelBuilder.dropKerasLabel(&words, "kernel_size")
         guard let sizeWord = words.popFirst() else {
             throw Diagnostic("separableconv needs a kernel size after the filters, e.g. separableconv \(filters) 3x3", at: line.range)
         }
