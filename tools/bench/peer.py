@@ -373,7 +373,7 @@ def main():
         if args.peer == "jax":
             warmups = max(1, warmups)  # the first call compiles
         record = {"name": case.name, "title": case.title, **measure(fn, runs, warmups, case.all_cores),
-                  "threads": os.cpu_count() if case.all_cores else 1, "flops": case.flops}
+                  "threads": len(os.sched_getaffinity(0)) if case.all_cores else 1, "flops": case.flops}
         record["gflops"] = case.flops / (record["ms"] * 1e-3) / 1e9
         if case.images:
             record["images"], record["images_per_s"] = case.images, case.images / (record["ms"] * 1e-3)

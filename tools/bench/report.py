@@ -185,7 +185,9 @@ def main():
 
     if t:
         print()
-        print(f"### Training ({ENV.get('CORES')} threads on both sides, wall time; cnnrepl float64, Keras float32)")
+        threads = ENV.get("TRAIN_THREADS", ENV.get("CORES"))
+        where = f"pinned to CPU {ENV.get('CPU')}, 1 thread" if threads == "1" else f"{threads} threads"
+        print(f"### Training ({where} on both sides, wall time; cnnrepl float64, Keras float32)")
         print()
         rows = []
         for name, a in t.items():

@@ -13,6 +13,8 @@
 #   --train-runs N    timed runs per training case (default 5, after 1 warm-up)
 #   --epoch-images N  images in the MNIST and Fashion-MNIST epochs (default 1,024; the digits epoch is always
 #                     the lesson's 1,438 training digits)
+#   --train-threads N threads for the training cases (default: every CPU); with 1, both sides are pinned to
+#                     one CPU and run one thread, as the one-core cases
 #   --keep DIR        keep every tool's JSON output and the tables in DIR
 #   CASE ...          only these cases (cnnbench --list names them)
 #
@@ -38,13 +40,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-RUNS=21 WARMUPS=3 TRAIN_RUNS=5 TRAIN_WARMUPS=1 EPOCH_IMAGES=1024 KEEP="" CASES=()
+RUNS=21 WARMUPS=3 TRAIN_RUNS=5 TRAIN_WARMUPS=1 EPOCH_IMAGES=1024 KEEP="" CASES=() TRAIN_THREADS=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) RUNS=5 WARMUPS=1 TRAIN_RUNS=1 TRAIN_WARMUPS=1 EPOCH_IMAGES=256 ;;
         --runs) RUNS="$2"; shift ;;
         --train-runs) TRAIN_RUNS="$2"; shift ;;
         --epoch-images) EPOCH_IMAGES="$2"; shift ;;
+        --train-threads) TRAIN_THREADS="$2"; shift ;;
         --keep) KEEP="$2"; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         -*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -108,6 +111,9 @@ for name in $("$BENCH" --list); do
     if [[ " ${TRAINING[*]} " == *" $name "* ]]; then TRAIN+=("$name"); else ONE+=("$name"); fi
 done
 CORES="$(nproc 2>/dev/null || echo 1)"
+TRAIN_THREADS="${TRAIN_THREADS:-$CORES}"
+train_pin=() train_env=()
+if [ "$TRAIN_THREADS" = 1 ]; then train_pin=("${pin[@]}"); train_env=("${one_thread[@]}"); fi
 
 # ---- the clock and the peak
 echo "measuring the clock and the float64 peak (pinned to CPU $CPU)..."
@@ -132,18 +138,18 @@ if [ ${#ONE[@]} -gt 0 ]; then
     done
 fi
 if [ ${#TRAIN[@]} -gt 0 ]; then
-    echo "training cases (median of $TRAIN_RUNS runs after $TRAIN_WARMUPS warm-up, $CORES threads, wall clock): ${TRAIN[*]}"
+    echo "training cases (median of $TRAIN_RUNS runs after $TRAIN_WARMUPS warm-up, $TRAIN_THREADS threads, wall clock): ${TRAIN[*]}"
     echo "  cnnbench..."
-    "$BENCH" --json "${options[@]}" --threads "$CORES" "${TRAIN[@]}" >"$OUT/cnnbench-train.json"
+    "${train_pin[@]}" "$BENCH" --json "${options[@]}" --threads "$TRAIN_THREADS" "${TRAIN[@]}" >"$OUT/cnnbench-train.json"
     if [[ " ${PEERS[*]} " == *" keras "* ]]; then
         echo "  keras..."
-        "${peer_env[@]}" "$PY" tools/bench/peer.py --peer keras --json "${options[@]}" "${TRAIN[@]}" \
+        "${peer_env[@]}" "${train_env[@]}" "${train_pin[@]}" "$PY" tools/bench/peer.py --peer keras --json "${options[@]}" "${TRAIN[@]}" \
             >"$OUT/keras-train.json" 2>"$OUT/keras-train.log" || { echo "  keras failed:"; tail -5 "$OUT/keras-train.log"; }
     fi
 fi
 END_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
-OUT="$OUT" CPU="$CPU" CORES="$CORES" MISSING="${MISSING[*]:-}" START_LOAD="$START_LOAD" END_LOAD="$END_LOAD" \
+OUT="$OUT" CPU="$CPU" CORES="$CORES" TRAIN_THREADS="$TRAIN_THREADS" MISSING="${MISSING[*]:-}" START_LOAD="$START_LOAD" END_LOAD="$END_LOAD" \
 START_TIME="$START_TIME" RUNS="$RUNS" WARMUPS="$WARMUPS" TRAIN_RUNS="$TRAIN_RUNS" EPOCH_IMAGES="$EPOCH_IMAGES" \
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- Sources 2>/dev/null || echo '+changes')" \
     python3 tools/bench/report.py | tee "$OUT/table.md"
