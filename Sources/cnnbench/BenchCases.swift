@@ -58,22 +58,8 @@ enum BenchCases {
                     return { try valid.apply(image, kernel: kernel).scalars[0] }
                 }))
         }
-        cases.append(BenchCase(
-            name: "conv224", title: "conv 224x224x3 * 3x3x3x64, same, bias", flops: 2 * 224 * 224 * 64 * 27,
-            prepare: {
-                var random = BenchRandom(state: 224)
-                let image = try random.tensor([224, 224, 3]), bank = try random.tensor([3, 3, 3, 64], scale: 0.3)
-                let bias = try random.tensor([64]), same = try Convolution(padding: .same)
-                return { try same.apply(image, kernel: bank, bias: bias).scalars[0] }
-            }))
-        cases.append(BenchCase(
-            name: "conv56", title: "conv 56x56x64 * 3x3x64x64, same, bias", flops: 2 * 56 * 56 * 64 * 3 * 3 * 64,
-            prepare: {
-                var random = BenchRandom(state: 2024)
-                let maps = try random.tensor([56, 56, 64]), bank = try random.tensor([3, 3, 64, 64], scale: 0.1)
-                let bias = try random.tensor([64]), same = try Convolution(padding: .same)
-                return { try same.apply(maps, kernel: bank, bias: bias).scalars[0] }
-            }))
+        cases.append(bankCase("conv224", size: 224, channels: 3, filters: 64, scale: 0.3))
+        cases.append(bankCase("conv56", size: 56, channels: 64, filters: 64, scale: 0.1))
         cases.append(BenchCase(
             name: "maxpool", title: "maxpool 2x2 of 112x112x64", flops: 112 * 112 * 64,
             prepare: {
@@ -106,6 +92,20 @@ enum BenchCases {
                 return { try Training.evaluate(network, examples).loss }
             }))
         return cases
+    }
+
+    /// A size x size x channels input through a 3x3 x channels x filters bank, same padding, bias.
+    static func bankCase(_ name: String, size: Int, channels: Int, filters: Int, scale: Double) -> BenchCase {
+        BenchCase(
+            name: name, title: "conv \(size)x\(size)x\(channels) * 3x3x\(channels)x\(filters), same, bias",
+            flops: 2 * size * size * filters * 9 * channels,
+            prepare: {
+                var random = BenchRandom(state: UInt64(size))
+                let input = try random.tensor([size, size, channels])
+                let bank = try random.tensor([3, 3, channels, filters], scale: scale)
+                let bias = try random.tensor([filters]), same = try Convolution(padding: .same)
+                return { try same.apply(input, kernel: bank, bias: bias).scalars[0] }
+            })
     }
 
     /// The backward passes of the MNIST model's second convolution and first dense layer, one image.

@@ -60,6 +60,7 @@ OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 START_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 START_TIME="$(date -u '+%Y-%m-%d %H:%M UTC')"
+COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- Sources 2>/dev/null || echo ' with uncommitted changes to Sources')"
 
 pin=()
 if command -v taskset >/dev/null 2>&1; then
@@ -151,6 +152,5 @@ END_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 OUT="$OUT" CPU="$CPU" CORES="$CORES" TRAIN_THREADS="$TRAIN_THREADS" MISSING="${MISSING[*]:-}" START_LOAD="$START_LOAD" END_LOAD="$END_LOAD" \
 START_TIME="$START_TIME" RUNS="$RUNS" WARMUPS="$WARMUPS" TRAIN_RUNS="$TRAIN_RUNS" EPOCH_IMAGES="$EPOCH_IMAGES" \
-COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- Sources 2>/dev/null || echo '+changes')" \
-    python3 tools/bench/report.py | tee "$OUT/table.md"
+COMMIT="$COMMIT" python3 tools/bench/report.py | tee "$OUT/table.md"
 if [ -n "$KEEP" ]; then mkdir -p "$KEEP" && cp "$OUT"/*.json "$OUT"/*.log "$OUT/table.md" "$KEEP"/ 2>/dev/null; echo "kept in $KEEP"; fi
