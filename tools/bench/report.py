@@ -2,15 +2,17 @@
 """The benchmark's report: reads the JSON files tools/bench/run.sh wrote and prints markdown tables.
 
 Only the standard library: it runs with any python3. The environment names the folder (OUT) and the
-run's settings; the files are cnnbench-one.json, cnnbench-train.json, numpy-one.json, jax-one.json,
-keras-train.json and clock.json (each may be missing).
+run's settings; the files are cnnbench-one.json, numpy-one.json, jax-one.json, clock.json, and one
+cnnbench-train-CASE.json and keras-train-CASE.json per training case (each may be missing).
 """
+import glob
 import json
 import os
 import subprocess
 
 FORWARD = ("conv256", "conv512", "conv1024", "conv2048", "conv4096", "conv224", "conv56", "maxpool", "gemm1024",
            "mnist", "mnist64")
+TRAINING = ("trainstep", "mnistepoch", "fashionepoch", "digitsepoch")
 CONV_SIZES = ("conv256", "conv512", "conv1024", "conv2048", "conv4096")
 ENV = os.environ
 
@@ -22,6 +24,22 @@ def load(name):
             return json.load(f)
     except (OSError, ValueError):
         return None
+
+
+def load_all(prefix):
+    """The reports in prefix-*.json (one per training case) merged into one, in the order of their cases."""
+    merged = None
+    for path in sorted(glob.glob(os.path.join(ENV["OUT"], prefix + "-*.json"))):
+        report = load(os.path.basename(path))
+        if report is None:
+            continue
+        if merged is None:
+            merged = report
+        else:
+            merged["cases"] += report["cases"]
+    if merged:
+        merged["cases"].sort(key=lambda case: TRAINING.index(case["name"]) if case["name"] in TRAINING else len(TRAINING))
+    return merged
 
 
 def cases(report):
@@ -112,8 +130,8 @@ def verdict(r, limit=1.0):
 
 
 def main():
-    cb_one, cb_train = load("cnnbench-one.json"), load("cnnbench-train.json")
-    np_one, jax_one, keras = load("numpy-one.json"), load("jax-one.json"), load("keras-train.json")
+    cb_one, cb_train = load("cnnbench-one.json"), load_all("cnnbench-train")
+    np_one, jax_one, keras = load("numpy-one.json"), load("jax-one.json"), load_all("keras-train")
     clock = load("clock.json")
     n, q, j = cases(cb_one), cases(np_one), cases(jax_one)
     t, k = cases(cb_train), cases(keras)

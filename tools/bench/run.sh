@@ -7,7 +7,7 @@
 #
 #     tools/bench/run.sh [--quick] [--runs N] [--train-runs N] [--epoch-images N] [--keep DIR] [CASE ...]
 #
-#   --quick           5 runs (1 warm-up) per one-core case, 1 timed run (1 warm-up) per training case,
+#   --quick           5 runs (3 warm-ups) per one-core case, 1 timed run (1 warm-up) per training case,
 #                     epochs of 256 images: a couple of minutes instead of about ten
 #   --runs N          timed runs per one-core case (default 21, after 3 warm-ups)
 #   --train-runs N    timed runs per training case (default 5, after 1 warm-up)
@@ -43,7 +43,7 @@ cd "$(dirname "$0")/../.."
 RUNS=21 WARMUPS=3 TRAIN_RUNS=5 TRAIN_WARMUPS=1 EPOCH_IMAGES=1024 KEEP="" CASES=() TRAIN_THREADS=""
 while [ $# -gt 0 ]; do
     case "$1" in
-        --quick) RUNS=5 WARMUPS=1 TRAIN_RUNS=1 TRAIN_WARMUPS=1 EPOCH_IMAGES=256 ;;
+        --quick) RUNS=5 WARMUPS=3 TRAIN_RUNS=1 TRAIN_WARMUPS=1 EPOCH_IMAGES=256 ;;
         --runs) RUNS="$2"; shift ;;
         --train-runs) TRAIN_RUNS="$2"; shift ;;
         --epoch-images) EPOCH_IMAGES="$2"; shift ;;
@@ -139,14 +139,17 @@ if [ ${#ONE[@]} -gt 0 ]; then
     done
 fi
 if [ ${#TRAIN[@]} -gt 0 ]; then
-    echo "training cases (median of $TRAIN_RUNS runs after $TRAIN_WARMUPS warm-up, $TRAIN_THREADS threads, wall clock): ${TRAIN[*]}"
-    echo "  cnnbench..."
-    "${train_pin[@]}" "$BENCH" --json "${options[@]}" --threads "$TRAIN_THREADS" "${TRAIN[@]}" >"$OUT/cnnbench-train.json"
-    if [[ " ${PEERS[*]} " == *" keras "* ]]; then
-        echo "  keras..."
-        "${peer_env[@]}" "${train_env[@]}" "${train_pin[@]}" "$PY" tools/bench/peer.py --peer keras --json "${options[@]}" "${TRAIN[@]}" \
-            >"$OUT/keras-train.json" 2>"$OUT/keras-train.log" || { echo "  keras failed:"; tail -5 "$OUT/keras-train.log"; }
-    fi
+    # Case by case, cnnrepl then Keras, so that both sides of a row meet about the same load.
+    echo "training cases (median of $TRAIN_RUNS runs after $TRAIN_WARMUPS warm-up, $TRAIN_THREADS threads, wall clock):"
+    for name in "${TRAIN[@]}"; do
+        echo "  $name: cnnbench..."
+        "${train_pin[@]}" "$BENCH" --json "${options[@]}" --threads "$TRAIN_THREADS" "$name" >"$OUT/cnnbench-train-$name.json"
+        if [[ " ${PEERS[*]} " == *" keras "* ]]; then
+            echo "  $name: keras..."
+            "${peer_env[@]}" "${train_env[@]}" "${train_pin[@]}" "$PY" tools/bench/peer.py --peer keras --json "${options[@]}" "$name" \
+                >"$OUT/keras-train-$name.json" 2>"$OUT/keras-train-$name.log" || { echo "  keras failed:"; tail -5 "$OUT/keras-train-$name.log"; }
+        fi
+    done
 fi
 END_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
