@@ -5,7 +5,8 @@
 # targets, the fraction of one core's float64 peak each forward op reaches, the machine, its load and the
 # peers' versions.
 #
-#     tools/bench/run.sh [--quick] [--runs N] [--train-runs N] [--epoch-images N] [--keep DIR] [CASE ...]
+#     tools/bench/run.sh [--quick] [--runs N] [--train-runs N] [--epoch-images N] [--train-threads N]
+#                        [--keep DIR] [CASE ...]
 #
 #   --quick           5 runs (3 warm-ups) per one-core case, 1 timed run (1 warm-up) per training case,
 #                     epochs of 256 images: a couple of minutes instead of about ten
