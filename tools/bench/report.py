@@ -75,7 +75,7 @@ def table(header, rows):
 
 
 def machine():
-    model, flags, mhz = "?", set(), None
+    model, flags, mhz, family = "?", set(), None, {}
     try:
         text = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
         for line in text.splitlines():
@@ -84,6 +84,8 @@ def machine():
                 model = value.strip()
             elif key.strip() == "Flags":
                 flags = set(value.split())
+            elif key.strip() in ("CPU family", "Model", "Hypervisor vendor"):
+                family[key.strip()] = value.strip()
     except OSError:
         pass
     try:
@@ -94,6 +96,11 @@ def machine():
                     break
     except (OSError, ValueError):
         pass
+    if "CPU family" in family:
+        model += f" (family {family['CPU family']}, model {family.get('Model', '?')}"
+        model += f", under {family['Hypervisor vendor']})" if "Hypervisor vendor" in family else ")"
+    if mhz:
+        model += f", nominal {mhz:.0f} MHz"
     return model, flags, mhz
 
 

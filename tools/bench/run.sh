@@ -9,7 +9,7 @@
 #                        [--keep DIR] [CASE ...]
 #
 #   --quick           5 runs (3 warm-ups) per one-core case, 1 timed run (1 warm-up) per training case,
-#                     epochs of 256 images: a couple of minutes instead of about ten
+#                     epochs of 256 images: about 1.5 minutes instead of about 6 (on this machine, loaded)
 #   --runs N          timed runs per one-core case (default 21, after 3 warm-ups)
 #   --train-runs N    timed runs per training case (default 5, after 1 warm-up)
 #   --epoch-images N  images in the MNIST and Fashion-MNIST epochs (default 1,024; the digits epoch is always
@@ -156,5 +156,5 @@ END_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 OUT="$OUT" CPU="$CPU" CORES="$CORES" TRAIN_THREADS="$TRAIN_THREADS" MISSING="${MISSING[*]:-}" START_LOAD="$START_LOAD" END_LOAD="$END_LOAD" \
 START_TIME="$START_TIME" RUNS="$RUNS" WARMUPS="$WARMUPS" TRAIN_RUNS="$TRAIN_RUNS" EPOCH_IMAGES="$EPOCH_IMAGES" \
-COMMIT="$COMMIT" python3 tools/bench/report.py | tee "$OUT/table.md"
+COMMIT="$COMMIT" "$PY" tools/bench/report.py | tee "$OUT/table.md"
 if [ -n "$KEEP" ]; then mkdir -p "$KEEP" && cp "$OUT"/*.json "$OUT"/*.log "$OUT/table.md" "$KEEP"/ 2>/dev/null; echo "kept in $KEEP"; fi
