@@ -57,6 +57,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 CPU="${BENCH_CPU:-1}"
+if [ -z "${BENCH_CPU:-}" ] && [ "$(nproc 2>/dev/null || echo 1)" -lt 2 ]; then CPU=0; fi
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 START_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
@@ -108,7 +109,11 @@ swift build -c release --product cnnbench --scratch-path .build-bench >"$OUT/bui
 BENCH=.build-bench/release/cnnbench
 TRAINING=(trainstep mnistepoch fashionepoch digitsepoch)
 ONE=() TRAIN=()
-for name in $("$BENCH" --list); do
+KNOWN=" $("$BENCH" --list) "
+for name in "${CASES[@]}"; do
+    [[ "$KNOWN" == *" $name "* ]] || { echo "run.sh: no case $name; the cases are:$KNOWN" >&2; exit 2; }
+done
+for name in $KNOWN; do
     if [ ${#CASES[@]} -gt 0 ] && [[ " ${CASES[*]} " != *" $name "* ]]; then continue; fi
     if [[ " ${TRAINING[*]} " == *" $name "* ]]; then TRAIN+=("$name"); else ONE+=("$name"); fi
 done
@@ -152,9 +157,11 @@ if [ ${#TRAIN[@]} -gt 0 ]; then
         fi
     done
 fi
+REPORT_PY="$PY"
+"$PY" -c "" >/dev/null 2>&1 || REPORT_PY=python3
 END_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 OUT="$OUT" CPU="$CPU" CORES="$CORES" TRAIN_THREADS="$TRAIN_THREADS" MISSING="${MISSING[*]:-}" START_LOAD="$START_LOAD" END_LOAD="$END_LOAD" \
 START_TIME="$START_TIME" RUNS="$RUNS" WARMUPS="$WARMUPS" TRAIN_RUNS="$TRAIN_RUNS" EPOCH_IMAGES="$EPOCH_IMAGES" \
-COMMIT="$COMMIT" "$PY" tools/bench/report.py | tee "$OUT/table.md"
+COMMIT="$COMMIT" "$REPORT_PY" tools/bench/report.py | tee "$OUT/table.md"
 if [ -n "$KEEP" ]; then mkdir -p "$KEEP" && cp "$OUT"/*.json "$OUT"/*.log "$OUT/table.md" "$KEEP"/ 2>/dev/null; echo "kept in $KEEP"; fi
