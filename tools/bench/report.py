@@ -129,7 +129,11 @@ def peak(clock, flags, mhz):
 
 
 def percent(case, peak_gflops):
-    return "-" if not case or not peak_gflops else f"{100 * case['gflops'] / peak_gflops:.1f}%"
+    """The case's GFLOP/s as a percentage of the peak; above 100% is marked CHECK (a clock or a count is wrong)."""
+    if not case or not peak_gflops:
+        return "-"
+    value = 100 * case["gflops"] / peak_gflops
+    return f"{value:.1f}%" + (" CHECK" if value > 100 else "")
 
 
 def verdict(r, limit=1.0):
