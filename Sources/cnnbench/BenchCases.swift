@@ -23,7 +23,8 @@ struct BenchCase {
     /// Floating-point operations per run (a multiply-add counts 2; a comparison counts 1); for training, an
     /// estimate (three forward passes' worth per image).
     let flops: Int
-    /// Whether the case runs on one thread (timed by thread CPU time) or on every core (timed by wall time).
+    /// Whether the case runs on one thread (timed by thread CPU time) or on `--threads` threads (timed by wall
+    /// time when there are several).
     var allCores = false
     /// Images per run, for cases reported as images per second (training).
     var images: Int? = nil

@@ -5,7 +5,7 @@
 //
 // The forward and backward cases run on one thread (Parallel.threads = 1) and are timed by that thread's CPU
 // time; the training cases run on --threads threads (default: every core) and are timed by the wall clock
-// (Clock.swift). One line per case; --json prints one JSON object instead, which tools/bench/run.sh compares
+// (Clock.swift), or by the thread's CPU time with --threads 1. One line per case; --json prints one JSON object instead, which tools/bench/run.sh compares
 // with tools/bench/peer.py. --list prints the case names.
 import CNNCore
 import Glibc
@@ -62,7 +62,8 @@ do {
         Parallel.threads = threads
         let operation = try benchCase.prepare()
         var sink = 0.0
-        let m = try Clock.measure(clock: benchCase.allCores ? .wall : .threadCPU,
+        // One thread: its CPU time; several: the wall clock (their CPU time is recorded beside it).
+        let m = try Clock.measure(clock: threads > 1 ? .wall : .threadCPU,
                                   runs: benchCase.allCores ? trainRuns : runs,
                                   warmups: benchCase.allCores ? trainWarmups : warmups) { sink += try operation() }
         let gflops = Double(benchCase.flops) / (m.milliseconds * 1e-3) / 1e9
@@ -84,7 +85,7 @@ do {
             line += "\(Format.formatFixed(gflops, decimals: 2).leftPadded(7)) GFLOP/s"
             if let perSecond { line += "  \(Format.formatFixed(perSecond, decimals: 0).leftPadded(7)) images/s" }
             if let nsPerTap { line += "  \(Format.formatFixed(nsPerTap, decimals: 3)) ns/tap" }
-            if benchCase.allCores { line += "  (\(threads) threads, process CPU \(Format.formatFixed(m.processMilliseconds, decimals: 1)) ms)" }
+            if benchCase.allCores { line += "  (\(threads) thread\(threads == 1 ? "" : "s"), process CPU \(Format.formatFixed(m.processMilliseconds, decimals: 1)) ms)" }
             print(line)
         }
         if sink.isNaN { print("(\(benchCase.name) produced NaN)") }

@@ -13,7 +13,8 @@ One peer per process, because each needs its own thread settings (tools/bench/ru
          process's CPU time after block_until_ready. The same cases with lax.conv_general_dilated (NHWC, HWIO),
          lax.reduce_window, jnp.dot; conv2back and denseback are jax.vjp of the same conv and dense (the
          gradients of the input and of the kernel).
-  keras  Keras 3 on the JAX backend, float32 (as Keras trains), on every core; timed by the wall clock.
+  keras  Keras 3 on the JAX backend, float32 (as Keras trains), on every core; timed by the wall clock (by
+         the process's CPU time when pinned to one CPU).
          trainstep  train_on_batch of the notes' MNIST model on 64 images, adam
          mnistepoch, fashionepoch, digitsepoch  model.fit(epochs=1, shuffle=True) of the MNIST model (batch 64),
          the Fashion-MNIST CNN (batch 32) and the digits model (batch 32, adam lr=0.01) on random images of
@@ -364,6 +365,7 @@ def main():
         os.environ.setdefault("KERAS_BACKEND", "jax")
 
     cases = {"numpy": numpy_cases, "jax": jax_cases, "keras": lambda: keras_cases(args.epoch_images)}[args.peer]()
+    cpus = len(os.sched_getaffinity(0))  # 1 when pinned: then training is timed by CPU time too
     records = []
     for case in cases:
         if args.cases and case.name not in args.cases:
@@ -372,8 +374,8 @@ def main():
         runs, warmups = (args.train_runs, max(1, args.train_warmups)) if case.all_cores else (args.runs, args.warmups)
         if args.peer == "jax":
             warmups = max(1, warmups)  # the first call compiles
-        record = {"name": case.name, "title": case.title, **measure(fn, runs, warmups, case.all_cores),
-                  "threads": len(os.sched_getaffinity(0)) if case.all_cores else 1, "flops": case.flops}
+        record = {"name": case.name, "title": case.title, **measure(fn, runs, warmups, case.all_cores and cpus > 1),
+                  "threads": cpus if case.all_cores else 1, "flops": case.flops}
         record["gflops"] = case.flops / (record["ms"] * 1e-3) / 1e9
         if case.images:
             record["images"], record["images_per_s"] = case.images, case.images / (record["ms"] * 1e-3)

@@ -215,8 +215,11 @@ def main():
     if t:
         print()
         threads = ENV.get("TRAIN_THREADS", ENV.get("CORES"))
-        where = f"pinned to CPU {ENV.get('CPU')}, 1 thread" if threads == "1" else f"{threads} threads"
-        print(f"### Training ({where} on both sides, wall time; cnnrepl float64, Keras float32)")
+        if threads == "1":
+            where = f"pinned to CPU {ENV.get('CPU')}, 1 thread on both sides; cnnrepl: thread CPU time, Keras: process CPU time"
+        else:
+            where = f"{threads} threads on both sides, wall time"
+        print(f"### Training ({where}; cnnrepl float64, Keras float32)")
         print()
         rows = []
         for name, a in t.items():

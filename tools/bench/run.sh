@@ -15,7 +15,7 @@
 #   --epoch-images N  images in the MNIST and Fashion-MNIST epochs (default 1,024; the digits epoch is always
 #                     the lesson's 1,438 training digits)
 #   --train-threads N threads for the training cases (default: every CPU); with 1, both sides are pinned to
-#                     one CPU and run one thread, as the one-core cases
+#                     one CPU, run one thread and are timed by CPU time, as the one-core cases
 #   --keep DIR        keep every tool's JSON output and the tables in DIR
 #   CASE ...          only these cases (cnnbench --list names them)
 #
@@ -146,7 +146,7 @@ if [ ${#ONE[@]} -gt 0 ]; then
 fi
 if [ ${#TRAIN[@]} -gt 0 ]; then
     # Case by case, cnnrepl then Keras, so that both sides of a row meet about the same load.
-    echo "training cases (median of $TRAIN_RUNS runs after $TRAIN_WARMUPS warm-up, $TRAIN_THREADS threads, wall clock):"
+    echo "training cases (median of $TRAIN_RUNS runs after $TRAIN_WARMUPS warm-up, $TRAIN_THREADS thread(s)):"
     for name in "${TRAIN[@]}"; do
         echo "  $name: cnnbench..."
         "${train_pin[@]}" "$BENCH" --json "${options[@]}" --threads "$TRAIN_THREADS" "$name" >"$OUT/cnnbench-train-$name.json"
