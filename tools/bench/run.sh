@@ -6,7 +6,7 @@
 # peers' versions.
 #
 #     tools/bench/run.sh [--quick] [--runs N] [--train-runs N] [--epoch-images N] [--train-threads N]
-#                        [--keep DIR] [CASE ...]
+#                        [--keep DIR] [--fashion-full] [--only-fashion-full] [CASE ...]
 #
 #   --quick           5 runs (3 warm-ups) per one-core case, 1 timed run (1 warm-up) per training case,
 #                     epochs of 256 images: about 1.5 minutes instead of about 6 (on this machine, loaded)
@@ -18,6 +18,11 @@
 #                     one CPU, run one thread and are timed by CPU time, as the one-core cases
 #   --keep DIR        keep every tool's JSON output and the tables in DIR
 #   CASE ...          only these cases (cnnbench --list names them)
+#   --fashion-full    also the notes' Fashion-MNIST CNN trained in full, 5 epochs on all 60,000 pictures, by
+#                     cnnrepl (release) and by Keras 3 + JAX, one after the other, both on every core, with
+#                     their test accuracy on the 10,000 test pictures (tools/bench/fashion_full.py; Debian's
+#                     dataset-fashion-mnist; several minutes per side)
+#   --only-fashion-full  that run alone, without the cnnbench cases
 #
 # Python: BENCH_PYTHON=/path/to/python uses that interpreter as it is (for example BENCH_PYTHON=/work/venv-14/
 # bin/python). Otherwise the script makes a virtual environment in .bench-venv (git-ignored; BENCH_VENV
@@ -41,7 +46,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-RUNS=21 WARMUPS=3 TRAIN_RUNS=5 TRAIN_WARMUPS=1 EPOCH_IMAGES=1024 KEEP="" CASES=() TRAIN_THREADS=""
+RUNS=21 WARMUPS=3 TRAIN_RUNS=5 TRAIN_WARMUPS=1 EPOCH_IMAGES=1024 KEEP="" CASES=() TRAIN_THREADS="" FASHION_FULL=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) RUNS=5 WARMUPS=3 TRAIN_RUNS=1 TRAIN_WARMUPS=1 EPOCH_IMAGES=256 ;;
@@ -50,6 +55,8 @@ while [ $# -gt 0 ]; do
         --epoch-images) EPOCH_IMAGES="$2"; shift ;;
         --train-threads) TRAIN_THREADS="$2"; shift ;;
         --keep) KEEP="$2"; shift ;;
+        --fashion-full) FASHION_FULL=also ;;
+        --only-fashion-full) FASHION_FULL=only ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         -*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
         *) CASES+=("$1") ;;
@@ -101,6 +108,18 @@ PEERS=() MISSING=()
 "${peer_env[@]}" "$PY" -c "import jax" >/dev/null 2>&1 && PEERS+=(jax) || MISSING+=("jax")
 "${peer_env[@]}" "$PY" -c "import keras" >/dev/null 2>&1 && PEERS+=(keras) || MISSING+=("keras")
 echo "peers: ${PEERS[*]:-none}${MISSING:+; missing: ${MISSING[*]}}"
+
+# ---- the notes' Fashion-MNIST CNN in full (--fashion-full): cnnrepl, then Keras, each timed from start to exit
+if [ -n "$FASHION_FULL" ]; then
+    echo "building cnnrepl (release)..."
+    swift build -c release --product cnnrepl --scratch-path .build-bench >"$OUT/build-cnnrepl.log" 2>&1 \
+        || { cat "$OUT/build-cnnrepl.log"; exit 1; }
+    echo "the Fashion-MNIST CNN in full, 5 epochs on 60,000 pictures (load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')):"
+    "${peer_env[@]}" "$PY" tools/bench/fashion_full.py --cnnrepl .build-bench/release/cnnrepl | tee "$OUT/fashion-full.txt" \
+        || echo "  a side stayed under 0.90 test accuracy (see above)"
+    echo "  (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'))"
+    [ "$FASHION_FULL" = only ] && exit 0
+fi
 
 # ---- cnnbench
 echo "building cnnbench (release)..."
