@@ -114,6 +114,13 @@ public final class Session {
         Parser.parse(SourceText(source, name: nil))
     }
 
+    /// For an entry whose model block is still open (`parse(entry:)` said incomplete): the report of an error on
+    /// its last line, which the REPL shows at once before leaving that line out; nil when the line is fine.
+    public func openBlockError(entry source: String) -> String? {
+        guard let (diagnostic, text) = OpenBlockCheck.lastLineError(source) else { return nil }
+        return renderer.render(diagnostic, in: text) + DiagnosticRenderer.lineLeftOutOfOpenBlock
+    }
+
     /// What Tab offers at `cursor` (Unicode scalars) in `line`: an option's values after `option=`, else
     /// the names of the language and the session's variables (Vocabulary.completion).
     public func completion(line: String, cursor: Int) -> Completion {
