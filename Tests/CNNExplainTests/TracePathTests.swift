@@ -1,0 +1,64 @@
+// `trace` through a graph's joins and through depthwise convs with a depth multiplier, against
+// Tests/CNNScriptTests/Fixtures/trace_paths.txt: tools/fixtures/gen_receptive_fields.py builds every path from
+// the input to the traced cell as a Keras chain of its own and takes the gradient of the cell, so each path's
+// input rows, columns and channels come from JAX, not from cnnrepl's walk. The trace must reach exactly those
+// cells of the input, one walk per path (the first input of a join, then every other one).
+import Testing
+import CNNTestSupport
+@testable import CNNExplain
+
+/// One traced cell of the fixture: the model block, the trace command and the input cells of every path.
+private struct TracedPaths {
+    var name: String
+    var block: String
+    var trace: String
+    var paths: [String]
+}
+
+private let tracedPaths: [TracedPaths] = {
+    let text = TestFiles.text(TestFiles.path("Tests/CNNScriptTests/Fixtures/trace_paths.txt")) ?? ""
+    var cases: [TracedPaths] = []
+    var block: [String]?
+    for line in text.split(separator: "\n").map(String.init) where !line.hasPrefix("#") {
+        if line.hasPrefix("model ") {
+            block = [line]
+            cases.append(TracedPaths(name: String(line.split(separator: " ")[1]), block: "", trace: "", paths: []))
+        } else if line == "end", var lines = block {
+            lines.append(line)
+            cases[cases.count - 1].block = lines.joined(separator: "\n")
+            block = nil
+        } else if block != nil {
+            block?.append(line)
+        } else if line.hasPrefix("trace ") {
+            cases[cases.count - 1].trace = line
+        } else if line.hasPrefix("path ") {
+            cases[cases.count - 1].paths.append(String(line.dropFirst("path ".count)))
+        }
+    }
+    return cases
+}()
+
+@Test func theTraceFixtureHasItsCases() {
+    #expect(tracedPaths.map(\.name) == ["residual", "projection", "skip", "multiplier"])
+    #expect(tracedPaths.map(\.paths.count) == [2, 2, 2, 1])
+}
+
+@Test(arguments: tracedPaths.map(\.name))
+func traceWalksEveryPathToTheCellsJAXFinds(_ name: String) throws {
+    let found = try #require(tracedPaths.first { $0.name == name })
+    let session = Script()
+    try session.rendered(found.block + "\nseed 1\nrun \(name)")
+    let text = try session.rendered(found.trace)
+    // The hops that reach the model's input: "  CELL <- STEP: needs NAME_in rows 1..9, columns 2..10, all 2 channels".
+    let reached = text.split(separator: "\n").map(String.init).compactMap { line -> String? in
+        guard let range = line.firstRange(of: ": needs \(name)_in ") else { return nil }
+        var cells = String(line[range.upperBound..<line.endIndex].prefix { $0 != "(" })
+        while cells.hasSuffix(" ") { cells.removeLast() }
+        return cells
+    }
+    #expect(reached == found.paths, "\(found.trace):\n\(text)")
+    #expect(!text.contains("the field above is the first path's"))
+    // Every path after the first is walked, with the traced cell's field along it.
+    let cell = String(found.trace.dropFirst("trace ".count))
+    #expect(text.ranges(of: "Along this path, \(cell) depends on").count == found.paths.count - 1)
+}
