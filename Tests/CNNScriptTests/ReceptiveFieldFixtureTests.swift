@@ -38,7 +38,7 @@ private let fieldCases: [FieldCase] = {
 }()
 
 @Test func theFieldFixtureHasItsModels() {
-    #expect(fieldCases.map(\.name) == ["decoder", "valid_transposed", "sparse_taps", "upsample_three", "unet", "offset_paths"])
+    #expect(fieldCases.map(\.name) == ["decoder", "valid_transposed", "sparse_taps", "upsample_three", "unet", "unet_upsample", "offset_paths"])
     #expect(fieldCases.allSatisfy { !$0.fields.isEmpty })
 }
 
