@@ -259,18 +259,23 @@ extension TraceRenderer {
     /// cell a field of its own. Once the budget of walks is spent, a path is named with the trace to run.
     private func pathLines(_ paths: [Path], cell: String, fieldArithmetic: Bool, budget: inout Int) -> [String] {
         var lines: [String] = []
+        var notWalked: [String] = []
         for path in paths {
             let here = path.walk.described
             guard budget > 0 else {
-                let single = path.walk.region.map { $0.rows.count == 1 && $0.cols.count == 1 } ?? true
-                lines += ["", "Another path joins at \(path.at): \(here)"
-                          + (single ? " (trace \(here) follows it)." : " (not walked here: trace one of its cells to follow it).")]
+                notWalked.append("\(here) into \(path.at)")
                 continue
             }
             budget -= 1
             lines += ["", "Another path joins at \(path.at): \(here)."]
             lines += walkLines(from: path.operand.provenance?.step, walk: path.walk, cell: cell, fieldArithmetic: fieldArithmetic,
                                windowDrawn: false, alongPath: true, budget: &budget).dropFirst()
+        }
+        if !notWalked.isEmpty {
+            let shown = notWalked.prefix(3).joined(separator: ", ")
+            let more = notWalked.count > 3 ? " and \(notWalked.count - 3) more" : ""
+            lines += ["", "\(notWalked.count == 1 ? "1 more path joins" : "\(notWalked.count) more paths join") along this path"
+                      + " (a trace walks \(TraceRenderer.pathsWalked) in full): \(shown)\(more); trace a cell of one to follow it."]
         }
         return lines
     }

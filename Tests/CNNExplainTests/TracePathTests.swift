@@ -62,3 +62,16 @@ func traceWalksEveryPathToTheCellsJAXFinds(_ name: String) throws {
     let cell = String(found.trace.dropFirst("trace ".count))
     #expect(text.ranges(of: "Along this path, \(cell) depends on").count == found.paths.count - 1)
 }
+
+@Test func aDeepResidualTraceWalksSixPathsAndNamesTheRest() throws {
+    // Ten residual blocks: every add on the way is a path; six are walked in full, the others are named.
+    var lines = ["model deep 8x8x2", "  x0 = conv 2 3x3 same"]
+    for k in 1...10 { lines += ["  conv 2 3x3 same relu", "  f\(k) = conv 2 3x3 same", "  x\(k) = add f\(k) x\(k - 1)"] }
+    lines += ["  conv 2 3x3 same", "end", "seed 1", "run deep"]
+    let session = Script()
+    try session.rendered(lines.joined(separator: "\n"))
+    let text = try session.rendered("trace deep_32[4, 4, 0]")
+    #expect(text.ranges(of: "\nAnother path joins at ").count == 6)
+    #expect(text.ranges(of: "Along this path, deep_32[4, 4, 0] depends on").count == 6)
+    #expect(text.contains("4 more paths join along this path (a trace walks 6 in full): deep_10[3..5, 3..5] into deep_13[3..5, 3..5]"))
+}
