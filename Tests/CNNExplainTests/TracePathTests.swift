@@ -15,28 +15,10 @@ private struct TracedPaths {
     var paths: [String]
 }
 
-private let tracedPaths: [TracedPaths] = {
-    let text = TestFiles.text(TestFiles.path("Tests/CNNScriptTests/Fixtures/trace_paths.txt")) ?? ""
-    var cases: [TracedPaths] = []
-    var block: [String]?
-    for line in text.split(separator: "\n").map(String.init) where !line.hasPrefix("#") {
-        if line.hasPrefix("model ") {
-            block = [line]
-            cases.append(TracedPaths(name: String(line.split(separator: " ")[1]), block: "", trace: "", paths: []))
-        } else if line == "end", var lines = block {
-            lines.append(line)
-            cases[cases.count - 1].block = lines.joined(separator: "\n")
-            block = nil
-        } else if block != nil {
-            block?.append(line)
-        } else if line.hasPrefix("trace ") {
-            cases[cases.count - 1].trace = line
-        } else if line.hasPrefix("path ") {
-            cases[cases.count - 1].paths.append(String(line.dropFirst("path ".count)))
-        }
-    }
-    return cases
-}()
+private let tracedPaths: [TracedPaths] = FixtureModels.read("Tests/CNNScriptTests/Fixtures/trace_paths.txt").map { model in
+    TracedPaths(name: model.name, block: model.block, trace: model.lines.first { $0.hasPrefix("trace ") } ?? "",
+                paths: model.lines.filter { $0.hasPrefix("path ") }.map { String($0.dropFirst("path ".count)) })
+}
 
 @Test func theTraceFixtureHasItsCases() {
     #expect(tracedPaths.map(\.name) == ["residual", "projection", "skip", "multiplier"])

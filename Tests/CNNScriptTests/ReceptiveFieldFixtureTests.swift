@@ -11,31 +11,17 @@ import CNNTestSupport
 private struct FieldCase {
     var name: String
     var block: String
-    var fields: [(layer: Int, rows: [String], cols: [String])] = []
+    var fields: [(layer: Int, rows: [String], cols: [String])]
 }
 
-private let fieldCases: [FieldCase] = {
-    let text = TestFiles.text(TestFiles.path("Tests/CNNScriptTests/Fixtures/receptive_fields.txt")) ?? ""
-    var cases: [FieldCase] = []
-    var block: [String]?
-    for line in text.split(separator: "\n").map(String.init) where !line.hasPrefix("#") {
-        if line.hasPrefix("model ") {
-            block = [line]
-            cases.append(FieldCase(name: String(line.split(separator: " ")[1]), block: ""))
-        } else if line == "end", var lines = block {
-            lines.append(line)
-            cases[cases.count - 1].block = lines.joined(separator: "\n")
-            block = nil
-        } else if block != nil {
-            block?.append(line)
-        } else if line.hasPrefix("field ") {
-            let words = line.split(separator: " ").map(String.init)
-            guard words.count == 10, let layer = Int(words[1]) else { continue }
-            cases[cases.count - 1].fields.append((layer, Array(words[3...5]), Array(words[7...9])))
-        }
+private let fieldCases: [FieldCase] = FixtureModels.read("Tests/CNNScriptTests/Fixtures/receptive_fields.txt").map { model in
+    let fields = model.lines.compactMap { line -> (layer: Int, rows: [String], cols: [String])? in
+        let words = line.split(separator: " ").map(String.init)
+        guard words.count == 10, words[0] == "field", let layer = Int(words[1]) else { return nil }
+        return (layer, Array(words[3...5]), Array(words[7...9]))
     }
-    return cases
-}()
+    return FieldCase(name: model.name, block: model.block, fields: fields)
+}
 
 @Test func theFieldFixtureHasItsModels() {
     #expect(fieldCases.map(\.name) == ["decoder", "valid_transposed", "sparse_taps", "upsample_three", "unet", "unet_upsample", "offset_paths"])

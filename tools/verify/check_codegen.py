@@ -551,11 +551,53 @@ print("JSON " + json.dumps({{"layers": layers, "total": int(model.count_params()
                             "max_diff": float(np.max(np.abs(y - want))), "scale": float(np.max(np.abs(want)))}}))
 """
 
+# How both PyTorch drivers put cnnrepl's `run` weights into the modules (no braces: it goes into .format()).
+TORCH_LOADER = r"""
+import os
+def put(module, w, b):
+    module.weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
+    if b is not None:
+        module.bias.copy_(torch.from_numpy(b))
+def depthwise(w):
+    kh, kw, c, m = w.shape
+    return w.reshape(kh, kw, c * m).transpose(2, 0, 1)[:, np.newaxis]
+def load(modules, name, kind, files, flattened=None):
+    # cnnrepl's `run` weights, moved to PyTorch's layouts: a conv kernel kh x kw x Cin x Cout becomes
+    # Cout x Cin x kh x kw; a dense matrix inputs x units becomes units x inputs, with its rows put in
+    # channels-first order when it follows the flattening of an H x W x C image; a dense layer on an
+    # image is a 1x1 conv.
+    # A depthwise kernel kh x kw x C x M is a grouped conv's (C*M) x 1 x kh x kw (output channel c*M + m); a
+    # separable layer is two modules, NAME_depthwise and NAME_pointwise; a transposed kernel kh x kw x Out x In
+    # is ConvTranspose2d's In x Out x kh x kw; batch norm's moving averages are the running statistics.
+    a = dict((role, np.load(path)) for role, path in files if os.path.exists(path))
+    b = a.get("bias")
+    if kind == "conv" or kind == "transposed":
+        put(modules[name], a["kernel"].transpose(3, 2, 0, 1), b)
+    elif kind == "depthwise":
+        put(modules[name], depthwise(a["kernel"]), b)
+    elif kind == "separable":
+        put(modules[name + "_depthwise"], depthwise(a["depthwise_kernel"]), None)
+        put(modules[name + "_pointwise"], a["pointwise_kernel"].transpose(3, 2, 0, 1), b)
+    elif kind == "batchnorm":
+        put(modules[name], a["gamma"], a["beta"])
+        modules[name].running_mean.copy_(torch.from_numpy(a["moving_mean"]))
+        modules[name].running_var.copy_(torch.from_numpy(a["moving_variance"]))
+    elif kind == "pixels":
+        put(modules[name], a["kernel"].T[:, :, np.newaxis, np.newaxis], b)
+    else:
+        w = a["kernel"]
+        if flattened:
+            h, wd, c = flattened
+            w = w.reshape(h, wd, c, -1).transpose(2, 0, 1, 3).reshape(h * wd * c, -1)
+        put(modules[name], w.T, b)
+"""
+
 TORCH_DRIVER = r"""
 import json, runpy, io, contextlib
 import numpy as np
 import torch
 torch.set_default_dtype(torch.float64)
+{loader}
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     ns = runpy.run_path({path!r}, run_name="__main__")
@@ -569,44 +611,9 @@ with torch.no_grad():
         # Batch norm's running mean and variance are buffers in PyTorch, weights (non-trainable) in Keras.
         stats = sum(b.numel() for n, b in layer.named_buffers() if n.startswith("running_"))
         modules.append([name, list(x.shape[1:]), int(sum(p.numel() for p in layer.parameters()) + stats)])
-    # cnnrepl's `run` weights, moved to PyTorch's layouts: a conv kernel kh x kw x Cin x Cout becomes
-    # Cout x Cin x kh x kw; a dense matrix inputs x units becomes units x inputs, with its rows put in
-    # channels-first order when it follows the flattening of an H x W x C image; a dense layer on an
-    # image is a 1x1 conv.
-    # A depthwise kernel kh x kw x C x M is a grouped conv's (C*M) x 1 x kh x kw (output channel c*M + m); a
-    # separable layer is two modules, NAME_depthwise and NAME_pointwise; a transposed kernel kh x kw x Out x In
-    # is ConvTranspose2d's In x Out x kh x kw; batch norm's moving averages are the running statistics.
-    import os
     layers = dict(model.named_children())
-    def put(module, w, b):
-        module.weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
-        if b is not None:
-            module.bias.copy_(torch.from_numpy(b))
-    def depthwise(w):
-        kh, kw, c, m = w.shape
-        return w.reshape(kh, kw, c * m).transpose(2, 0, 1)[:, np.newaxis]
     for name, kind, files, flattened in {weights!r}:
-        a = {{role: np.load(path) for role, path in files if os.path.exists(path)}}
-        b = a.get("bias")
-        if kind == "conv" or kind == "transposed":
-            put(layers[name], a["kernel"].transpose(3, 2, 0, 1), b)
-        elif kind == "depthwise":
-            put(layers[name], depthwise(a["kernel"]), b)
-        elif kind == "separable":
-            put(layers[name + "_depthwise"], depthwise(a["depthwise_kernel"]), None)
-            put(layers[name + "_pointwise"], a["pointwise_kernel"].transpose(3, 2, 0, 1), b)
-        elif kind == "batchnorm":
-            put(layers[name], a["gamma"], a["beta"])
-            layers[name].running_mean.copy_(torch.from_numpy(a["moving_mean"]))
-            layers[name].running_var.copy_(torch.from_numpy(a["moving_variance"]))
-        elif kind == "pixels":
-            put(layers[name], a["kernel"].T[:, :, np.newaxis, np.newaxis], b)
-        else:
-            w = a["kernel"]
-            if flattened:
-                h, wd, c = flattened
-                w = w.reshape(h, wd, c, -1).transpose(2, 0, 1, 3).reshape(h * wd * c, -1)
-            put(layers[name], w.T, b)
+        load(layers, name, kind, files, flattened)
     x = np.load({input!r})
     batch = torch.from_numpy(x.transpose(2, 0, 1) if x.ndim == 3 else x)[None]
     y = model(batch)[0].numpy()
@@ -703,7 +710,7 @@ def check_model(binary, name, block):
         if keras_result["total"] != total:
             problems.append(f"Keras total {keras_result['total']} vs cnnrepl {total}")
         # PyTorch
-        torch_result = run_python(TORCH_DRIVER.format(path=os.path.join(folder, "torch_model.py"),
+        torch_result = run_python(TORCH_DRIVER.format(path=os.path.join(folder, "torch_model.py"), loader=TORCH_LOADER,
                                                       example=torch_example(input_shape), weights=torch_weights, **files))
         groups = {}
         order = []
@@ -770,39 +777,16 @@ import json, os, runpy, io, contextlib
 import numpy as np
 import torch
 torch.set_default_dtype(torch.float64)
+{loader}
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     ns = runpy.run_path({path!r}, run_name="__main__")
 model = ns["model"].double()
 modules = dict(model.named_children())
-def put(module, w, b):
-    module.weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
-    if b is not None:
-        module.bias.copy_(torch.from_numpy(b))
-def depthwise(w):
-    kh, kw, c, m = w.shape
-    return w.reshape(kh, kw, c * m).transpose(2, 0, 1)[:, np.newaxis]
 with torch.no_grad():
     model.eval()
-    # The layouts as in the stack's driver: conv and transposed kernels (3, 2, 0, 1), depthwise kernels as a
-    # grouped conv's, separable as NAME_depthwise and NAME_pointwise, batch norm's moving averages as its
-    # running statistics, a dense matrix transposed.
     for name, kind, files in {weights!r}:
-        a = {{role: np.load(path) for role, path in files if os.path.exists(path)}}
-        b = a.get("bias")
-        if kind in ("conv", "transposed"):
-            put(modules[name], a["kernel"].transpose(3, 2, 0, 1), b)
-        elif kind == "depthwise":
-            put(modules[name], depthwise(a["kernel"]), b)
-        elif kind == "separable":
-            put(modules[name + "_depthwise"], depthwise(a["depthwise_kernel"]), None)
-            put(modules[name + "_pointwise"], a["pointwise_kernel"].transpose(3, 2, 0, 1), b)
-        elif kind == "batchnorm":
-            put(modules[name], a["gamma"], a["beta"])
-            modules[name].running_mean.copy_(torch.from_numpy(a["moving_mean"]))
-            modules[name].running_var.copy_(torch.from_numpy(a["moving_variance"]))
-        else:
-            put(modules[name], a["kernel"].T, b)
+        load(modules, name, kind, files)
     x = np.load({input!r})
     y = model(torch.from_numpy(x.transpose(2, 0, 1))[None])[0].numpy()
 if y.ndim == 3:
@@ -867,7 +851,7 @@ def check_graph(binary, name, block):
             problems.append(f"Connected to differs: cnnrepl {connections} vs Keras {keras_result['connected']}")
         if keras_result["total"] != total:
             problems.append(f"Keras total {keras_result['total']} vs cnnrepl {total}")
-        torch_result = run_python(TORCH_GRAPH_DRIVER.format(path=os.path.join(folder, "torch_model.py"),
+        torch_result = run_python(TORCH_GRAPH_DRIVER.format(path=os.path.join(folder, "torch_model.py"), loader=TORCH_LOADER,
                                                             weights=weights, **files))
         if torch_result["total"] != total:
             problems.append(f"PyTorch total {torch_result['total']} vs cnnrepl {total}")
