@@ -4,8 +4,10 @@
 // step needs: a convolution or pooling window (clamped to the tensor, with how far it reaches into the
 // zero padding), the same cell for a cell-by-cell step (activation, arithmetic), the source cell for
 // flatten, the whole map for global pooling, every value for a dense layer. Where a model graph's add joins
-// paths, the walk follows the first input, and then every other input back to the input too; at a concat it
-// follows the input that holds the traced channel (or, for all channels, every input).
+// paths, the walk follows the first input, and then every other input back to the input too, whatever the
+// region (a Walk carries the hops made so far, so each path gets the traced cell's own field along it); at a
+// concat it follows the input that holds the traced channel (or, for all channels, every input). A depthwise
+// conv with depth multiplier M reads input channel o/M for output channel o (ChannelReach).
 // Then, forward from the input, the receptive-field arithmetic of the sliding windows (CNNCore's
 // ReceptiveField): size r, jump j and start per step, and which input rows and columns that gives for
 // the traced cell, drawn on the input with padding shown as (0).
