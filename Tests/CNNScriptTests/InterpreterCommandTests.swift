@@ -331,6 +331,7 @@ import CNNTestSupport
     #expect(failure("model m 4x4x1\n  zeropad\nend") == "2:3-2:10 zeropad needs the padding, e.g. zeropad 1, zeropad 1x2 (rows x columns) or zeropad 0 1 0 1 (top bottom left right)")
     #expect(failure("model m 4x4x1\n  zeropad 1 2\nend") == "2:3-2:14 zeropad takes 1 amount or 4 (top bottom left right), not 2")
     #expect(failure("model m 4x4x1\n  zeropad 1x2x3\nend") == "2:11-2:16 zeropad takes rows x columns such as 1x2, not '1x2x3'")
+    #expect(failure("model m 4x4x1\n  zeropadding [1, 2, 3]\nend") == "2:3-2:23 zeropadding takes 1 amount or 4 ([top, bottom, left, right]), not 3")
     #expect(failure("model m 4x4x1\n  zeropad -1\nend") == "2:11-2:13 a padding amount is a whole number of at least 0, not '-1'")
     #expect(failure("model m 10\n  zeropad 1\nend")?.hasSuffix("layer 1 (zeropad): the input is a vector of 10 values, but zero padding needs an image (H x W x C)") == true)
 }

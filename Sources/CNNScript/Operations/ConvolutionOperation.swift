@@ -45,7 +45,7 @@ public struct ConvolutionOperation: StepOperation {
         if case .explicit = plan.padding { text += ", padding \(plan.padding)" } else if plan.padding != .valid { text += ", \(plan.padding)" }
         let window = SlidingWindow(kernel: plan.kernel, stride: plan.stride, dilation: plan.dilation,
                                    padBefore: Pair(plan.paddingAmounts.top, plan.paddingAmounts.left))
-        return .window(window, text: text, keepsChannel: false)
+        return .window(window, text: text, channels: .every)
     }
 
     public var headerNote: HeaderNote? { .convolutionPadding(plan) }

@@ -50,7 +50,7 @@ public struct DepthwiseConvolutionOperation: StepOperation {
         let window = SlidingWindow(kernel: p.kernel, stride: p.stride, dilation: p.dilation,
                                    padBefore: Pair(p.paddingAmounts.top, p.paddingAmounts.left))
         // Output channel c*M + m reads input channel c only; with M = 1 that is the same channel.
-        return .window(window, text: text, keepsChannel: plan.multiplier == 1)
+        return .window(window, text: text, channels: .own(multiplier: plan.multiplier))
     }
 
     public var headerNote: HeaderNote? { .convolutionPadding(plan.channelPlan) }

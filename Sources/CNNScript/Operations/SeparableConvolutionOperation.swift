@@ -49,7 +49,7 @@ public struct SeparableConvolutionOperation: StepOperation {
         if p.dilation != Pair(square: 1) { text += ", dilation \(p.dilation)" }
         if p.padding != .valid { text += ", \(p.padding)" }
         return .window(SlidingWindow(kernel: p.kernel, stride: p.stride, dilation: p.dilation,
-                                     padBefore: Pair(p.paddingAmounts.top, p.paddingAmounts.left)), text: text, keepsChannel: false)
+                                     padBefore: Pair(p.paddingAmounts.top, p.paddingAmounts.left)), text: text, channels: .every)
     }
 
     public var headerNote: HeaderNote? { .convolutionPadding(plan.depthwise.channelPlan) }

@@ -54,7 +54,7 @@ public struct TransposedConvolutionOperation: StepOperation {
             let last = min(a.input - 1, high >= 0 ? high / a.stride : -1)
             return first <= last ? first...last : nil
         }
-        return .inputRegion(text: text, keepsChannel: false) { r, c in
+        return .inputRegion(text: text, channels: .every) { r, c in
             guard let found = along(rows, r), let other = along(cols, c) else { return nil }
             return (found, other)
         }
