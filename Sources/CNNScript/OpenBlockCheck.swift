@@ -8,7 +8,15 @@ public enum OpenBlockCheck {
     /// The error on the last line of `entry` (a REPL entry whose model block is open), and the text the
     /// error's position refers to; nil when the line reads as a layer line.
     public static func lastLineError(_ entry: String) -> (diagnostic: Diagnostic, source: SourceText)? {
-        let lastLine = entry.split(separator: "\n", omittingEmptySubsequences: false).count
+        let lines = entry.split(separator: "\n", omittingEmptySubsequences: false)
+        let lastLine = lines.count
+        // Only a model block that is open, with its header above the last line (an open bracket is not checked).
+        var header: Int?
+        for (i, line) in lines.enumerated() {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            if words.first == "model", words.count < 2 || words[1].first != "=" { header = i + 1 } else if words == ["end"] { header = nil }
+        }
+        guard let header, header < lastLine else { return nil }
         let closed = SourceText(entry + "\nend", name: nil)
         let parsed = Parser.parse(closed)
         if let error = parsed.diagnostics.first(where: { $0.severity == .error && $0.range.start.line == lastLine }) {
