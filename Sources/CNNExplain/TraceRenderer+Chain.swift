@@ -302,7 +302,12 @@ extension TraceRenderer {
             let output = String(forward[last].from.prefix { $0 != "[" })
             guard let next = try? ReceptiveField.after(current, window: window) else { return [] }
             current = next
-            let label = "\(hop.text) -> \(output)"
+            // The window's own result first (f#1 when `relu f` made f#2 of it), then what the cell-by-cell steps
+            // after it made: the names the step list above uses.
+            let made = String(hop.from.prefix { $0 != "[" })
+            let after = forward[(i + 1)..<(last + 1)].map { String($0.text.prefix { $0 != "," }) }.joined(separator: ", ")
+            // A layer's own activation (made "(block_1 before relu)", no variable) keeps the layer's one name.
+            let label = made == output || made.hasPrefix("(") ? "\(hop.text) -> \(output)" : "\(hop.text) -> \(made), \(after) -> \(output)"
             if next.rows == next.cols && window.kernel.rows == window.kernel.cols && window.padBefore.rows == window.padBefore.cols {
                 rows.append([label, next.rows.sizeFormula, next.rows.jumpFormula, next.rows.startFormula])
             } else {

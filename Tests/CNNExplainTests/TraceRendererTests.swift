@@ -243,3 +243,13 @@ func traceReceptiveFieldOfHandWorkedChains(script: String, cell: String, size: S
     try session.rendered(grid4 + "g = conv(x, ones(3, 3), padding=1)")
     #expect(try session.rendered("trace g[1, 1]").contains("  g[1, 1] <- conv 3x3, stride 1, padding 1: needs x rows 0..2, columns 0..2\n"))
 }
+
+@Test func theFieldTableNamesEachVersionAsTheStepListDoes() throws {
+    // Issue 17, item 8: after relu f; maxpool f the conv made f#1 and relu f#2; the table says both.
+    let session = Script()
+    try session.rendered("image = rand(10, 10)\nf = conv(image, ones(3, 3))\nrelu f\nmaxpool f")
+    let text = try session.rendered("trace f[0, 0]")
+    #expect(text.contains("  f#1[0..1, 0..1] <- conv 3x3, stride 1: needs image rows 0..3, columns 0..3\n"), "\(text)")
+    #expect(text.contains("  conv 3x3, stride 1 -> f#1, relu -> f#2   r = 1 + (3 - 1)*1 = 3 "), "\(text)")
+    #expect(text.contains("  maxpool 2x2, stride 2 -> f               r = 3 + (2 - 1)*1 = 4 "), "\(text)")
+}
