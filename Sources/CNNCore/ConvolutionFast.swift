@@ -130,50 +130,31 @@ extension Convolution {
     // MARK: - General case: im2col + matrix multiply
 
     /// Unrolls blocks of output cells into rows of windows and multiplies them by the kernel bank.
-    private func unrolledMultiply(plan: ConvolutionPlan, input: UnsafePointer<Double>, kernel: UnsafePointer<Double>,
-                                  bias: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>) {
-        let height = plan.inputHeight, width = plan.inputWidth, channels = plan.inputChannels
-        let kernelHeight = plan.kernel.rows, kernelWidth = plan.kernel.cols
+    /// `input` holds `examples` inputs one after the other and `output` receives their outputs one after the
+    /// other (a batch: Sources/CNNCore/ConvolutionBatch.swift); the rows of the unrolled matrix run over the
+    /// cells of every example, so small maps still make tall matrices. Each output value is the same bits
+    /// whatever the number of examples (the matrix multiply adds a row's products in an order set by the
+    /// window alone), except that one or two rows in all go through its vector-matrix path.
+    func unrolledMultiply(plan: ConvolutionPlan, input: UnsafePointer<Double>, examples: Int = 1, kernel: UnsafePointer<Double>,
+                          bias: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>) {
         let filters = plan.filters
-        let outputWidth = plan.outputWidth.value
-        let cells = plan.outputHeight.value * outputWidth
-        let window = kernelHeight * kernelWidth * channels
-        let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
+        let cells = plan.outputHeight.value * plan.outputWidth.value
+        let rows = cells * examples
+        let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels
         // Whole blocks of mc rows for the matrix multiply, so that only the last block has edge tiles.
         let fitting = Convolution.unrolledBlockValues / window
-        let blockCells = min(cells, fitting >= MatrixMultiply.mc ? fitting / MatrixMultiply.mc * MatrixMultiply.mc
-                                                                  : max(MatrixMultiply.mr, fitting))
+        let blockRows = min(rows, fitting >= MatrixMultiply.mc ? fitting / MatrixMultiply.mc * MatrixMultiply.mc
+                                                               : max(MatrixMultiply.mr, fitting))
 
-        let unrolled = UnsafeMutablePointer<Double>.allocate(capacity: blockCells * window)
+        let unrolled = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * window)
         defer { unrolled.deallocate() }
 
-        var firstCell = 0
-        while firstCell < cells {
+        var firstRow = 0
+        while firstRow < rows {
             if Interruption.isRequested { return }
-            let count = min(blockCells, cells - firstCell)
-            for i in 0..<count {
-                let cell = firstCell + i
-                let oy = cell / outputWidth, ox = cell % outputWidth
-                var dst = unrolled + i * window
-                for ky in 0..<kernelHeight {
-                    let iy = oy * stride.rows + ky * dilation.rows - top
-                    if iy < 0 || iy >= height {
-                        dst.update(repeating: 0, count: kernelWidth * channels)
-                        dst += kernelWidth * channels
-                        continue
-                    }
-                    for kx in 0..<kernelWidth {
-                        let ix = ox * stride.cols + kx * dilation.cols - left
-                        if ix < 0 || ix >= width {
-                            dst.update(repeating: 0, count: channels)
-                        } else {
-                            dst.update(from: input + (iy * width + ix) * channels, count: channels)
-                        }
-                        dst += channels
-                    }
-                }
-            }
-            let block = output + firstCell * filters
+            let count = min(blockRows, rows - firstRow)
+            unroll(plan: plan, input: input, firstRow: firstRow, count: count, into: unrolled)
+            let block = output + firstRow * filters
             MatrixMultiply.multiplyUnchecked(m: count, n: filters, k: window, a: unrolled, lda: window,
                                              b: kernel, ldb: filters, c: block, ldc: filters, accumulate: false)
             if let bias {
@@ -182,7 +163,86 @@ extension Convolution {
                     for f in 0..<filters { row[f] += bias[f] }
                 }
             }
-            firstCell += count
+            firstRow += count
         }
+    }
+
+    /// im2col: rows `firstRow ..< firstRow + count` of the unrolled matrix, each the window of one output cell
+    /// (kh * kw * C values in the kernel's ky, kx, c order, zeros over the padding). Row r is cell r % cells
+    /// of example r / cells, the examples lying one after the other in `input`.
+    func unroll(plan: ConvolutionPlan, input: UnsafePointer<Double>, firstRow: Int, count: Int,
+                into unrolled: UnsafeMutablePointer<Double>) {
+        let height = plan.inputHeight, width = plan.inputWidth, channels = plan.inputChannels
+        let kernelHeight = plan.kernel.rows, kernelWidth = plan.kernel.cols
+        let outputWidth = plan.outputWidth.value
+        let cells = plan.outputHeight.value * outputWidth
+        let window = kernelHeight * kernelWidth * channels
+        let inputSize = height &* width &* channels
+        let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
+        let rowStep = stride.rows, columnStep = stride.cols, rowGap = dilation.rows, columnGap = dilation.cols
+        for i in 0..<count {
+            let row = firstRow &+ i
+            let example = row / cells, cell = row % cells
+            let oy = cell / outputWidth, ox = cell % outputWidth
+            let source = input + example &* inputSize
+            var dst = unrolled + i &* window
+            for ky in 0..<kernelHeight {
+                let iy = oy &* rowStep &+ ky &* rowGap &- top
+                if iy < 0 || iy >= height {
+                    Convolution.fill(dst, count: kernelWidth &* channels)
+                    dst += kernelWidth &* channels
+                    continue
+                }
+                let sourceRow = source + iy &* width &* channels
+                let firstColumn = ox &* columnStep &- left
+                if columnGap == 1 && firstColumn >= 0 && firstColumn &+ kernelWidth <= width {
+                    // The whole row of the window lies inside: one contiguous copy.
+                    Convolution.copy(sourceRow + firstColumn &* channels, to: dst, count: kernelWidth &* channels)
+                    dst += kernelWidth &* channels
+                    continue
+                }
+                for kx in 0..<kernelWidth {
+                    let ix = firstColumn &+ kx &* columnGap
+                    if ix < 0 || ix >= width {
+                        Convolution.fill(dst, count: channels)
+                    } else {
+                        Convolution.copy(sourceRow + ix &* channels, to: dst, count: channels)
+                    }
+                    dst += channels
+                }
+            }
+        }
+    }
+
+    /// Copies `count` values eight at a time (a call to memmove costs more than a window row of 3 values).
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<Double>, to target: UnsafeMutablePointer<Double>, count: Int) {
+        var i = 0
+        while i &+ 8 <= count {
+            UnsafeMutableRawPointer(target + i).storeBytes(of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Double>.self),
+                                                           as: SIMD8<Double>.self)
+            i &+= 8
+        }
+        while i &+ 2 <= count {
+            UnsafeMutableRawPointer(target + i).storeBytes(of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD2<Double>.self),
+                                                           as: SIMD2<Double>.self)
+            i &+= 2
+        }
+        if i < count { target[i] = source[i] }
+    }
+
+    /// Sets `count` values to zero, eight at a time.
+    @inline(__always)
+    static func fill(_ target: UnsafeMutablePointer<Double>, count: Int) {
+        var i = 0
+        while i &+ 8 <= count {
+            UnsafeMutableRawPointer(target + i).storeBytes(of: SIMD8<Double>(), as: SIMD8<Double>.self)
+            i &+= 8
+        }
+        while i &+ 2 <= count {
+            UnsafeMutableRawPointer(target + i).storeBytes(of: SIMD2<Double>(), as: SIMD2<Double>.self)
+            i &+= 2
+        }
+        if i < count { target[i] = 0 }
     }
 }

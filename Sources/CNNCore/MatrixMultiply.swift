@@ -68,11 +68,16 @@ public enum MatrixMultiply {
     }
 
     /// C = A * B (+ C) with leading dimensions (row strides); every size at least 1, buffers large enough.
+    /// With `transposedA`, `a` holds A^T (k x m, row stride `lda`): A's element (i, p) is a[p * lda + i], so
+    /// a product such as windows^T . g needs no transposed copy of the windows.
+    /// Past `thinRows` rows, each element of C adds its k products in the same order whatever m and n are
+    /// (k is cut into blocks that depend on k alone), so cutting the rows of C into pieces gives the same bits.
     static func multiplyUnchecked(m: Int, n: Int, k: Int,
                                   a: UnsafePointer<Double>, lda: Int,
                                   b: UnsafePointer<Double>, ldb: Int,
-                                  c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
-        if m <= thinRows {
+                                  c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool,
+                                  transposedA: Bool = false) {
+        if m <= thinRows && !transposedA {
             for i in 0..<m {
                 rowTimesMatrix(n: n, k: k, a: a + i * lda, b: b, ldb: ldb, c: c + i * ldc, accumulate: accumulate)
             }
@@ -99,7 +104,11 @@ public enum MatrixMultiply {
                 while ic < m {
                     if Interruption.isRequested { return }  // the caller checks and throws
                     let mcb = min(mc, m - ic)
-                    packA(a + ic * lda + pc, lda: lda, rows: mcb, depth: kcb, into: packedA)
+                    if transposedA {
+                        packTransposedA(a + pc * lda + ic, lda: lda, rows: mcb, depth: kcb, into: packedA)
+                    } else {
+                        packA(a + ic * lda + pc, lda: lda, rows: mcb, depth: kcb, into: packedA)
+                    }
                     var jr = 0
                     while jr < ncb {
                         let cols = min(nr, ncb - jr)
@@ -214,6 +223,27 @@ public enum MatrixMultiply {
             } else {
                 for p in 0..<depth {
                     for i in 0..<mr { dst[p * mr + i] = i < height ? a[(panel + i) * lda + p] : 0 }
+                }
+            }
+            panel += mr
+        }
+    }
+
+    /// Packs `rows` x `depth` of A given as A^T (a[p * lda + i] is A's (i, p)) into the same panels as `packA`.
+    @inline(__always)
+    static func packTransposedA(_ a: UnsafePointer<Double>, lda: Int, rows: Int, depth: Int, into out: UnsafeMutablePointer<Double>) {
+        var panel = 0
+        while panel < rows {
+            let height = min(mr, rows - panel)
+            let dst = out + panel * depth
+            if height == mr {
+                for p in 0..<depth {
+                    let source = a + p * lda + panel, d = dst + p * mr
+                    d[0] = source[0]; d[1] = source[1]; d[2] = source[2]; d[3] = source[3]; d[4] = source[4]; d[5] = source[5]
+                }
+            } else {
+                for p in 0..<depth {
+                    for i in 0..<mr { dst[p * mr + i] = i < height ? a[p * lda + panel + i] : 0 }
                 }
             }
             panel += mr
