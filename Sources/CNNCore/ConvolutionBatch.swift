@@ -65,7 +65,7 @@ extension Convolution {
                 biasValues.withUnsafeBufferPointer { b in
                     guard let pw = w.baseAddress else { return }
                     unrolledMultiply(plan: plan, input: packed, examples: group.count, kernel: pw,
-                                     bias: plan.hasBias ? b.baseAddress : nil, output: output)
+                                     bias: plan.hasBias ? b.baseAddress : nil, output: output, parallel: false)
                 }
             }
             return (0..<group.count).map { Array(UnsafeBufferPointer(start: output + $0 * outputSize, count: outputSize)) }
