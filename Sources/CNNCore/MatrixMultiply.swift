@@ -105,9 +105,9 @@ public enum MatrixMultiply {
                     if Interruption.isRequested { return }  // the caller checks and throws
                     let mcb = min(mc, m - ic)
                     if transposedA {
-                        packTransposedA(a + pc * lda + ic, lda: lda, rows: mcb, depth: kcb, into: packedA)
+                        packA(a + pc * lda + ic, rowStride: 1, depthStride: lda, rows: mcb, depth: kcb, into: packedA)
                     } else {
-                        packA(a + ic * lda + pc, lda: lda, rows: mcb, depth: kcb, into: packedA)
+                        packA(a + ic * lda + pc, rowStride: lda, depthStride: 1, rows: mcb, depth: kcb, into: packedA)
                     }
                     var jr = 0
                     while jr < ncb {
@@ -207,43 +207,25 @@ public enum MatrixMultiply {
         }
     }
 
-    /// Packs `rows` x `depth` of A into panels of mr rows stored column by column (zero-padded).
+    /// Packs `rows` x `depth` of A into panels of mr rows stored column by column (zero-padded). A's element
+    /// (i, p) is a[i * rowStride + p * depthStride]: (lda, 1) for A itself, (1, lda) for A given as A^T.
     @inline(__always)
-    static func packA(_ a: UnsafePointer<Double>, lda: Int, rows: Int, depth: Int, into out: UnsafeMutablePointer<Double>) {
+    static func packA(_ a: UnsafePointer<Double>, rowStride: Int, depthStride: Int, rows: Int, depth: Int,
+                      into out: UnsafeMutablePointer<Double>) {
         var panel = 0
         while panel < rows {
             let height = min(mr, rows - panel)
             let dst = out + panel * depth
             if height == mr {
-                let r0 = a + panel * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda
+                let r0 = a + panel * rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride
+                let r3 = r2 + rowStride, r4 = r3 + rowStride, r5 = r4 + rowStride
                 for p in 0..<depth {
-                    let d = dst + p * mr
-                    d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p]; d[3] = r3[p]; d[4] = r4[p]; d[5] = r5[p]
+                    let d = dst + p * mr, q = p * depthStride
+                    d[0] = r0[q]; d[1] = r1[q]; d[2] = r2[q]; d[3] = r3[q]; d[4] = r4[q]; d[5] = r5[q]
                 }
             } else {
                 for p in 0..<depth {
-                    for i in 0..<mr { dst[p * mr + i] = i < height ? a[(panel + i) * lda + p] : 0 }
-                }
-            }
-            panel += mr
-        }
-    }
-
-    /// Packs `rows` x `depth` of A given as A^T (a[p * lda + i] is A's (i, p)) into the same panels as `packA`.
-    @inline(__always)
-    static func packTransposedA(_ a: UnsafePointer<Double>, lda: Int, rows: Int, depth: Int, into out: UnsafeMutablePointer<Double>) {
-        var panel = 0
-        while panel < rows {
-            let height = min(mr, rows - panel)
-            let dst = out + panel * depth
-            if height == mr {
-                for p in 0..<depth {
-                    let source = a + p * lda + panel, d = dst + p * mr
-                    d[0] = source[0]; d[1] = source[1]; d[2] = source[2]; d[3] = source[3]; d[4] = source[4]; d[5] = source[5]
-                }
-            } else {
-                for p in 0..<depth {
-                    for i in 0..<mr { dst[p * mr + i] = i < height ? a[p * lda + panel + i] : 0 }
+                    for i in 0..<mr { dst[p * mr + i] = i < height ? a[(panel + i) * rowStride + p * depthStride] : 0 }
                 }
             }
             panel += mr
