@@ -27,6 +27,9 @@ public struct TrainingReport: Sendable {
     public var historyVariable: String
     /// The number of weights trained.
     public var parameterCount: Int
+    /// Whether each epoch's line (loss, accuracy, val_loss, val_accuracy) was printed while training ran, so
+    /// that the report does not print the same numbers again as a table.
+    public var epochsShown: Bool = false
 }
 
 /// What `evaluate` found.

@@ -87,6 +87,27 @@ private func lines(_ text: String) -> [String] {
     #expect(text.contains("  y[1] = v . w[:, 1] + bias[1]\n  = 1*0 + 2*1 + 3*1\n  = 5\n  + bias -1 = 4\n"))
 }
 
+@Test func aLongDotProductNamesItsLargestProducts() throws {
+    let session = Script()
+    // v = 0, 1, ..., 9 and w's column 0 = 1, -1, 1, -1, ...: products 0, -1, 2, -3, 4, -5, 6, -7, 8, -9.
+    // By size: -9 (i = 9), 8 (i = 8), -7 (i = 7), 6 (i = 6); positives 2 + 4 + 6 + 8 = 20, negatives
+    // -1 - 3 - 5 - 7 - 9 = -25; one product (i = 0) is 0.
+    try session.rendered("v = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\nw = [1; -1; 1; -1; 1; -1; 1; -1; 1; -1]\ny = dense(v, w)")
+    let text = try session.rendered("trace y[0]")
+    #expect(text.contains("""
+          the largest products, by size:
+            v[9] * w[9, 0] = 9*-1 = -9
+            v[8] * w[8, 0] = 8*1 = 8
+            v[7] * w[7, 0] = 7*-1 = -7
+            v[6] * w[6, 0] = 6*1 = 6
+          the positive products add up to 20, the negative ones to -25; 1 of the 10 is 0
+
+        """), "\(text)")
+    // A short dot product lists every term and needs no summary.
+    try session.rendered("u = dense([1, 2, 3], [1; 1; 1])")
+    #expect(!(try session.rendered("trace u[0]")).contains("largest products"))
+}
+
 @Test func softmaxIsWorkedOut() throws {
     let session = Script()
     try session.rendered("s = softmax([1, 2, 3])")
