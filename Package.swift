@@ -23,8 +23,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // glibc's mallopt, for CNNCore's MemoryReuse (large tensors reuse freed memory).
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "CNNCore",
+            dependencies: ["CMalloc"],
             // Release builds (the benchmark, `swift run -c release`) use every vector unit of the machine
             // they are built on, as NumPy's BLAS does at run time; such a binary runs on that kind of CPU only.
             swiftSettings: [

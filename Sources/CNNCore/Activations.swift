@@ -24,7 +24,14 @@ public enum Activation {
         if kind != .linear { try Limits.checkMemory(forElements: input.count, what: kind.rawValue, shape: input.shape) }
         switch kind {
         case .relu:
-            return input.map(relu)
+            let count = input.count
+            let values = input.scalars.withUnsafeBufferPointer { x in
+                [Double](unsafeUninitializedCapacity: count) { y, initialized in
+                    for i in 0..<count { y[i] = relu(x[i]) }
+                    initialized = count
+                }
+            }
+            return Tensor(unchecked: input.shape, scalars: values)
         case .relu6:
             return input.map(relu6)
         case .leakyrelu:

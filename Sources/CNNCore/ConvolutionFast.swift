@@ -41,7 +41,7 @@ extension Convolution {
         if plan.inputChannels > 1 || plan.filters > 1, window > Convolution.maxUnrolledWindow {
             return try applyReference(input, kernel: kernel, bias: bias)
         }
-        var output = Array(repeating: 0.0, count: plan.outputCount)
+        var output = [Double](unsafeUninitializedCapacity: plan.outputCount) { _, initialized in initialized = plan.outputCount }
         let biasValues = bias?.scalars ?? []
         input.scalars.withUnsafeBufferPointer { x in
             kernel.scalars.withUnsafeBufferPointer { w in
@@ -65,124 +65,270 @@ extension Convolution {
 
     // MARK: - One channel, one filter: direct loops
 
-    /// One output row at a time; the interior eight columns at a time in SIMD registers.
+    /// The work (multiply-adds) from which one convolution is split over the cores; below it (a few
+    /// milliseconds) an interactive operation stays on the calling thread.
+    static let parallelMultiplyAdds = 1 << 22
+
+    /// Raw pointers handed to the worker threads; each worker writes only its own rows of `output`.
+    struct SharedPointers: @unchecked Sendable {
+        let input: UnsafePointer<Double>, kernel: UnsafePointer<Double>, bias: UnsafePointer<Double>?
+        let output: UnsafeMutablePointer<Double>
+    }
+
+    /// One output row at a time; large convolutions split their output rows over the cores. Every cell is
+    /// computed the same way on whichever thread, so the bits do not depend on the number of threads.
     private func directSingleChannel(plan: ConvolutionPlan, input: UnsafePointer<Double>, kernel: UnsafePointer<Double>,
                                      bias: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>) {
+        let rows = plan.outputHeight.value
+        let pieces = plan.multiplyAdds >= Convolution.parallelMultiplyAdds ? min(Parallel.threads, rows) : 1
+        guard pieces > 1 else {
+            directSingleChannelRows(0..<rows, plan: plan, input: input, kernel: kernel, bias: bias, output: output)
+            return
+        }
+        let shared = SharedPointers(input: input, kernel: kernel, bias: bias, output: output)
+        _ = try? Parallel.map(pieces) { piece in
+            directSingleChannelRows((piece * rows / pieces)..<((piece + 1) * rows / pieces), plan: plan, input: shared.input,
+                                    kernel: shared.kernel, bias: shared.bias, output: shared.output)
+        }
+    }
+
+    /// Output rows `rows`: the interior 32 columns at a time (four SIMD8<Double> accumulators, four groups
+    /// of eight columns), then 8 at a time, reading contiguous input; the edge columns, whose window touches
+    /// the padding, one by one over their taps inside the input. Each cell adds its taps in the reference
+    /// order (ky, kx) and the bias last, so the results equal the reference loops exactly.
+    private func directSingleChannelRows(_ rows: Range<Int>, plan: ConvolutionPlan, input: UnsafePointer<Double>,
+                                         kernel: UnsafePointer<Double>, bias: UnsafePointer<Double>?,
+                                         output: UnsafeMutablePointer<Double>) {
         let height = plan.inputHeight, width = plan.inputWidth
         let kernelHeight = plan.kernel.rows, kernelWidth = plan.kernel.cols
-        let outputHeight = plan.outputHeight.value, outputWidth = plan.outputWidth.value
+        let outputWidth = plan.outputWidth.value
         let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
-        let biasValue = bias?.pointee
+        let rowStep = stride.rows, columnStep = stride.cols, rowGap = dilation.rows, columnGap = dilation.cols
+        let biasValue = bias?.pointee ?? 0, hasBias = bias != nil
         // Output columns whose whole window lies inside the input: ix = ox*s - left + kx*d in 0..<width.
         var interiorStart = outputWidth, interiorEnd = outputWidth
-        if stride.cols == 1 {
+        if columnStep == 1 {
             interiorStart = min(left, outputWidth)
-            interiorEnd = max(interiorStart, min(outputWidth, width + left - (kernelWidth - 1) * dilation.cols))
+            interiorEnd = max(interiorStart, min(outputWidth, width &+ left &- (kernelWidth &- 1) &* columnGap))
         }
-        // The interior columns done in whole groups of eight end here.
-        let vectorEnd = interiorStart + (interiorEnd - interiorStart) / 8 * 8
+        // The interior columns done in whole groups of 32, then of 8, end here.
+        let wideEnd = interiorStart &+ (interiorEnd &- interiorStart) / 32 &* 32
+        let vectorEnd = interiorStart &+ (interiorEnd &- interiorStart) / 8 &* 8
 
-        for oy in 0..<outputHeight {
+        for oy in rows {
             if Interruption.isRequested { return }
-            let outRow = output + oy * outputWidth
-            let firstRow = oy * stride.rows - top
+            let outRow = output + oy &* outputWidth
+            let firstRow = oy &* rowStep &- top
             // Kernel rows that land inside the input for this output row.
-            let kyStart = max(0, (-firstRow + dilation.rows - 1) / dilation.rows)
-            let kyEnd = min(kernelHeight, (height - firstRow + dilation.rows - 1) / dilation.rows)
+            let kyStart = max(0, (rowGap &- 1 &- firstRow) / rowGap)
+            let kyEnd = max(kyStart, min(kernelHeight, (height &- firstRow &+ rowGap &- 1) / rowGap))
 
-            // The interior, eight columns at a time: acc = sum over ky, kx of w * input (contiguous loads).
             var ox = interiorStart
+            while ox < wideEnd {
+                var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
+                var ky = kyStart
+                while ky < kyEnd {
+                    let row = UnsafeRawPointer(input + ((firstRow &+ ky &* rowGap) &* width &+ ox &- left))
+                    let weights = kernel + ky &* kernelWidth
+                    for kx in 0..<kernelWidth {
+                        let values = row + kx &* columnGap &* 8
+                        let w = SIMD8(repeating: weights[kx])
+                        a0 += w * values.loadUnaligned(as: SIMD8<Double>.self)
+                        a1 += w * values.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+                        a2 += w * values.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
+                        a3 += w * values.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
+                    }
+                    ky &+= 1
+                }
+                if hasBias {
+                    let b = SIMD8(repeating: biasValue)
+                    a0 += b; a1 += b; a2 += b; a3 += b
+                }
+                let target = UnsafeMutableRawPointer(outRow + ox)
+                target.storeBytes(of: a0, as: SIMD8<Double>.self)
+                target.storeBytes(of: a1, toByteOffset: 64, as: SIMD8<Double>.self)
+                target.storeBytes(of: a2, toByteOffset: 128, as: SIMD8<Double>.self)
+                target.storeBytes(of: a3, toByteOffset: 192, as: SIMD8<Double>.self)
+                ox &+= 32
+            }
             while ox < vectorEnd {
                 var acc = SIMD8<Double>()
                 var ky = kyStart
                 while ky < kyEnd {
-                    let row = input + (firstRow + ky * dilation.rows) * width + ox - left
-                    let weights = kernel + ky * kernelWidth
+                    let row = input + ((firstRow &+ ky &* rowGap) &* width &+ ox &- left)
+                    let weights = kernel + ky &* kernelWidth
                     for kx in 0..<kernelWidth {
-                        let values = UnsafeRawPointer(row + kx * dilation.cols).loadUnaligned(as: SIMD8<Double>.self)
-                        acc += SIMD8(repeating: weights[kx]) * values
+                        acc += SIMD8(repeating: weights[kx]) * UnsafeRawPointer(row + kx &* columnGap).loadUnaligned(as: SIMD8<Double>.self)
                     }
-                    ky += 1
+                    ky &+= 1
                 }
-                if let biasValue { acc += SIMD8(repeating: biasValue) }
+                if hasBias { acc += SIMD8(repeating: biasValue) }
                 UnsafeMutableRawPointer(outRow + ox).storeBytes(of: acc, as: SIMD8<Double>.self)
-                ox += 8
+                ox &+= 8
             }
-            // Everything else one cell at a time, skipping taps in the padding.
-            for ox in 0..<outputWidth where ox < interiorStart || ox >= vectorEnd {
-                let firstColumn = ox * stride.cols - left
-                var sum = 0.0
-                var ky = kyStart
-                while ky < kyEnd {
-                    let row = input + (firstRow + ky * dilation.rows) * width
-                    for kx in 0..<kernelWidth {
-                        let ix = firstColumn + kx * dilation.cols
-                        if ix >= 0 && ix < width { sum += row[ix] * kernel[ky * kernelWidth + kx] }
-                    }
-                    ky += 1
-                }
-                if let biasValue { sum += biasValue }
-                outRow[ox] = sum
+            // The edge columns (and the interior's last few), one cell at a time over the taps inside the input.
+            for ox in 0..<interiorStart {
+                outRow[ox] = edgeCell(ox: ox, firstRow: firstRow, kyRange: kyStart..<kyEnd, plan: plan, input: input,
+                                      kernel: kernel, bias: bias)
+            }
+            for ox in vectorEnd..<outputWidth {
+                outRow[ox] = edgeCell(ox: ox, firstRow: firstRow, kyRange: kyStart..<kyEnd, plan: plan, input: input,
+                                      kernel: kernel, bias: bias)
             }
         }
+    }
+
+    /// One output cell the plain way: its taps inside the input in (ky, kx) order, then the bias.
+    @inline(__always)
+    private func edgeCell(ox: Int, firstRow: Int, kyRange: Range<Int>, plan: ConvolutionPlan, input: UnsafePointer<Double>,
+                          kernel: UnsafePointer<Double>, bias: UnsafePointer<Double>?) -> Double {
+        let width = plan.inputWidth, kernelWidth = plan.kernel.cols, columnGap = dilation.cols
+        let firstColumn = ox &* stride.cols &- plan.paddingAmounts.left
+        // The taps whose column lies inside the input: firstColumn + kx * d in 0..<width.
+        let kxStart = max(0, (columnGap &- 1 &- firstColumn) / columnGap)
+        let kxEnd = min(kernelWidth, (width &- firstColumn &+ columnGap &- 1) / columnGap)
+        var sum = 0.0
+        for ky in kyRange {
+            let row = input + ((firstRow &+ ky &* dilation.rows) &* width &+ firstColumn)
+            let weights = kernel + ky &* kernelWidth
+            var kx = kxStart
+            while kx < kxEnd {
+                sum += row[kx &* columnGap] * weights[kx]
+                kx &+= 1
+            }
+        }
+        if let bias { sum += bias.pointee }
+        return sum
     }
 
     // MARK: - General case: im2col + matrix multiply
 
     /// Unrolls blocks of output cells into rows of windows and multiplies them by the kernel bank.
-    private func unrolledMultiply(plan: ConvolutionPlan, input: UnsafePointer<Double>, kernel: UnsafePointer<Double>,
-                                  bias: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>) {
-        let height = plan.inputHeight, width = plan.inputWidth, channels = plan.inputChannels
-        let kernelHeight = plan.kernel.rows, kernelWidth = plan.kernel.cols
+    /// `input` holds `examples` inputs one after the other and `output` receives their outputs one after the
+    /// other (a batch: Sources/CNNCore/ConvolutionBatch.swift); the rows of the unrolled matrix run over the
+    /// cells of every example, so small maps still make tall matrices. Each output value is the same bits
+    /// whatever the number of examples (the matrix multiply adds a row's products in an order set by the
+    /// window alone), except that one or two rows in all go through its vector-matrix path.
+    func unrolledMultiply(plan: ConvolutionPlan, input: UnsafePointer<Double>, examples: Int = 1, kernel: UnsafePointer<Double>,
+                          bias: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>, parallel: Bool = true) {
         let filters = plan.filters
-        let outputWidth = plan.outputWidth.value
-        let cells = plan.outputHeight.value * outputWidth
-        let window = kernelHeight * kernelWidth * channels
-        let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
+        let cells = plan.outputHeight.value * plan.outputWidth.value
+        let rows = cells * examples
+        let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels
         // Whole blocks of mc rows for the matrix multiply, so that only the last block has edge tiles.
         let fitting = Convolution.unrolledBlockValues / window
-        let blockCells = min(cells, fitting >= MatrixMultiply.mc ? fitting / MatrixMultiply.mc * MatrixMultiply.mc
-                                                                  : max(MatrixMultiply.mr, fitting))
-
-        let unrolled = UnsafeMutablePointer<Double>.allocate(capacity: blockCells * window)
-        defer { unrolled.deallocate() }
-
-        var firstCell = 0
-        while firstCell < cells {
-            if Interruption.isRequested { return }
-            let count = min(blockCells, cells - firstCell)
-            for i in 0..<count {
-                let cell = firstCell + i
-                let oy = cell / outputWidth, ox = cell % outputWidth
-                var dst = unrolled + i * window
-                for ky in 0..<kernelHeight {
-                    let iy = oy * stride.rows + ky * dilation.rows - top
-                    if iy < 0 || iy >= height {
-                        dst.update(repeating: 0, count: kernelWidth * channels)
-                        dst += kernelWidth * channels
-                        continue
-                    }
-                    for kx in 0..<kernelWidth {
-                        let ix = ox * stride.cols + kx * dilation.cols - left
-                        if ix < 0 || ix >= width {
-                            dst.update(repeating: 0, count: channels)
-                        } else {
-                            dst.update(from: input + (iy * width + ix) * channels, count: channels)
-                        }
-                        dst += channels
-                    }
-                }
-            }
-            let block = output + firstCell * filters
+        let blockRows = min(rows, fitting >= MatrixMultiply.mc ? fitting / MatrixMultiply.mc * MatrixMultiply.mc
+                                                               : max(MatrixMultiply.mr, fitting))
+        let blocks = (rows + blockRows - 1) / blockRows
+        let shared = SharedPointers(input: input, kernel: kernel, bias: bias, output: output)
+        // Block `b`: rows b * blockRows ..< its end, unrolled into `unrolled` and multiplied by the kernel.
+        let block: @Sendable (Int, UnsafeMutablePointer<Double>) -> Void = { b, unrolled in
+            let firstRow = b * blockRows, count = min(blockRows, rows - firstRow)
+            unroll(plan: plan, input: shared.input, firstRow: firstRow, count: count, into: unrolled)
+            let target = shared.output + firstRow * filters
             MatrixMultiply.multiplyUnchecked(m: count, n: filters, k: window, a: unrolled, lda: window,
-                                             b: kernel, ldb: filters, c: block, ldc: filters, accumulate: false)
-            if let bias {
+                                             b: shared.kernel, ldb: filters, c: target, ldc: filters, accumulate: false)
+            if let bias = shared.bias {
                 for i in 0..<count {
-                    let row = block + i * filters
+                    let row = target + i * filters
                     for f in 0..<filters { row[f] += bias[f] }
                 }
             }
-            firstCell += count
         }
+        // A large convolution spreads its blocks over the cores (a block's values do not depend on who computes it).
+        if parallel && blocks > 1 && Parallel.threads > 1 && plan.multiplyAdds * examples >= Convolution.parallelMultiplyAdds {
+            _ = try? Parallel.map(blocks) { b in
+                if Interruption.isRequested { return }
+                let unrolled = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * window)
+                defer { unrolled.deallocate() }
+                block(b, unrolled)
+            }
+            return
+        }
+        let unrolled = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * window)
+        defer { unrolled.deallocate() }
+        for b in 0..<blocks {
+            if Interruption.isRequested { return }
+            block(b, unrolled)
+        }
+    }
+
+    /// im2col: rows `firstRow ..< firstRow + count` of the unrolled matrix, each the window of one output cell
+    /// (kh * kw * C values in the kernel's ky, kx, c order, zeros over the padding). Row r is cell r % cells
+    /// of example r / cells, the examples lying one after the other in `input`.
+    func unroll(plan: ConvolutionPlan, input: UnsafePointer<Double>, firstRow: Int, count: Int,
+                into unrolled: UnsafeMutablePointer<Double>) {
+        let height = plan.inputHeight, width = plan.inputWidth, channels = plan.inputChannels
+        let kernelHeight = plan.kernel.rows, kernelWidth = plan.kernel.cols
+        let outputWidth = plan.outputWidth.value
+        let cells = plan.outputHeight.value * outputWidth
+        let window = kernelHeight * kernelWidth * channels
+        let inputSize = height &* width &* channels
+        let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
+        let rowStep = stride.rows, columnStep = stride.cols, rowGap = dilation.rows, columnGap = dilation.cols
+        for i in 0..<count {
+            let row = firstRow &+ i
+            let example = row / cells, cell = row % cells
+            let oy = cell / outputWidth, ox = cell % outputWidth
+            let source = input + example &* inputSize
+            var dst = unrolled + i &* window
+            for ky in 0..<kernelHeight {
+                let iy = oy &* rowStep &+ ky &* rowGap &- top
+                if iy < 0 || iy >= height {
+                    Convolution.fill(dst, count: kernelWidth &* channels)
+                    dst += kernelWidth &* channels
+                    continue
+                }
+                let sourceRow = source + iy &* width &* channels
+                let firstColumn = ox &* columnStep &- left
+                if columnGap == 1 && firstColumn >= 0 && firstColumn &+ kernelWidth <= width {
+                    // The whole row of the window lies inside: one contiguous copy.
+                    Convolution.copy(sourceRow + firstColumn &* channels, to: dst, count: kernelWidth &* channels)
+                    dst += kernelWidth &* channels
+                    continue
+                }
+                for kx in 0..<kernelWidth {
+                    let ix = firstColumn &+ kx &* columnGap
+                    if ix < 0 || ix >= width {
+                        Convolution.fill(dst, count: channels)
+                    } else {
+                        Convolution.copy(sourceRow + ix &* channels, to: dst, count: channels)
+                    }
+                    dst += channels
+                }
+            }
+        }
+    }
+
+    /// Copies `count` values eight at a time (a call to memmove costs more than a window row of 3 values).
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<Double>, to target: UnsafeMutablePointer<Double>, count: Int) {
+        var i = 0
+        while i &+ 8 <= count {
+            UnsafeMutableRawPointer(target + i).storeBytes(of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Double>.self),
+                                                           as: SIMD8<Double>.self)
+            i &+= 8
+        }
+        while i &+ 2 <= count {
+            UnsafeMutableRawPointer(target + i).storeBytes(of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD2<Double>.self),
+                                                           as: SIMD2<Double>.self)
+            i &+= 2
+        }
+        if i < count { target[i] = source[i] }
+    }
+
+    /// Sets `count` values to zero, eight at a time.
+    @inline(__always)
+    static func fill(_ target: UnsafeMutablePointer<Double>, count: Int) {
+        var i = 0
+        while i &+ 8 <= count {
+            UnsafeMutableRawPointer(target + i).storeBytes(of: SIMD8<Double>(), as: SIMD8<Double>.self)
+            i &+= 8
+        }
+        while i &+ 2 <= count {
+            UnsafeMutableRawPointer(target + i).storeBytes(of: SIMD2<Double>(), as: SIMD2<Double>.self)
+            i &+= 2
+        }
+        if i < count { target[i] = 0 }
     }
 }

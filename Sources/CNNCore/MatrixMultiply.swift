@@ -68,11 +68,16 @@ public enum MatrixMultiply {
     }
 
     /// C = A * B (+ C) with leading dimensions (row strides); every size at least 1, buffers large enough.
+    /// With `transposedA`, `a` holds A^T (k x m, row stride `lda`): A's element (i, p) is a[p * lda + i], so
+    /// a product such as windows^T . g needs no transposed copy of the windows.
+    /// Past `thinRows` rows, each element of C adds its k products in the same order whatever m and n are
+    /// (k is cut into blocks that depend on k alone), so cutting the rows of C into pieces gives the same bits.
     static func multiplyUnchecked(m: Int, n: Int, k: Int,
                                   a: UnsafePointer<Double>, lda: Int,
                                   b: UnsafePointer<Double>, ldb: Int,
-                                  c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
-        if m <= thinRows {
+                                  c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool,
+                                  transposedA: Bool = false) {
+        if m <= thinRows && !transposedA {
             for i in 0..<m {
                 rowTimesMatrix(n: n, k: k, a: a + i * lda, b: b, ldb: ldb, c: c + i * ldc, accumulate: accumulate)
             }
@@ -99,7 +104,11 @@ public enum MatrixMultiply {
                 while ic < m {
                     if Interruption.isRequested { return }  // the caller checks and throws
                     let mcb = min(mc, m - ic)
-                    packA(a + ic * lda + pc, lda: lda, rows: mcb, depth: kcb, into: packedA)
+                    if transposedA {
+                        packA(a + pc * lda + ic, rowStride: 1, depthStride: lda, rows: mcb, depth: kcb, into: packedA)
+                    } else {
+                        packA(a + ic * lda + pc, rowStride: lda, depthStride: 1, rows: mcb, depth: kcb, into: packedA)
+                    }
                     var jr = 0
                     while jr < ncb {
                         let cols = min(nr, ncb - jr)
@@ -198,22 +207,25 @@ public enum MatrixMultiply {
         }
     }
 
-    /// Packs `rows` x `depth` of A into panels of mr rows stored column by column (zero-padded).
+    /// Packs `rows` x `depth` of A into panels of mr rows stored column by column (zero-padded). A's element
+    /// (i, p) is a[i * rowStride + p * depthStride]: (lda, 1) for A itself, (1, lda) for A given as A^T.
     @inline(__always)
-    static func packA(_ a: UnsafePointer<Double>, lda: Int, rows: Int, depth: Int, into out: UnsafeMutablePointer<Double>) {
+    static func packA(_ a: UnsafePointer<Double>, rowStride: Int, depthStride: Int, rows: Int, depth: Int,
+                      into out: UnsafeMutablePointer<Double>) {
         var panel = 0
         while panel < rows {
             let height = min(mr, rows - panel)
             let dst = out + panel * depth
             if height == mr {
-                let r0 = a + panel * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda
+                let r0 = a + panel * rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride
+                let r3 = r2 + rowStride, r4 = r3 + rowStride, r5 = r4 + rowStride
                 for p in 0..<depth {
-                    let d = dst + p * mr
-                    d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p]; d[3] = r3[p]; d[4] = r4[p]; d[5] = r5[p]
+                    let d = dst + p * mr, q = p * depthStride
+                    d[0] = r0[q]; d[1] = r1[q]; d[2] = r2[q]; d[3] = r3[q]; d[4] = r4[q]; d[5] = r5[q]
                 }
             } else {
                 for p in 0..<depth {
-                    for i in 0..<mr { dst[p * mr + i] = i < height ? a[(panel + i) * lda + p] : 0 }
+                    for i in 0..<mr { dst[p * mr + i] = i < height ? a[(panel + i) * rowStride + p * depthStride] : 0 }
                 }
             }
             panel += mr

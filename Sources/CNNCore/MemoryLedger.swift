@@ -30,6 +30,7 @@ public final class MemoryLedger: Sendable {
 
     /// Charges `elements` 8-byte values to the running statement's ledger; nil outside a statement.
     static func charge(elements: Int) -> MemoryCharge? {
+        _ = MemoryReuse.configured  // the first tensor sets the allocation policy for the large ones after it
         guard let ledger = Limits.ledger, elements > 0 else { return nil }
         let bytes = elements &* 8
         let now = ledger.live.wrappingAdd(bytes, ordering: .relaxed).newValue

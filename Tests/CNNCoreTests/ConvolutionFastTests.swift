@@ -104,3 +104,30 @@ private func scaledError(_ actual: Tensor, _ expected: Tensor) -> Double {
     let output = try Convolution().apply(input, kernel: kernel)
     #expect(output.scalars == [1, 2, 4, 5])
 }
+
+@Test func largeConvolutionsGiveTheSameBitsOnAnyNumberOfThreads() throws {
+    // Above Convolution.parallelMultiplyAdds the output rows (direct loops) or the unrolled blocks (im2col) are
+    // split over the cores; each cell is computed the same way wherever it is, so 1, 2 and 3 threads agree to
+    // the bit, and the direct loops still equal the reference loops exactly (padding: edge columns and rows).
+    let single = try Convolution(padding: .same, dilation: Pair(1, 2))
+    let image = try FiniteDifferences.random([700, 705], seed: 2500), kernel = try FiniteDifferences.random([3, 3], seed: 2501)
+    let bank = try Convolution(stride: Pair(square: 2), padding: .same)
+    let maps = try FiniteDifferences.random([90, 90, 8], seed: 2502), filters = try FiniteDifferences.random([3, 3, 8, 40], seed: 2503)
+    let bias = try FiniteDifferences.random([40], seed: 2504)
+    #expect((try single.plan(inputShape: image.shape, kernelShape: kernel.shape, biasShape: [1])).multiplyAdds >= Convolution.parallelMultiplyAdds)
+    #expect((try bank.plan(inputShape: maps.shape, kernelShape: filters.shape, biasShape: [40])).multiplyAdds >= Convolution.parallelMultiplyAdds)
+    func run(threads: Int) throws -> (Tensor, Tensor) {
+        let saved = Parallel.threads
+        Parallel.threads = threads
+        defer { Parallel.threads = saved }
+        return (try single.apply(image, kernel: kernel, bias: try Tensor(vector: [0.25])),
+                try bank.apply(maps, kernel: filters, bias: bias))
+    }
+    let one = try run(threads: 1)
+    #expect(one.0 == (try single.applyReference(image, kernel: kernel, bias: try Tensor(vector: [0.25]))))
+    #expect(scaledError(one.1, try bank.applyReference(maps, kernel: filters, bias: bias)) <= 1e-12)
+    for threads in [2, 3] {
+        let many = try run(threads: threads)
+        #expect(many.0 == one.0 && many.1 == one.1, "\(threads) threads")
+    }
+}

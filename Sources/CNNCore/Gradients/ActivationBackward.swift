@@ -37,8 +37,23 @@ extension Activation {
                                 slope: Double = defaultLeakySlope) throws -> Tensor {
         try GradientShapes.check(outputGradient, expected: input.shape, for: kind.rawValue)
         guard kind == .softmax else {
-            var dx = outputGradient.scalars
-            for i in 0..<dx.count { dx[i] *= derivative(kind, at: input.scalars[i], slope: slope) ?? 1 }
+            let count = input.count
+            let dx = input.scalars.withUnsafeBufferPointer { x in
+                outputGradient.scalars.withUnsafeBufferPointer { g in
+                    [Double](unsafeUninitializedCapacity: count) { dx, initialized in
+                        if kind == .relu {
+                            // The loop below with relu's slope written in (1 above 0, NaN for NaN, else 0).
+                            for i in 0..<count {
+                                let value = x[i]
+                                dx[i] = g[i] * (value > 0 ? 1 : (value != value ? .nan : 0))
+                            }
+                        } else {
+                            for i in 0..<count { dx[i] = g[i] * (derivative(kind, at: x[i], slope: slope) ?? 1) }
+                        }
+                        initialized = count
+                    }
+                }
+            }
             return Tensor(unchecked: input.shape, scalars: dx)
         }
         let y = softmax(input).scalars

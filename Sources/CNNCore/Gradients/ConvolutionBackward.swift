@@ -74,72 +74,72 @@ extension Convolution {
 
     /// The backward pass with im2col and the matrix multiply, one block of output cells at a time; stops
     /// early when Ctrl-C was pressed (the caller then throws the half-made gradients away).
-    private func unrolledBackward(plan: ConvolutionPlan, input: UnsafePointer<Double>, kernel: UnsafePointer<Double>,
-                                  outputGradient: UnsafePointer<Double>, inputGradient: UnsafeMutablePointer<Double>,
-                                  kernelGradient: UnsafeMutablePointer<Double>) {
+    /// `input`, `outputGradient` and `inputGradient` hold `examples` examples one after the other (a batch:
+    /// ConvolutionBatch.swift); the kernel's gradient is summed over all of their cells, block by block.
+    /// Without `inputGradient` only the kernel's gradient is computed (a first layer's input needs none).
+    func unrolledBackward(plan: ConvolutionPlan, input: UnsafePointer<Double>, examples: Int = 1, kernel: UnsafePointer<Double>,
+                          outputGradient: UnsafePointer<Double>, inputGradient: UnsafeMutablePointer<Double>?,
+                          kernelGradient: UnsafeMutablePointer<Double>) {
         let height = plan.inputHeight, width = plan.inputWidth, channels = plan.inputChannels
         let kernelHeight = plan.kernel.rows, kernelWidth = plan.kernel.cols, filters = plan.filters
         let outputWidth = plan.outputWidth.value
         let cells = plan.outputHeight.value * outputWidth
+        let rows = cells * examples
         let window = kernelHeight * kernelWidth * channels
+        let inputSize = height * width * channels
         let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
-        let blockCells = max(1, min(cells, Convolution.unrolledBlockValues / window))
+        let blockRows = max(1, min(rows, Convolution.unrolledBlockValues / window))
         // k^T (F x K), read by every block.
         let transposedKernel = UnsafeMutablePointer<Double>.allocate(capacity: window * filters)
         defer { transposedKernel.deallocate() }
         for j in 0..<window {
             for f in 0..<filters { transposedKernel[f * window + j] = kernel[j * filters + f] }
         }
-        let windowsT = UnsafeMutablePointer<Double>.allocate(capacity: window * blockCells)
-        defer { windowsT.deallocate() }
-        let windowGradients = UnsafeMutablePointer<Double>.allocate(capacity: blockCells * window)
+        let windows = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * window)
+        defer { windows.deallocate() }
+        let windowGradients = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * window)
         defer { windowGradients.deallocate() }
 
-        var firstCell = 0
-        while firstCell < cells {
+        var firstRow = 0
+        while firstRow < rows {
             if Interruption.isRequested { return }
-            let count = min(blockCells, cells - firstCell)
-            // The windows of this block, transposed: windowsT[j * count + i] = window i's value j.
-            for i in 0..<count {
-                let cell = firstCell + i
-                let oy = cell / outputWidth, ox = cell % outputWidth
-                var j = 0
-                for ky in 0..<kernelHeight {
-                    let iy = oy * stride.rows + ky * dilation.rows - top
-                    for kx in 0..<kernelWidth {
-                        let ix = ox * stride.cols + kx * dilation.cols - left
-                        let inside = iy >= 0 && iy < height && ix >= 0 && ix < width
-                        let source = input + (inside ? (iy * width + ix) * channels : 0)
-                        for c in 0..<channels {
-                            windowsT[(j + c) * count + i] = inside ? source[c] : 0
-                        }
-                        j += channels
-                    }
-                }
+            let count = min(blockRows, rows - firstRow)
+            // dk += windows^T . g: the windows as rows (im2col), read transposed by the matrix multiply.
+            unroll(plan: plan, input: input, firstRow: firstRow, count: count, into: windows)
+            let g = outputGradient + firstRow * filters
+            MatrixMultiply.multiplyUnchecked(m: window, n: filters, k: count, a: windows, lda: window,
+                                             b: g, ldb: filters, c: kernelGradient, ldc: filters, accumulate: firstRow > 0,
+                                             transposedA: true)
+            guard let inputGradient else {
+                firstRow += count
+                continue
             }
-            let g = outputGradient + firstCell * filters
-            MatrixMultiply.multiplyUnchecked(m: window, n: filters, k: count, a: windowsT, lda: count,
-                                             b: g, ldb: filters, c: kernelGradient, ldc: filters, accumulate: firstCell > 0)
             MatrixMultiply.multiplyUnchecked(m: count, n: window, k: filters, a: g, lda: filters,
                                              b: transposedKernel, ldb: window, c: windowGradients, ldc: window, accumulate: false)
             // col2im: each window's gradient back onto the input cells it read (padding taps read none).
             for i in 0..<count {
-                let cell = firstCell + i
+                let row = firstRow &+ i
+                let example = row / cells, cell = row % cells
                 let oy = cell / outputWidth, ox = cell % outputWidth
-                var source = windowGradients + i * window
+                let exampleGradient = inputGradient + example &* inputSize
+                var source = windowGradients + i &* window
                 for ky in 0..<kernelHeight {
-                    let iy = oy * stride.rows + ky * dilation.rows - top
+                    let iy = oy &* stride.rows &+ ky &* dilation.rows &- top
+                    if iy < 0 || iy >= height {
+                        source += kernelWidth &* channels
+                        continue
+                    }
                     for kx in 0..<kernelWidth {
-                        let ix = ox * stride.cols + kx * dilation.cols - left
-                        if iy >= 0 && iy < height && ix >= 0 && ix < width {
-                            let target = inputGradient + (iy * width + ix) * channels
+                        let ix = ox &* stride.cols &+ kx &* dilation.cols &- left
+                        if ix >= 0 && ix < width {
+                            let target = exampleGradient + (iy &* width &+ ix) &* channels
                             for c in 0..<channels { target[c] += source[c] }
                         }
                         source += channels
                     }
                 }
             }
-            firstCell += count
+            firstRow += count
         }
     }
 

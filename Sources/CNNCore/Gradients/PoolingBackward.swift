@@ -21,45 +21,103 @@ extension Pooling {
     public func backward(input: Tensor, outputGradient: Tensor) throws -> Tensor {
         let plan = try self.plan(inputShape: input.shape)
         try GradientShapes.check(outputGradient, expected: plan.outputShape, for: kind.operationName)
-        var dx = [Double](repeating: 0, count: input.count)
+        let count = input.count
+        let dx = input.scalars.withUnsafeBufferPointer { x in
+            outputGradient.scalars.withUnsafeBufferPointer { g in
+                [Double](unsafeUninitializedCapacity: count) { dx, initialized in
+                    guard let px = x.baseAddress, let pg = g.baseAddress, let pdx = dx.baseAddress else {
+                        initialized = 0
+                        return
+                    }
+                    pdx.initialize(repeating: 0, count: count)
+                    initialized = count
+                    scatter(plan: plan, input: px, outputGradient: pg, into: pdx)
+                }
+            }
+        }
+        try Interruption.check("\(kind.operationName) gradient")
+        return Tensor(unchecked: input.shape, scalars: dx)
+    }
+
+    /// Adds each output cell's gradient to its window's winner (max) or shares it among the window (average),
+    /// output cell by output cell, channels innermost; stops early when Ctrl-C was pressed.
+    private func scatter(plan: Plan, input: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>,
+                         into dx: UnsafeMutablePointer<Double>) {
         let channels = plan.channels ?? 1
-        let windowCells = size.rows * size.cols
+        let windowCells = size.rows &* size.cols
+        let inputWidth = plan.inputWidth, outputWidth = plan.outputWidth.value
+        let winners = UnsafeMutablePointer<Int>.allocate(capacity: channels)
+        defer { winners.deallocate() }
+        let best = UnsafeMutablePointer<Double>.allocate(capacity: channels)
+        defer { best.deallocate() }
         for oy in 0..<plan.outputHeight.value {
-            try Interruption.check("\(kind.operationName) gradient")
-            let rowStart = oy * stride.rows - plan.padding.top
+            if Interruption.isRequested { return }
+            let rowStart = oy &* stride.rows &- plan.padding.top
             let iyLow = Swift.max(rowStart, 0)
-            let iyHigh = Swift.max(Swift.min(rowStart + size.rows, plan.inputHeight), iyLow)
-            for ox in 0..<plan.outputWidth.value {
-                let columnStart = ox * stride.cols - plan.padding.left
+            let iyHigh = Swift.max(Swift.min(rowStart &+ size.rows, plan.inputHeight), iyLow)
+            for ox in 0..<outputWidth {
+                let columnStart = ox &* stride.cols &- plan.padding.left
                 let ixLow = Swift.max(columnStart, 0)
-                let ixHigh = Swift.max(Swift.min(columnStart + size.cols, plan.inputWidth), ixLow)
-                let realCells = (iyHigh - iyLow) * (ixHigh - ixLow)
+                let ixHigh = Swift.max(Swift.min(columnStart &+ size.cols, inputWidth), ixLow)
+                let realCells = (iyHigh &- iyLow) &* (ixHigh &- ixLow)
                 guard realCells > 0 else { continue }
+                let upstreamRow = outputGradient + (oy &* outputWidth &+ ox) &* channels
+                if kind == .max && !(realCells < windowCells && plan.paddingTakesPart) {
+                    // The common case, all channels at once: the same winners as the loop below.
+                    scatterMax(input: input, channels: channels, inputWidth: inputWidth, rows: iyLow..<iyHigh,
+                               columns: ixLow..<ixHigh, upstream: upstreamRow, into: dx, winners: winners, best: best)
+                    continue
+                }
                 for c in 0..<channels {
-                    let upstream = outputGradient.scalars[(oy * plan.outputWidth.value + ox) * channels + c]
+                    let upstream = upstreamRow[c]
                     switch kind {
                     case .max:
-                        var winner = (iyLow * plan.inputWidth + ixLow) * channels + c
+                        var winner = (iyLow &* inputWidth &+ ixLow) &* channels &+ c
                         for iy in iyLow..<iyHigh {
                             for ix in ixLow..<ixHigh {
-                                let offset = (iy * plan.inputWidth + ix) * channels + c
-                                if Pooling.beats(input.scalars[offset], input.scalars[winner]) { winner = offset }
+                                let offset = (iy &* inputWidth &+ ix) &* channels &+ c
+                                if Pooling.beats(input[offset], input[winner]) { winner = offset }
                             }
                         }
                         // A padding zero that takes part wins over negative values: the gradient goes nowhere.
-                        let paddingWins = realCells < windowCells && plan.paddingTakesPart
-                            && Pooling.beats(0, input.scalars[winner])
+                        let paddingWins = realCells < windowCells && plan.paddingTakesPart && Pooling.beats(0, input[winner])
                         if !paddingWins { dx[winner] += upstream }
                     case .average:
                         let share = upstream / Double(plan.paddingTakesPart ? windowCells : realCells)
                         for iy in iyLow..<iyHigh {
-                            for ix in ixLow..<ixHigh { dx[(iy * plan.inputWidth + ix) * channels + c] += share }
+                            for ix in ixLow..<ixHigh { dx[(iy &* inputWidth &+ ix) &* channels &+ c] += share }
                         }
                     }
                 }
             }
         }
-        return Tensor(unchecked: input.shape, scalars: dx)
+    }
+
+    /// One max window's gradient, every channel at once: the first largest cell of each channel (a NaN wins
+    /// once, as `Pooling.beats` says) gets that channel's upstream gradient.
+    @inline(__always)
+    private func scatterMax(input: UnsafePointer<Double>, channels: Int, inputWidth: Int, rows: Range<Int>, columns: Range<Int>,
+                            upstream: UnsafePointer<Double>, into dx: UnsafeMutablePointer<Double>,
+                            winners: UnsafeMutablePointer<Int>, best: UnsafeMutablePointer<Double>) {
+        let first = (rows.lowerBound &* inputWidth &+ columns.lowerBound) &* channels
+        for c in 0..<channels {
+            best[c] = input[first &+ c]
+            winners[c] = first &+ c
+        }
+        for iy in rows {
+            for ix in columns {
+                let offset = (iy &* inputWidth &+ ix) &* channels
+                if offset == first { continue }
+                let cell = input + offset
+                for c in 0..<channels {
+                    let value = cell[c], current = best[c]
+                    let wins = value > current || (value != value && current == current)
+                    best[c] = wins ? value : current
+                    winners[c] = wins ? offset &+ c : winners[c]
+                }
+            }
+        }
+        for c in 0..<channels { dx[winners[c]] += upstream[c] }
     }
 }
 

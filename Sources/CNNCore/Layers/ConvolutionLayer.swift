@@ -74,6 +74,24 @@ public struct ConvolutionLayer: ModelLayer, Equatable {
                                            biasShape: weights.count > 1 ? weights[1].shape : nil, outputGradient: outputGradient)
         return LayerGradient(input: d.input, weights: [d.kernel] + (d.bias.map { [$0] } ?? []))
     }
+
+    /// The whole batch at once (ConvolutionBatch.swift): the same outputs as example by example.
+    public func forward(batch: [Tensor], weights: [Tensor], pass: inout LayerPass) throws -> (outputs: [Tensor], memos: [[Double]?]) {
+        let outputs = try convolution().applyBatch(batch, kernel: weights[0], bias: weights.count > 1 ? weights[1] : nil)
+        return (outputs, batch.map { _ in nil })
+    }
+
+    public func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor]) throws -> LayerBatchGradient {
+        try backward(batch: batch, weights: weights, memos: memos, outputGradients: outputGradients, inputGradients: true)
+    }
+
+    /// The whole batch at once (ConvolutionBatch.swift); the kernel's gradient summed over every cell of the batch.
+    public func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor],
+                         inputGradients: Bool) throws -> LayerBatchGradient {
+        let d = try convolution().backwardBatch(inputs: batch, kernel: weights[0], biasShape: weights.count > 1 ? weights[1].shape : nil,
+                                                outputGradients: outputGradients, inputGradients: inputGradients)
+        return LayerBatchGradient(inputs: d.inputs, weights: [d.kernel] + (d.bias.map { [$0] } ?? []))
+    }
 }
 
 extension LayerSpec {

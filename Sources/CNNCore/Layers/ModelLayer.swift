@@ -42,6 +42,10 @@ public protocol ModelLayer: Sendable {
     /// A batch of examples backward: dL/d(each input), and dL/d(each weight) summed over the batch. The
     /// default runs `backward` example by example and adds the weight gradients in example order.
     func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor]) throws -> LayerBatchGradient
+    /// The same, but a kind may leave `inputs` empty when `inputGradients` is false (the network's first layer:
+    /// nothing needs the gradient of the images). The default computes everything.
+    func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor],
+                  inputGradients: Bool) throws -> LayerBatchGradient
 }
 
 /// The gradients of one layer for a batch of examples.
@@ -80,6 +84,11 @@ extension ModelLayer {
     /// so the sums are the same bits whatever the number of threads.
     public func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor]) throws -> LayerBatchGradient {
         try backwardExampleByExample(batch, weights: weights, memos: memos, outputGradients: outputGradients)
+    }
+
+    public func backward(batch: [Tensor], weights: [Tensor], memos: [[Double]?], outputGradients: [Tensor],
+                         inputGradients: Bool) throws -> LayerBatchGradient {
+        try backward(batch: batch, weights: weights, memos: memos, outputGradients: outputGradients)
     }
 
     /// The default batch forward, for kinds that override it for some batches only (dense on vectors).

@@ -135,7 +135,8 @@ public struct Network: Sendable {
             }
             state.weightUpdates = []
             let isLast = position == layers.count - 1
-            nodes.append(isLast || layer.kind.activation == .linear ? z : try z.map { try Activation.apply(layer.kind.activation, to: $0) })
+            let activation = layer.kind.activation
+            nodes.append(isLast || activation == .linear ? z : try Parallel.map(z.count) { try Activation.apply(activation, to: z[$0]) })
         }
         pass.logits = nodes.last ?? []
         return pass
@@ -160,9 +161,8 @@ public struct Network: Sendable {
             nodeGradients[position + 1] = nil
             let isLast = position == layers.count - 1
             if !isLast, layer.kind.activation != .linear {
-                g = try zip(pass.preActivations[position], g).map {
-                    try Activation.backward(layer.kind.activation, input: $0, outputGradient: $1)
-                }
+                let inputs = pass.preActivations[position], outputGradients = g, activation = layer.kind.activation
+                g = try Parallel.map(g.count) { try Activation.backward(activation, input: inputs[$0], outputGradient: outputGradients[$0]) }
             }
             if layer.inputs.count > 1, let merge = layer.kind as? any MergeLayer {
                 let joined = pass.mergedInputs[position], outputGradients = g
@@ -171,7 +171,7 @@ public struct Network: Sendable {
                 continue
             }
             let d = try layer.kind.backward(batch: pass.inputs[position], weights: layer.weights.map { parameters[$0] },
-                                            memos: pass.memos[position], outputGradients: g)
+                                            memos: pass.memos[position], outputGradients: g, inputGradients: layer.inputs[0] > 0)
             for (index, weightGradient) in zip(layer.weights, d.weights) {
                 try gradients[index].add(weightGradient)
             }

@@ -86,26 +86,33 @@ public struct Optimizer: Sendable {
         let rho = 0.9, beta1 = 0.9, beta2 = 0.999
         let alpha = lr * (1 - Glibc.pow(beta2, Double(steps))).squareRoot() / (1 - Glibc.pow(beta1, Double(steps)))
         for p in parameters.indices where p < gradients.count && gradients[p].count == parameters[p].count {
-            let g = gradients[p].scalars
-            parameters[p].withUnsafeMutableScalars { w in
-                switch kind {
-                case .sgd:
-                    for i in 0..<w.count { w[i] -= lr * g[i] }
-                case .momentum:
-                    for i in 0..<w.count {
-                        first[p][i] = first[p][i] * 0.9 - g[i] * lr
-                        w[i] += first[p][i]
-                    }
-                case .rmsprop:
-                    for i in 0..<w.count {
-                        second[p][i] = rho * second[p][i] + (1 - rho) * (g[i] * g[i])
-                        w[i] -= (lr * g[i]) / (second[p][i] + Optimizer.epsilon).squareRoot()
-                    }
-                case .adam:
-                    for i in 0..<w.count {
-                        first[p][i] += (g[i] - first[p][i]) * (1 - beta1)
-                        second[p][i] += (g[i] * g[i] - second[p][i]) * (1 - beta2)
-                        w[i] -= (first[p][i] * alpha) / (second[p][i].squareRoot() + Optimizer.epsilon)
+            let kind = self.kind
+            gradients[p].scalars.withUnsafeBufferPointer { g in
+                first[p].withUnsafeMutableBufferPointer { m in
+                    second[p].withUnsafeMutableBufferPointer { v in
+                        parameters[p].withUnsafeMutableScalars { w in
+                            let count = Swift.min(w.count, g.count, m.count, v.count)
+                            switch kind {
+                            case .sgd:
+                                for i in 0..<count { w[i] -= lr * g[i] }
+                            case .momentum:
+                                for i in 0..<count {
+                                    m[i] = m[i] * 0.9 - g[i] * lr
+                                    w[i] += m[i]
+                                }
+                            case .rmsprop:
+                                for i in 0..<count {
+                                    v[i] = rho * v[i] + (1 - rho) * (g[i] * g[i])
+                                    w[i] -= (lr * g[i]) / (v[i] + Optimizer.epsilon).squareRoot()
+                                }
+                            case .adam:
+                                for i in 0..<count {
+                                    m[i] += (g[i] - m[i]) * (1 - beta1)
+                                    v[i] += (g[i] * g[i] - v[i]) * (1 - beta2)
+                                    w[i] -= (m[i] * alpha) / (v[i].squareRoot() + Optimizer.epsilon)
+                                }
+                            }
+                        }
                     }
                 }
             }
