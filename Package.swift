@@ -7,7 +7,7 @@
 //   <-  cnnrepl (arguments, readline, files, exit codes)
 // CNNKeras (Keras 3 .keras files: zip through ZIPFoundation, weights through HDF5's CHDF5) is read by CNNScript's load and save.
 // CNNImage (pictures: PNG through libpng's CPNG, JPEG through libjpeg-turbo's CTurboJPEG, PGM/PPM, grey,
-// samples, grids, resizing) sits beside CNNCore and is used by CNNScript's built-ins; CNNData (real data sets from files; gzip through zlib's CZlib) reads
+// samples, grids, resizing) sits beside CNNCore and is used by CNNScript's built-ins; CNNData (real data sets from files; gzip through zlib's CSystemZlib) reads
 // through both for CNNScript's `dataset(...)`. CNNCodegen (Python for Keras, PyTorch and NumPy) reads CNNScript's
 // models and provenance (its comments use CNNExplain's words for a step); CNNSession gives its generator to
 // the interpreter, which runs `code` with it.
@@ -50,10 +50,11 @@ let package = Package(
             // Optimised in debug builds too, as the core: a picture is millions of pixels to convert.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // zlib (named so as not to clash with ZIPFoundation's own CZlib module).
+        .systemLibrary(name: "CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
         // Real data sets from files: IDX (raw or gzip), .npz, CIFAR-10 (binary and Python), folders of pictures.
         .target(
-            name: "CNNData", dependencies: ["CNNCore", "CNNImage", "CZlib"],
+            name: "CNNData", dependencies: ["CNNCore", "CNNImage", "CSystemZlib"],
             // Optimised in debug builds too, as the core: converting 70,000 images is a long loop.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),

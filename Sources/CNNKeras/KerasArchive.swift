@@ -18,9 +18,9 @@ struct KerasArchive {
     var weights: [UInt8]
 
     /// The most bytes config.json may hold: 16 MB (ResNet50's config is about 400 kB).
-    static let configLimit = 16 << 20
+    static let configLimit = 16_000_000
     /// The most bytes metadata.json may hold.
-    static let metadataLimit = 1 << 20
+    static let metadataLimit = 1_000_000
 
     /// Reads the entries of the zip held in `bytes`; `weightLimit` bounds model.weights.h5. `name` starts
     /// every message ("load 'model.keras'").

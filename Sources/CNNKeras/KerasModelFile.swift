@@ -121,3 +121,10 @@ public enum KerasModelFile {
         return bytes.count
     }
 }
+
+extension KerasModelFile {
+    /// A cnnrepl name for a Keras model or layer name ("my-model" -> my_model).
+    public static func scriptName(_ kerasName: String) -> String {
+        KerasNames.scriptName(kerasName, taken: [])
+    }
+}

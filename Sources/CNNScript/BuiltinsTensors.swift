@@ -266,6 +266,9 @@ extension Builtins {
             examples: ["x = load(\"x.npy\")", "p = load(\"picture.png\")", "p = load(\"sample:astronaut\", size=28x28, gray=true)"],
             updatesInPlace: false,
             body: { context in
+                if case .string(let name)? = context.argument("path")?.value, isModelFile(name) {
+                    return try loadModel(&context)  // ModelFiles.swift
+                }
                 let size = try context.pair("size")
                 let gray = try context.word("gray", choices: ["true", "false"]) == "true"
                 var picture: Tensor
@@ -321,6 +324,9 @@ extension Builtins {
             body: { context in
                 if case .history(let history)? = context.argument("value")?.value {
                     return try saveCurves(history, &context)  // TrainingPicture.swift
+                }
+                if case .model(let spec)? = context.argument("value")?.value {
+                    return try saveModel(spec, &context)  // ModelFiles.swift
                 }
                 let tensor = try context.requiredTensor("value")
                 let path = try context.writablePath("path")

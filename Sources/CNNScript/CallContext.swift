@@ -66,6 +66,9 @@ public struct CallContext {
     public var picturesWritten: [String] = []
     /// The last run of each model, by name (savegrid(NAME, ...) draws one).
     public var modelRuns: [String: ModelRun] = [:]
+    /// The weights a model variable has (what train learned, or what it was loaded with), for `save`; nil when
+    /// it has neither (ModelFiles.swift).
+    var modelWeights: ((_ name: String, _ spec: ModelSpec) -> (weights: [[Tensor]], origin: String)?)?
 
     /// Binds `arguments` to the built-in's parameters, or throws an `ArgumentError`.
     public init(builtin: Builtin, arguments: [CallArgument], random: RandomGenerator, baseDirectory: String? = nil) throws {

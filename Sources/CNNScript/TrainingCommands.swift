@@ -173,6 +173,8 @@ extension Interpreter {
             }
         }
         var network = try core(modelRange) { try Network(spec: spec, random: &random.generator) }
+        // A model loaded from a .keras file trains on from the weights it came with (fine-tuning).
+        if let loaded = loadedWeights(environment[modelName], spec: spec) { network.parameters = loaded.weights.flatMap { $0 } }
         options.seed = random.generator.next()
         let progress = output.progress
         let live = output.liveProgress
@@ -285,7 +287,9 @@ extension Interpreter {
     }
 
     private func trainedNetwork(_ modelName: String, spec: ModelSpec, at range: SourceRange) throws -> Network {
-        guard let network = trained.network(for: modelName, declaration: environment[modelName]?.provenance, spec: spec) else {
+        let kept = try trained.network(for: modelName, declaration: environment[modelName]?.provenance, spec: spec)
+            ?? core(range) { try loadedNetwork(modelName, spec: spec) }
+        guard let network = kept else {
             throw Diagnostic("\(modelName) has not been trained yet\(trained.hasEntry(for: modelName) ? " since it was declared again" : "")",
                              at: range, hint: "train it first, e.g. train \(modelName) data")
         }
