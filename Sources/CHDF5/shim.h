@@ -26,7 +26,10 @@ static inline hid_t cnn_h5_create_image(void) {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl < 0) return -1;
     if (H5Pset_fapl_core(fapl, 65536, 0) < 0) { H5Pclose(fapl); return -1; }
-    hid_t file = H5Fcreate("model.weights.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (fcpl >= 0) H5Pset_obj_track_times(fcpl, 0);
+    hid_t file = H5Fcreate("model.weights.h5", H5F_ACC_TRUNC, fcpl >= 0 ? fcpl : H5P_DEFAULT, fapl);
+    if (fcpl >= 0) H5Pclose(fcpl);
     H5Pclose(fapl);
     return file;
 }
@@ -88,9 +91,15 @@ static inline int cnn_h5_read_doubles(hid_t dataset, double *values) {
     return H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0 ? -1 : 0;
 }
 
-/// Creates group `path` (its parents must exist).
+/// Creates group `path` (its parents must exist), without a modification time (the same model gives the
+/// same bytes).
 static inline hid_t cnn_h5_create_group(hid_t file, const char *path) {
-    return H5Gcreate2(file, path, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    if (gcpl < 0) return -1;
+    H5Pset_obj_track_times(gcpl, 0);
+    hid_t group = H5Gcreate2(file, path, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+    return group;
 }
 
 /// Writes doubles as a float32 (little-endian IEEE) dataset of the given shape at `path`.
@@ -101,7 +110,11 @@ static inline int cnn_h5_write_float32(hid_t file, const char *path, const unsig
     for (int i = 0; i < rank; i++) shape[i] = (hsize_t)dims[i];
     hid_t space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, shape, NULL);
     if (space < 0) return -1;
-    hid_t dataset = H5Dcreate2(file, path, H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (dcpl < 0) { H5Sclose(space); return -1; }
+    H5Pset_obj_track_times(dcpl, 0);
+    hid_t dataset = H5Dcreate2(file, path, H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
     int result = -1;
     if (dataset >= 0) {
         result = H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0 ? -1 : 0;

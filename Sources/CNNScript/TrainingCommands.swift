@@ -35,7 +35,7 @@ extension Commands {
         summary: "Fit a declared model to a data set, like Keras' model.fit, and show loss and accuracy per epoch.",
         details: """
             Weights start Glorot uniform (biases 0) from the session's random generator, so `seed N` first
-            repeats a run. Each epoch shuffles the training examples, and for every batch averages the
+            repeats a run; a model loaded from a .keras file starts from the weights it was loaded with. Each epoch shuffles the training examples, and for every batch averages the
             gradient g of the crossentropy over its examples and lets the optimizer move the weights by Keras 3's
             rules with Keras' defaults (lr 0.01 for sgd and momentum, 0.001 for rmsprop and adam; every state
             starts at 0 and t counts the steps from 1):
@@ -174,7 +174,8 @@ extension Interpreter {
         }
         var network = try core(modelRange) { try Network(spec: spec, random: &random.generator) }
         // A model loaded from a .keras file trains on from the weights it came with (fine-tuning).
-        if let loaded = loadedWeights(environment[modelName], spec: spec) { network.parameters = loaded.weights.flatMap { $0 } }
+        let loaded = loadedWeights(environment[modelName], spec: spec)
+        if let loaded { network.parameters = loaded.weights.flatMap { $0 } }
         options.seed = random.generator.next()
         let progress = output.progress
         let live = output.liveProgress
@@ -193,7 +194,8 @@ extension Interpreter {
         assign(historyVariable, Variable(value: .history(history),
                                          provenance: Provenance(expression: "train \(modelName) \(dataName)", step: nil)))
         return .learning(.trained(TrainingReport(model: modelName, data: dataName, network: network, history: history,
-                                                  historyVariable: historyVariable, parameterCount: network.parameterCount)))
+                                                  historyVariable: historyVariable, parameterCount: network.parameterCount,
+                                                  startedFrom: loaded?.file)))
     }
 
     /// `evaluate MODEL DATA`: the trained model's loss and accuracy on the training and validation examples.

@@ -27,6 +27,8 @@ public struct TrainingReport: Sendable {
     public var historyVariable: String
     /// The number of weights trained.
     public var parameterCount: Int
+    /// The file the weights started from (a model loaded from a .keras file), else nil: Glorot uniform.
+    public var startedFrom: String? = nil
 }
 
 /// What `evaluate` found.
