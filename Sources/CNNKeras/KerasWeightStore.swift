@@ -51,9 +51,10 @@ enum KerasWeightStore {
             guard dataset >= 0 else { throw CoreError("\(name): \(slot.path) in model.weights.h5 is not an array of numbers") }
             defer { cnn_h5_close_dataset(dataset) }
             var size = 0
-            guard cnn_h5_dataset_is_float(dataset, &size) == 1, size == 2 || size == 4 || size == 8 else {
-                throw CoreError("\(name): \(slot.path) (\(slot.what)) holds \(size > 0 ? "\(size)-byte " : "")values that are not floating-point numbers",
-                                hint: "Keras stores weights as float32")
+            let isFloat = cnn_h5_dataset_is_float(dataset, &size) == 1
+            guard isFloat, size == 4 || size == 8 else {
+                throw CoreError("\(name): \(slot.path) (\(slot.what)) holds \(isFloat ? "\(size * 8)-bit floating-point numbers" : "values that are not floating-point numbers"), and cnnrepl reads float32 and float64",
+                                hint: "Keras stores weights as float32 unless the model itself is float16 or bfloat16: build it in float32, load the weights into it, and save that")
             }
             var dims = [UInt64](repeating: 0, count: 8)
             let rank = dims.withUnsafeMutableBufferPointer { cnn_h5_dataset_shape(dataset, $0.baseAddress, 8) }
