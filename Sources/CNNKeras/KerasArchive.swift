@@ -6,6 +6,7 @@
 // about its size (a zip bomb), so extraction stops as soon as more bytes come out than the limit allows.
 import CNNCore
 import Foundation
+import Glibc
 import ZIPFoundation
 
 /// The entries of a .keras file.
@@ -22,12 +23,29 @@ struct KerasArchive {
     /// The most bytes metadata.json may hold.
     static let metadataLimit = 1_000_000
 
-    /// Reads the entries of the zip held in `bytes`; `weightLimit` bounds model.weights.h5. `name` starts
-    /// every message ("load 'model.keras'").
+    /// Reads the entries of the zip held in `bytes` (through a temporary file, see `read(fileAt:)`).
     static func read(_ bytes: [UInt8], weightLimit: Int, name: String) throws -> KerasArchive {
+        var template = Array("/tmp/cnnrepl-keras-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard descriptor >= 0 else { throw CoreError("\(name): no temporary file could be made to read the archive from") }
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        defer { unlink(path) }
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        guard written == bytes.count else { throw CoreError("\(name): the archive could not be written to a temporary file") }
+        return try read(fileAt: path, weightLimit: weightLimit, name: name)
+    }
+
+    /// Reads the entries of the zip file at `path`; `weightLimit` bounds model.weights.h5. `name` starts every
+    /// message ("load 'model.keras'"). The archive is read from the file, not from memory: ZIPFoundation's
+    /// in-memory archive traps on a damaged directory that points past the end (found by the fuzzer).
+    static func read(fileAt path: String, weightLimit: Int, name: String) throws -> KerasArchive {
         let archive: Archive
         do {
-            archive = try Archive(data: Data(bytes), accessMode: .read)
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         } catch {
             throw CoreError("\(name): this is not a zip file, so not a Keras 3 .keras file",
                             hint: "a .keras file is what model.save(\"model.keras\") writes in Keras 3; an older .h5 file is not read")

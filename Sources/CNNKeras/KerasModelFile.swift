@@ -6,6 +6,7 @@
 // datasets those layers need, each against the shape the layer needs (KerasWeightStore). Weights arrive as
 // float32 and are kept as float64, so `run` computes with the numbers Keras stored. Writing stores float32.
 import CNNCore
+import Glibc
 
 /// A Keras model read from a file.
 public struct KerasModel: Sendable {
@@ -35,14 +36,33 @@ public enum KerasModelFile {
     /// Reads a .keras file at `path` as the model `modelName`; `shownName` names the file in messages.
     public static func read(path: String, modelName: String, shownName: String) throws -> KerasModel {
         let what = "load '\(shownName)'"
-        let bytes = try FileBytes.read(path: path, limit: maxFileBytes, what: what, kind: "Keras model")
-        return try read(bytes: bytes, modelName: modelName, what: what)
+        try checkFile(path, what: what)
+        let archive = try KerasArchive.read(fileAt: path, weightLimit: weightLimit, name: what)
+        return try read(archive, modelName: modelName, what: what)
     }
 
     /// Reads the bytes of a .keras file; `what` starts every message ("load 'model.keras'").
     public static func read(bytes: [UInt8], modelName: String, what: String) throws -> KerasModel {
-        let weightLimit = min(maxFileBytes, Limits.current.maxMemoryBytes)
-        let archive = try KerasArchive.read(bytes, weightLimit: weightLimit, name: what)
+        try read(KerasArchive.read(bytes, weightLimit: weightLimit, name: what), modelName: modelName, what: what)
+    }
+
+    /// The most bytes model.weights.h5 may unpack to: the session's memory limit (at most 2 GB).
+    private static var weightLimit: Int { min(maxFileBytes, Limits.current.maxMemoryBytes) }
+
+    /// Refuses what is not a regular file of at most `maxFileBytes` (a pipe or a device would never end).
+    private static func checkFile(_ path: String, what: String) throws {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw CoreError("\(what): cannot open the file: \(String(cString: strerror(errno)))",
+                            hint: "check the name; a relative name is found next to the running script, or in the folder cnnrepl runs in")
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw CoreError("\(what): this is not a file (a folder or a device?)") }
+        guard status.st_size <= maxFileBytes else {
+            throw CoreError("\(what): the file is \(Limits.bytesText(Int(status.st_size))), more than the \(Limits.bytesText(maxFileBytes)) a model file may have")
+        }
+    }
+
+    private static func read(_ archive: KerasArchive, modelName: String, what: String) throws -> KerasModel {
         let json = try JSONValue.parse(archive.config, name: "\(what): config.json")
         var model = try architecture(json, modelName: modelName, what: what)
         if let metadata = archive.metadata, let parsed = try? JSONValue.parse(metadata, name: what) {

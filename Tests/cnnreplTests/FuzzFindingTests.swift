@@ -6,6 +6,7 @@
 import CNNCore
 import CNNData
 import CNNImage
+import CNNKeras
 import CNNSession
 import Foundation
 import Testing
@@ -44,7 +45,7 @@ func aFuzzFindingNowEndsQuickly(_ name: String) throws {
     let start = Date()
     if name.hasPrefix("files-"), let selector = bytes.first {
         let content = Array(bytes.dropFirst())
-        switch selector % 9 {
+        switch selector % 11 {
         case 0: #expect(throws: (any Error).self) { try NPY.decode(content) }
         case 1: #expect(throws: (any Error).self) { try ImageFile.decode(content, kind: .png) }
         case 2: #expect(throws: (any Error).self) { try ImageFile.decode(content, kind: .pgm) }
@@ -53,7 +54,9 @@ func aFuzzFindingNowEndsQuickly(_ name: String) throws {
         case 5: #expect(throws: (any Error).self) { try NPZ.decode(content, what: "fuzz") }
         case 6: #expect(throws: (any Error).self) { try CIFAR.decodeBinary(content, what: "fuzz") }
         case 7: #expect(throws: (any Error).self) { try CIFAR.decodePickle(content, what: "fuzz") }
-        default: #expect(throws: (any Error).self) { try ImageFile.decode(content, kind: .jpg) }
+        case 8: #expect(throws: (any Error).self) { try ImageFile.decode(content, kind: .jpg) }
+        case 9: #expect(throws: (any Error).self) { try KerasModelFile.read(bytes: content, modelName: "m", what: "fuzz") }
+        default: #expect(throws: (any Error).self) { try KerasModelFile.readArchitecture(bytes: content, modelName: "m", what: "fuzz") }
         }
     } else {
         // The fuzzer's limits: 2 million elements per tensor, 200 MB per session.
