@@ -61,16 +61,19 @@ struct KerasArchive {
                 throw CoreError("\(name): \(path) would be \(Limits.bytesText(Int(clamping: found.uncompressedSize))) unpacked, more than the \(Limits.bytesText(limit)) allowed",
                                 hint: path == "model.weights.h5" ? Limits.memoryHowTo : nil)
             }
+            // Unpacking stops as soon as more comes out than the header said (within the limit, checked above).
+            let declared = Int(found.uncompressedSize)
             var out: [UInt8] = []
-            out.reserveCapacity(Int(found.uncompressedSize))
+            out.reserveCapacity(declared)
             do {
                 _ = try archive.extract(found, bufferSize: 1 << 16, skipCRC32: false) { chunk in
-                    guard out.count + chunk.count <= limit else { throw EntryTooLarge() }
+                    guard out.count + chunk.count <= declared else { throw EntryTooLarge() }
                     try Interruption.check("load")
                     out.append(contentsOf: chunk)
                 }
             } catch is EntryTooLarge {
-                throw CoreError("\(name): \(path) unpacks to more than the \(Limits.bytesText(limit)) allowed, and more than its header says (a zip bomb?)")
+                throw CoreError("\(name): \(path) unpacks to more than the \(Format.count(declared)) bytes its header says (a zip bomb?)",
+                                hint: "the file is damaged or was made to exhaust memory; save the model again from Keras")
             } catch let error as CoreError {
                 throw error
             } catch {
