@@ -4,7 +4,7 @@
 #             and two long histories of one variable (about 300 KB each).
 #   files:    every .npy and picture fixture, each prefixed with the byte that selects its reader
 #             (0 .npy, 1 PNG, 2 PGM, 3 PPM, 4 IDX, 5 .npz, 6 CIFAR binary, 7 CIFAR pickle, 8 JPEG, 9 .keras,
-#             10 a Keras JSON config; see Fuzz/FileFuzzer.swift), the data set fixtures of
+#             10 a Keras JSON config, 11 HDF5 weights of one small model; see Fuzz/FileFuzzer.swift), the data set fixtures of
 #             Tests/CNNDataTests/Fixtures, and the Keras models of Tests/CNNKerasTests/Fixtures (bad ones too).
 set -eu
 cd "$(dirname "$0")/.."
@@ -47,4 +47,7 @@ for f in $(find Tests/CNNDataTests/Fixtures -type f ! -path '*/expected/*' ! -na
     esac
     { printf "$byte"; cat "$f"; } > "$OUT/seeds-files/data-$name"
 done
+# The HDF5 weights of seq_cnn.keras alone (selector 11: libhdf5 without the zip's CRC in front of it).
+python3 -c "import sys, zipfile; sys.stdout.buffer.write(b'\\013' + zipfile.ZipFile('Tests/CNNKerasTests/Fixtures/models/seq_cnn.keras').read('model.weights.h5'))" \
+    > "$OUT/seeds-files/seq_cnn-weights.h5"
 echo "seeds: $(ls "$OUT/seeds-language" | wc -l) language, $(ls "$OUT/seeds-files" | wc -l) files"

@@ -95,6 +95,12 @@ public enum KerasModelFile {
         return model
     }
 
+    /// Reads a model whose config.json and model.weights.h5 are given apart (the fuzzer feeds libhdf5 this way:
+    /// inside a zip, a damaged entry fails its CRC before HDF5 sees it).
+    public static func read(config: [UInt8], weights: [UInt8], modelName: String, what: String) throws -> KerasModel {
+        try read(KerasArchive(config: config, metadata: nil, weights: weights), modelName: modelName, what: what)
+    }
+
     /// Reads the architecture alone from a JSON file (Keras' model.to_json()) at `path`.
     public static func readArchitecture(path: String, modelName: String, shownName: String) throws -> KerasModel {
         let what = "load '\(shownName)'"
