@@ -48,13 +48,30 @@ public enum TorchCode {
                 "outputs = {}",
                 "for name, module in model.named_children():",
                 "    module.register_forward_hook(lambda m, i, o, name=name: outputs.__setitem__(name, tuple(o.shape[1:])))",
-                "y = model(torch.zeros\(PythonText.tuple(example)))",
-                "for name, module in model.named_children():",
-                "    params = sum(p.numel() for p in module.parameters())",
-                "    print(f\"{name:<28}{str(outputs.get(name)):<20}{params:>12,}\")",
-                "print(f\"output {tuple(y.shape[1:])}; total parameters: {sum(p.numel() for p in model.parameters()):,}\")"
-                    + "  # cnnrepl: \(Format.count(analysis.totalParameters))",
             ]
+            if modules.contains(where: { $0.code.hasPrefix("nn.BatchNorm") }) {
+                // As for a stack: batch norm predicts with its running averages, which Keras counts as weights.
+                lines += [
+                    "model.eval()  # predicting: batch norm uses its running averages (and one example is enough)",
+                    "y = model(torch.zeros\(PythonText.tuple(example)))",
+                    "for name, module in model.named_children():",
+                    "    stats = sum(b.numel() for n, b in module.named_buffers() if n.startswith(\"running_\"))",
+                    "    params = sum(p.numel() for p in module.parameters()) + stats  # Keras counts the running averages",
+                    "    print(f\"{name:<28}{str(outputs.get(name)):<20}{params:>12,}\")",
+                    "stats = sum(b.numel() for n, b in model.named_buffers() if \"running_\" in n)",
+                    "print(f\"output {tuple(y.shape[1:])}; total parameters: {sum(p.numel() for p in model.parameters()) + stats:,}\")"
+                        + "  # cnnrepl: \(Format.count(analysis.totalParameters))",
+                ]
+            } else {
+                lines += [
+                    "y = model(torch.zeros\(PythonText.tuple(example)))",
+                    "for name, module in model.named_children():",
+                    "    params = sum(p.numel() for p in module.parameters())",
+                    "    print(f\"{name:<28}{str(outputs.get(name)):<20}{params:>12,}\")",
+                    "print(f\"output {tuple(y.shape[1:])}; total parameters: {sum(p.numel() for p in model.parameters()):,}\")"
+                        + "  # cnnrepl: \(Format.count(analysis.totalParameters))",
+                ]
+            }
             return GeneratedCode(lines: lines, title: "PyTorch code for the model \(spec.name)")
         }
         lines.append("model = nn.Sequential(OrderedDict([")

@@ -368,7 +368,7 @@ public enum DatasetLoader {
             var c = s[2]
             if request.gray && c == 3 { image = grey(image); c = 1 }
             if channels == 3 && c == 1 { image = image.flatMap { [$0, $0, $0] }; c = 3 }
-            if s[0] != size[0] || s[1] != size[1] { image = resize(image, from: [s[0], s[1]], to: size, channels: c) }
+            if s[0] != size[0] || s[1] != size[1] { image = try resize(image, from: [s[0], s[1]], to: size, channels: c) }
             out.append(image)
         }
         return Raw(train: [], trainLabels: files.map(\.1), test: nil, testLabels: nil, height: size[0], width: size[1],
@@ -420,7 +420,7 @@ public enum DatasetLoader {
             var c = raw.channels
             if request.gray && c == 3 { converted = grey(converted); c = 1 }
             if height != raw.height || width != raw.width {
-                converted = resize(converted, from: [raw.height, raw.width], to: [height, width], channels: c)
+                converted = try resize(converted, from: [raw.height, raw.width], to: [height, width], channels: c)
             }
             scalars += converted.map { $0 / 255 }
         }
@@ -450,25 +450,13 @@ public enum DatasetLoader {
         return stride(from: 0, to: rgb.count - 2, by: 3).map { w.red * rgb[$0] + w.green * rgb[$0 + 1] + w.blue * rgb[$0 + 2] }
     }
 
-    /// Bilinear resizing with half-pixel centres (as Keras' Resizing and tf.image.resize, without antialiasing).
-    static func resize(_ pixels: [Double], from: [Int], to: [Int], channels: Int) -> [Double] {
-        let (h, w, oh, ow) = (from[0], from[1], to[0], to[1])
-        var out = [Double](repeating: 0, count: oh * ow * channels)
-        for y in 0..<oh {
-            let sy = Swift.min(Swift.max((Double(y) + 0.5) * Double(h) / Double(oh) - 0.5, 0), Double(h - 1))
-            let y0 = Int(sy), y1 = Swift.min(y0 + 1, h - 1), fy = sy - Double(y0)
-            for x in 0..<ow {
-                let sx = Swift.min(Swift.max((Double(x) + 0.5) * Double(w) / Double(ow) - 0.5, 0), Double(w - 1))
-                let x0 = Int(sx), x1 = Swift.min(x0 + 1, w - 1), fx = sx - Double(x0)
-                for c in 0..<channels {
-                    func p(_ yy: Int, _ xx: Int) -> Double { pixels[(yy * w + xx) * channels + c] }
-                    let top = p(y0, x0) * (1 - fx) + p(y0, x1) * fx
-                    let bottom = p(y1, x0) * (1 - fx) + p(y1, x1) * fx
-                    out[(y * ow + x) * channels + c] = top * (1 - fy) + bottom * fy
-                }
-            }
-        }
-        return out
+    /// H x W x `channels` pixels resized to `to` exactly as `resize` and `load(..., size=)` resize (CNNCore's
+    /// Resize, Pillow's weights: area when no side grows, else bilinear), so a picture a learner loads with
+    /// size= later matches the pictures the model learned from.
+    static func resize(_ pixels: [Double], from: [Int], to: [Int], channels: Int) throws -> [Double] {
+        let picture = try Tensor(shape: [from[0], from[1], channels], scalars: pixels)
+        return try Resize.resize(picture, height: to[0], width: to[1], method: .natural(from: from, to: to),
+                                 what: "dataset").scalars
     }
 }
 

@@ -33,6 +33,9 @@ public struct DiagnosticRenderer: Sendable {
         self.useColor = useColor
     }
 
+    /// Said in the REPL after an error on a line of a model block that is still open (the line is left out).
+    public static let lineLeftOutOfOpenBlock = "  (that line was left out; the model block is still open: type it again, or end)\n"
+
     /// The text for one diagnostic about `source`, ending with a newline.
     public func render(_ diagnostic: Diagnostic, in source: SourceText) -> String {
         let range = diagnostic.range

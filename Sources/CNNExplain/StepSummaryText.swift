@@ -9,6 +9,9 @@ public enum StepSummaryText {
     /// The summary as one line.
     public static func text(_ summary: StepSummary) -> String {
         switch summary {
+        case let .mapped(from, to, .sizes?):
+            // A bare "-> 2" reads as a value; the result is a vector holding one size per axis.
+            return "\(from) -> a vector of \(to): the input's size along each axis"
         case let .mapped(from, to, how):
             return "\(from) -> \(to)" + (how.map { ", " + text($0) } ?? "")
         case .result(let shape):

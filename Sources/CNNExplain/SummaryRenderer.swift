@@ -87,7 +87,11 @@ enum SummaryRenderer {
                      + " receptive field = size / jump in input pixels")
         if spec.isGraph {
             lines.append(" Connected to: the layers each layer takes, as Keras writes them (NAME[0][0]: the first output of NAME);"
-                         + " where paths join, the receptive field is the largest over them")
+                         + " where paths join, the receptive field covers all of them (the largest, when they are centred alike)")
+        }
+        if analysis.layers.contains(where: { $0.receptiveField?.hasFractionalJump == true }) {
+            lines.append(" After upsampling the jump is a fraction (1/2: two neighbouring values per input pixel), and the size is the"
+                         + " largest field of any value: neighbouring values can see fewer input pixels")
         }
         return lines
     }

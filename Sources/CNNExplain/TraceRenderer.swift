@@ -136,6 +136,9 @@ struct TraceRenderer {
                          "  = " + terms.joined(separator: " + "),
                          "  = \(printer.number(trace.productSum))"]
             if let b = trace.bias { lines.append("  + bias \(printer.number(b)) = \(printer.number(trace.value))") }
+            if trace.terms.count > 8 {
+                lines += largestProducts(trace, inputName: operandName(input), weightsName: operandName(weights), column: j)
+            }
             return lines
         case .moved(let source, let input):
             return ["  flatten keeps the order row by row, channels last: \(cell) is \(operandName(input))[\(source.map(String.init).joined(separator: ", "))]"]
@@ -152,6 +155,23 @@ struct TraceRenderer {
         default:
             return kernelFamilyLines(explanation, index: index, cell: cell)
         }
+    }
+
+    /// For a long dot product, what decided it: the products largest in size, and what the positive and the
+    /// negative ones add up to (a learner's "why did it say Ankle boot").
+    private func largestProducts(_ trace: DenseTrace, inputName: String, weightsName: String, column: Int) -> [String] {
+        let largest = trace.terms.enumerated()
+            .sorted { abs($0.element.product) != abs($1.element.product) ? abs($0.element.product) > abs($1.element.product) : $0.offset < $1.offset }
+            .prefix(4).map(\.element)
+        let positive = trace.terms.reduce(0.0) { $0 + Swift.max($1.product, 0) }
+        let negative = trace.terms.reduce(0.0) { $0 + Swift.min($1.product, 0) }
+        let zero = trace.terms.filter { $0.product == 0 }.count
+        return ["  the largest products, by size:"]
+            + largest.map {
+                "    \(inputName)[\($0.index)] * \(weightsName)[\($0.index), \(column)] = \(printer.number($0.input))*\(printer.number($0.weight)) = \(printer.number($0.product))"
+            }
+            + ["  the positive products add up to \(printer.number(positive)), the negative ones to \(printer.number(negative))"
+                + (zero > 0 ? "; \(Format.count(zero)) of the \(Format.count(trace.terms.count)) \(zero == 1 ? "is" : "are") 0" : "")]
     }
 
     /// The operand's variable name (`f#1` for an earlier value of f, TraceVersions), or its text in brackets.

@@ -1,4 +1,5 @@
-// TrainingRenderer: the text of data sets, training runs (a Keras-like table per epoch), evaluations,
+// TrainingRenderer: the text of data sets, training runs (after the epoch lines `train` printed while it ran,
+// or as a Keras-like table per epoch when nothing was printed), evaluations,
 // predictions and the accuracy/loss curves drawn in the terminal.
 import CNNCore
 import CNNScript
@@ -58,7 +59,7 @@ struct TrainingRenderer {
 
     /// `history` on its own: the table of a training run.
     func historyLines(_ history: TrainingHistory, source: String) -> [String] {
-        ["\(source)   \(history.model) trained on \(history.dataset) for \(history.epochs.count) epochs (\(history.optimizer.rawValue), lr \(Format.number(history.learningRate)))"]
+        ["\(source)   \(history.model) trained on \(history.dataset) for \(history.epochs.count) epoch\(history.epochs.count == 1 ? "" : "s") (\(history.optimizer.rawValue), lr \(Format.number(history.learningRate)))"]
             + table(history)
     }
 
@@ -106,11 +107,13 @@ struct TrainingRenderer {
             lines.append("  augment \(h.augmentation.description): each training image, each time it is used, is "
                          + changes.joined(separator: " and ") + "; validation images are not changed")
         }
-        lines += table(h)
+        // The epoch lines printed while training ran are the record; without them, the table is.
+        if !report.epochsShown { lines += table(h) }
         if let best = h.epochs.filter({ $0.validationAccuracy != nil }).max(by: { ($0.validationAccuracy ?? 0) < ($1.validationAccuracy ?? 0) }),
            let last = h.epochs.last {
-            lines.append("  best val_accuracy \(metric(best.validationAccuracy)) at epoch \(best.epoch); after the last epoch "
-                         + "accuracy \(metric(last.accuracy)), val_accuracy \(metric(last.validationAccuracy))")
+            let lastEpoch = report.epochsShown ? ""
+                : "; after the last epoch accuracy \(metric(last.accuracy)), val_accuracy \(metric(last.validationAccuracy))"
+            lines.append("  best val_accuracy \(metric(best.validationAccuracy)) at epoch \(best.epoch)" + lastEpoch)
         }
         lines.append("  the history is in `\(report.historyVariable)`: plot \(report.historyVariable), or save(\(report.historyVariable), \"curves.png\")")
         return lines
@@ -152,7 +155,7 @@ struct TrainingRenderer {
     func plotLines(_ history: TrainingHistory, name: String) -> [String] {
         let epochs = history.epochs
         guard !epochs.isEmpty else { return ["\(name): no epochs to plot"] }
-        var lines = ["\(name): \(history.model) on \(history.dataset), \(epochs.count) epochs; * training, o validation, @ both"]
+        var lines = ["\(name): \(history.model) on \(history.dataset), \(epochs.count) epoch\(epochs.count == 1 ? "" : "s"); * training, o validation, @ both"]
         lines.append("")
         lines += chart(title: "accuracy", training: epochs.map(\.accuracy), validation: epochs.map { $0.validationAccuracy })
         lines.append("")

@@ -70,6 +70,9 @@ public struct CallContext {
     /// it has neither (ModelFiles.swift).
     var modelWeights: ((_ name: String, _ spec: ModelSpec) -> (weights: [[Tensor]], origin: String)?)?
 
+    /// Keras' keyword names that mean one of cnnrepl's parameters, where a built-in has that parameter.
+    static let kerasSpellings = ["pool_size": "size", "strides": "stride", "dilation_rate": "dilation"]
+
     /// Binds `arguments` to the built-in's parameters, or throws an `ArgumentError`.
     public init(builtin: Builtin, arguments: [CallArgument], random: RandomGenerator, baseDirectory: String? = nil) throws {
         self.builtin = builtin
@@ -78,14 +81,21 @@ public struct CallContext {
         let name = builtin.name
         var positional = 0
         for argument in arguments {
-            if let keyword = argument.keyword {
+            if let given = argument.keyword {
+                // Keras' names of the same settings (pool_size=2, strides=2, dilation_rate=2) are read as cnnrepl's.
+                let keyword = CallContext.kerasSpellings[given].flatMap { own in
+                    builtin.parameters.contains { $0.name == own } ? own : nil
+                } ?? given
                 guard let parameter = builtin.parameters.first(where: { $0.name == keyword && !$0.isVariadic }) else {
                     let names = builtin.parameters.filter { !$0.isVariadic }.map(\.name)
                     let guess = Suggestions.closest(to: keyword, among: names)
-                    throw ArgumentError(
-                        message: "\(name): there is no parameter called '\(keyword)'",
-                        hint: guess.map { "did you mean '\($0)'? (\(builtin.signature))" } ?? "the parameters are: \(builtin.signature)",
-                        argument: argument.index)
+                    var hint = guess.map { "did you mean '\($0)'? (\(builtin.signature))" } ?? "the parameters are: \(builtin.signature)"
+                    if ["kernel_size", "filters"].contains(keyword), names.contains("kernel") {
+                        hint = "\(name) takes the kernel itself, and its shape gives the size and the number of filters: "
+                            + "kh x kw x in x filters, e.g. \(name)(x, rand(3, 3, 1, 32)); a model line takes conv 32 3x3"
+                    }
+                    throw ArgumentError(message: "\(name): there is no parameter called '\(given)'", hint: hint,
+                                        argument: argument.index)
                 }
                 guard bound[parameter.name] == nil else {
                     throw ArgumentError(message: "\(name): '\(keyword)' is given twice", hint: nil, argument: argument.index)

@@ -18,7 +18,7 @@ enum DatasetBuiltin {
                      Parameter("path", .string, default: "searched", "where the files are: a folder (or mnist.npz); for pictures, a folder with one subfolder per class"),
                      Parameter("limit", .integer, default: "all", "take only the first N training examples"),
                      Parameter("testlimit", .integer, default: "all", "take only the first N examples of the test split"),
-                     Parameter("size", .pair, default: "as read", "resize every picture, e.g. size=28x28 (bilinear)"),
+                     Parameter("size", .pair, default: "as read", "resize every picture as resize does, e.g. size=28x28"),
                      Parameter("gray", .word(["true", "false"]), default: "false", "convert every picture to grey")],
         summary: "A data set split into training and validation examples: \"digits\", \"fashion-mnist\", \"mnist\", \"cifar10\", or path=\"FOLDER/\".",
         details: """
@@ -35,7 +35,10 @@ enum DatasetBuiltin {
             validation data unless validation= asks for a held-out fraction. dataset(path="my_pictures/") reads
             one subfolder of PNG/JPEG/PGM/PPM pictures per class (the class names are the folder names, sorted), as
             Keras' image_dataset_from_directory. Pixels 0..255 are scaled to 0..1. limit=N keeps the first N
-            training examples (quick experiments), testlimit=N the first N test examples; size=28x28 resizes, gray=true turns pictures grey.
+            training examples (quick experiments), testlimit=N the first N test examples; size=28x28 resizes every
+            picture exactly as resize and load(..., size=) do (area when shrinking, else bilinear), so a picture
+            loaded later with the same size= matches the ones the model learned from; gray=true turns pictures grey
+            (before resizing).
             CIFAR-10's 60,000 x 3,072 values are more than the default element limit: use limit= or
             `limits elements`. For example: data = dataset("fashion-mnist", limit=2000);
             data = dataset("mnist", path="~/.keras/datasets/mnist.npz");
@@ -83,18 +86,8 @@ enum DatasetBuiltin {
         request.dataFolder = getenv("CNNREPL_DATA").map { String(cString: $0) }
         request.home = getenv("HOME").map { String(cString: $0) }
         let output = context.output
-        var lastShown = -1
         let progress: ((Int, Int) -> Void)? = output.liveProgress && output.progress != nil ? { done, total in
-            let width = 30
-            let filled = total > 0 ? done * width / total : width
-            guard filled != lastShown else { return }
-            lastShown = filled
-            if done >= total {
-                output.progress?("\r\u{1B}[K")
-            } else {
-                output.progress?("\r\u{1B}[Kdataset [" + String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-                                 + "] \(Format.count(done))/\(Format.count(total)) images")
-            }
+            output.progress?(.reading(done: done, total: total))
         } : nil
         var data = try DatasetLoader.load(request, progress: progress)
         if !output.showsTimes { data.readSeconds = nil }

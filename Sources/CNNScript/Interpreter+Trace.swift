@@ -14,7 +14,9 @@ extension Commands {
             average. For relu: the value before and after. Then step by step back through the chain to the
             patch of the input the cell depends on (its receptive field). When the chain has more than one
             window (conv or pooling), or with `rf`, the receptive-field arithmetic too: size r, jump j and
-            start of each step, and the patch drawn on the input. Indices start at 0.
+            start of each step, and the patch drawn on the input. Where a model graph's paths join (add,
+            concat), every path is walked back to the input too, each with the cell's field along it (six
+            walks at most; the others are named). Indices start at 0.
             """,
         examples: ["trace f[0, 0]", "trace maps[1, 2, 0]", "trace f[1, 1] rf"],
         body: Interpreter.traceCommand)

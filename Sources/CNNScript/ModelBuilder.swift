@@ -114,6 +114,12 @@ enum ModelBuilder {
 
     // MARK: - Words
 
+    /// Drops Keras' label of a positional value (`conv filters=32 kernel_size=3`, read as the words `filters 32
+    /// kernel_size 3`): the value that follows is read where cnnrepl's own order puts it.
+    static func dropKerasLabel(_ words: inout ArraySlice<Word>, _ label: String) {
+        if let first = words.first, case .identifier(let name) = first.kind, name == label, words.count > 1 { words.removeFirst() }
+    }
+
     static func count(_ word: Word?, after name: Name, what: String, example: String) throws -> Int {
         guard let word else { throw Diagnostic("\(name.text) needs \(what), e.g. \(example)", at: name.range) }
         guard case .number(let n) = word.kind, let value = n.integer, value >= 1 else {

@@ -42,7 +42,7 @@ extension Commands {
     /// `summary`: a model's table.
     static let summary = CommandDefinition(
         name: "summary", usage: "summary NAME", summary: "Print a model's layers, output shapes and parameter counts like Keras.",
-        details: "With the arithmetic of every count and the receptive field of every layer. A graph's table has Keras' \"Connected to\" column, and where paths join the receptive field is the largest over them.", examples: ["summary mnist"],
+        details: "With the arithmetic of every count and the receptive field of every layer. A graph's table has Keras' \"Connected to\" column, where paths join the receptive field covers every path (the largest, when they are centred alike), and after upsampling (transposedconv, upsample) the jump is a fraction of a pixel.", examples: ["summary mnist"],
         body: Interpreter.summaryCommand)
 
     /// `run`: a forward pass (ModelRun+Forward.swift).

@@ -1,5 +1,7 @@
 // OutputSettings: how a session shows its results: the decimals of numbers that are not whole
-// (`precision N`), and where a long command such as `train` reports its progress while it runs.
+// (`precision N`), and where a long command such as `train` reports its progress while it runs (as
+// ProgressEvent values, which CNNExplain's ProgressText puts into words).
+import CNNCore
 
 /// The session's settings for showing results.
 public struct OutputSettings {
@@ -10,9 +12,10 @@ public struct OutputSettings {
 
     /// Decimals shown for numbers that are not whole.
     public internal(set) var precision: Int
-    /// Where `train` reports its progress while it runs (set by the session); nil: silently.
-    public var progress: ((String) -> Void)?
-    /// Whether progress may redraw a bar in place (a terminal) rather than print plain lines.
+    /// Where `train` and `dataset` report their progress while they run (set by the session); nil: silently.
+    public var progress: ((ProgressEvent) -> Void)?
+    /// Whether progress may redraw a bar in place (a terminal) rather than print plain lines: without it,
+    /// commands send only the events that make a line of their own (a finished epoch).
     public var liveProgress = false
     /// Whether results may say how long they took (`dataset`'s read time); off in transcripts, which must
     /// not change from run to run.
@@ -22,4 +25,15 @@ public struct OutputSettings {
     public init(precision: Int = OutputSettings.defaultPrecision) {
         self.precision = precision
     }
+}
+
+/// What a long command has done so far, reported while it runs.
+public enum ProgressEvent: Sendable {
+    /// `dataset` has converted `done` of `total` examples (sent only where a bar can be redrawn).
+    case reading(done: Int, total: Int)
+    /// `train` finished a batch (sent only where a bar can be redrawn); `seconds`: the epoch's time so far,
+    /// when the session shows times.
+    case batch(TrainingProgress, seconds: Double?)
+    /// `train` finished an epoch of `batches` batches; `seconds`: its time, when the session shows times.
+    case epoch(EpochRecord, of: Int, batches: Int, seconds: Double?)
 }

@@ -143,6 +143,13 @@ extension Parser {
                 words.append(Word(.identifier(name), text: text, range: token.range))
                 advance()  // '='
                 continue
+            case .leftParen where !followedByEquals:
+                // Keras' tuple `(3, 3)` (`conv 64 (3,3)`, `stride=(2,2)`): the size 3x3.
+                if let pair = parenthesizedPair(at: index) {
+                    index = pair.end
+                    words.append(pair.word)
+                    continue
+                }
             case .leftBracket where !followedByEquals:
                 // `[t, b, l, r]` (zeropadding's four sides): its numbers, as words.
                 if let numbers = bracketedNumbers() {
@@ -177,9 +184,24 @@ extension Parser {
             return position + 1 < tokens.count && tokens[position + 1].kind != .equals
         case .minus:
             return isAdjacentNumber(position + 1)
+        case .leftParen:
+            return parenthesizedPair(at: position) != nil
         default:
             return false
         }
+    }
+
+    /// Keras' `(a, b)` of two whole numbers starting at `position`, as the size word `axb`, and the position
+    /// after its ')'; nil when the parentheses hold anything else.
+    func parenthesizedPair(at position: Int) -> (word: Word, end: Int)? {
+        guard position + 4 < tokens.count, tokens[position].kind == .leftParen,
+              case .number(let a) = tokens[position + 1].kind, let rows = a.integer, tokens[position + 2].kind == .comma,
+              case .number(let b) = tokens[position + 3].kind, let cols = b.integer else { return nil }
+        var close = position + 4
+        if tokens[close].kind == .comma { close += 1 }  // (3, 3,) as Python allows
+        guard close < tokens.count, tokens[close].kind == .rightParen else { return nil }
+        let range = tokens[position].range.through(tokens[close].range)
+        return (Word(.dimensions([rows, cols]), text: "\(rows)x\(cols)", range: range), close + 1)
     }
 
     /// `[1, 2, 3, 4]` on a layer line as number words (the tokens are consumed), or nil (nothing consumed)

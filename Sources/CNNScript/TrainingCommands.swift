@@ -179,13 +179,21 @@ extension Interpreter {
         options.seed = random.generator.next()
         let progress = output.progress
         let live = output.liveProgress
+        let showsTimes = output.showsTimes
+        let clock = ContinuousClock()
+        var epochStart = clock.now
+        func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        }
         let history = try core(name.range) {
             try Training.fit(&network, on: data, options: options) { step in
                 guard let progress else { return }
+                let elapsed = showsTimes ? seconds(clock.now - epochStart) : nil
                 if let finished = step.finished {
-                    progress(TrainingProgressText.epochLine(finished, of: step.epochs, batches: step.batches, live: live))
+                    progress(.epoch(finished, of: step.epochs, batches: step.batches, seconds: elapsed))
+                    epochStart = clock.now
                 } else if live {
-                    progress(TrainingProgressText.bar(step))
+                    progress(.batch(step, seconds: elapsed))
                 }
             }
         }
@@ -195,7 +203,7 @@ extension Interpreter {
                                          provenance: Provenance(expression: "train \(modelName) \(dataName)", step: nil)))
         return .learning(.trained(TrainingReport(model: modelName, data: dataName, network: network, history: history,
                                                   historyVariable: historyVariable, parameterCount: network.parameterCount,
-                                                  startedFrom: loaded?.file)))
+                                                  epochsShown: progress != nil, startedFrom: loaded?.file)))
     }
 
     /// `evaluate MODEL DATA`: the trained model's loss and accuracy on the training and validation examples.
@@ -296,25 +304,5 @@ extension Interpreter {
                              at: range, hint: "train it first, e.g. train \(modelName) data")
         }
         return network
-    }
-}
-
-/// The plain lines `train` reports while it runs.
-public enum TrainingProgressText {
-    /// "epoch 3/20: 45 batches, loss 0.4123" (after a live bar: the bar's line is overwritten).
-    public static func epochLine(_ record: EpochRecord, of epochs: Int, batches: Int, live: Bool) -> String {
-        let accuracy = Format.formatFixed(record.accuracy, decimals: 4)
-        let validation = record.validationAccuracy.map { ", val_accuracy \(Format.formatFixed($0, decimals: 4))" } ?? ""
-        let line = "epoch \(record.epoch)/\(epochs): \(batches) batches, loss \(Format.formatFixed(record.loss, decimals: 4)), accuracy \(accuracy)\(validation)"
-        return (live ? "\r\u{1B}[K" : "") + line + "\n"
-    }
-
-    /// A progress bar for the running epoch, redrawn in place: "epoch 3/20 [=========>          ] 20/45".
-    public static func bar(_ step: TrainingProgress) -> String {
-        let width = 30
-        let done = step.batches > 0 ? step.batch * width / step.batches : width
-        let bar = String(repeating: "=", count: Swift.max(done - 1, 0)) + (done > 0 ? ">" : "")
-            + String(repeating: " ", count: width - done)
-        return "\r\u{1B}[Kepoch \(step.epoch)/\(step.epochs) [\(bar)] \(step.batch)/\(step.batches)  loss \(Format.formatFixed(step.loss, decimals: 4))"
     }
 }

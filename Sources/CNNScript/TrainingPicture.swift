@@ -144,6 +144,6 @@ extension Builtins {
         let picture = try TrainingPicture.render(history)
         _ = try ImageFile.write(picture, path: path, kind: kind, mode: .keep)
         context.picturesWritten.append(path)
-        return .string("saved the accuracy and loss curves of \(history.model) (\(history.epochs.count) epochs, training in blue, validation in orange) to \(Workspace.shownPath(path)), \(picture.shape[0])x\(picture.shape[1]) pixels")
+        return .string("saved the accuracy and loss curves of \(history.model) (\(history.epochs.count) epoch\(history.epochs.count == 1 ? "" : "s"), training in blue, validation in orange) to \(Workspace.shownPath(path)), \(picture.shape[0])x\(picture.shape[1]) pixels")
     }
 }

@@ -114,6 +114,13 @@ public final class Session {
         Parser.parse(SourceText(source, name: nil))
     }
 
+    /// For an entry whose model block is still open (`parse(entry:)` said incomplete): the report of an error on
+    /// its last line, which the REPL shows at once before leaving that line out; nil when the line is fine.
+    public func openBlockError(entry source: String) -> String? {
+        guard let (diagnostic, text) = OpenBlockCheck.lastLineError(source) else { return nil }
+        return renderer.render(diagnostic, in: text) + DiagnosticRenderer.lineLeftOutOfOpenBlock
+    }
+
     /// What Tab offers at `cursor` (Unicode scalars) in `line`: an option's values after `option=`, else
     /// the names of the language and the session's variables (Vocabulary.completion).
     public func completion(line: String, cursor: Int) -> Completion {
@@ -248,8 +255,11 @@ public final class Session {
             do {
                 Interruption.clear()
                 // A long command (train) reports its progress through the same output while it runs.
+                var progressText = ProgressText(live: interpreter.output.liveProgress)
                 let outcome = try withoutActuallyEscaping(output) { emit in
-                    interpreter.output.progress = { emit($0, .normal) }
+                    interpreter.output.progress = { event in
+                        if let text = progressText.text(event) { emit(text, .normal) }
+                    }
                     defer { interpreter.output.progress = nil }
                     return try interpreter.execute(statement, in: parsed.source)
                 }

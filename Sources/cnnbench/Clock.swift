@@ -1,51 +1,69 @@
-// Clock: a monotonic clock and the median-of-N timing loop the benchmark uses.
-import CNNCore
+// Clock: the clocks the benchmark reads and the median-of-N timing loop.
+//
+// A case that runs on one thread is timed by the CPU time of that thread (CLOCK_THREAD_CPUTIME_ID): on a
+// machine shared with other work, the time the thread waited for a core is not counted, so the result is
+// the cost of the work itself. A case that spreads over the cores (training) is timed by the wall clock
+// (CLOCK_MONOTONIC), which is what a user waits; its process CPU time (CLOCK_PROCESS_CPUTIME_ID, all
+// threads) is recorded beside it. Every measurement keeps all three medians, so a report can show both.
 import Glibc
+
+/// Which clock a case's main time is read from.
+enum BenchClock: String {
+    /// The calling thread's CPU time: for cases that run on one thread.
+    case threadCPU = "thread-cpu"
+    /// The monotonic wall clock: for cases that use several threads.
+    case wall = "wall"
+}
+
+/// The medians of one case's timed runs, in milliseconds.
+struct Measurement {
+    /// The clock `milliseconds` was read from.
+    let clock: BenchClock
+    /// The median on `clock`.
+    let milliseconds: Double
+    /// The median wall time.
+    let wallMilliseconds: Double
+    /// The median CPU time of the calling thread.
+    let threadMilliseconds: Double
+    /// The median CPU time of the whole process (all threads).
+    let processMilliseconds: Double
+    /// The number of timed runs.
+    let runs: Int
+}
 
 /// Timing helpers for the benchmark.
 enum Clock {
-    /// Seconds on the monotonic clock.
-    static func now() -> Double {
+    /// Seconds on `clock` (CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID or CLOCK_PROCESS_CPUTIME_ID).
+    static func seconds(_ clock: clockid_t) -> Double {
         var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
+        clock_gettime(clock, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
     }
 
-    /// Runs `body` `warmups` times untimed, then `runs` times timed; returns the median in milliseconds.
-    static func medianMilliseconds(runs: Int, warmups: Int, _ body: () throws -> Void) rethrows -> Double {
+    /// Runs `body` `warmups` times untimed, then `runs` times timed on all three clocks; the median of
+    /// `clock` is the result.
+    static func measure(clock: BenchClock, runs: Int, warmups: Int, _ body: () throws -> Void) rethrows -> Measurement {
         for _ in 0..<warmups { try body() }
-        var times: [Double] = []
+        var wall: [Double] = [], thread: [Double] = [], process: [Double] = []
         for _ in 0..<max(1, runs) {
-            let start = now()
+            let w0 = seconds(CLOCK_MONOTONIC), t0 = seconds(CLOCK_THREAD_CPUTIME_ID), p0 = seconds(CLOCK_PROCESS_CPUTIME_ID)
             try body()
-            times.append((now() - start) * 1000)
+            let p1 = seconds(CLOCK_PROCESS_CPUTIME_ID), t1 = seconds(CLOCK_THREAD_CPUTIME_ID), w1 = seconds(CLOCK_MONOTONIC)
+            wall.append((w1 - w0) * 1000)
+            thread.append((t1 - t0) * 1000)
+            process.append((p1 - p0) * 1000)
         }
-        times.sort()
-        let middle = times.count / 2
-        return times.count % 2 == 1 ? times[middle] : (times[middle - 1] + times[middle]) / 2
-    }
-}
-
-/// A small deterministic random generator (SplitMix64) for benchmark inputs.
-struct BenchRandom {
-    var state: UInt64
-
-    /// A value in -1..<1.
-    mutating func value() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(1 << 53) * 2 - 1
+        let wallMedian = median(wall), threadMedian = median(thread)
+        return Measurement(clock: clock, milliseconds: clock == .wall ? wallMedian : threadMedian,
+                           wallMilliseconds: wallMedian, threadMilliseconds: threadMedian,
+                           processMilliseconds: median(process), runs: max(1, runs))
     }
 
-    /// A tensor of the given shape with values in -scale..<scale.
-    mutating func tensor(_ shape: [Int], scale: Double = 1) throws -> Tensor {
-        let count = shape.reduce(1, *)
-        var values: [Double] = []
-        values.reserveCapacity(count)
-        for _ in 0..<count { values.append(value() * scale) }
-        return try Tensor(shape: shape, scalars: values)
+    /// The median of some values (the mean of the middle two for an even count).
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }

@@ -53,7 +53,14 @@ struct REPL {
             pending += pending.isEmpty ? line : "\n" + line
             // Each entry is parsed once: the parse that finds it complete is the one that runs.
             let parsed = session.parse(entry: pending)
-            if parsed.isIncomplete { continue }
+            if parsed.isIncomplete {
+                // A bad line in an open model block is reported now and left out; the block stays open.
+                if let report = session.openBlockError(entry: pending) {
+                    console.write(report, kind: .error)
+                    pending = pending.split(separator: "\n", omittingEmptySubsequences: false).dropLast().joined(separator: "\n")
+                }
+                continue
+            }
             let entry = pending
             pending = ""
             let trimmed = entry.trimmingSpaces()

@@ -81,3 +81,42 @@ private func inputSpan(of o: Int, through windows: [SlidingWindow]) -> (low: Int
     #expect(huge?.message.contains("too large") == true)
     #expect(try ReceptiveField.chain([]).isEmpty)
 }
+
+@Test func upsamplingDividesTheJump() throws {
+    // 3x3 conv, 2x2 pool: r = 4, j = 2. A 3x3 transposed conv of stride 2 reads ceil(3/2) = 2 inputs at most.
+    let pooled = try ReceptiveField.chain([window(3), window(2, stride: 2)]).last!.rows
+    let up = try #require(ReceptiveField.transposed(pooled, kernel: 3, stride: 2, zerosBefore: 1))
+    #expect(up.size == 6 && up.jumpText == "1")
+    #expect(up.sizeFormula == "r = 4 + (ceil(3/2) - 1)*2 = 6")
+    #expect(up.jumpFormula == "j = 2/2 = 1")
+    // Its values alternate between fields of 2 inputs and of 1, so the fields repeat every 2 values.
+    #expect(up.period == 2)
+    #expect(up.field(of: 0).map(\.count) != up.field(of: 1).map(\.count))
+
+    let repeated = try #require(ReceptiveField.upsampled(.input, by: 2))
+    #expect(repeated.size == 1 && repeated.jumpText == "1/2" && repeated.sizeFormula == "r = 1 (each value repeats one)")
+    #expect(repeated.field(of: 0) == 0...0 && repeated.field(of: 1) == 0...0 && repeated.field(of: 2) == 1...1)
+    #expect(repeated.field(of: -1) == -1...(-1))
+    // A 2x2 conv after it sees 1 or 2 pixels; a stride of 2 brings the period back to 1.
+    let conv = try ReceptiveField.along(repeated, kernel: 2, stride: 1)
+    #expect(conv.size == 2 && conv.jumpText == "1/2")
+    let strided = try ReceptiveField.along(repeated, kernel: 2, stride: 2)
+    #expect(strided.period == 1 && strided.size == 1 && strided.jump == 1 && strided.start == 0.5)
+
+    // A 1x1 transposed conv of stride 2: every second value depends on no input at all.
+    let sparse = try #require(ReceptiveField.transposed(.input, kernel: 1, stride: 2, zerosBefore: 0))
+    #expect(sparse.field(of: 0) == 0...0 && sparse.field(of: 1) == nil && sparse.size == 1)
+}
+
+@Test func joinsTakeTheUnionAndPeriodsStayBounded() throws {
+    let small = ReceptiveFieldAxis.input
+    let wide = try ReceptiveField.along(.input, kernel: 5, stride: 1, padBefore: 2)
+    let joined = try #require(ReceptiveField.union([small, wide]))
+    #expect(joined.size == 5 && joined.field(of: 3) == 1...5)
+    // Paths whose jumps differ drift apart: no single field describes the join.
+    #expect(ReceptiveField.union([small, try ReceptiveField.along(.input, kernel: 2, stride: 2)]) == nil)
+    // Upsampling by 2 thirteen times would need 8,192 phases: past maxPeriod, the field is left unknown.
+    var axis: ReceptiveFieldAxis? = .input
+    for _ in 0..<13 { axis = axis.flatMap { ReceptiveField.upsampled($0, by: 2) } }
+    #expect(axis == nil)
+}

@@ -82,12 +82,20 @@ func cifarLoads(_ folder: String) throws {
     let data = try DatasetLoader.load(DatasetRequest(name: nil, path: dataFixtures + "pictures", validation: 0, size: [5, 4], gray: true))
     #expect(data.classNames == ["circles", "squares"])
     #expect(data.validationIndices.isEmpty)
-    // With validation=0 the shuffle keeps every example; compare in file order.
-    let (images, labels) = try expected("pictures-5x4-gray")
-    #expect(data.labels == labels)
-    #expect(data.images.shape == images.shape)
-    let worst = zip(data.images.scalars, images.scalars).map { abs($0 - $1) }.max() ?? 1
-    #expect(worst < 1e-12, "largest difference \(worst)")
+    // With validation=0 the shuffle keeps every example; compare in file order. Each picture, greyed by the
+    // generator, must be resized exactly as `resize` and load(size=) resize (Resize, checked against Pillow
+    // by ResizeTests): 4x6 and 8x3 to 5x4 grow one side, so bilinear.
+    #expect(data.labels == [0, 0, 1, 1])
+    #expect(data.images.shape == [4, 5, 4, 1])
+    for i in 0..<4 {
+        let grey = try NPY.read(path: dataFixtures + "expected/pictures-gray-\(i).npy")
+        let method = ResizeMethod.natural(from: Array(grey.shape.prefix(2)), to: [5, 4])
+        #expect(method == .bilinear)
+        let want = try Resize.resize(grey, height: 5, width: 4, method: method).scalars.map { $0 / 255 }
+        let got = Array(data.images.scalars[(i * 20)..<(i * 20 + 20)])
+        let worst = zip(got, want).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst < 1e-12, "picture \(i): largest difference \(worst)")
+    }
 }
 
 @Test func picturesOfOneSize() throws {

@@ -87,6 +87,27 @@ private func lines(_ text: String) -> [String] {
     #expect(text.contains("  y[1] = v . w[:, 1] + bias[1]\n  = 1*0 + 2*1 + 3*1\n  = 5\n  + bias -1 = 4\n"))
 }
 
+@Test func aLongDotProductNamesItsLargestProducts() throws {
+    let session = Script()
+    // v = 0, 1, ..., 9 and w's column 0 = 1, -1, 1, -1, ...: products 0, -1, 2, -3, 4, -5, 6, -7, 8, -9.
+    // By size: -9 (i = 9), 8 (i = 8), -7 (i = 7), 6 (i = 6); positives 2 + 4 + 6 + 8 = 20, negatives
+    // -1 - 3 - 5 - 7 - 9 = -25; one product (i = 0) is 0.
+    try session.rendered("v = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\nw = [1; -1; 1; -1; 1; -1; 1; -1; 1; -1]\ny = dense(v, w)")
+    let text = try session.rendered("trace y[0]")
+    #expect(text.contains("""
+          the largest products, by size:
+            v[9] * w[9, 0] = 9*-1 = -9
+            v[8] * w[8, 0] = 8*1 = 8
+            v[7] * w[7, 0] = 7*-1 = -7
+            v[6] * w[6, 0] = 6*1 = 6
+          the positive products add up to 20, the negative ones to -25; 1 of the 10 is 0
+
+        """), "\(text)")
+    // A short dot product lists every term and needs no summary.
+    try session.rendered("u = dense([1, 2, 3], [1; 1; 1])")
+    #expect(!(try session.rendered("trace u[0]")).contains("largest products"))
+}
+
 @Test func softmaxIsWorkedOut() throws {
     let session = Script()
     try session.rendered("s = softmax([1, 2, 3])")
@@ -221,4 +242,14 @@ func traceReceptiveFieldOfHandWorkedChains(script: String, cell: String, size: S
     let session = Script()
     try session.rendered(grid4 + "g = conv(x, ones(3, 3), padding=1)")
     #expect(try session.rendered("trace g[1, 1]").contains("  g[1, 1] <- conv 3x3, stride 1, padding 1: needs x rows 0..2, columns 0..2\n"))
+}
+
+@Test func theFieldTableNamesEachVersionAsTheStepListDoes() throws {
+    // Issue 17, item 8: after relu f; maxpool f the conv made f#1 and relu f#2; the table says both.
+    let session = Script()
+    try session.rendered("image = rand(10, 10)\nf = conv(image, ones(3, 3))\nrelu f\nmaxpool f")
+    let text = try session.rendered("trace f[0, 0]")
+    #expect(text.contains("  f#1[0..1, 0..1] <- conv 3x3, stride 1: needs image rows 0..3, columns 0..3\n"), "\(text)")
+    #expect(text.contains("  conv 3x3, stride 1 -> f#1, relu -> f#2   r = 1 + (3 - 1)*1 = 3 "), "\(text)")
+    #expect(text.contains("  maxpool 2x2, stride 2 -> f               r = 3 + (2 - 1)*1 = 4 "), "\(text)")
 }

@@ -331,6 +331,7 @@ import CNNTestSupport
     #expect(failure("model m 4x4x1\n  zeropad\nend") == "2:3-2:10 zeropad needs the padding, e.g. zeropad 1, zeropad 1x2 (rows x columns) or zeropad 0 1 0 1 (top bottom left right)")
     #expect(failure("model m 4x4x1\n  zeropad 1 2\nend") == "2:3-2:14 zeropad takes 1 amount or 4 (top bottom left right), not 2")
     #expect(failure("model m 4x4x1\n  zeropad 1x2x3\nend") == "2:11-2:16 zeropad takes rows x columns such as 1x2, not '1x2x3'")
+    #expect(failure("model m 4x4x1\n  zeropadding [1, 2, 3]\nend") == "2:3-2:23 zeropadding takes 1 amount or 4 ([top, bottom, left, right]), not 3")
     #expect(failure("model m 4x4x1\n  zeropad -1\nend") == "2:11-2:13 a padding amount is a whole number of at least 0, not '-1'")
     #expect(failure("model m 10\n  zeropad 1\nend")?.hasSuffix("layer 1 (zeropad): the input is a vector of 10 values, but zero padding needs an image (H x W x C)") == true)
 }
@@ -356,5 +357,7 @@ import CNNTestSupport
     try script.run("f = rand(8, 8)")
     #expect(try script.tensor("conv(f, ones(3, 3), stride=(2, 2))") == script.tensor("conv(f, ones(3, 3), stride=[2, 2])"))
     #expect(try script.tensor("maxpool(f, (2, 2))").shape == [4, 4])
-    #expect(failureHint("model m 8x8x1\n  conv 4 (3,3)\nend") == "a model line writes a size as 3x3 (Keras' (3, 3)), e.g. conv 64 3x3")
+    // On a model line Keras' pair (3, 3) is the size 3x3; anything else in parentheses shows the spelling.
+    #expect(throws: Never.self) { try Script().run("model m 8x8x1\n  conv 4 (3,3)\nend") }
+    #expect(failureHint("model m 8x8x1\n  conv 4 (3,3,1)\nend") == "a model line writes a size as 3x3 (Keras' (3, 3)), e.g. conv 64 3x3")
 }

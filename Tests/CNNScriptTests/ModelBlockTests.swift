@@ -162,9 +162,9 @@ private let mnist = SeedModels.mnist
 
 @Test func aBadLineKeepsTheBlockOpenInTheREPL() {
     // The newcomer's cascade: a bad line used to end the entry, and the rest of the block ran as top-level code.
-    let open = Parser.parse("model n 8x8x1\n  conv 4 (3,3) relu\n  flatten")
+    let open = Parser.parse("model n 8x8x1\n  conv 4 (3,3,1) relu\n  flatten")
     #expect(open.isIncomplete, "the REPL reads on until end")
-    let closed = Parser.parse("model n 8x8x1\n  conv 4 (3,3) relu\n  flatten\nend")
+    let closed = Parser.parse("model n 8x8x1\n  conv 4 (3,3,1) relu\n  flatten\nend")
     #expect(!closed.isIncomplete)
     #expect(closed.diagnostics.map { "\($0.range) \($0.message)" } == ["2:10-2:11 a model line holds numbers, sizes like 3x3 and names, not '('"])
     // An open bracket outside a block with an error elsewhere is still reported at once.

@@ -19,14 +19,19 @@ private let tinyModel = """
 @Test func trainStoresTheHistoryAndTheWeights() throws {
     let script = Script(seed: 3)
     try script.run(tinyModel)
-    var lines: [String] = []
-    script.interpreter.output.progress = { lines.append($0) }
+    var events: [ProgressEvent] = []
+    script.interpreter.output.progress = { events.append($0) }
     let outcomes = try script.run("train tiny data epochs=2 batch=64 optimizer=adam lr=0.01")
     guard case .learning(.trained(let report))? = outcomes.last else { Issue.record("no training report"); return }
     #expect(report.history.epochs.count == 2 && report.history.batchesPerEpoch == 23)
     #expect(report.history.learningRate == 0.01 && report.history.optimizer == .adam)
-    // One plain progress line per epoch (not a terminal).
-    #expect(lines.count == 2 && lines[0].hasPrefix("epoch 1/2: 23 batches, loss "))
+    // One event per epoch (not a terminal: no batch events), with no time (the session does not show times).
+    let epochs = events.compactMap { event -> (EpochRecord, Int, Int)? in
+        guard case .epoch(let record, let of, let batches, nil) = event else { return nil }
+        return (record, of, batches)
+    }
+    #expect(events.count == 2 && epochs.count == 2)
+    #expect(epochs.first.map { $0.0.epoch == 1 && $0.1 == 2 && $0.2 == 23 } == true)
     guard case .history(let history)? = script.interpreter.environment["history"]?.value else { Issue.record("no history"); return }
     #expect(history == report.history)
     // The same seed gives the same run; evaluate agrees with the last epoch's validation numbers.
@@ -49,6 +54,17 @@ private let tinyModel = """
     #expect(prediction.label == data.labels[data.validationIndices[4]])
     guard case .learning(.plotted(let name, let plotted))? = try script.run("plot history").last else { Issue.record("no plot"); return }
     #expect(name == "history" && plotted == report.history)
+}
+
+@Test func trainTimesEachEpochWhenTheSessionShowsTimes() throws {
+    // The REPL on a terminal shows times, as Keras does; transcripts do not, so they stay the same.
+    let script = Script(seed: 3)
+    try script.run(tinyModel)
+    var seconds: [Double?] = []
+    script.interpreter.output.progress = { if case .epoch(_, _, _, let time) = $0 { seconds.append(time) } }
+    script.interpreter.output.showsTimes = true
+    _ = try script.run("train tiny data epochs=2 batch=64")
+    #expect(seconds.count == 2 && seconds.allSatisfy { ($0 ?? -1) > 0 && ($0 ?? 100) < 100 }, "\(seconds)")
 }
 
 @Test func saveWritesTheCurvesAsAPicture() throws {

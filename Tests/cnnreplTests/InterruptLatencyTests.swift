@@ -44,3 +44,18 @@ func ctrlCDuringTrainKeepsTheCompletedEpochs() throws {
     #expect(result.status == 0, "\(result)")
     #expect(result.stdout.hasPrefix("ok: "), "\(result)")
 }
+
+/// The Debian package's Fashion-MNIST folder, when dataset-fashion-mnist is installed.
+let fashionFolder = "/usr/share/datasets/fashion-mnist"
+let fashionInstalled = FileManager.default.fileExists(atPath: fashionFolder + "/train-images-idx3-ubyte.gz")
+
+@Test(.enabled(if: python3 != nil && fashionInstalled, "needs python3 and Debian's dataset-fashion-mnist"))
+func ctrlCStopsReadingFashionMNISTWithinASecond() throws {
+    // Issue 16: reading the 70,000 pictures (gunzip, then converting every pixel) takes about a second;
+    // Ctrl-C a quarter of a second in must stop it, make no `f`, and keep the session.
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tools/robustness/ctrl_c_latency.py").path
+    let result = try shell("\(python3 ?? "python3") \(script) \(Executable.path) --runs 1 --delay 0.25 --size 10 --compute 'f = dataset(\"fashion-mnist\")'", timeout: 120)
+    #expect(result.status == 0, "\(result)")
+    #expect(result.stdout.contains("(ok)"), "\(result)")
+}

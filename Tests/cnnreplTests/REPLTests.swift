@@ -125,3 +125,29 @@ func historyFromAnEarlierSessionIsRecalledWithTheUpArrow() throws {
     #expect(result.status == 0, "\(result)")
     #expect(result.stdout.contains("x + y = 42"), "\(result)")
 }
+
+@Test(.enabled(if: scriptCommand != nil))
+func aBadLineInAnOpenModelBlockIsReportedAtOnceAndLeftOut() throws {
+    // Issue 17, item 1: the error comes at the bad line, not after `end`; the block stays open, the line is
+    // left out, and the model built from the lines kept is the one the learner meant.
+    let history = Executable.temporaryPath(".history")
+    let result = try typeIntoREPL([
+        Keys("model m 28x28x1\n"),
+        Keys("  conv 32 3x3 relu\n"),
+        Keys("  flaten\n"),
+        Keys("  flatten\n"),
+        Keys("  dense 10 sofmax\n"),
+        Keys("  dense 10 softmax\n"),
+        Keys("end\n", pause: 1),
+        Keys("\u{04}", pause: 1),
+    ], history: history)
+    #expect(result.status == 0, "\(result)")
+    let screen = result.stdout
+    #expect(screen.contains("...>   flaten\nerror: unknown layer 'flaten'\n  3 |   flaten\n"), "\(result)")
+    #expect(screen.contains("  hint: did you mean flatten?\n  (that line was left out; the model block is still open: type it again, or end)\n...>   flatten\n"), "\(result)")
+    #expect(screen.contains("...>   dense 10 sofmax\nerror: dense does not understand 'sofmax'\n"), "\(result)")
+    // 26x26x32 = 21,632 values, then 21,632 x 10 + 10 = 216,330 and the conv's 320: 216,650.
+    #expect(screen.contains("model m: 3 layers, 216,650 parameters\n"), "\(result)")
+    let saved = (try? String(contentsOfFile: history, encoding: .utf8)) ?? ""
+    #expect(!saved.contains("flaten") && !saved.contains("sofmax"), "history: \(saved.debugDescription)")
+}

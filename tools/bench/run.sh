@@ -1,122 +1,186 @@
 #!/usr/bin/env bash
-# Runs the benchmark: cnnbench (Swift, two builds) and its NumPy/SciPy peer on the same cases, on one core,
-# then prints times, ratios (ours / peer: below 1 means ours is faster), the targets, and the MNIST forward
-# pass as a fraction of one core's FP64 peak.
+# Runs the benchmark: cnnbench (Sources/cnnbench) and its peers (tools/bench/peer.py: NumPy/SciPy always,
+# JAX jit float64 and Keras 3 + JAX float32 when they can be imported) on the same cases in the same run,
+# then prints markdown tables: times, ratios (cnnrepl / peer: below 1 means cnnrepl is faster), the issue's
+# targets, the fraction of one core's float64 peak each forward op reaches, the machine, its load and the
+# peers' versions.
 #
-#     tools/bench/run.sh [RUNS]          (default 31 timed runs per case, after 5 warm-ups)
+#     tools/bench/run.sh [--quick] [--runs N] [--train-runs N] [--epoch-images N] [--train-threads N]
+#                        [--keep DIR] [--fashion-full] [--only-fashion-full] [CASE ...]
 #
-# Build: `swift build -c release --product cnnbench` (scratch folder .build-bench, git-ignored), exactly what
-# `swift run -c release cnnbench` runs. Package.swift compiles CNNCore for the building machine's CPU in release
-# (-target-cpu native: AVX2/AVX-512 where present), as OpenBLAS picks its kernel for the running CPU.
-# Both processes are pinned to one CPU with taskset (BENCH_CPU, default 1). The peer runs with one BLAS
-# thread, and with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that command only, so that OpenBLAS
-# picks its own kernel for this CPU (the machine sets them for tests; see the environment notes).
+#   --quick           5 runs (3 warm-ups) per one-core case, 1 timed run (1 warm-up) per training case,
+#                     epochs of 256 images: about 1.5 minutes instead of about 6 (on this machine, loaded)
+#   --runs N          timed runs per one-core case (default 21, after 3 warm-ups)
+#   --train-runs N    timed runs per training case (default 5, after 1 warm-up)
+#   --epoch-images N  images in the MNIST and Fashion-MNIST epochs (default 1,024; the digits epoch is always
+#                     the lesson's 1,438 training digits)
+#   --train-threads N threads for the training cases (default: every CPU); with 1, both sides are pinned to
+#                     one CPU, run one thread and are timed by CPU time, as the one-core cases
+#   --keep DIR        keep every tool's JSON output and the tables in DIR
+#   CASE ...          only these cases (cnnbench --list names them)
+#   --fashion-full    also the notes' Fashion-MNIST CNN trained in full, 5 epochs on all 60,000 pictures, by
+#                     cnnrepl (release) and by Keras 3 + JAX, one after the other, both on every core, with
+#                     their test accuracy on the 10,000 test pictures (tools/bench/fashion_full.py; Debian's
+#                     dataset-fashion-mnist; several minutes per side)
+#   --only-fashion-full  that run alone, without the cnnbench cases
+#
+# Python: BENCH_PYTHON=/path/to/python uses that interpreter as it is (for example BENCH_PYTHON=/work/venv-14/
+# bin/python). Otherwise the script makes a virtual environment in .bench-venv (git-ignored; BENCH_VENV
+# changes the place) and installs numpy, scipy, threadpoolctl, jax and keras into it with pip, once; when
+# pip cannot reach the network, the peers it could not install are reported missing and the rest still run.
+#
+# Threads and clocks, the same for both sides:
+#   - one-core cases: every process pinned to one CPU with taskset (BENCH_CPU, default 1). cnnbench runs
+#     them on its calling thread (Parallel.threads = 1) and reads that thread's CPU time; NumPy runs with one
+#     BLAS thread, JAX with XLA's one-thread Eigen pool (--xla_cpu_multi_thread_eigen=false
+#     intra_op_parallelism_threads=1); both read their process's CPU time. CPU time leaves out the time spent
+#     waiting for the core when other work shares the machine.
+#   - training cases: both sides on every core (cnnbench --threads = number of CPUs; Keras/XLA's default
+#     thread pool), timed by the wall clock; the CPU time of the process is reported beside it. On a loaded
+#     machine the wall time includes waiting for the cores: compare these rows only within one run.
+#   - the clock and the float64 peak: tools/bench/clock.c (dependent adds, fused multiply-adds), timed by
+#     thread CPU time, pinned to the same CPU.
+# Build: `swift build -c release --product cnnbench --scratch-path .build-bench` (CNNCore compiled for this
+# CPU: -target-cpu native in release). The peers run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset so
+# that OpenBLAS picks its own kernel for this CPU.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-RUNS="${1:-31}"
-WARMUPS=5
+RUNS=21 WARMUPS=3 TRAIN_RUNS=5 TRAIN_WARMUPS=1 EPOCH_IMAGES=1024 KEEP="" CASES=() TRAIN_THREADS="" FASHION_FULL=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) RUNS=5 WARMUPS=3 TRAIN_RUNS=1 TRAIN_WARMUPS=1 EPOCH_IMAGES=256 ;;
+        --runs) RUNS="$2"; shift ;;
+        --train-runs) TRAIN_RUNS="$2"; shift ;;
+        --epoch-images) EPOCH_IMAGES="$2"; shift ;;
+        --train-threads) TRAIN_THREADS="$2"; shift ;;
+        --keep) KEEP="$2"; shift ;;
+        --fashion-full) FASHION_FULL=also ;;
+        --only-fashion-full) FASHION_FULL=only ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        -*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+        *) CASES+=("$1") ;;
+    esac
+    shift
+done
 CPU="${BENCH_CPU:-1}"
+if [ -z "${BENCH_CPU:-}" ] && [ "$(nproc 2>/dev/null || echo 1)" -lt 2 ]; then CPU=0; fi
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
+START_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+START_TIME="$(date -u '+%Y-%m-%d %H:%M UTC')"
+COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- Sources 2>/dev/null || echo ' with uncommitted changes to Sources')"
 
 pin=()
-if command -v taskset >/dev/null 2>&1; then pin=(taskset -c "$CPU"); fi
+if command -v taskset >/dev/null 2>&1; then
+    pin=(taskset -c "$CPU")
+else
+    echo "note: taskset is missing, so nothing is pinned to one CPU"
+fi
 
+# ---- Python and the peers
+if [ -n "${BENCH_PYTHON:-}" ]; then
+    PY="$BENCH_PYTHON"
+    echo "python: $PY (BENCH_PYTHON, used as it is)"
+else
+    VENV="${BENCH_VENV:-.bench-venv}"
+    if [ ! -x "$VENV/bin/python" ]; then
+        echo "making the virtual environment $VENV ..."
+        python3 -m venv "$VENV" >"$OUT/venv.log" 2>&1 || { cat "$OUT/venv.log"; echo "run.sh: python3 -m venv failed (apt-get install python3-venv)" >&2; exit 1; }
+        "$VENV/bin/pip" install --quiet --upgrade pip >>"$OUT/venv.log" 2>&1 || true
+    fi
+    PY="$VENV/bin/python"
+    # One pip call per group, so that one that cannot be installed does not stop the others.
+    for group in "numpy scipy threadpoolctl" "jax" "keras"; do
+        module="${group%% *}"
+        if ! "$PY" -c "import $module" >/dev/null 2>&1; then
+            echo "pip install $group (into $VENV) ..."
+            "$VENV/bin/pip" install --quiet $group >>"$OUT/venv.log" 2>&1 || echo "  could not install $group (see pip's output with --keep)"
+        fi
+    done
+    echo "python: $PY"
+fi
+peer_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE KERAS_BACKEND=jax)
+one_thread=(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+            XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+PEERS=() MISSING=()
+"${peer_env[@]}" "$PY" -c "import numpy, scipy" >/dev/null 2>&1 && PEERS+=(numpy) || MISSING+=("numpy/scipy")
+"${peer_env[@]}" "$PY" -c "import jax" >/dev/null 2>&1 && PEERS+=(jax) || MISSING+=("jax")
+"${peer_env[@]}" "$PY" -c "import keras" >/dev/null 2>&1 && PEERS+=(keras) || MISSING+=("keras")
+echo "peers: ${PEERS[*]:-none}${MISSING:+; missing: ${MISSING[*]}}"
+
+# ---- the notes' Fashion-MNIST CNN in full (--fashion-full): cnnrepl, then Keras, each timed from start to exit
+if [ -n "$FASHION_FULL" ]; then
+    echo "building cnnrepl (release)..."
+    swift build -c release --product cnnrepl --scratch-path .build-bench >"$OUT/build-cnnrepl.log" 2>&1 \
+        || { cat "$OUT/build-cnnrepl.log"; exit 1; }
+    echo "the Fashion-MNIST CNN in full, 5 epochs on 60,000 pictures (load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')):"
+    "${peer_env[@]}" "$PY" tools/bench/fashion_full.py --cnnrepl .build-bench/release/cnnrepl | tee "$OUT/fashion-full.txt" \
+        || echo "  a side stayed under 0.90 test accuracy (see above)"
+    echo "  (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'))"
+    [ "$FASHION_FULL" = only ] && exit 0
+fi
+
+# ---- cnnbench
 echo "building cnnbench (release)..."
 swift build -c release --product cnnbench --scratch-path .build-bench >"$OUT/build.log" 2>&1 \
     || { cat "$OUT/build.log"; exit 1; }
+BENCH=.build-bench/release/cnnbench
+TRAINING=(trainstep mnistepoch fashionepoch digitsepoch)
+ONE=() TRAIN=()
+KNOWN=" $("$BENCH" --list) "
+for name in "${CASES[@]}"; do
+    [[ "$KNOWN" == *" $name "* ]] || { echo "run.sh: no case $name; the cases are:$KNOWN" >&2; exit 2; }
+done
+for name in $KNOWN; do
+    if [ ${#CASES[@]} -gt 0 ] && [[ " ${CASES[*]} " != *" $name "* ]]; then continue; fi
+    if [[ " ${TRAINING[*]} " == *" $name "* ]]; then TRAIN+=("$name"); else ONE+=("$name"); fi
+done
+CORES="$(nproc 2>/dev/null || echo 1)"
+TRAIN_THREADS="${TRAIN_THREADS:-$CORES}"
+train_pin=() train_env=()
+if [ "$TRAIN_THREADS" = 1 ]; then train_pin=("${pin[@]}"); train_env=("${one_thread[@]}"); fi
 
-echo "timing (median of $RUNS runs after $WARMUPS warm-ups, pinned to CPU $CPU)..."
-"${pin[@]}" .build-bench/release/cnnbench --json --runs "$RUNS" --warmups "$WARMUPS" >"$OUT/native.json"
-python3 -c "import threadpoolctl" 2>/dev/null \
-    || echo "note: threadpoolctl is not installed (pip install threadpoolctl) so the BLAS kernel is not reported"
-env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-    "${pin[@]}" python3 tools/bench/peer.py --json --runs "$RUNS" --warmups "$WARMUPS" >"$OUT/peer.json"
-
-# The clock: a chain of dependent integer adds runs at one add per cycle on x86-64, so timing it gives
-# the clock the core actually runs at (with turbo). Without a C compiler, fall back to /proc/cpuinfo.
-CLOCK_GHZ=""
-if command -v cc >/dev/null 2>&1 && [ "$(uname -m)" = "x86_64" ]; then
-    cat >"$OUT/clock.c" <<'C'
-#include <stdio.h>
-#include <time.h>
-int main(void) {
-    struct timespec a, b;
-    unsigned long x = 0, n = 200000000UL;
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    for (unsigned long i = 0; i < n; i++)
-        __asm__ volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
-                         "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0" : "+r"(x));
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    double s = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) * 1e-9;
-    printf("%.3f\n", x / s / 1e9);
-    return 0;
-}
-C
-    if cc -O1 -o "$OUT/clock" "$OUT/clock.c" 2>/dev/null; then CLOCK_GHZ="$("${pin[@]}" "$OUT/clock")"; fi
+# ---- the clock and the peak
+echo "measuring the clock and the float64 peak (pinned to CPU $CPU)..."
+echo '{}' >"$OUT/clock.json"
+if command -v cc >/dev/null 2>&1 && [ "$(uname -m)" = x86_64 ] \
+        && cc -O2 -march=native -o "$OUT/clock" tools/bench/clock.c 2>"$OUT/clock.log"; then
+    "${pin[@]}" "$OUT/clock" >"$OUT/clock.json"
+else
+    echo "note: no C compiler or not x86-64: the peak comes from the CPU flags and the nominal clock"
 fi
-NOMINAL_MHZ="$(awk -F: '/cpu MHz/ {gsub(/ /, "", $2); print $2; exit}' /proc/cpuinfo 2>/dev/null || true)"
-FLAGS="$(lscpu 2>/dev/null | awk -F: '/^Flags/ {print $2}')"
-MODEL="$(lscpu 2>/dev/null | awk -F: '/^Model name/ {gsub(/^ +/, "", $2); print $2}')"
 
-OUT="$OUT" CLOCK_GHZ="$CLOCK_GHZ" NOMINAL_MHZ="$NOMINAL_MHZ" FLAGS="$FLAGS" MODEL="$MODEL" python3 - <<'PY'
-import json, os
+options=(--runs "$RUNS" --warmups "$WARMUPS" --train-runs "$TRAIN_RUNS" --train-warmups "$TRAIN_WARMUPS" --epoch-images "$EPOCH_IMAGES")
+if [ ${#ONE[@]} -gt 0 ]; then
+    echo "one-core cases (median of $RUNS runs after $WARMUPS warm-ups, pinned to CPU $CPU): ${ONE[*]}"
+    echo "  cnnbench..."
+    "${pin[@]}" "$BENCH" --json "${options[@]}" "${ONE[@]}" >"$OUT/cnnbench-one.json"
+    for peer in numpy jax; do
+        [[ " ${PEERS[*]} " == *" $peer "* ]] || continue
+        echo "  $peer..."
+        "${peer_env[@]}" "${one_thread[@]}" "${pin[@]}" "$PY" tools/bench/peer.py --peer "$peer" --json "${options[@]}" "${ONE[@]}" \
+            >"$OUT/$peer-one.json" 2>"$OUT/$peer-one.log" || { echo "  $peer failed:"; tail -5 "$OUT/$peer-one.log"; }
+    done
+fi
+if [ ${#TRAIN[@]} -gt 0 ]; then
+    # Case by case, cnnrepl then Keras, so that both sides of a row meet about the same load.
+    echo "training cases (median of $TRAIN_RUNS runs after $TRAIN_WARMUPS warm-up, $TRAIN_THREADS thread(s)):"
+    for name in "${TRAIN[@]}"; do
+        echo "  $name: cnnbench..."
+        "${train_pin[@]}" "$BENCH" --json "${options[@]}" --threads "$TRAIN_THREADS" "$name" >"$OUT/cnnbench-train-$name.json"
+        if [[ " ${PEERS[*]} " == *" keras "* ]]; then
+            echo "  $name: keras..."
+            "${peer_env[@]}" "${train_env[@]}" "${train_pin[@]}" "$PY" tools/bench/peer.py --peer keras --json "${options[@]}" "$name" \
+                >"$OUT/keras-train-$name.json" 2>"$OUT/keras-train-$name.log" || { echo "  keras failed:"; tail -5 "$OUT/keras-train-$name.log"; }
+        fi
+    done
+fi
+REPORT_PY="$PY"
+"$PY" -c "" >/dev/null 2>&1 || REPORT_PY=python3
+END_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
-out = os.environ["OUT"]
-load = lambda name: json.load(open(os.path.join(out, name)))
-native, peer = load("native.json"), load("peer.json")
-by_name = lambda report: {case["name"]: case for case in report["cases"]}
-n, q = by_name(native), by_name(peer)
-
-print()
-print(f"{'case':<9}{'ours ms':>11}{'numpy ms':>11}{'ours/numpy':>12}{'ours GFLOP/s':>14}{'numpy GFLOP/s':>15}")
-missing = []
-for name in n:
-    a, c = n[name], q.get(name)
-    if c is None:  # a case the peer does not time yet (the backward passes, the train step)
-        missing.append(name)
-        print(f"{name:<9}{a['ms']:11.3f}{'-':>11}{'-':>12}{a['gflops']:14.2f}{'-':>15}")
-        continue
-    print(f"{name:<9}{a['ms']:11.3f}{c['ms']:11.3f}{a['ms'] / c['ms']:12.2f}{a['gflops']:14.2f}{c['gflops']:15.2f}")
-if missing:
-    print(f"no peer yet for: {', '.join(missing)}")
-
-print()
-blas = peer.get("blas")
-if blas:
-    for entry in blas:
-        print(f"peer BLAS: {entry.get('internal_api')} {entry.get('version')}, kernel {entry.get('architecture')}, "
-              f"{entry.get('num_threads')} thread(s) ({os.path.basename(entry.get('filepath', ''))})")
-print(f"peer: numpy {peer.get('numpy')}, scipy {peer.get('scipy')}")
-
-flags = set(os.environ.get("FLAGS", "").split())
-if "avx512f" in flags:
-    per_cycle, why = 32, "avx512f: 8 doubles x 2 FLOP (FMA) x 2 units"
-elif "avx2" in flags and "fma" in flags:
-    per_cycle, why = 16, "avx2+fma: 4 doubles x 2 FLOP (FMA) x 2 units"
-else:
-    per_cycle, why = 4, "sse2: 2 doubles x (1 multiply + 1 add)"
-clock = os.environ.get("CLOCK_GHZ") or ""
-nominal = os.environ.get("NOMINAL_MHZ") or ""
-if clock:
-    ghz, how = float(clock), f"measured {float(clock):.2f} GHz (dependent integer adds; nominal {nominal} MHz)"
-elif nominal:
-    ghz, how = float(nominal) / 1000, f"nominal {nominal} MHz from /proc/cpuinfo"
-else:
-    ghz, how = None, "unknown clock"
-print()
-print(f"CPU: {os.environ.get('MODEL', '?')}")
-if ghz:
-    peak = per_cycle * ghz
-    print(f"one core's FP64 peak ~ {per_cycle} FLOP/cycle ({why}) x {how} = {peak:.1f} GFLOP/s")
-    m = n["mnist"]
-    print(f"MNIST forward: {m['gflops']:.2f} GFLOP/s = {100 * m['gflops'] / peak:.1f}% of that peak "
-          f"(NumPy: {100 * q['mnist']['gflops'] / peak:.1f}%)")
-
-print()
-speedup = q["conv512"]["ms"] / n["conv512"]["ms"]
-print(f"target conv512 at least 2x faster than correlate2d: {speedup:.1f}x -> {'met' if speedup >= 2 else 'NOT met'}")
-ratio = n["mnist"]["ms"] / q["mnist"]["ms"]
-print(f"target MNIST forward within 2x of NumPy: {ratio:.2f}x -> {'met' if ratio <= 2 else 'NOT met'}")
-PY
+OUT="$OUT" CPU="$CPU" CORES="$CORES" TRAIN_THREADS="$TRAIN_THREADS" MISSING="${MISSING[*]:-}" START_LOAD="$START_LOAD" END_LOAD="$END_LOAD" \
+START_TIME="$START_TIME" RUNS="$RUNS" WARMUPS="$WARMUPS" TRAIN_RUNS="$TRAIN_RUNS" EPOCH_IMAGES="$EPOCH_IMAGES" \
+COMMIT="$COMMIT" "$REPORT_PY" tools/bench/report.py | tee "$OUT/table.md"
+if [ -n "$KEEP" ]; then mkdir -p "$KEEP" && cp "$OUT"/*.json "$OUT"/*.log "$OUT/table.md" "$KEEP"/ 2>/dev/null; echo "kept in $KEEP"; fi

@@ -56,7 +56,7 @@ def main():
             os.write(fd, line.encode() + b"\r")
             transcript += read_until(fd, r"(cnn|\.\.\.)> ", 30)
         os.write(fd, b"train m data epochs=500 batch=32\r")
-        transcript += read_until(fd, r"epoch 2/500:", 120)
+        transcript += read_until(fd, r"epoch +2/500:", 120)   # the number is padded: "epoch   2/500"
         os.write(fd, b"\x03")
         stopped = read_until(fd, r"cnn> ", 30)
         transcript += stopped

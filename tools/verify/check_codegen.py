@@ -21,9 +21,11 @@ How it checks.
     (plus its "_pad", "_relu", ... helpers) must end in that layer's shape (channels first, so C x H x W is
     compared with H x W x C) and hold its parameters, and the model's total must match.
     Graphs (GRAPH_MODELS: a ResNet bottleneck with a projection shortcut, Inception branches, a DenseNet
-    block) are checked by layer name, as Keras lists a functional model's layers in its own order, and
-    cnnrepl's "Connected to" column must name the layers Keras connects; the PyTorch nn.Module is checked
-    by its total and its output.
+    block, a residual block with batch norm, a U-Net skip) are checked by layer name, as Keras lists a
+    functional model's layers in its own order, and cnnrepl's "Connected to" column must name the layers
+    Keras connects; the PyTorch nn.Module is checked by its total and its output. A graph case may train
+    the model on the shipped digits before `run` (TRAIN_DIGITS), so that batch norm's gamma, beta and
+    moving averages are loaded with values other than their initial 1, 0, 0, 1.
     Then `run NAME` draws weights and an input in cnnrepl and saves them with its output; both models get
     those weights (in float64; PyTorch's in its own layouts) and must give the same output, within 1e-12
     for PyTorch and 1e-6 for Keras (whose JAX backend computes tanh and global average pooling at float32
@@ -196,6 +198,14 @@ model vector 784
 end"""),
 ]
 
+# A model block may be followed by lines run before `run NAME` (not before `summary`/`code`): training on the
+# shipped digits moves batch norm's gamma, beta, moving mean and moving variance away from 1, 0, 0 and 1, so
+# that loading them wrongly (or not at all) shows in the outputs.
+TRAIN_DIGITS = """data = dataset("digits")
+seed 1
+train {name} data epochs=2 batch=32 optimizer=adam lr=0.01
+"""
+
 # Graphs (named layers, from, add, concat): Keras' functional API and a PyTorch nn.Module with a forward.
 GRAPH_MODELS = [
     ("bottleneck", "graph: ResNet bottleneck with a projection shortcut", """
@@ -232,6 +242,30 @@ model dense_block 8x8x4
   globalmaxpool
   dense 3 softmax
 end"""),
+    ("resnet_bn", "graph: residual block with batch norm (trained 2 epochs first, so gamma, beta and the moving averages are not their initial values), a projection with batch norm, separable and depthwise convs, concat", """
+model resnet_bn 8x8x1
+  conv 8 3x3 same nobias
+  batchnorm
+  stem = relu
+  conv 8 3x3 same nobias
+  batchnorm
+  relu
+  conv 8 3x3 same nobias
+  f = batchnorm
+  add f stem
+  a = relu
+  separableconv 6 3x3 stride 2 same nobias
+  s = batchnorm
+  conv 4 1x1 stride 2 nobias from a
+  p = batchnorm
+  concat s p
+  depthwiseconv 3x3 same multiplier 2
+  batchnorm
+  relu6
+  globalavgpool
+  dense 10 softmax
+end
+""" + TRAIN_DIGITS.format(name="resnet_bn")),
     ("unet_tiny", "graph: U-Net skip connection across a transposed conv", """
 model unet_tiny 8x8x2
   left = conv 4 3x3 same relu
@@ -426,6 +460,25 @@ model mobile 9x9x2
   dense 3 softmax
 end
 run mobile""", ["mobile_out"]),
+    ("run-resnet-bn", "a forward pass through a graph (add, concat) with trained batch norm, separable and depthwise convs", """
+model resnet_bn 8x8x1
+  conv 4 3x3 same nobias
+  batchnorm
+  stem = relu
+  conv 4 3x3 same nobias
+  f = batchnorm
+  add f stem
+  a = relu
+  separableconv 3 3x3 stride 2 same
+  s = batchnorm
+  conv 2 1x1 stride 2 nobias from a
+  concat s
+  depthwiseconv 3x3 same multiplier 2
+  batchnorm
+  flatten
+  dense 10 softmax
+end
+""" + TRAIN_DIGITS.format(name="resnet_bn") + """run resnet_bn""", ["resnet_bn_out"]),
 ]
 
 # ---------------------------------------------------------------------------------------------------
@@ -498,11 +551,53 @@ print("JSON " + json.dumps({{"layers": layers, "total": int(model.count_params()
                             "max_diff": float(np.max(np.abs(y - want))), "scale": float(np.max(np.abs(want)))}}))
 """
 
+# How both PyTorch drivers put cnnrepl's `run` weights into the modules (no braces: it goes into .format()).
+TORCH_LOADER = r"""
+import os
+def put(module, w, b):
+    module.weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
+    if b is not None:
+        module.bias.copy_(torch.from_numpy(b))
+def depthwise(w):
+    kh, kw, c, m = w.shape
+    return w.reshape(kh, kw, c * m).transpose(2, 0, 1)[:, np.newaxis]
+def load(modules, name, kind, files, flattened=None):
+    # cnnrepl's `run` weights, moved to PyTorch's layouts: a conv kernel kh x kw x Cin x Cout becomes
+    # Cout x Cin x kh x kw; a dense matrix inputs x units becomes units x inputs, with its rows put in
+    # channels-first order when it follows the flattening of an H x W x C image; a dense layer on an
+    # image is a 1x1 conv.
+    # A depthwise kernel kh x kw x C x M is a grouped conv's (C*M) x 1 x kh x kw (output channel c*M + m); a
+    # separable layer is two modules, NAME_depthwise and NAME_pointwise; a transposed kernel kh x kw x Out x In
+    # is ConvTranspose2d's In x Out x kh x kw; batch norm's moving averages are the running statistics.
+    a = dict((role, np.load(path)) for role, path in files if os.path.exists(path))
+    b = a.get("bias")
+    if kind == "conv" or kind == "transposed":
+        put(modules[name], a["kernel"].transpose(3, 2, 0, 1), b)
+    elif kind == "depthwise":
+        put(modules[name], depthwise(a["kernel"]), b)
+    elif kind == "separable":
+        put(modules[name + "_depthwise"], depthwise(a["depthwise_kernel"]), None)
+        put(modules[name + "_pointwise"], a["pointwise_kernel"].transpose(3, 2, 0, 1), b)
+    elif kind == "batchnorm":
+        put(modules[name], a["gamma"], a["beta"])
+        modules[name].running_mean.copy_(torch.from_numpy(a["moving_mean"]))
+        modules[name].running_var.copy_(torch.from_numpy(a["moving_variance"]))
+    elif kind == "pixels":
+        put(modules[name], a["kernel"].T[:, :, np.newaxis, np.newaxis], b)
+    else:
+        w = a["kernel"]
+        if flattened:
+            h, wd, c = flattened
+            w = w.reshape(h, wd, c, -1).transpose(2, 0, 1, 3).reshape(h * wd * c, -1)
+        put(modules[name], w.T, b)
+"""
+
 TORCH_DRIVER = r"""
 import json, runpy, io, contextlib
 import numpy as np
 import torch
 torch.set_default_dtype(torch.float64)
+{loader}
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     ns = runpy.run_path({path!r}, run_name="__main__")
@@ -516,44 +611,9 @@ with torch.no_grad():
         # Batch norm's running mean and variance are buffers in PyTorch, weights (non-trainable) in Keras.
         stats = sum(b.numel() for n, b in layer.named_buffers() if n.startswith("running_"))
         modules.append([name, list(x.shape[1:]), int(sum(p.numel() for p in layer.parameters()) + stats)])
-    # cnnrepl's `run` weights, moved to PyTorch's layouts: a conv kernel kh x kw x Cin x Cout becomes
-    # Cout x Cin x kh x kw; a dense matrix inputs x units becomes units x inputs, with its rows put in
-    # channels-first order when it follows the flattening of an H x W x C image; a dense layer on an
-    # image is a 1x1 conv.
-    # A depthwise kernel kh x kw x C x M is a grouped conv's (C*M) x 1 x kh x kw (output channel c*M + m); a
-    # separable layer is two modules, NAME_depthwise and NAME_pointwise; a transposed kernel kh x kw x Out x In
-    # is ConvTranspose2d's In x Out x kh x kw; batch norm's moving averages are the running statistics.
-    import os
     layers = dict(model.named_children())
-    def put(module, w, b):
-        module.weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
-        if b is not None:
-            module.bias.copy_(torch.from_numpy(b))
-    def depthwise(w):
-        kh, kw, c, m = w.shape
-        return w.reshape(kh, kw, c * m).transpose(2, 0, 1)[:, np.newaxis]
     for name, kind, files, flattened in {weights!r}:
-        a = {{role: np.load(path) for role, path in files if os.path.exists(path)}}
-        b = a.get("bias")
-        if kind == "conv" or kind == "transposed":
-            put(layers[name], a["kernel"].transpose(3, 2, 0, 1), b)
-        elif kind == "depthwise":
-            put(layers[name], depthwise(a["kernel"]), b)
-        elif kind == "separable":
-            put(layers[name + "_depthwise"], depthwise(a["depthwise_kernel"]), None)
-            put(layers[name + "_pointwise"], a["pointwise_kernel"].transpose(3, 2, 0, 1), b)
-        elif kind == "batchnorm":
-            put(layers[name], a["gamma"], a["beta"])
-            layers[name].running_mean.copy_(torch.from_numpy(a["moving_mean"]))
-            layers[name].running_var.copy_(torch.from_numpy(a["moving_variance"]))
-        elif kind == "pixels":
-            put(layers[name], a["kernel"].T[:, :, np.newaxis, np.newaxis], b)
-        else:
-            w = a["kernel"]
-            if flattened:
-                h, wd, c = flattened
-                w = w.reshape(h, wd, c, -1).transpose(2, 0, 1, 3).reshape(h * wd * c, -1)
-            put(layers[name], w.T, b)
+        load(layers, name, kind, files, flattened)
     x = np.load({input!r})
     batch = torch.from_numpy(x.transpose(2, 0, 1) if x.ndim == 3 else x)[None]
     y = model(batch)[0].numpy()
@@ -650,7 +710,7 @@ def check_model(binary, name, block):
         if keras_result["total"] != total:
             problems.append(f"Keras total {keras_result['total']} vs cnnrepl {total}")
         # PyTorch
-        torch_result = run_python(TORCH_DRIVER.format(path=os.path.join(folder, "torch_model.py"),
+        torch_result = run_python(TORCH_DRIVER.format(path=os.path.join(folder, "torch_model.py"), loader=TORCH_LOADER,
                                                       example=torch_example(input_shape), weights=torch_weights, **files))
         groups = {}
         order = []
@@ -688,7 +748,7 @@ def check_model(binary, name, block):
                 "torch": torch_result["torch"]}
 
 KERAS_GRAPH_DRIVER = r"""
-import json, runpy, io, contextlib
+import json, os, runpy, io, contextlib
 import numpy as np
 import keras
 keras.config.set_floatx("float64")
@@ -699,8 +759,10 @@ model = ns["model"]
 layers = {{l.name: [[d for d in l.output.shape[1:]], int(l.count_params())] for l in model.layers}}
 connected = {{l.name: sorted(t._keras_history[0].name for node in l._inbound_nodes for t in node.input_tensors)
              for l in model.layers}}
-for name, kernel, bias in {weights!r}:
-    model.get_layer(name).set_weights([np.load(kernel), np.load(bias)])
+# cnnrepl's weights in Keras' set_weights order (batch norm: gamma, beta, moving mean, moving variance); a weight
+# a layer does not have (nobias) was never saved.
+for name, kind, files in {weights!r}:
+    model.get_layer(name).set_weights([np.load(path) for role, path in files if os.path.exists(path)])
 x = np.load({input!r})
 with contextlib.redirect_stdout(out):
     y = np.asarray(model.predict(x[np.newaxis], verbose=0))[0]
@@ -711,10 +773,11 @@ print("JSON " + json.dumps({{"layers": layers, "connected": connected, "total": 
 """
 
 TORCH_GRAPH_DRIVER = r"""
-import json, runpy, io, contextlib
+import json, os, runpy, io, contextlib
 import numpy as np
 import torch
 torch.set_default_dtype(torch.float64)
+{loader}
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     ns = runpy.run_path({path!r}, run_name="__main__")
@@ -722,17 +785,16 @@ model = ns["model"].double()
 modules = dict(model.named_children())
 with torch.no_grad():
     model.eval()
-    for name, kind, kernel, bias in {weights!r}:
-        w, b = np.load(kernel), np.load(bias)
-        w = w.transpose(3, 2, 0, 1) if kind == "conv" else w.T
-        modules[name].weight.copy_(torch.from_numpy(np.ascontiguousarray(w)))
-        modules[name].bias.copy_(torch.from_numpy(b))
+    for name, kind, files in {weights!r}:
+        load(modules, name, kind, files)
     x = np.load({input!r})
     y = model(torch.from_numpy(x.transpose(2, 0, 1))[None])[0].numpy()
 if y.ndim == 3:
     y = y.transpose(1, 2, 0)
 want = np.load({output!r})
-print("JSON " + json.dumps({{"total": int(sum(p.numel() for p in model.parameters())), "torch": torch.__version__,
+# Batch norm's running mean and variance are buffers in PyTorch, weights (non-trainable) in Keras.
+stats = sum(b.numel() for n, b in model.named_buffers() if "running_" in n)
+print("JSON " + json.dumps({{"total": int(sum(p.numel() for p in model.parameters()) + stats), "torch": torch.__version__,
                             "max_diff": float(np.max(np.abs(y - want))), "scale": float(np.max(np.abs(want)))}}))
 """
 
@@ -755,28 +817,32 @@ def parse_connections(text, name):
 def check_graph(binary, name, block):
     """As check_model, for a graph: layers matched by name (Keras lists a functional model's layers in its own
     order), the "Connected to" column against Keras' inbound nodes, and the outputs with cnnrepl's weights."""
+    # The model block, then any lines to run before `run NAME` (training).
+    model_end = block.index("\nend") + len("\nend")
+    model_text, prepare = block[:model_end], block[model_end:]
     with tempfile.TemporaryDirectory() as folder:
-        text = run_cnnrepl(binary, folder, block + f'\nsummary {name}\ncode keras {name} file="keras_model.py"\n'
+        text = run_cnnrepl(binary, folder, model_text + f'\nsummary {name}\ncode keras {name} file="keras_model.py"\n'
                            f'code torch {name} file="torch_model.py"\n')
         rows, types, total = parse_summary(text, name)
         connections = parse_connections(text, name)
         problems = []
         saves = [f'save({name}_in, "in.npy")', f'save({name}_out, "out.npy")']
-        keras_weights, torch_weights = [], []
-        # rows[0] is the input layer, so row k is layer k of `run` (NAME_k_kernel).
+        weights = []
+        layer_lines = [line.strip() for line in model_text.strip().splitlines()[1:-1]
+                       if line.strip() and not line.strip().startswith("#")]
+        # rows[0] is the input layer, so row k is layer k of `run` (NAME_k_kernel, NAME_k_gamma, ...).
         for index, ((layer, shape, params), kind) in enumerate(zip(rows, types)):
             if params > 0:
-                kernel = os.path.join(folder, f"kernel{index}.npy")
-                bias = os.path.join(folder, f"bias{index}.npy")
-                saves += [f'save({name}_{index}_kernel, "{kernel}")', f'save({name}_{index}_bias, "{bias}")']
-                keras_weights.append((layer, kernel, bias))
-                # Keras' Conv2DTranspose kernel is kh x kw x out x in and PyTorch's in x out x kh x kw: the same
-                # transposition (3, 2, 0, 1) as a conv kernel's kh x kw x in x out to out x in x kh x kw.
-                torch_weights.append((layer, "conv" if kind in ("Conv2D", "Conv2DTranspose") else "dense", kernel, bias))
+                torch_kind, roles = WEIGHT_ROLES.get(kind, ("dense", ["kernel", "bias"]))
+                if "nobias" in layer_lines[index - 1].split():
+                    roles = [role for role in roles if role != "bias"]
+                files = [(role, os.path.join(folder, f"{role}{index}.npy")) for role in roles]
+                saves += [f'save({name}_{index}_{role}, "{path}")' for role, path in files]
+                weights.append((layer, torch_kind, files))
         run_cnnrepl(binary, folder, block + f"\nrun {name}\n" + "\n".join(saves) + "\n")
         files = {"input": os.path.join(folder, "in.npy"), "output": os.path.join(folder, "out.npy")}
         keras_result = run_python(KERAS_GRAPH_DRIVER.format(path=os.path.join(folder, "keras_model.py"),
-                                                            weights=keras_weights, **files),
+                                                            weights=weights, **files),
                                   {"KERAS_BACKEND": "jax", "JAX_ENABLE_X64": "1"})
         mine = {n: [list(s), p] for n, s, p in rows}
         if mine != keras_result["layers"]:
@@ -785,8 +851,8 @@ def check_graph(binary, name, block):
             problems.append(f"Connected to differs: cnnrepl {connections} vs Keras {keras_result['connected']}")
         if keras_result["total"] != total:
             problems.append(f"Keras total {keras_result['total']} vs cnnrepl {total}")
-        torch_result = run_python(TORCH_GRAPH_DRIVER.format(path=os.path.join(folder, "torch_model.py"),
-                                                            weights=torch_weights, **files))
+        torch_result = run_python(TORCH_GRAPH_DRIVER.format(path=os.path.join(folder, "torch_model.py"), loader=TORCH_LOADER,
+                                                            weights=weights, **files))
         if torch_result["total"] != total:
             problems.append(f"PyTorch total {torch_result['total']} vs cnnrepl {total}")
         for framework, result, bound in (("Keras", keras_result, 1e-6), ("PyTorch", torch_result, 1e-12)):
@@ -854,6 +920,7 @@ def main():
         sys.exit("--only checks a part: the results file is written from a full run")
     if args.only:
         MODELS[:] = [m for m in MODELS if m[0] in args.only]
+        GRAPH_MODELS[:] = [m for m in GRAPH_MODELS if m[0] in args.only]
         NUMPY_CASES[:] = [c for c in NUMPY_CASES if c[0] in args.only]
     binary = os.path.abspath(args.cnnrepl)
     if not os.path.exists(binary):

@@ -23,18 +23,20 @@ public protocol MergeLayer: ModelLayer {
 }
 
 extension MergeLayer {
-    /// What the merge does to shapes: the merged shape, no weights, the largest receptive field of the inputs.
+    /// What the merge does to shapes: the merged shape, no weights, and the receptive field of all the paths:
+    /// the union of their fields (the largest of them when they are centred alike), or, when their jumps differ,
+    /// the largest one.
     public func analyze(merging inputs: [LayerInput], names: [String]) throws -> LayerShape {
         let shape = try mergedShape(inputs, names: names)
-        var widest: ReceptiveFieldStep?
-        for input in inputs {
-            // A path whose field is unknown (a layer without field arithmetic) leaves the merge's unknown too.
-            guard let field = input.field else { widest = nil; break }
-            if let best = widest, best.rows.size * best.cols.size >= field.rows.size * field.cols.size { continue }
-            widest = field
+        // A path whose field is unknown (a layer without field arithmetic) leaves the merge's unknown too.
+        let fields = inputs.compactMap(\.field)
+        var joined: ReceptiveFieldStep?
+        if fields.count == inputs.count, !fields.isEmpty {
+            joined = ReceptiveField.union(fields)
+                ?? fields.max { $0.rows.size * $0.cols.size < $1.rows.size * $1.cols.size }
         }
         return LayerShape(outputShape: shape, parameters: Derivation(value: 0, formula: noWeightsReason),
-                          receptiveField: shape.count == 3 ? widest : nil)
+                          receptiveField: shape.count == 3 ? joined : nil)
     }
 
     public func analyze(_ input: LayerInput) throws -> LayerShape { .unchanged(input, reason: noWeightsReason) }

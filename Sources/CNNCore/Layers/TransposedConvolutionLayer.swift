@@ -4,9 +4,8 @@
 // rule; same without output_padding gives in*stride). Weights: a kh x kw x F x Cin kernel (Keras' layout;
 // keras' compute_fans then takes fan-in kh*kw*F and fan-out kh*kw*Cin) and F biases. Forward and backward
 // are the core's TransposedConvolution.
-// Receptive field: an output cell sees ceil(k/s) input cells per axis, and neighbouring output cells are
-// 1/s input cells apart, a jump that is not a whole number; so the field is not carried past this layer
-// (the summary shows none from here on), while `trace` of a run still walks the exact cells back.
+// Receptive field: an output cell sees at most ceil(k/s) input cells per axis, and neighbouring output cells
+// are 1/s input cells apart (ReceptiveField.transposed: the jump divides by s).
 
 /// A transposed convolution layer (Keras Conv2DTranspose).
 public struct TransposedConvolutionLayer: ModelLayer, Equatable {
@@ -60,7 +59,10 @@ public struct TransposedConvolutionLayer: ModelLayer, Equatable {
         }
         let parameters = try ParameterCount.transposed(kernel: kernel, outputs: filters, inputs: input.shape[2], bias: useBias)
         return LayerShape(outputShape: [rows.output.value, cols.output.value, filters], parameters: parameters,
-                          outputRows: rows.output, outputCols: cols.output, receptiveField: nil)
+                          outputRows: rows.output, outputCols: cols.output,
+                          receptiveField: input.field.flatMap {
+                              ReceptiveField.transposed($0, kernel: kernel, stride: stride, zerosBefore: Pair(rows.padBefore, cols.padBefore))
+                          })
     }
 
     public func weights(inputShape: [Int]) throws -> [WeightShape] {

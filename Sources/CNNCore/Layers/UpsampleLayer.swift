@@ -1,7 +1,7 @@
 // UpsampleLayer: Keras' UpSampling2D (nearest), every cell repeated size x size times.
 //
-// Shapes: (H*r) x (W*c) x C. No weights. Receptive field: as after a transposed convolution, neighbouring
-// output cells are 1/size input cells apart, not a whole number, so the field is not carried past it.
+// Shapes: (H*r) x (W*c) x C. No weights. Receptive field: the same size, and neighbouring output cells are
+// 1/size input cells apart (ReceptiveField.upsampled: the jump divides by the size).
 // Forward and backward are the core's Upsample.
 
 /// An upsampling layer.
@@ -29,7 +29,7 @@ public struct UpsampleLayer: ModelLayer, Equatable {
                           parameters: Derivation(value: 0, formula: "no weights: upsampling only repeats values"),
                           outputRows: Derivation(value: shape[0], formula: "out = \(input.shape[0])*\(size.rows) = \(shape[0])"),
                           outputCols: Derivation(value: shape[1], formula: "out = \(input.shape[1])*\(size.cols) = \(shape[1])"),
-                          receptiveField: nil)
+                          receptiveField: input.field.flatMap { ReceptiveField.upsampled($0, by: size) })
     }
 
     public func workFactors(inputShape: [Int], outputShape: [Int]) -> [Int] { outputShape }

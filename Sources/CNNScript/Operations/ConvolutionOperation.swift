@@ -45,7 +45,7 @@ public struct ConvolutionOperation: StepOperation {
         if case .explicit = plan.padding { text += ", padding \(plan.padding)" } else if plan.padding != .valid { text += ", \(plan.padding)" }
         let window = SlidingWindow(kernel: plan.kernel, stride: plan.stride, dilation: plan.dilation,
                                    padBefore: Pair(plan.paddingAmounts.top, plan.paddingAmounts.left))
-        return .window(window, text: text, keepsChannel: false)
+        return .window(window, text: text, channels: .every)
     }
 
     public var headerNote: HeaderNote? { .convolutionPadding(plan) }
@@ -119,7 +119,9 @@ extension ConvolutionLayer: LayerLanguage {
     /// `conv F KxK [stride S] [valid|same] [dilation D] [nobias] [activation]`; Keras' spellings `padding=same`,
     /// `activation=relu`, `strides=2`, `dilation_rate=2` and `use_bias=False` are read too (ConvolutionLine).
     private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
+        ModelBuilder.dropKerasLabel(&words, "filters")
         let filters = try ModelBuilder.count(words.popFirst(), after: line.keyword, what: "the number of filters", example: "conv 32 3x3")
+        ModelBuilder.dropKerasLabel(&words, "kernel_size")
         guard let sizeWord = words.popFirst() else {
             throw Diagnostic("conv needs a kernel size after the filters, e.g. conv \(filters) 3x3", at: line.range)
         }

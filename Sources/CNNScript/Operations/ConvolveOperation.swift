@@ -49,7 +49,7 @@ public struct ConvolveOperation: StepOperation {
         if plan.padding != .valid { text += ", \(plan.padding)" }
         return .window(SlidingWindow(kernel: plan.kernel, stride: plan.stride, dilation: plan.dilation,
                                      padBefore: Pair(plan.paddingAmounts.top, plan.paddingAmounts.left)),
-                       text: text, keepsChannel: false)
+                       text: text, channels: .every)
     }
 
     public var headerNote: HeaderNote? { .flippedKernel(plan) }

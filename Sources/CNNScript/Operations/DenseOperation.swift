@@ -78,6 +78,7 @@ extension DenseLayer: LayerLanguage {
 
     /// `dense N [activation]`.
     private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
+        ModelBuilder.dropKerasLabel(&words, "units")
         let units = try ModelBuilder.count(words.popFirst(), after: line.keyword, what: "the number of units", example: "dense 128 relu")
         var activation: ActivationKind?
         if let word = words.popFirst() {

@@ -50,7 +50,7 @@ public struct DepthwiseConvolutionOperation: StepOperation {
         let window = SlidingWindow(kernel: p.kernel, stride: p.stride, dilation: p.dilation,
                                    padBefore: Pair(p.paddingAmounts.top, p.paddingAmounts.left))
         // Output channel c*M + m reads input channel c only; with M = 1 that is the same channel.
-        return .window(window, text: text, keepsChannel: plan.multiplier == 1)
+        return .window(window, text: text, channels: .own(multiplier: plan.multiplier))
     }
 
     public var headerNote: HeaderNote? { .convolutionPadding(plan.channelPlan) }
@@ -144,6 +144,7 @@ extension DepthwiseConvolutionLayer: LayerLanguage {
 
     /// `depthwiseconv 3x3 stride 2 same multiplier 1`; Keras' `depth_multiplier=1` and the other spellings too.
     private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
+        ModelBuilder.dropKerasLabel(&words, "kernel_size")
         guard let sizeWord = words.popFirst() else {
             throw Diagnostic("depthwiseconv needs a kernel size, e.g. depthwiseconv 3x3", at: line.range)
         }

@@ -3,7 +3,7 @@
 // outputs, in the order the layer line names them. CNNCore's AddLayer and ConcatLayer compute it and its
 // backward pass. The layer-line keywords `add` and `concat` are read by ModelBuilder+Graph.swift (their
 // words are the names of the layers they join); the Keras and PyTorch code of a graph is written by
-// CNNCodegen, which calls a merge as a function of its inputs.
+// CNNCodegen, which calls a merge as a function of its inputs; `code numpy` adds the arrays or concatenates them.
 import CNNCore
 
 /// Adding or joining the outputs of several layers.
@@ -31,6 +31,14 @@ public struct MergeOperation: StepOperation {
     }
 
     public var operandRoles: [String] { ["x"] }
+
+    /// `a + b` for an add, `np.concatenate([a, b], axis=-1)` (along the channels, last) for a concat.
+    public func numpy(_ c: NumPyContext) -> NumPyStep? {
+        guard c.operands.count >= 2, c.tensorCount == c.operands.count else { return nil }
+        let references = c.operands.indices.map { c.reference($0, or: "x\($0)") }
+        if layer is AddLayer { return NumPyStep(references.joined(separator: " + ")) }
+        return NumPyStep("np.concatenate([\(references.joined(separator: ", "))], axis=-1)", note: "concat: along the channels")
+    }
 }
 
 /// The words of the merge layers, for `help model` and `params`.

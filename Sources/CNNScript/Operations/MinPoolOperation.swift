@@ -62,7 +62,7 @@ public struct MinPoolOperation: StepOperation {
         var text = "minpool \(pooling.size.sizeDescription), stride \(pooling.stride)"
         if pooling.padding != .valid { text += ", \(pooling.padding.scriptName)" }
         return .window(SlidingWindow(kernel: pooling.size, stride: pooling.stride,
-                                     padBefore: Pair(plan.padding.top, plan.padding.left)), text: text, keepsChannel: true)
+                                     padBefore: Pair(plan.padding.top, plan.padding.left)), text: text, channels: .same)
     }
 
     public var headerNote: HeaderNote? { .poolingPadding(plan, smallestWins: true) }

@@ -47,9 +47,10 @@ public enum CellExplanation: Sendable {
 
 /// What a region of a step's output needs of its first operand, for the walk back to the input.
 public enum ChainLink: Sendable {
-    /// A sliding window (convolution, pooling): `keepsChannel` when each output channel reads its own input
-    /// channel (pooling) rather than all of them (convolution). `text`: "conv 3x3, stride 1, same".
-    case window(SlidingWindow, text: String, keepsChannel: Bool)
+    /// A sliding window (convolution, pooling): `channels` says which input channels an output channel reads
+    /// (all of them for a convolution, its own for pooling, channel c/M for a depthwise one). `text`:
+    /// "conv 3x3, stride 1, same".
+    case window(SlidingWindow, text: String, channels: ChannelReach)
     /// The same cells of the input (activations, arithmetic of equal shapes). `text`: "relu, cell by cell".
     case cellByCell(text: String)
     /// The same cell of every operand, all of one shape (a model graph's add): the walk follows the first
@@ -66,10 +67,28 @@ public enum ChainLink: Sendable {
     case everyValue(text: String)
     /// A window that is not a plain sliding window (a transposed convolution): `reach` gives the input rows
     /// and columns an output region needs (clamped to the input). The receptive-field table stops here.
-    case inputRegion(text: String, keepsChannel: Bool,
+    case inputRegion(text: String, channels: ChannelReach,
                      reach: @Sendable (ClosedRange<Int>, ClosedRange<Int>) -> (rows: ClosedRange<Int>, cols: ClosedRange<Int>)?)
     /// The walk stops here.
     case stop
+}
+
+/// Which input channels one output channel of a step reads, for the walk back to the input.
+public enum ChannelReach: Sendable, Equatable {
+    /// Every input channel (a convolution mixes them).
+    case every
+    /// Output channel c reads input channel c / `multiplier` alone (integer division): pooling and
+    /// upsampling with a multiplier of 1, a depthwise convolution with its depth multiplier M.
+    case own(multiplier: Int)
+
+    /// Output channel c reads input channel c.
+    public static let same = ChannelReach.own(multiplier: 1)
+
+    /// The input channel an output channel reads (nil: every channel, or every one was asked for).
+    public func input(of channel: Int?) -> Int? {
+        guard let channel, case .own(let multiplier) = self, multiplier >= 1 else { return nil }
+        return channel / multiplier
+    }
 }
 
 /// The data of the notes under a step header.

@@ -55,19 +55,23 @@ extension ZeroPaddingLayer: LayerLanguage {
     /// `zeropad P` (every side), `zeropad RxC` (R rows above and below, C columns left and right, as Keras'
     /// padding=(R, C)) or `zeropad T B L R` (top, bottom, left, right, as `pad`'s [top, bottom, left, right]).
     private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
-        let usage = "e.g. zeropad 1, zeropad 1x2 (rows x columns) or zeropad 0 1 0 1 (top bottom left right)"
+        // The messages use the spelling the line used: zeropad 0 1 0 1, or Keras' zeropadding [0, 1, 0, 1].
+        let keyword = line.keyword.text == "zeropadding" ? "zeropadding" : "zeropad"
+        let usage = keyword == "zeropadding"
+            ? "e.g. zeropadding 1, zeropadding 1x2 (rows x columns) or zeropadding [0, 1, 0, 1] (top, bottom, left, right)"
+            : "e.g. zeropad 1, zeropad 1x2 (rows x columns) or zeropad 0 1 0 1 (top bottom left right)"
         func amount(_ word: Word) throws -> Int {
             guard case .number(let n) = word.kind, let value = n.integer, value >= 0 else {
                 throw Diagnostic("a padding amount is a whole number of at least 0, not '\(word.text)'", at: word.range, hint: usage)
             }
             return value
         }
-        guard let first = words.popFirst() else { throw Diagnostic("zeropad needs the padding, \(usage)", at: line.range) }
+        guard let first = words.popFirst() else { throw Diagnostic("\(keyword) needs the padding, \(usage)", at: line.range) }
         if case .dimensions(let sizes) = first.kind {
             guard sizes.count == 2 else {
-                throw Diagnostic("zeropad takes rows x columns such as 1x2, not '\(first.text)'", at: first.range, hint: usage)
+                throw Diagnostic("\(keyword) takes rows x columns such as 1x2, not '\(first.text)'", at: first.range, hint: usage)
             }
-            if let extra = words.first { throw Diagnostic("zeropad RxC takes nothing after it", at: extra.range, hint: usage) }
+            if let extra = words.first { throw Diagnostic("\(keyword) RxC takes nothing after it", at: extra.range, hint: usage) }
             return .zeroPadding(PaddingAmounts(top: sizes[0], bottom: sizes[0], left: sizes[1], right: sizes[1]))
         }
         let all = [try amount(first)] + (try words.map(amount))
@@ -75,7 +79,9 @@ extension ZeroPaddingLayer: LayerLanguage {
         switch all.count {
         case 1: return .zeroPadding(PaddingAmounts(top: all[0], bottom: all[0], left: all[0], right: all[0]))
         case 4: return .zeroPadding(PaddingAmounts(top: all[0], bottom: all[1], left: all[2], right: all[3]))
-        default: throw Diagnostic("zeropad takes 1 amount or 4 (top bottom left right), not \(all.count)", at: line.range, hint: usage)
+        default:
+            let four = keyword == "zeropadding" ? "4 ([top, bottom, left, right])" : "4 (top bottom left right)"
+            throw Diagnostic("\(keyword) takes 1 amount or \(four), not \(all.count)", at: line.range, hint: usage)
         }
     }
 

@@ -38,7 +38,7 @@ public struct PoolingOperation: StepOperation {
         if pooling.padding != .valid { text += ", \(pooling.padding.scriptName)" }
         let window = SlidingWindow(kernel: pooling.size, stride: pooling.stride,
                                    padBefore: Pair(plan.padding.top, plan.padding.left))
-        return .window(window, text: text, keepsChannel: true)
+        return .window(window, text: text, channels: .same)
     }
 
     public var headerNote: HeaderNote? { .poolingPadding(plan) }

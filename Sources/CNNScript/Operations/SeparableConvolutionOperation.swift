@@ -49,7 +49,7 @@ public struct SeparableConvolutionOperation: StepOperation {
         if p.dilation != Pair(square: 1) { text += ", dilation \(p.dilation)" }
         if p.padding != .valid { text += ", \(p.padding)" }
         return .window(SlidingWindow(kernel: p.kernel, stride: p.stride, dilation: p.dilation,
-                                     padBefore: Pair(p.paddingAmounts.top, p.paddingAmounts.left)), text: text, keepsChannel: false)
+                                     padBefore: Pair(p.paddingAmounts.top, p.paddingAmounts.left)), text: text, channels: .every)
     }
 
     public var headerNote: HeaderNote? { .convolutionPadding(plan.depthwise.channelPlan) }
@@ -139,7 +139,9 @@ extension SeparableConvolutionLayer: LayerLanguage {
 
     /// `separableconv 64 3x3 same`.
     private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
+        ModelBuilder.dropKerasLabel(&words, "filters")
         let filters = try ModelBuilder.count(words.popFirst(), after: line.keyword, what: "the number of filters", example: "separableconv 64 3x3")
+        ModelBuilder.dropKerasLabel(&words, "kernel_size")
         guard let sizeWord = words.popFirst() else {
             throw Diagnostic("separableconv needs a kernel size after the filters, e.g. separableconv \(filters) 3x3", at: line.range)
         }

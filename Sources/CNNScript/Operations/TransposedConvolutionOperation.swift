@@ -54,7 +54,7 @@ public struct TransposedConvolutionOperation: StepOperation {
             let last = min(a.input - 1, high >= 0 ? high / a.stride : -1)
             return first <= last ? first...last : nil
         }
-        return .inputRegion(text: text, keepsChannel: false) { r, c in
+        return .inputRegion(text: text, channels: .every) { r, c in
             guard let found = along(rows, r), let other = along(cols, c) else { return nil }
             return (found, other)
         }
@@ -142,7 +142,9 @@ extension TransposedConvolutionLayer: LayerLanguage {
 
     /// `transposedconv 32 3x3 stride 2 same`.
     private static func read(_ line: LayerLine, _ words: inout ArraySlice<Word>) throws -> LayerSpec {
+        ModelBuilder.dropKerasLabel(&words, "filters")
         let filters = try ModelBuilder.count(words.popFirst(), after: line.keyword, what: "the number of filters", example: "transposedconv 32 3x3")
+        ModelBuilder.dropKerasLabel(&words, "kernel_size")
         guard let sizeWord = words.popFirst() else {
             throw Diagnostic("transposedconv needs a kernel size after the filters, e.g. transposedconv \(filters) 3x3", at: line.range)
         }

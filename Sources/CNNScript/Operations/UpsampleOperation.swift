@@ -33,7 +33,7 @@ public struct UpsampleOperation: StepOperation {
 
     public func chainLink(_ operands: [Operand]) -> ChainLink {
         let size = self.size
-        return .inputRegion(text: "upsample \(size.sizeDescription)", keepsChannel: true) { rows, cols in
+        return .inputRegion(text: "upsample \(size.sizeDescription)", channels: .same) { rows, cols in
             (rows.lowerBound / size.rows...rows.upperBound / size.rows, cols.lowerBound / size.cols...cols.upperBound / size.cols)
         }
     }

@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""The benchmark's report: reads the JSON files tools/bench/run.sh wrote and prints markdown tables.
+
+Only the standard library: it runs with any python3. The environment names the folder (OUT) and the
+run's settings; the files are cnnbench-one.json, numpy-one.json, jax-one.json, clock.json, and one
+cnnbench-train-CASE.json and keras-train-CASE.json per training case (each may be missing).
+"""
+import glob
+import json
+import os
+import subprocess
+
+FORWARD = ("conv256", "conv512", "conv1024", "conv2048", "conv4096", "conv224", "conv56", "maxpool", "gemm1024",
+           "mnist", "mnist64")
+TRAINING = ("trainstep", "mnistepoch", "fashionepoch", "digitsepoch")
+CONV_SIZES = ("conv256", "conv512", "conv1024", "conv2048", "conv4096")
+ENV = os.environ
+
+
+def load(name):
+    path = os.path.join(ENV["OUT"], name)
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def load_all(prefix):
+    """The reports in prefix-*.json (one per training case) merged into one, in the order of their cases."""
+    merged = None
+    for path in sorted(glob.glob(os.path.join(ENV["OUT"], prefix + "-*.json"))):
+        report = load(os.path.basename(path))
+        if report is None:
+            continue
+        if merged is None:
+            merged = report
+        else:
+            merged["cases"] += report["cases"]
+    if merged:
+        merged["cases"].sort(key=lambda case: TRAINING.index(case["name"]) if case["name"] in TRAINING else len(TRAINING))
+    return merged
+
+
+def cases(report):
+    return {case["name"]: case for case in report["cases"]} if report else {}
+
+
+def ms(value):
+    if value is None:
+        return "-"
+    if value >= 100:
+        return f"{value:,.1f}"
+    if value >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+def ratio(a, b):
+    return a["ms"] / b["ms"] if a and b else None
+
+
+def fixed(value, decimals=2):
+    return "-" if value is None else f"{value:,.{decimals}f}"
+
+
+def table(header, rows):
+    widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
+    line = lambda cells: "| " + " | ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                                           for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+    print(line(header))
+    print("|" + "|".join(("-" * (w + 2)) if i == 0 else ("-" * (w + 1) + ":") for i, w in enumerate(widths)) + "|")
+    for row in rows:
+        print(line(row))
+
+
+def machine():
+    model, flags, mhz, family = "?", set(), None, {}
+    try:
+        text = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in text.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "Model name":
+                model = value.strip()
+            elif key.strip() == "Flags":
+                flags = set(value.split())
+            elif key.strip() in ("CPU family", "Model", "Hypervisor vendor"):
+                family[key.strip()] = value.strip()
+    except OSError:
+        pass
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("cpu MHz"):
+                    mhz = float(line.split(":")[1])
+                    break
+    except (OSError, ValueError):
+        pass
+    if "CPU family" in family:
+        model += f" (family {family['CPU family']}, model {family.get('Model', '?')}"
+        model += f", under {family['Hypervisor vendor']})" if "Hypervisor vendor" in family else ")"
+    if mhz:
+        model += f", nominal {mhz:.0f} MHz"
+    return model, flags, mhz
+
+
+def peak(clock, flags, mhz):
+    """One core's float64 peak in GFLOP/s and a sentence saying where it comes from."""
+    if clock and clock.get("fma_gflops"):
+        ghz, gflops = clock["ghz"], clock["fma_gflops"]
+        per_cycle = gflops / ghz if ghz else None
+        text = (f"measured: {gflops:.1f} GFLOP/s (fused multiply-adds on {clock['peak_lanes']} doubles, median of "
+                f"{clock['samples']}, {clock['fma_gflops_min']:.1f} to {clock['fma_gflops_max']:.1f}) at "
+                f"{ghz:.2f} GHz (dependent adds, {clock['ghz_min']:.2f} to {clock['ghz_max']:.2f}), "
+                f"= {per_cycle:.1f} FLOP/cycle; thread CPU time")
+        warnings = []
+        if mhz and not 0.5 <= ghz * 1000 / mhz <= 2.0:
+            warnings.append(f"the measured clock is far from the nominal {mhz:.0f} MHz")
+        if per_cycle and not 3 <= per_cycle <= 40:
+            warnings.append("the FLOP per cycle is implausible")
+        return gflops, text + ("" if not warnings else " (CHECK: " + "; ".join(warnings) + ")")
+    if "avx512f" in flags or ("avx2" in flags and "fma" in flags):
+        per_cycle, why = 16, "AVX2/AVX-512 with two FMA units assumed"
+    else:
+        per_cycle, why = 4, "SSE2"
+    if mhz:
+        return per_cycle * mhz / 1000, f"assumed: {per_cycle} FLOP/cycle ({why}) x nominal {mhz:.0f} MHz"
+    return None, "unknown (no clock measurement, no nominal clock)"
+
+
+def percent(case, peak_gflops):
+    """The case's GFLOP/s as a percentage of the peak; above 100% is marked CHECK (a clock or a count is wrong)."""
+    if not case or not peak_gflops:
+        return "-"
+    value = 100 * case["gflops"] / peak_gflops
+    return f"{value:.1f}%" + (" CHECK" if value > 100 else "")
+
+
+def verdict(r, limit=1.0):
+    return "-" if r is None else ("met" if r <= limit else "NOT met")
+
+
+def main():
+    cb_one, cb_train = load("cnnbench-one.json"), load_all("cnnbench-train")
+    np_one, jax_one, keras = load("numpy-one.json"), load("jax-one.json"), load_all("keras-train")
+    clock = load("clock.json")
+    n, q, j = cases(cb_one), cases(np_one), cases(jax_one)
+    t, k = cases(cb_train), cases(keras)
+    model, flags, mhz = machine()
+    peak_gflops, peak_text = peak(clock, flags, mhz)
+
+    print()
+    print(f"## Run of {ENV.get('START_TIME', '?')}, commit {ENV.get('COMMIT', '?')}")
+    print()
+    print(f"- machine: {model}, {ENV.get('CORES', '?')} cores; load average (1, 5, 15 min) "
+          f"{ENV.get('START_LOAD', '?')} at the start, {ENV.get('END_LOAD', '?')} at the end")
+    print(f"- one core's float64 peak: {peak_text}")
+    versions = []
+    if np_one:
+        versions.append(", ".join(f"{key} {value}" for key, value in np_one["versions"].items()))
+        for entry in np_one.get("blas") or []:
+            versions.append(f"BLAS {entry.get('internal_api')} {entry.get('version')} ({entry.get('architecture')} "
+                            f"kernel, {entry.get('num_threads')} thread)")
+    if jax_one:
+        versions.append("JAX peer: " + ", ".join(f"{key} {value}" for key, value in jax_one["versions"].items()))
+    if keras:
+        versions.append("Keras peer: " + ", ".join(f"{key} {value}" for key, value in keras["versions"].items()))
+    print(f"- peers: {'; '.join(versions) or 'none'}")
+    if ENV.get("MISSING"):
+        print(f"- missing peers (not importable): {ENV['MISSING']}")
+    print(f"- medians of {ENV.get('RUNS')} runs per one-core case, {ENV.get('TRAIN_RUNS')} per training case; "
+          f"epochs of {int(ENV.get('EPOCH_IMAGES', 0)):,} images (digits: 1,438)")
+
+    if n:
+        print()
+        print(f"### One core (all pinned to CPU {ENV.get('CPU')}; cnnrepl: thread CPU time, peers: process CPU time)")
+        print()
+        rows = []
+        for name, a in n.items():
+            rn, rj = ratio(a, q.get(name)), ratio(a, j.get(name))
+            target = verdict(rj) if name in FORWARD else "-"
+            rows.append([name, ms(a["ms"]), ms(q.get(name, {}).get("ms")), ms(j.get(name, {}).get("ms")),
+                         fixed(rn), fixed(rj), target, percent(a, peak_gflops), percent(q.get(name), peak_gflops),
+                         percent(j.get(name), peak_gflops)])
+        table(["case", "cnnrepl ms", "NumPy ms", "JAX ms", "/NumPy", "/JAX", "target: <= 1 x JAX",
+               "cnnrepl % peak", "NumPy % peak", "JAX % peak"], rows)
+        busy = [name for name, a in n.items() if a["process_cpu_ms"] > 1.2 * a["thread_cpu_ms"]]
+        if busy:
+            print(f"\nnote: other threads of cnnbench worked during {', '.join(busy)} (process CPU > 1.2 x thread CPU)")
+        waits = [a["wall_ms"] / a["ms"] for a in n.values() if a["ms"] > 0]
+        if waits:
+            waits.sort()
+            print(f"\ncnnrepl's wall time / CPU time on these rows: median {waits[len(waits) // 2]:.2f} "
+                  "(above 1: the core was shared with other work)")
+        sizes = [name for name in CONV_SIZES if name in n]
+        if len(sizes) >= 2:
+            print()
+            print("### Cost per output tap, single-channel 3x3 convolution (target: flat within 1.5x)")
+            print()
+            rows = [[name, fixed(n[name].get("ns_per_tap"), 3), fixed(q.get(name, {}).get("ns_per_tap"), 3),
+                     fixed(j.get(name, {}).get("ns_per_tap"), 3)] for name in sizes]
+            table(["case", "cnnrepl ns/tap", "SciPy ns/tap", "JAX ns/tap"], rows)
+            taps = [n[name]["ns_per_tap"] for name in sizes]
+            spread = max(taps) / min(taps)
+            print(f"\ncnnrepl largest / smallest: {spread:.2f} -> {verdict(spread, 1.5)}")
+        older = []
+        if "conv512" in n and "conv512" in q:
+            speedup = q["conv512"]["ms"] / n["conv512"]["ms"]
+            older.append(f"conv512 at least 2x faster than correlate2d: {speedup:.1f}x -> {'met' if speedup >= 2 else 'NOT met'}")
+        if "mnist" in n and "mnist" in q:
+            older.append(f"MNIST forward within 2x of NumPy: {ratio(n['mnist'], q['mnist']):.2f} -> {verdict(ratio(n['mnist'], q['mnist']), 2)}")
+        if older:
+            print("\nearlier targets (issue 4): " + "; ".join(older))
+
+    if t:
+        print()
+        threads = ENV.get("TRAIN_THREADS", ENV.get("CORES"))
+        if threads == "1":
+            where = f"pinned to CPU {ENV.get('CPU')}, 1 thread on both sides; cnnrepl: thread CPU time, Keras: process CPU time"
+        else:
+            where = f"{threads} threads on both sides, wall time"
+        print(f"### Training ({where}; cnnrepl float64, Keras float32)")
+        print()
+        rows = []
+        for name, a in t.items():
+            b = k.get(name)
+            r = ratio(a, b)
+            cpu = a["process_cpu_ms"] / b["process_cpu_ms"] if b else None
+            rows.append([name, ms(a["ms"]), fixed(a.get("images_per_s"), 0), ms(b["ms"]) if b else "-",
+                         fixed(b.get("images_per_s"), 0) if b else "-", fixed(r), verdict(r),
+                         ms(a["process_cpu_ms"]), ms(b["process_cpu_ms"]) if b else "-", fixed(cpu)])
+        table(["case", "cnnrepl ms", "cnnrepl images/s", "Keras ms", "Keras images/s", "/Keras",
+               "target: <= 1 x Keras", "cnnrepl CPU ms", "Keras CPU ms", "/Keras CPU"], rows)
+        print("\nCPU ms: the process's CPU time (all threads) for the same run; on a shared machine the wall "
+              "time also counts the waits for a core, so /Keras CPU compares the work done.")
+    print()
+    print("Ratios are cnnrepl's time / the peer's: below 1 means cnnrepl is faster. % peak: the op's GFLOP/s "
+          "over the peak above (multiply-adds count 2).")
+
+
+if __name__ == "__main__":
+    main()
