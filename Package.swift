@@ -5,8 +5,9 @@
 //   CNNCore (tensors, operations, arithmetic, .npy)  <-  CNNScript (language)
 //   <-  CNNExplain (rendering, traces, summaries)  <-  CNNSession (text in, text out)
 //   <-  cnnrepl (arguments, readline, files, exit codes)
+// CNNKeras (Keras 3 .keras files: zip through ZIPFoundation, weights through HDF5's CHDF5) is read by CNNScript's load and save.
 // CNNImage (pictures: PNG through libpng's CPNG, JPEG through libjpeg-turbo's CTurboJPEG, PGM/PPM, grey,
-// samples, grids, resizing) sits beside CNNCore and is used by CNNScript's built-ins; CNNData (real data sets from files; gzip through zlib's CZlib) reads
+// samples, grids, resizing) sits beside CNNCore and is used by CNNScript's built-ins; CNNData (real data sets from files; gzip through zlib's CSystemZlib) reads
 // through both for CNNScript's `dataset(...)`. CNNCodegen (Python for Keras, PyTorch and NumPy) reads CNNScript's
 // models and provenance (its comments use CNNExplain's words for a step); CNNSession gives its generator to
 // the interpreter, which runs `code` with it.
@@ -21,6 +22,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The zip container of Keras' .keras files (CNNKeras), read and written.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // glibc's mallopt, for CNNCore's MemoryReuse (large tensors reuse freed memory).
@@ -50,14 +53,23 @@ let package = Package(
             // Optimised in debug builds too, as the core: a picture is millions of pixels to convert.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // zlib (named so as not to clash with ZIPFoundation's own CZlib module).
+        .systemLibrary(name: "CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
         // Real data sets from files: IDX (raw or gzip), .npz, CIFAR-10 (binary and Python), folders of pictures.
         .target(
-            name: "CNNData", dependencies: ["CNNCore", "CNNImage", "CZlib"],
+            name: "CNNData", dependencies: ["CNNCore", "CNNImage", "CSystemZlib"],
             // Optimised in debug builds too, as the core: converting 70,000 images is a long loop.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
-        .target(name: "CNNScript", dependencies: ["CNNCore", "CNNImage", "CNNData"]),
+        // Keras' model weights (model.weights.h5) through the HDF5 C library, read and written in memory.
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        // Keras 3 models from and to files: .keras (a zip of config.json, metadata.json and model.weights.h5)
+        // and the architecture alone (model.to_json()), as CNNCore ModelSpecs and weights.
+        .target(
+            name: "CNNKeras",
+            dependencies: ["CNNCore", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .target(name: "CNNScript", dependencies: ["CNNCore", "CNNImage", "CNNData", "CNNKeras"]),
         // Python for Keras 3, PyTorch and NumPy from models and provenance chains (`code keras mnist`).
         .target(name: "CNNCodegen", dependencies: ["CNNCore", "CNNScript", "CNNExplain"]),
         .target(name: "CNNExplain", dependencies: ["CNNCore", "CNNScript", "CNNImage"]),
@@ -88,6 +100,7 @@ let package = Package(
         .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore", "CNNTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CNNImageTests", dependencies: ["CNNCore", "CNNImage", "CNNTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CNNDataTests", dependencies: ["CNNData", "CNNCore", "CNNTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CNNKerasTests", dependencies: ["CNNKeras", "CNNCore", "CNNTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CNNScriptTests", dependencies: ["CNNScript", "CNNTestSupport"]),
         .testTarget(name: "CNNCodegenTests", dependencies: ["CNNCodegen", "CNNTestSupport"]),
         .testTarget(name: "CNNExplainTests", dependencies: ["CNNExplain", "CNNTestSupport"]),

@@ -14,10 +14,10 @@ BIN="$SCRATCH/debug"
 # Every object of the libraries the harnesses need (not the executables).
 rm -f "$SCRATCH/fuzz-language.new" "$SCRATCH/fuzz-files.new"
 OBJECTS=""
-for module in CCallbackFile CSamplePhotos CNNCore CNNImage CNNData CNNScript CNNCodegen CNNExplain CNNSession; do
+for module in CCallbackFile CSamplePhotos CNNCore CNNImage CNNData ZIPFoundation CNNKeras CNNScript CNNCodegen CNNExplain CNNSession; do
     OBJECTS="$OBJECTS $(find "$BIN/$module.build" -name '*.o' | tr '\n' ' ')"
 done
-COMMON="$FLAGS -parse-as-library -g -I $BIN/Modules -Xcc -fmodule-map-file=Sources/CPNG/module.modulemap -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap -Xcc -fmodule-map-file=Sources/CTurboJPEG/module.modulemap -Xcc -fmodule-map-file=$BIN/CSamplePhotos.build/module.modulemap -Xcc -fmodule-map-file=$BIN/CCallbackFile.build/module.modulemap -Xcc -ISources/CSamplePhotos/include -lpng16 -lturbojpeg -lz -lm"
+COMMON="$FLAGS -parse-as-library -g -I $BIN/Modules -Xcc -fmodule-map-file=Sources/CPNG/module.modulemap -Xcc -fmodule-map-file=Sources/CSystemZlib/module.modulemap -Xcc -fmodule-map-file=Sources/CHDF5/module.modulemap -Xcc -fmodule-map-file=.build-fuzz/checkouts/ZIPFoundation/Sources/CZLib/module.modulemap $(pkg-config --cflags hdf5 | sed 's/-I/-Xcc -I/g') -Xcc -fmodule-map-file=Sources/CTurboJPEG/module.modulemap -Xcc -fmodule-map-file=$BIN/CSamplePhotos.build/module.modulemap -Xcc -fmodule-map-file=$BIN/CCallbackFile.build/module.modulemap -Xcc -ISources/CSamplePhotos/include -lpng16 -lturbojpeg -lz -lm $(pkg-config --libs hdf5)"
 # shellcheck disable=SC2086
 swiftc $COMMON -module-name FuzzLanguage Fuzz/LanguageFuzzer.swift $OBJECTS -o "$SCRATCH/fuzz-language.new" 2>&1 | grep -v "ld.gold: warning" || true
 # shellcheck disable=SC2086

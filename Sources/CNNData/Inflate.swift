@@ -2,7 +2,7 @@
 // the output so that a small hostile file ("a zip bomb") can never allocate more than the caller allows,
 // and a Ctrl-C check between chunks of a long read.
 import CNNCore
-import CZlib
+import CSystemZlib
 
 /// Decompression through zlib's inflate.
 public enum Inflate {
@@ -36,12 +36,12 @@ public enum Inflate {
 
     /// The CRC-32 of `bytes` (zip's checksum).
     public static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt = CZlib.crc32(0, nil, 0)
+        var crc: UInt = CSystemZlib.crc32(0, nil, 0)
         var start = 0
         bytes.withUnsafeBufferPointer { buffer in
             while start < buffer.count {
                 let n = Swift.min(buffer.count - start, 1 << 30)
-                crc = CZlib.crc32(crc, buffer.baseAddress! + start, UInt32(n))
+                crc = CSystemZlib.crc32(crc, buffer.baseAddress! + start, UInt32(n))
                 start += n
             }
         }
@@ -71,7 +71,7 @@ public enum Inflate {
                 let status = chunk.withUnsafeMutableBufferPointer { out -> Int32 in
                     stream.next_out = out.baseAddress
                     stream.avail_out = UInt32(room)
-                    return CZlib.inflate(&stream, Z_NO_FLUSH)
+                    return CSystemZlib.inflate(&stream, Z_NO_FLUSH)
                 }
                 consumed += available - Int(stream.avail_in)
                 let produced = Int(stream.total_out) - before

@@ -82,6 +82,11 @@ public struct OutcomeRenderer: Sendable {
         case .dimensions(let d):
             return [name.map { "\($0) = \(Shape.describe(d))" } ?? Shape.describe(d)]
         case .model(let spec):
+            // A model read from a file: what it was, the model block that declares it, and the one-line summary.
+            if let step = provenance?.step, step.operation is LoadedModelOperation, let analysis = try? spec.analyze() {
+                return ["\(source)   \(StepSummaryText.text(step.summary))"] + ModelText.lines(spec, analysis)
+                    + SummaryRenderer.declaredLines(spec, analysis)
+            }
             return ["model \(spec.name) \(Shape.describe(spec.inputShape))"]
         case .dataset(let data):
             return TrainingRenderer(printer: printer).datasetLines(data, source: source)

@@ -24,13 +24,15 @@ struct RunRenderer {
         if let note = run.inputNote { out.append("  " + note) }
         if run.trained {
             out.append("  weights: the ones `train` learned for \(run.spec.name)")
+        } else if let file = run.loadedFrom {
+            out.append("  weights: the ones loaded from \(file) (float32 in the file, float64 here)")
         } else if run.layers.contains(where: { !$0.weights.isEmpty }) {
             out.append("  weights as in a new Keras model: kernels Glorot uniform in ±sqrt(6/(fan_in + fan_out)), biases 0")
         }
         out += previewLines(run.input, name: run.inputVariable)
         for layer in run.layers {
             out.append("")
-            out += layerLines(layer, trained: run.trained)
+            out += layerLines(layer, kept: run.trained ? "learned by train" : run.loadedFrom.map { "loaded from \($0)" })
         }
         out.append("")
         out += outputLines(run)
@@ -39,7 +41,8 @@ struct RunRenderer {
 
     // MARK: - One layer
 
-    private func layerLines(_ layer: LayerRun, trained: Bool) -> [String] {
+    /// `kept`: where the weights come from when they were not drawn ("learned by train"), nil when drawn.
+    private func layerLines(_ layer: LayerRun, kept: String?) -> [String] {
         let analysis = layer.analysis
         var header = "layer \(analysis.index)  \(analysis.name) (\(analysis.spec.kerasClassName))   "
             + "\(Shape.describe(analysis.inputShape)) -> \(analysis.outputShapeDescription)"
@@ -47,7 +50,7 @@ struct RunRenderer {
             header += "   params \(analysis.parameters.formula)"
         }
         var out = [header]
-        out += trained ? learnedWeightLines(layer.weights) : weightLines(layer.weights)
+        out += kept.map { keptWeightLines(layer.weights, origin: $0) } ?? weightLines(layer.weights)
         out.append("  \(layer.variable) = \(layer.provenance.expression)")
         if let step = layer.mainStep {
             var line = "    " + StepSummaryText.text(step.summary)
@@ -66,9 +69,9 @@ struct RunRenderer {
         return out
     }
 
-    /// "fm_1_kernel 3x3x1x8: learned by train", for a trained model's run.
-    private func learnedWeightLines(_ weights: [WeightDraw]) -> [String] {
-        weights.map { "  \($0.variable) \(Shape.describe($0.shape)): learned by train" }
+    /// "fm_1_kernel 3x3x1x8: learned by train", for a trained (or loaded) model's run.
+    private func keptWeightLines(_ weights: [WeightDraw], origin: String) -> [String] {
+        weights.map { "  \($0.variable) \(Shape.describe($0.shape)): \(origin)" }
     }
 
     private func weightLines(_ weights: [WeightDraw]) -> [String] {
@@ -176,7 +179,7 @@ struct RunRenderer {
             out.append(line)
             if let names = run.classNames, names.count == output.count {
                 out.append("  the prediction: \(names[best]) (class \(best)), probability \(printer.number(output.scalars[best]))")
-            } else if !run.trained, run.layers.contains(where: { !$0.weights.isEmpty }) {
+            } else if !run.trained, run.loadedFrom == nil, run.layers.contains(where: { !$0.weights.isEmpty }) {
                 out.append("  (the weights are untrained, so this answer is still a guess)")
             }
         } else {

@@ -45,6 +45,12 @@ public enum StepSummaryText {
             return "sample picture \(about), values 0..255"
         case let .loadedPicture(details, shape):
             return "\(details) -> \(shape), values 0..255"
+        case let .loadedModel(_, kerasClass, kerasName, kerasVersion, weights):
+            let saved = kerasVersion.map { " saved by Keras \($0)" } ?? ""
+            guard let weights else {
+                return "the architecture of a Keras \(kerasClass) model '\(kerasName)', without weights: run draws fresh ones, as for a new Keras model"
+            }
+            return "a Keras \(kerasClass) model '\(kerasName)'\(saved): \(Format.count(weights)) weights read as float32, kept as float64"
         case let .meanSquaredError(prediction, target, count):
             return "mse: the mean of (\(prediction) - \(target))^2 over \(Format.count(count)) value\(count == 1 ? "" : "s")"
         case let .crossEntropy(examples, fromLogits):

@@ -92,7 +92,8 @@ struct TrainingRenderer {
         if let stopped = h.stoppedInEpoch {
             lines.append("  stopped in epoch \(stopped) (Ctrl-C); the model keeps the weights after epoch \(stopped - 1)")
         }
-        lines.append("  \(Format.count(report.parameterCount)) weights, Glorot uniform (biases 0); loss: crossentropy of the softmax output")
+        let start = report.startedFrom.map { "starting from the ones loaded from \($0)" } ?? "Glorot uniform (biases 0)"
+        lines.append("  \(Format.count(report.parameterCount)) weights, \(start); loss: crossentropy of the softmax output")
         let formula = h.optimizer.formulaLines
         lines.append("  optimizer \(h.optimizer.rawValue), lr \(Format.number(h.learningRate)): \(formula.first ?? "")")
         let indent = String(repeating: " ", count: "  optimizer \(h.optimizer.rawValue), lr \(Format.number(h.learningRate)): ".count)

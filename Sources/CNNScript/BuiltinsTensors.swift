@@ -249,10 +249,10 @@ extension Builtins {
     static let files: [Builtin] = [
         Builtin(
             name: "load", category: .files,
-            parameters: [Parameter("path", .string, "a .npy, .png, .jpg, .pgm or .ppm file, or \"sample:NAME\""),
+            parameters: [Parameter("path", .string, "a .npy, .png, .jpg, .pgm or .ppm file, \"sample:NAME\", or a Keras model: .keras or .json"),
                          Parameter("size", .pair, default: "as stored", "pictures only: resize on the way in, e.g. size=28x28 (area when shrinking, else bilinear)"),
                          Parameter("gray", .word(["true", "false"]), default: "false", "pictures only: turn a colour picture grey (ITU-R BT.601)")],
-            summary: "Read a tensor from a NumPy .npy file, or a picture from a .png, .jpg, .pgm or .ppm file.",
+            summary: "Read a tensor from a NumPy .npy file, a picture from a .png, .jpg, .pgm or .ppm file, or a Keras model from a .keras file.",
             details: """
                 .npy: float, integer and bool arrays in C order (np.save writes those). Pictures give H x W (grey)
                 or H x W x 3 (RGB) of values 0..255: 1- to 8-bit PNGs (palette pictures become RGB, transparency is
@@ -262,10 +262,24 @@ extension Builtins {
                 gray(x) does, and size=HxW resizes it as resize(x, HxW) does: load("shoe.jpg", size=28x28,
                 gray=true) gives a picture the size of a Fashion-MNIST one. "sample:shapes" is the built-in picture
                 sample("shapes"). In a script, a relative name is found next to the script.
+                m = load("model.keras") opens a Keras 3 model (model.save writes the file: a zip of config.json,
+                metadata.json and model.weights.h5): Sequential or Functional, with one input and one output and the
+                layers cnnrepl has (Conv2D, Dense, MaxPooling2D, AveragePooling2D, the global poolings, Flatten,
+                Dropout, Activation, ReLU, LeakyReLU(0.3), Softmax, BatchNormalization, DepthwiseConv2D,
+                SeparableConv2D, Conv2DTranspose, Add, Concatenate, ZeroPadding2D, UpSampling2D). It prints the model
+                block that declares it; summary, run, trace, grad, evaluate, predict, train and code work on it, run
+                and predict with the weights of the file (float32 there, float64 here) and train from them. Only the
+                weights the layers need are read, each checked against the shape its layer needs; any other layer or
+                setting is refused with its name, and nothing is loaded half-way. m = load("model.json") reads the
+                architecture alone (Keras' model.to_json()), with fresh weights as a model block has.
                 """,
-            examples: ["x = load(\"x.npy\")", "p = load(\"picture.png\")", "p = load(\"sample:astronaut\", size=28x28, gray=true)"],
+            examples: ["x = load(\"x.npy\")", "p = load(\"picture.png\")", "p = load(\"sample:astronaut\", size=28x28, gray=true)",
+                       "m = load(\"model.keras\")"],
             updatesInPlace: false,
             body: { context in
+                if case .string(let name)? = context.argument("path")?.value, isModelFile(name) {
+                    return try loadModel(&context)  // ModelFiles.swift
+                }
                 let size = try context.pair("size")
                 let gray = try context.word("gray", choices: ["true", "false"]) == "true"
                 var picture: Tensor
@@ -302,12 +316,12 @@ extension Builtins {
             }),
         Builtin(
             name: "save", category: .files,
-            parameters: [Parameter("value", .tensor, "the tensor to save"),
-                         Parameter("path", .string, "a .npy, .png, .jpg, .pgm or .ppm file name"),
+            parameters: [Parameter("value", .tensor, "the tensor to save (or a model, or a training history)"),
+                         Parameter("path", .string, "a .npy, .png, .jpg, .pgm or .ppm file name (.keras for a model)"),
                          Parameter("values", .word(PixelScaling.Mode.allCases.map(\.rawValue)), default: "auto",
                                    "pictures only: auto (as described), stretch (min..max to 0..255) or keep (as they are, clipped)"),
                          Parameter("quality", .integer, default: "90", "JPEG only: 1 (smallest file) to 100 (best picture)")],
-            summary: "Write a tensor to a NumPy .npy file (float64), or a map or picture to a .png, .jpg, .pgm or .ppm file.",
+            summary: "Write a tensor to a NumPy .npy file (float64), a map or picture to a .png, .jpg, .pgm or .ppm file, or a model to a .keras file.",
             details: """
                 .npy keeps every value exactly (np.load reads it). A picture file holds 8-bit pixels: H x W (or
                 H x W x 1) is saved grey, H x W x 3 as RGB. Values already within 0..255 (some above 1) are written
@@ -315,12 +329,20 @@ extension Builtins {
                 (white). The message says which; values=stretch or values=keep decides it yourself. A .jpg (or
                 .jpeg) is compressed with loss, as photographs are: quality=90 by default, 4:2:0 colour; a .png keeps
                 every pixel. For several maps in one picture, use savegrid.
+                save(m, "out.keras") writes a model as a Keras 3 .keras file that keras.saving.load_model opens with
+                the same predictions: the weights train learned, else those it was loaded with, else fresh ones as run
+                would draw them; stored as float32, as Keras stores them. A plain stack is saved as a Sequential
+                model, a graph as a Functional one.
                 """,
-            examples: ["save(f, \"f.npy\")", "save(f, \"f.png\")", "save(f, \"f.png\", values=stretch)", "save(p, \"p.jpg\", quality=80)"],
+            examples: ["save(f, \"f.npy\")", "save(f, \"f.png\")", "save(f, \"f.png\", values=stretch)", "save(p, \"p.jpg\", quality=80)",
+                       "save(m, \"m.keras\")"],
             updatesInPlace: false,
             body: { context in
                 if case .history(let history)? = context.argument("value")?.value {
                     return try saveCurves(history, &context)  // TrainingPicture.swift
+                }
+                if case .model(let spec)? = context.argument("value")?.value {
+                    return try saveModel(spec, &context)  // ModelFiles.swift
                 }
                 let tensor = try context.requiredTensor("value")
                 let path = try context.writablePath("path")

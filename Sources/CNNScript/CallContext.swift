@@ -66,6 +66,9 @@ public struct CallContext {
     public var picturesWritten: [String] = []
     /// The last run of each model, by name (savegrid(NAME, ...) draws one).
     public var modelRuns: [String: ModelRun] = [:]
+    /// The weights a model variable has (what train learned, or what it was loaded with), for `save`; nil when
+    /// it has neither (ModelFiles.swift).
+    var modelWeights: ((_ name: String, _ spec: ModelSpec) -> (weights: [[Tensor]], origin: String)?)?
 
     /// Keras' keyword names that mean one of cnnrepl's parameters, where a built-in has that parameter.
     static let kerasSpellings = ["pool_size": "size", "strides": "stride", "dilation_rate": "dilation"]

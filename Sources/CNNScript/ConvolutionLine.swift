@@ -69,6 +69,27 @@ struct ConvolutionLine {
     }
 }
 
+extension ConvolutionLine {
+    /// The words after a conv-family line's sizes, as `read` reads them back, the settings only where they are
+    /// not the defaults: " stride 2 same dilation 2 multiplier 2 output_padding 1 nobias relu".
+    static func words(stride: Pair, padding: Padding, dilation: Pair = Pair(square: 1), multiplier: Int = 1,
+                      outputPadding: Pair? = nil, useBias: Bool, activation: ActivationKind) -> String {
+        var words: [String] = []
+        if stride != Pair(square: 1) { words += ["stride", LayerCode.word(stride)] }
+        switch padding {
+        case .valid: break
+        case .same: words.append("same")
+        default: words += ["padding", padding.description]
+        }
+        if dilation != Pair(square: 1) { words += ["dilation", LayerCode.word(dilation)] }
+        if multiplier != 1 { words += ["multiplier", "\(multiplier)"] }
+        if let outputPadding { words += ["output_padding", LayerCode.word(outputPadding)] }
+        if !useBias { words.append("nobias") }
+        if activation != .linear { words.append(activation.rawValue) }
+        return words.map { " " + $0 }.joined()
+    }
+}
+
 extension LayerRunInput {
     /// The call a conv-family layer's step shows in `run`: `NAME(input, weights..., stride=, padding=,
     /// dilation=, output_padding=, bias=)`, the settings only where they are not the defaults.

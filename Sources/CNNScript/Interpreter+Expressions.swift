@@ -167,6 +167,7 @@ extension Interpreter {
             call.writableFolders = workspace.writableFolders
             call.output = output
             call.modelRuns = lastRuns
+            call.modelWeights = { name, spec in self.keptWeights(name, spec: spec) }
             let value = try builtin.body(&call)
             random.generator = call.random
             picturesWritten += call.picturesWritten

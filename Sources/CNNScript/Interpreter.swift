@@ -56,7 +56,12 @@ public final class Interpreter {
         switch statement.kind {
         case .assignment(let name, let expr):
             try checkAssignable(name)
-            let result = try evaluate(expr, context)
+            var result = try evaluate(expr, context)
+            // A model is known by its variable's name (`m = load("model.keras")`: `run m`, m_1, m_out).
+            if case .model(var spec) = result.value, spec.name != name.text {
+                spec.name = name.text
+                result.value = .model(spec)
+            }
             try store(name, Variable(value: result.value, provenance: result.provenance), at: statement.range)
             return .assigned(name: name.text, value: result.value, provenance: result.provenance,
                              source: context.text(statement.range))

@@ -14,6 +14,9 @@ protocol LayerLanguage: ModelLayer {
     static var keywords: [LayerKeyword] { get }
     /// How its layer line(s) read, for `help model`: "dense N [activation]".
     static var lineUsage: String { get }
+    /// The layer line that declares this layer (without a name or `from`): "conv 8 3x3 same relu". `load`
+    /// prints a model read from a file with these lines (ModelText.swift).
+    var line: String { get }
     /// Runs the layer in `run` on one input, recording its step(s).
     func run(_ input: LayerRunInput) throws -> LayerRun
     /// Its line(s) of a Keras `Sequential([...])`.
@@ -178,6 +181,11 @@ public enum LayerCode {
     /// nn.ConstantPad2d((left, right, top, bottom), value).
     static func torchConstantPad(_ amounts: PaddingAmounts, value: String) -> String {
         "nn.ConstantPad2d((\(amounts.left), \(amounts.right), \(amounts.top), \(amounts.bottom)), \(value))"
+    }
+
+    /// A pair as a layer line writes it: "2" or "2x3".
+    static func word(_ pair: Pair) -> String {
+        pair.rows == pair.cols ? "\(pair.rows)" : pair.sizeDescription
     }
 
     /// A pair as the script writes it: "2" or "[2, 3]".

@@ -31,7 +31,9 @@ extension Commands {
             + "\n- NAME = LAYER ...   names a layer (Keras' name=)"
             + "\n- LAYER ... from NAME   takes NAME, or `input` (the model's input), instead of the line above"
             + "\n- add A B, concat A B   join named layers; add A joins the line above and A"
-            + "\nA layer can only take layers above it, and every branch must lead to the last layer.",
+            + "\nA layer can only take layers above it, and every branch must lead to the last layer."
+            + "\nA model trained in Keras: m = load(\"model.keras\") prints its block and keeps its weights;"
+            + " save(m, \"m.keras\") gives a model back to Keras (see load and save).",
         examples: ["model tiny 28x28x1\n  conv 8 3x3 relu\n  maxpool 2x2\n  flatten\n  dense 10 softmax\nend",
                    "model residual 56x56x64\n  conv 64 3x3 same relu\n  f = conv 64 3x3 same\n  add f input\n  relu\nend",
                    "model projection 56x56x64\n  conv 128 3x3 stride 2 same relu\n  f = conv 128 3x3 same\n  shortcut = conv 128 1x1 stride 2 from input\n  add f shortcut\n  relu\nend"],
@@ -55,7 +57,8 @@ extension Commands {
             variables: NAME_in (a random or reshaped input), NAME_1 ... NAME_N (each layer's output),
             NAME_out (the last one) and NAME_K_kernel, NAME_K_bias (the weights), so `trace` works on them.
             After `train NAME data`, run uses the weights train learned instead (until the model is declared
-            again) and names the predicted class; `show NAME` then draws every layer's maps for x.
+            again) and names the predicted class; `show NAME` then draws every layer's maps for x. A model
+            loaded from a .keras file (m = load("model.keras")) runs with the weights of the file.
             """,
         examples: ["run mnist", "run mnist x", "trace mnist_1[0, 0, 0]", "show mnist"],
         body: Interpreter.runModel)

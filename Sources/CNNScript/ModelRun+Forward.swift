@@ -66,6 +66,17 @@ extension Interpreter {
         var weights = try core(first.range) { try ModelRunner.drawWeights(spec, analysis, using: &generator) }
         // A trained model runs with what it learned (the same shapes, in the same order: kernel, then bias).
         let network = trained.network(for: modelName, declaration: variable.provenance, spec: spec)
+        // A model loaded from a .keras file runs with the weights it came with, until it is trained.
+        let loaded = network == nil ? loadedWeights(variable, spec: spec) : nil
+        if let loaded {
+            generator = random.generator
+            for layer in weights.indices where layer < loaded.weights.count {
+                for weight in weights[layer].indices where weight < loaded.weights[layer].count {
+                    weights[layer][weight].tensor = loaded.weights[layer][weight]
+                    weights[layer][weight].loadedFrom = loaded.file
+                }
+            }
+        }
         if let network {
             generator = random.generator
             var position = 0
@@ -147,6 +158,7 @@ extension Interpreter {
                            inputIsRandom: arguments.count < 2, inputNote: inputNote, layers: layers,
                            outputVariable: outputVariable)
         run.trained = network != nil
+        run.loadedFrom = loaded?.file
         run.classNames = network != nil ? trained.classNames(for: modelName) : nil
         lastRuns[modelName] = run
         return .modelRun(run)

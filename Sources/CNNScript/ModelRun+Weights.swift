@@ -13,12 +13,15 @@ struct DrawnWeight {
     var tensor: Tensor
     /// Whether the tensor is what `train` learned rather than the draw.
     var trained = false
+    /// The file the tensor was loaded from, when it is a loaded model's.
+    var loadedFrom: String?
     /// The weight variable's record, shared by the layer steps that use it (set by `run`).
     var provenance: Provenance?
 
     /// The provenance text of the weight variable: "Glorot uniform for layer 1 of mnist".
     func origin(layer: Int, model: String) -> String {
         if trained { return "learned by train: the \(draw.isBias ? "biases" : "kernel") of layer \(layer) of \(model)" }
+        if let loadedFrom { return "loaded from \(loadedFrom): \(draw.variable), of layer \(layer) of \(model)" }
         if let fill = draw.fill {
             return "\(fill == 0 ? "zeros" : fill == 1 ? "ones" : Format.number(fill)): \(draw.variable) of layer \(layer) of \(model)"
         }

@@ -103,6 +103,8 @@ public struct ModelRun: Sendable {
     public var outputVariable: String
     /// Whether the weights are the ones `train` learned (else freshly drawn, as a new Keras model's).
     public var trained = false
+    /// The file the weights were loaded from (`load("model.keras")`), when they are those.
+    public var loadedFrom: String?
     /// The class names of the data set the model was trained on, one per output value, when known.
     public var classNames: [String]?
 

@@ -38,6 +38,9 @@ public enum StepSummary: Equatable, Sendable {
     case samplePicture(about: String)
     /// A picture read from a file: what the decoder found, and the tensor it became.
     case loadedPicture(details: String, shape: String)
+    /// A Keras model read from a file: its class ("Sequential"), name and version, and how many weights came
+    /// with it (nil: the architecture alone).
+    case loadedModel(file: String, kerasClass: String, kerasName: String, kerasVersion: String?, weights: Int?)
     /// The mean squared error of `count` values, with the operands as written.
     case meanSquaredError(prediction: String, target: String, count: Int)
     /// The categorical crossentropy, averaged over `examples` examples; `fromLogits` when it was computed

@@ -35,7 +35,7 @@ extension Commands {
         summary: "Fit a declared model to a data set, like Keras' model.fit, and show loss and accuracy per epoch.",
         details: """
             Weights start Glorot uniform (biases 0) from the session's random generator, so `seed N` first
-            repeats a run. Each epoch shuffles the training examples, and for every batch averages the
+            repeats a run; a model loaded from a .keras file starts from the weights it was loaded with. Each epoch shuffles the training examples, and for every batch averages the
             gradient g of the crossentropy over its examples and lets the optimizer move the weights by Keras 3's
             rules with Keras' defaults (lr 0.01 for sgd and momentum, 0.001 for rmsprop and adam; every state
             starts at 0 and t counts the steps from 1):
@@ -173,6 +173,9 @@ extension Interpreter {
             }
         }
         var network = try core(modelRange) { try Network(spec: spec, random: &random.generator) }
+        // A model loaded from a .keras file trains on from the weights it came with (fine-tuning).
+        let loaded = loadedWeights(environment[modelName], spec: spec)
+        if let loaded { network.parameters = loaded.weights.flatMap { $0 } }
         options.seed = random.generator.next()
         let progress = output.progress
         let live = output.liveProgress
@@ -200,7 +203,7 @@ extension Interpreter {
                                          provenance: Provenance(expression: "train \(modelName) \(dataName)", step: nil)))
         return .learning(.trained(TrainingReport(model: modelName, data: dataName, network: network, history: history,
                                                   historyVariable: historyVariable, parameterCount: network.parameterCount,
-                                                  epochsShown: progress != nil)))
+                                                  epochsShown: progress != nil, startedFrom: loaded?.file)))
     }
 
     /// `evaluate MODEL DATA`: the trained model's loss and accuracy on the training and validation examples.
@@ -294,7 +297,9 @@ extension Interpreter {
     }
 
     private func trainedNetwork(_ modelName: String, spec: ModelSpec, at range: SourceRange) throws -> Network {
-        guard let network = trained.network(for: modelName, declaration: environment[modelName]?.provenance, spec: spec) else {
+        let kept = try trained.network(for: modelName, declaration: environment[modelName]?.provenance, spec: spec)
+            ?? core(range) { try loadedNetwork(modelName, spec: spec) }
+        guard let network = kept else {
             throw Diagnostic("\(modelName) has not been trained yet\(trained.hasEntry(for: modelName) ? " since it was declared again" : "")",
                              at: range, hint: "train it first, e.g. train \(modelName) data")
         }

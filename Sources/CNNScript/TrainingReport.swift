@@ -30,6 +30,8 @@ public struct TrainingReport: Sendable {
     /// Whether each epoch's line (loss, accuracy, val_loss, val_accuracy) was printed while training ran, so
     /// that the report does not print the same numbers again as a table.
     public var epochsShown: Bool = false
+    /// The file the weights started from (a model loaded from a .keras file), else nil: Glorot uniform.
+    public var startedFrom: String? = nil
 }
 
 /// What `evaluate` found.

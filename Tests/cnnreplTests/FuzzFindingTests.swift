@@ -1,11 +1,12 @@
 // FuzzFindingTests: every input the fuzzers flagged (Fuzz/, docs/FUZZING.md) is kept in fuzz-findings/
-// and replayed here exactly as the fuzz harness runs it: line by line as REPL entries of one session
+// and replayed here as the fuzz harness runs it: line by line as REPL entries of one session
 // (the session goes on after errors), as a lesson script with echo when its length is odd, or through
 // the file readers for `files-*` inputs. Each must end,
 // within a time bound, without a trap. Also here: the session limits the harness relies on.
 import CNNCore
 import CNNData
 import CNNImage
+import CNNKeras
 import CNNSession
 import Foundation
 import Testing
@@ -44,7 +45,7 @@ func aFuzzFindingNowEndsQuickly(_ name: String) throws {
     let start = Date()
     if name.hasPrefix("files-"), let selector = bytes.first {
         let content = Array(bytes.dropFirst())
-        switch selector % 9 {
+        switch selector % 12 {
         case 0: #expect(throws: (any Error).self) { try NPY.decode(content) }
         case 1: #expect(throws: (any Error).self) { try ImageFile.decode(content, kind: .png) }
         case 2: #expect(throws: (any Error).self) { try ImageFile.decode(content, kind: .pgm) }
@@ -53,7 +54,13 @@ func aFuzzFindingNowEndsQuickly(_ name: String) throws {
         case 5: #expect(throws: (any Error).self) { try NPZ.decode(content, what: "fuzz") }
         case 6: #expect(throws: (any Error).self) { try CIFAR.decodeBinary(content, what: "fuzz") }
         case 7: #expect(throws: (any Error).self) { try CIFAR.decodePickle(content, what: "fuzz") }
-        default: #expect(throws: (any Error).self) { try ImageFile.decode(content, kind: .jpg) }
+        case 8: #expect(throws: (any Error).self) { try ImageFile.decode(content, kind: .jpg) }
+        case 9: #expect(throws: (any Error).self) { try KerasModelFile.read(bytes: content, modelName: "m", what: "fuzz") }
+        case 10: #expect(throws: (any Error).self) { try KerasModelFile.readArchitecture(bytes: content, modelName: "m", what: "fuzz") }
+        default:
+            // The harness's small config is seq_cnn's (Tests/CNNKerasTests/Fixtures/models, Fuzz/FileFuzzer.swift).
+            let config = try [UInt8](Data(contentsOf: URL(fileURLWithPath: findingsFolder + "/../../CNNKerasTests/Fixtures/models/seq_cnn.json")))
+            #expect(throws: (any Error).self) { try KerasModelFile.read(config: config, weights: content, modelName: "m", what: "fuzz") }
         }
     } else {
         // The fuzzer's limits: 2 million elements per tensor, 200 MB per session.

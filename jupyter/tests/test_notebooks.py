@@ -36,9 +36,10 @@ def transcript_of(notebook) -> str:
 
 
 def saved_files_by_name(text: str) -> str:
-    """The text with every file a lesson saved named from its lesson folder ("pictures/x.png"): cnnrepl names
-    a written file from the folder it runs in (the transcript's run: "lessons/pictures/x.png"), and the
-    notebook runs in a copy of lessons/ elsewhere."""
+    """The text with every file a lesson saved named from its lesson folder ("pictures/x.png",
+    "fashion-cnn-tuned.keras"): cnnrepl names a written file from the folder it runs in (the transcript's run:
+    "lessons/pictures/x.png"), and the notebook runs in a copy of lessons/ elsewhere."""
+    text = re.sub(r"^(saved .*? to )\S*?lessons/", r"\1", text, flags=re.M)
     return re.sub(r"^(saved .*? to )\S*?(pictures/\S+?)([:,]? )", r"\1\2\3", text, flags=re.M)
 
 

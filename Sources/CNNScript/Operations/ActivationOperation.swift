@@ -75,6 +75,7 @@ public struct ActivationOperation: StepOperation {
 // MARK: - The model layers `relu`, `sigmoid`, ... (Keras Activation) and `dropout RATE` (Keras Dropout)
 
 extension ActivationLayer: LayerLanguage {
+    var line: String { activation.rawValue }
     static var lineUsage: String { ModelBuilder.activations.keys.sorted().joined(separator: ", ") + " (an activation as a layer of its own)" }
 
     static var keywords: [LayerKeyword] {
@@ -111,6 +112,7 @@ extension ActivationLayer: LayerLanguage {
 }
 
 extension DropoutLayer: LayerLanguage {
+    var line: String { "dropout \(Format.number(rate))" }
     static let lineUsage = "dropout RATE"
 
     static var keywords: [LayerKeyword] {

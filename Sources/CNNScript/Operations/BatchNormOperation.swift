@@ -87,6 +87,12 @@ public struct BatchNormOperation: StepOperation {
 // MARK: - The model layer `batchnorm` (Keras BatchNormalization)
 
 extension BatchNormLayer: LayerLanguage {
+    /// The language has no words for another epsilon or momentum, so a model read from a file with others says
+    /// them in a comment (the layer computes with them).
+    var line: String {
+        guard epsilon != BatchNormalization.defaultEpsilon || momentum != BatchNormalization.momentum else { return "batchnorm" }
+        return "batchnorm   # epsilon \(Format.number(epsilon)), momentum \(Format.number(momentum))"
+    }
     static let lineUsage = "batchnorm (per channel; batch statistics in training, moving averages when predicting)"
 
     static var keywords: [LayerKeyword] {

@@ -103,6 +103,10 @@ extension Operand {
 // MARK: - The model layer `conv F KxK [stride S] [valid|same] [dilation D] [nobias] [activation]` (Keras Conv2D)
 
 extension ConvolutionLayer: LayerLanguage {
+    var line: String {
+        "conv \(filters) \(kernel.sizeDescription)" + ConvolutionLine.words(stride: stride, padding: padding, dilation: dilation,
+                                                                             useBias: useBias, activation: activation)
+    }
     static let lineUsage = "conv F KxK [stride S] [valid|same] [dilation D] [nobias] [activation]"
 
     static var keywords: [LayerKeyword] {

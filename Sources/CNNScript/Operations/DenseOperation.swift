@@ -64,6 +64,9 @@ public struct DenseOperation: StepOperation {
 // MARK: - The model layer `dense N [activation]` (Keras Dense)
 
 extension DenseLayer: LayerLanguage {
+    var line: String {
+        "dense \(units)" + (useBias ? "" : " nobias") + (activation == .linear ? "" : " \(activation.rawValue)")
+    }
     static let lineUsage = "dense N [activation]"
 
     static var keywords: [LayerKeyword] {

@@ -129,6 +129,10 @@ enum ConvolutionCode {
 // MARK: - The model layer `depthwiseconv KxK [stride S] [valid|same] [dilation D] [multiplier M] [nobias] [activation]`
 
 extension DepthwiseConvolutionLayer: LayerLanguage {
+    var line: String {
+        "depthwiseconv \(kernel.sizeDescription)" + ConvolutionLine.words(stride: stride, padding: padding, dilation: dilation,
+                                                                          multiplier: multiplier, useBias: useBias, activation: activation)
+    }
     static let lineUsage = "depthwiseconv KxK [stride S] [valid|same] [dilation D] [multiplier M] [nobias] [activation]"
 
     static var keywords: [LayerKeyword] {

@@ -37,6 +37,7 @@ public struct FlattenOperation: StepOperation {
 // MARK: - The model layer `flatten` (Keras Flatten)
 
 extension FlattenLayer: LayerLanguage {
+    var line: String { "flatten" }
     static let lineUsage = "flatten"
 
     static var keywords: [LayerKeyword] {

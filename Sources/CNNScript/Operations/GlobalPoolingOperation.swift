@@ -44,6 +44,7 @@ public struct GlobalPoolingOperation: StepOperation {
 // MARK: - The model layers `globalavgpool` and `globalmaxpool` (Keras GlobalAveragePooling2D, GlobalMaxPooling2D)
 
 extension GlobalPoolingLayer: LayerLanguage {
+    var line: String { kindName }
     static let lineUsage = "globalavgpool, globalmaxpool"
 
     static var keywords: [LayerKeyword] {

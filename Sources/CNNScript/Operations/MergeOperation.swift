@@ -63,6 +63,8 @@ private enum MergeWords {
 }
 
 extension AddLayer: LayerLanguage {
+    /// The names of the layers it joins follow (ModelText.swift).
+    var line: String { "add" }
     static let lineUsage = "add A [B ...] (the named layers cell by cell; add A: the line above plus A)"
 
     static var keywords: [LayerKeyword] {
@@ -84,6 +86,8 @@ extension AddLayer: LayerLanguage {
 }
 
 extension ConcatLayer: LayerLanguage {
+    /// The names of the layers it joins follow (ModelText.swift).
+    var line: String { "concat" }
     static let lineUsage = "concat A [B ...] (the named layers side by side along the channels; concat A: the line above and A)"
 
     static var keywords: [LayerKeyword] {

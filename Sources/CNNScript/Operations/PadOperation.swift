@@ -38,6 +38,11 @@ public struct PadOperation: StepOperation {
 // MARK: - The model layer `zeropad P`, `zeropad RxC` or `zeropad T B L R` (Keras ZeroPadding2D)
 
 extension ZeroPaddingLayer: LayerLanguage {
+    var line: String {
+        let a = amounts
+        if a.top == a.bottom, a.left == a.right { return a.top == a.left ? "zeropad \(a.top)" : "zeropad \(a.top)x\(a.left)" }
+        return "zeropad \(a.top) \(a.bottom) \(a.left) \(a.right)"
+    }
     static let lineUsage = "zeropad P, zeropad RxC or zeropad T B L R; zeropadding P or zeropadding [T, B, L, R] (zeros around each map, as Keras' ZeroPadding2D)"
 
     static var keywords: [LayerKeyword] {

@@ -83,6 +83,16 @@ public struct PoolingOperation: StepOperation {
 // MARK: - The model layers `maxpool KxK [stride S] [valid|same]` and `avgpool ...` (Keras MaxPooling2D, AveragePooling2D)
 
 extension PoolingLayer: LayerLanguage {
+    var line: String {
+        var words = "\(kind.operationName) \(size.sizeDescription)"
+        if let stride, stride != size { words += " stride \(LayerCode.word(stride))" }
+        switch padding {
+        case .valid: break
+        case .same: words += " same"
+        default: words += " padding \(padding)"
+        }
+        return words
+    }
     static let lineUsage = "maxpool KxK [stride S] [valid|same], avgpool KxK [stride S] [valid|same]"
 
     static var keywords: [LayerKeyword] { [keyword(.max), keyword(.average)] }

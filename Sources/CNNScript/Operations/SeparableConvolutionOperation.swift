@@ -124,6 +124,10 @@ public struct SeparableConvolutionOperation: StepOperation {
 // MARK: - The model layer `separableconv F KxK [stride S] [valid|same] [dilation D] [multiplier M] [nobias] [activation]`
 
 extension SeparableConvolutionLayer: LayerLanguage {
+    var line: String {
+        "separableconv \(filters) \(kernel.sizeDescription)" + ConvolutionLine.words(stride: stride, padding: padding, dilation: dilation,
+                                                                                      multiplier: multiplier, useBias: useBias, activation: activation)
+    }
     static let lineUsage = "separableconv F KxK [stride S] [valid|same] [dilation D] [multiplier M] [nobias] [activation]"
 
     static var keywords: [LayerKeyword] {

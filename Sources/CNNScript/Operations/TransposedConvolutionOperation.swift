@@ -127,6 +127,10 @@ public struct TransposedConvolutionOperation: StepOperation {
 // MARK: - The model layer `transposedconv F KxK [stride S] [valid|same] [output_padding P] [nobias] [activation]`
 
 extension TransposedConvolutionLayer: LayerLanguage {
+    var line: String {
+        "transposedconv \(filters) \(kernel.sizeDescription)" + ConvolutionLine.words(stride: stride, padding: padding, outputPadding: outputPadding,
+                                                                                       useBias: useBias, activation: activation)
+    }
     static let lineUsage = "transposedconv F KxK [stride S] [valid|same] [output_padding P] [nobias] [activation]"
 
     static var keywords: [LayerKeyword] {

@@ -73,6 +73,7 @@ public struct UpsampleOperation: StepOperation {
 // MARK: - The model layer `upsample S` (Keras UpSampling2D)
 
 extension UpsampleLayer: LayerLanguage {
+    var line: String { "upsample \(size.rows == size.cols ? "\(size.rows)" : size.sizeDescription)" }
     static let lineUsage = "upsample S or upsample RxC (every cell repeated, as Keras' UpSampling2D)"
 
     static var keywords: [LayerKeyword] {
