@@ -185,11 +185,40 @@ enum Pickle {
             default:
                 throw refuse(what, "opcode \(IDX.hex(op)) at byte \(p - 1)")
             }
+            // Containers nest a few levels in a CIFAR batch (a dict of lists and arrays). Deeper nesting is
+            // refused as it is made, so no value is ever deep enough to exhaust the stack when it is freed.
+            if let top = stack.last, top.nestingDepth(limit: maxNesting) > maxNesting {
+                throw refuse(what, "values nested more than \(maxNesting) levels deep")
+            }
         }
     }
+
+    /// The deepest nesting of lists, tuples and dicts a batch may have (CIFAR's own is 3).
+    static let maxNesting = 16
 }
 
 extension PickleValue {
+    /// How many containers deep the value is (0 for plain values), counted no further than `limit` + 1: the
+    /// values inside were checked when they were made, so the walk stays within `limit` + 1 levels.
+    func nestingDepth(limit: Int) -> Int {
+        let children: [PickleValue]
+        switch self {
+        case .list(let items), .tuple(let items): children = items
+        case .dict(let pairs): children = pairs.flatMap { [$0.0, $0.1] }
+        default: return 0
+        }
+        var deepest = 0
+        for child in children {
+            switch child {
+            case .list, .tuple, .dict:
+                deepest = max(deepest, child.nestingDepth(limit: limit))
+                if deepest >= limit { return deepest + 1 }
+            default: continue
+            }
+        }
+        return deepest + 1
+    }
+
     /// The bytes of a bytes value (or a latin-1 text, as Python 3 may write them).
     var bytesValue: [UInt8]? {
         switch self {
