@@ -9,10 +9,15 @@ import Testing
 /// python3, if installed.
 let python3: String? = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
+/// The path of a script in tools/robustness.
+func robustnessScript(_ name: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tools/robustness/\(name)").path
+}
+
 @Test(.enabled(if: python3 != nil))
 func ctrlCStopsALongConvolutionWithinASecond() throws {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("tools/robustness/ctrl_c_latency.py").path
+    let script = robustnessScript("ctrl_c_latency.py")
     let result = try shell("\(python3 ?? "python3") \(script) \(Executable.path) --runs 2", timeout: 120)
     #expect(result.status == 0, "\(result)")
     #expect(result.stdout.contains("(ok)"), "\(result)")
@@ -22,8 +27,7 @@ func ctrlCStopsALongConvolutionWithinASecond() throws {
 func ctrlCStopsSavingAndLoadingALargePictureWithinASecond() throws {
     // Issue 13: saving or loading a 10000x10000 PNG ignored Ctrl-C (libpng's one long call). libpng now
     // reads and writes through a FILE that fails once Ctrl-C was pressed, so it stops within kilobytes.
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("tools/robustness/ctrl_c_latency.py").path
+    let script = robustnessScript("ctrl_c_latency.py")
     let picture = Executable.temporaryPath(".png")
     defer { try? FileManager.default.removeItem(atPath: picture) }
     let save = try shell("\(python3 ?? "python3") \(script) \(Executable.path) --runs 1 --size 8000 --compute 'f = save(big, \"\(picture)\")'", timeout: 120)
@@ -38,8 +42,7 @@ func ctrlCStopsSavingAndLoadingALargePictureWithinASecond() throws {
 func ctrlCDuringTrainKeepsTheCompletedEpochs() throws {
     // Issue 13: Ctrl-C in epoch 3 of `train` lost every epoch and said "conv: interrupted". Now the model
     // keeps the weights after epoch 2, `history` has two epochs, and train says where it stopped.
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("tools/robustness/ctrl_c_train.py").path
+    let script = robustnessScript("ctrl_c_train.py")
     let result = try shell("\(python3 ?? "python3") \(script) \(Executable.path)", timeout: 180)
     #expect(result.status == 0, "\(result)")
     #expect(result.stdout.hasPrefix("ok: "), "\(result)")
@@ -53,8 +56,7 @@ let fashionInstalled = FileManager.default.fileExists(atPath: fashionFolder + "/
 func ctrlCStopsReadingFashionMNISTWithinASecond() throws {
     // Issue 16: reading the 70,000 pictures (gunzip, then converting every pixel) takes about a second;
     // Ctrl-C a quarter of a second in must stop it, make no `f`, and keep the session.
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("tools/robustness/ctrl_c_latency.py").path
+    let script = robustnessScript("ctrl_c_latency.py")
     let result = try shell("\(python3 ?? "python3") \(script) \(Executable.path) --runs 1 --delay 0.25 --size 10 --compute 'f = dataset(\"fashion-mnist\")'", timeout: 120)
     #expect(result.status == 0, "\(result)")
     #expect(result.stdout.contains("(ok)"), "\(result)")

@@ -30,16 +30,16 @@ DATA_DIRS = [os.environ.get("CNNREPL_DATA", ""), os.path.expanduser("~/.keras/da
 FILES = {"x_train": "train-images-idx3-ubyte.gz", "y_train": "train-labels-idx1-ubyte.gz",
          "x_test": "t10k-images-idx3-ubyte.gz", "y_test": "t10k-labels-idx1-ubyte.gz"}
 
-CNN_LINES = """model cnn 28x28x1
-  conv 32 3x3 relu
-  maxpool 2x2
-  conv 64 3x3 relu
-  maxpool 2x2
-  conv 64 3x3 relu
-  flatten
-  dense 64 relu
-  dense 10 softmax
-end"""
+LESSON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lessons", "fashion.cnn")
+
+
+def cnn_lines():
+    """The CNN's model block exactly as lessons/fashion.cnn declares it."""
+    with open(LESSON, encoding="utf-8") as handle:
+        match = re.search(r"^model cnn 28x28x1\n.*?^end$", handle.read(), re.S | re.M)
+    if not match:
+        sys.exit(f"fashion_full.py: no 'model cnn 28x28x1 ... end' block in {LESSON}")
+    return match.group(0)
 
 
 def data_dir():
@@ -53,7 +53,7 @@ def data_dir():
 def run_cnnrepl(binary, epochs, limit):
     """Runs the training as a cnnrepl script; returns (seconds, test accuracy, text printed)."""
     limit_text = f", limit={limit}" if limit else ""
-    script = (f'data = dataset("fashion-mnist"{limit_text})\n{CNN_LINES}\nseed 1\n'
+    script = (f'data = dataset("fashion-mnist"{limit_text})\n{cnn_lines()}\nseed 1\n'
               f"train cnn data epochs={epochs} batch=32 optimizer=adam\nevaluate cnn data\n")
     with tempfile.NamedTemporaryFile("w", suffix=".cnn", delete=False) as handle:
         handle.write(script)
