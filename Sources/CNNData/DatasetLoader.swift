@@ -108,7 +108,7 @@ public enum DatasetLoader {
 
     /// Loads the set `request` asks for. `progress(done, total)` is called as examples are converted.
     public static func load(_ request: DatasetRequest, progress: ((Int, Int) -> Void)? = nil) throws -> Dataset {
-        let start = Files.now()
+        let start = MonotonicClock.now()
         let raw: Raw
         let label: String
         var attribution: String
@@ -139,7 +139,7 @@ public enum DatasetLoader {
         }
         attribution += "; pixels 0..255 scaled to 0..1"
         var dataset = try build(raw, request, name: label, attribution: attribution, progress: progress)
-        dataset.readSeconds = Files.now() - start
+        dataset.readSeconds = MonotonicClock.now() - start
         return dataset
     }
 

@@ -1,5 +1,5 @@
 // Files: the little of the file system the data set loader needs (is it a file, a folder, what is in a
-// folder, a monotonic clock), through Glibc as the rest of cnnrepl does.
+// folder), through Glibc as the rest of cnnrepl does.
 import Glibc
 
 enum Files {
@@ -32,12 +32,5 @@ enum Files {
     /// `folder` and `name` joined with one slash.
     static func join(_ folder: String, _ name: String) -> String {
         folder.hasSuffix("/") ? folder + name : folder + "/" + name
-    }
-
-    /// Seconds on a monotonic clock.
-    static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }

@@ -17,8 +17,8 @@ public struct OutputSettings {
     /// Whether progress may redraw a bar in place (a terminal) rather than print plain lines: without it,
     /// commands send only the events that make a line of their own (a finished epoch).
     public var liveProgress = false
-    /// Whether results may say how long they took (`dataset`'s read time); off in transcripts, which must
-    /// not change from run to run.
+    /// Whether results may say how long they took (`dataset`'s read time, `train`'s epochs); off in
+    /// transcripts, which must not change from run to run.
     public var showsTimes = false
 
     /// Settings with `precision` decimals and no progress reports.

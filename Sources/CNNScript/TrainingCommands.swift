@@ -180,18 +180,14 @@ extension Interpreter {
         let progress = output.progress
         let live = output.liveProgress
         let showsTimes = output.showsTimes
-        let clock = ContinuousClock()
-        var epochStart = clock.now
-        func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-        }
+        var epochStart = MonotonicClock.now()
         let history = try core(name.range) {
             try Training.fit(&network, on: data, options: options) { step in
                 guard let progress else { return }
-                let elapsed = showsTimes ? seconds(clock.now - epochStart) : nil
+                let elapsed = showsTimes ? MonotonicClock.now() - epochStart : nil
                 if let finished = step.finished {
                     progress(.epoch(finished, of: step.epochs, batches: step.batches, seconds: elapsed))
-                    epochStart = clock.now
+                    epochStart = MonotonicClock.now()
                 } else if live {
                     progress(.batch(step, seconds: elapsed))
                 }

@@ -196,6 +196,18 @@ func expectGradientsMatchFiniteDifferences(_ spec: ModelSpec, classes: Int, trai
     #expect(coreError { try Training.fit(&wrongClasses, on: data, options: TrainingOptions()) }?.message.contains("10 classes") == true)
 }
 
+/// `spec` trained from seed 4 with batches of 64 on `threads` threads: the history and the weights, which must
+/// be the same bits for any number of threads.
+func trainWithThreads(_ spec: ModelSpec, on data: Dataset, epochs: Int, threads: Int) throws -> (TrainingHistory, [Tensor]) {
+    let saved = Parallel.threads
+    Parallel.threads = threads
+    defer { Parallel.threads = saved }
+    var random = RandomGenerator(seed: 4)
+    var network = try Network(spec: spec, random: &random)
+    let history = try Training.fit(&network, on: data, options: TrainingOptions(epochs: epochs, batchSize: 64))
+    return (history, network.parameters)
+}
+
 @Test func trainingGivesTheSameBitsWhateverTheNumberOfThreads() throws {
     // Examples are spread over the cores and their gradients added up in example order afterwards.
     let data = try Digits.load()
@@ -203,13 +215,7 @@ func expectGradientsMatchFiniteDifferences(_ spec: ModelSpec, classes: Int, trai
         .conv(filters: 4, kernel: Pair(square: 3), padding: .same, activation: .relu), .maxPool(size: Pair(square: 2)),
         .dropout(rate: 0.25), .flatten, .dense(units: 10, activation: .softmax)])
     func train(threads: Int) throws -> (TrainingHistory, [Tensor]) {
-        let saved = Parallel.threads
-        Parallel.threads = threads
-        defer { Parallel.threads = saved }
-        var random = RandomGenerator(seed: 4)
-        var network = try Network(spec: spec, random: &random)
-        let history = try Training.fit(&network, on: data, options: TrainingOptions(epochs: 1, batchSize: 64))
-        return (history, network.parameters)
+        try trainWithThreads(spec, on: data, epochs: 1, threads: threads)
     }
     let one = try train(threads: 1)
     for threads in [2, 3] {

@@ -64,13 +64,7 @@ private let residual = ModelSpec(name: "residual", inputShape: [6, 6, 2], layers
         .maxPool(size: Pair(square: 2)), .flatten, .dense(units: 10, activation: .softmax)],
         graph: ModelGraph(inputs: [[0], [1], [2, 1], [3], [4], [5, 4], [6], [7], [8]], names: Array(repeating: nil, count: 9)))
     func train(threads: Int) throws -> (TrainingHistory, [Tensor]) {
-        let saved = Parallel.threads
-        Parallel.threads = threads
-        defer { Parallel.threads = saved }
-        var random = RandomGenerator(seed: 4)
-        var network = try Network(spec: spec, random: &random)
-        let history = try Training.fit(&network, on: data, options: TrainingOptions(epochs: 2, batchSize: 64))
-        return (history, network.parameters)
+        try trainWithThreads(spec, on: data, epochs: 2, threads: threads)
     }
     let one = try train(threads: 1)
     #expect(one.0.epochs[1].loss < one.0.epochs[0].loss)

@@ -6,6 +6,18 @@ import CNNCore
 @testable import CNNScript
 import CNNTestSupport
 
+/// The digits and a small model of them (one 3x3 convolution, pooling, a softmax layer), which the learning
+/// and seeing tests train.
+let tinyModel = """
+    data = dataset("digits")
+    model tiny 8x8x1
+      conv 4 3x3 same relu
+      maxpool 2x2
+      flatten
+      dense 10 softmax
+    end
+    """
+
 /// The error of `source` in a fresh session as "RANGE MESSAGE", e.g. "1:5-1:9 unknown name 'imag'".
 func failure(_ source: String, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
     Script().error(source, sourceLocation: sourceLocation).map { "\($0.range) \($0.message)" }

@@ -7,19 +7,9 @@ import CNNCore
 @testable import CNNScript
 import CNNTestSupport
 
-private let digitsModel = """
-    data = dataset("digits")
-    model tiny 8x8x1
-      conv 4 3x3 same relu
-      maxpool 2x2
-      flatten
-      dense 10 softmax
-    end
-    """
-
 @Test func runAfterTrainUsesTheLearnedWeights() throws {
     let script = Script(seed: 3)
-    try script.run(digitsModel)
+    try script.run(tinyModel)
     try script.run("train tiny data epochs=1 batch=64 optimizer=adam lr=0.01")
     guard case .modelRun(let run)? = try script.run("run tiny example(data, 0)").last else {
         Issue.record("run did not report a run"); return
@@ -32,14 +22,14 @@ private let digitsModel = """
     let worst = zip(run.output.scalars, prediction.probabilities.scalars).map { abs($0 - $1) }.max() ?? 1
     #expect(worst < 1e-9)
     // Declared again, the model is untrained and runs with fresh weights.
-    try script.run(digitsModel)
+    try script.run(tinyModel)
     guard case .modelRun(let fresh)? = try script.run("run tiny example(data, 0)").last else { return }
     #expect(!fresh.trained)
 }
 
 @Test func showNameDrawsEveryLayerOfTheLastRun() throws {
     let script = Script(seed: 3)
-    try script.run(digitsModel)
+    try script.run(tinyModel)
     #expect(failure("model m 4x4x1\n  flatten\n  dense 2 softmax\nend\nshow m")?.contains("m has not been run yet") == true)
     try script.run("run tiny example(data, 3)")
     guard case .network(let view)? = try script.run("show tiny").last else { Issue.record("show tiny did not draw the network"); return }
@@ -55,7 +45,7 @@ private let digitsModel = """
 
 @Test func savegridOfAModelWritesTheRows() throws {
     let script = Script(seed: 3)
-    try script.run(digitsModel)
+    try script.run(tinyModel)
     let folder = "/tmp/cnnrepl-seeing-\(getpid())"
     mkdir(folder, 0o755)
     defer { unlink(folder + "/maps.png"); rmdir(folder) }

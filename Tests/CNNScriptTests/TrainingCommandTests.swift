@@ -6,16 +6,6 @@ import CNNCore
 @testable import CNNScript
 import CNNTestSupport
 
-private let tinyModel = """
-    data = dataset("digits")
-    model tiny 8x8x1
-      conv 4 3x3 same relu
-      maxpool 2x2
-      flatten
-      dense 10 softmax
-    end
-    """
-
 @Test func trainStoresTheHistoryAndTheWeights() throws {
     let script = Script(seed: 3)
     try script.run(tinyModel)
