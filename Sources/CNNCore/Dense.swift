@@ -102,8 +102,15 @@ public struct Dense: Equatable, Sendable {
         try input.scalars.withUnsafeBufferPointer { x in
             try weights.scalars.withUnsafeBufferPointer { w in
                 try output.withUnsafeMutableScalars { y in
-                    try MatrixMultiply.multiply(a: x, b: w, into: y, m: rows, n: outputs, k: inputs)
+                    // A batch's rows are cut into bands computed on the cores (the same bits as one product).
+                    guard x.count == rows * inputs, w.count == inputs * outputs, y.count == rows * outputs,
+                          let px = x.baseAddress, let pw = w.baseAddress, let py = y.baseAddress else {
+                        return try MatrixMultiply.multiply(a: x, b: w, into: y, m: rows, n: outputs, k: inputs)
+                    }
+                    MatrixMultiply.multiplyInRowBands(m: rows, n: outputs, k: inputs, a: px, lda: inputs, b: pw, ldb: outputs,
+                                                      c: py, ldc: outputs)
                 }
+                try Interruption.check("dense")
             }
         }
         if let bias {

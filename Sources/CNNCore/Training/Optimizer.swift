@@ -74,46 +74,81 @@ public struct Optimizer: Sendable {
         self.learningRate = rate
     }
 
-    /// Moves `parameters` by the batch's mean gradients (same shapes).
-    public mutating func update(_ parameters: inout [Tensor], gradients: [Tensor]) {
+    /// Moves `parameters` by the batch's mean gradients (same shapes): each gradient times `scale` (1 / the
+    /// batch size when `gradients` are the batch's sums), rounded as a product of its own before the rule uses it.
+    /// Every weight moves on its own, so large tensors are cut into pieces moved on the cores (the same bits).
+    public mutating func update(_ parameters: inout [Tensor], gradients: [Tensor], scale: Double = 1) {
         if first.isEmpty {
             first = parameters.map { [Double](repeating: 0, count: $0.count) }
             second = first
         }
         steps += 1
-        let lr = learningRate
-        // Keras' constants as Python computes them: 1 - 0.9 is 0.09999999999999998 in Double.
-        let rho = 0.9, beta1 = 0.9, beta2 = 0.999
-        let alpha = lr * (1 - Glibc.pow(beta2, Double(steps))).squareRoot() / (1 - Glibc.pow(beta1, Double(steps)))
+        let rule = Rule(kind: kind, lr: learningRate, scale: scale, steps: steps)
         for p in parameters.indices where p < gradients.count && gradients[p].count == parameters[p].count {
-            let kind = self.kind
             gradients[p].scalars.withUnsafeBufferPointer { g in
                 first[p].withUnsafeMutableBufferPointer { m in
                     second[p].withUnsafeMutableBufferPointer { v in
                         parameters[p].withUnsafeMutableScalars { w in
                             let count = Swift.min(w.count, g.count, m.count, v.count)
-                            switch kind {
-                            case .sgd:
-                                for i in 0..<count { w[i] -= lr * g[i] }
-                            case .momentum:
-                                for i in 0..<count {
-                                    m[i] = m[i] * 0.9 - g[i] * lr
-                                    w[i] += m[i]
-                                }
-                            case .rmsprop:
-                                for i in 0..<count {
-                                    v[i] = rho * v[i] + (1 - rho) * (g[i] * g[i])
-                                    w[i] -= (lr * g[i]) / (v[i] + Optimizer.epsilon).squareRoot()
-                                }
-                            case .adam:
-                                for i in 0..<count {
-                                    m[i] += (g[i] - m[i]) * (1 - beta1)
-                                    v[i] += (g[i] * g[i] - v[i]) * (1 - beta2)
-                                    w[i] -= (m[i] * alpha) / (v[i].squareRoot() + Optimizer.epsilon)
-                                }
-                            }
+                            guard count > 0, let pw = w.baseAddress, let pg = g.baseAddress, let pm = m.baseAddress,
+                                  let pv = v.baseAddress else { return }
+                            let state = State(w: pw, g: pg, m: pm, v: pv)
+                            let pieces = Swift.max(1, Swift.min(4, count / Optimizer.piece))
+                            guard pieces > 1 else { return rule.apply(state, 0..<count) }
+                            _ = try? Parallel.map(pieces) { i in rule.apply(state, (i * count / pieces)..<((i + 1) * count / pieces)) }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// The fewest weights moved as one piece on one core.
+    static let piece = 8_192
+
+    /// One weight tensor's values, its gradient and its rule's state, for the worker threads (each piece
+    /// touches only its own range).
+    private struct State: @unchecked Sendable {
+        let w: UnsafeMutablePointer<Double>, g: UnsafePointer<Double>
+        let m: UnsafeMutablePointer<Double>, v: UnsafeMutablePointer<Double>
+    }
+
+    /// One step of the rule, with its constants for this step.
+    private struct Rule: Sendable {
+        let kind: Kind, lr: Double, scale: Double, alpha: Double
+        // Keras' constants as Python computes them: 1 - 0.9 is 0.09999999999999998 in Double.
+        let rho = 0.9, beta1 = 0.9, beta2 = 0.999
+
+        init(kind: Kind, lr: Double, scale: Double, steps: Int) {
+            self.kind = kind
+            self.lr = lr
+            self.scale = scale
+            alpha = lr * (1 - Glibc.pow(0.999, Double(steps))).squareRoot() / (1 - Glibc.pow(0.9, Double(steps)))
+        }
+
+        /// Moves the weights in `range`.
+        func apply(_ s: State, _ range: Range<Int>) {
+            let w = s.w, m = s.m, v = s.v
+            switch kind {
+            case .sgd:
+                for i in range { w[i] -= lr * (s.g[i] * scale) }
+            case .momentum:
+                for i in range {
+                    m[i] = m[i] * 0.9 - (s.g[i] * scale) * lr
+                    w[i] += m[i]
+                }
+            case .rmsprop:
+                for i in range {
+                    let g = s.g[i] * scale
+                    v[i] = rho * v[i] + (1 - rho) * (g * g)
+                    w[i] -= (lr * g) / (v[i] + Optimizer.epsilon).squareRoot()
+                }
+            case .adam:
+                for i in range {
+                    let g = s.g[i] * scale
+                    m[i] += (g - m[i]) * (1 - beta1)
+                    v[i] += (g * g - v[i]) * (1 - beta2)
+                    w[i] -= (m[i] * alpha) / (v[i].squareRoot() + Optimizer.epsilon)
                 }
             }
         }

@@ -160,9 +160,7 @@ public enum Training {
                     }
                     try network.backward(pass, logitsGradients: logitsGradients, into: &gradients)
                     seen += members.count
-                    let scale = 1 / Double(members.count)
-                    let mean = gradients.map { $0 * scale }
-                    optimizer.update(&network.parameters, gradients: mean)
+                    optimizer.update(&network.parameters, gradients: gradients, scale: 1 / Double(members.count))
                     network.applyWeightUpdates(pass)
                     progress(TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batch + 1, batches: batches,
                                               loss: lossSum / Double(seen), finished: nil))
