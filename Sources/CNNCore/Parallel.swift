@@ -39,12 +39,15 @@ public enum Parallel {
             let slots = Slots(base: base)
             // The statement's memory ledger is task-local; the worker threads charge the same one.
             let ledger = Limits.ledger
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            // Each thread takes the next piece not yet taken, so a thread that starts late or runs slower
+            // does less and none waits for it at the end; which thread computes a piece changes nothing.
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 Limits.$ledger.withValue(ledger) {
-                    var i = worker
-                    while i < count {
+                    while true {
+                        let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                        guard i < count else { break }
                         slots.base[i] = Result { try body(i) }
-                        i += workers
                     }
                 }
             }
