@@ -151,13 +151,18 @@ public enum Training {
                         images = images.map { options.augmentation.apply($0, random: &random) }
                     }
                     let pass = try network.forward(images, training: true, random: &random)
-                    var logitsGradients: [Tensor] = []
-                    for (member, logits) in zip(members, pass.logits) {
-                        let target = oneHot(examples[member].label, classes: network.classes)
-                        lossSum += try Loss.crossEntropy(logits: logits, target: target)
-                        if argmax(logits) == examples[member].label { correct += 1 }
-                        logitsGradients.append(try Loss.crossEntropyLogitsGradient(logits: logits, target: target))
+                    // Each example's loss and dL/d(logits) on the cores; the losses are added in example order.
+                    let labels = members.map { examples[$0].label }, logits = pass.logits, classes = network.classes
+                    let scored = try Parallel.map(min(labels.count, logits.count)) { i -> (loss: Double, right: Bool, gradient: Tensor) in
+                        let target = oneHot(labels[i], classes: classes)
+                        return (try Loss.crossEntropy(logits: logits[i], target: target), argmax(logits[i]) == labels[i],
+                                try Loss.crossEntropyLogitsGradient(logits: logits[i], target: target))
                     }
+                    for example in scored {
+                        lossSum += example.loss
+                        if example.right { correct += 1 }
+                    }
+                    let logitsGradients = scored.map(\.gradient)
                     try network.backward(pass, logitsGradients: logitsGradients, into: &gradients)
                     seen += members.count
                     optimizer.update(&network.parameters, gradients: gradients, scale: 1 / Double(members.count))
