@@ -51,6 +51,27 @@ public enum Activation {
         }
     }
 
+    /// relu on every example of a batch in place (the examples on the cores): each value becomes `relu` of it.
+    /// Training's forward pass, which keeps no separate copy of a relu layer's input (relu's slope is read from
+    /// its output: `reluBackwardInPlace`).
+    public static func reluInPlace(_ batch: inout [Tensor]) throws {
+        try batch.withUnsafeMutableBufferPointer { examples in
+            let shared = SharedExamples(base: examples.baseAddress, count: examples.count)
+            _ = try Parallel.map(examples.count) { i in
+                guard let base = shared.base, i < shared.count else { return }
+                base[i].withUnsafeMutableScalars { y in
+                    for j in y.indices { y[j] = relu(y[j]) }
+                }
+            }
+        }
+    }
+
+    /// A batch's examples for the worker threads; each piece mutates only its own example.
+    struct SharedExamples: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Tensor>?
+        let count: Int
+    }
+
     /// max(0, x); NaN stays NaN, and relu(-0.0) is +0.0 (as in Keras), so it never prints as -0.00.
     @inline(__always)
     public static func relu(_ x: Double) -> Double {

@@ -89,3 +89,26 @@ import CNNTestSupport
         #expect(Activation.formula(kind).hasPrefix(kind.rawValue + "(x)"))
     }
 }
+
+@Test func reluInPlaceOnABatchGivesReluAndItsSlopeFromTheOutputGivesReluBackward() throws {
+    let x = try Tensor(shape: [2, 3], scalars: [-1.5, 0, .nan, 2.25, -0.0, 1e-300])
+    let other = try Tensor(shape: [2, 3], scalars: [3, -3, 0.5, -0.5, 7, -7])
+    let kept = x  // shares x's storage: the in-place relu must copy, not change it
+    var batch = [x, other]
+    try Activation.reluInPlace(&batch)
+    #expect(kept.scalars[0] == -1.5, "a tensor sharing the storage is unchanged")
+    for (y, input) in zip(batch, [x, other]) {
+        let expected = try Activation.apply(.relu, to: input)
+        #expect(zip(y.scalars, expected.scalars).allSatisfy { $0.bitPattern == $1.bitPattern })
+    }
+    let g = try Tensor(shape: [2, 3], scalars: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+    var gradients = [g, g]
+    try Activation.reluBackwardInPlace(outputs: batch, gradients: &gradients)
+    for (d, input) in zip(gradients, [x, other]) {
+        let expected = try Activation.backward(.relu, input: input, outputGradient: g)
+        #expect(zip(d.scalars, expected.scalars).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) })
+    }
+    #expect(g.scalars == [0.1, 0.2, 0.3, 0.4, 0.5, 0.6], "the shared gradient is unchanged")
+    var wrong = [g]
+    #expect(throws: CoreError.self) { try Activation.reluBackwardInPlace(outputs: batch, gradients: &wrong) }
+}

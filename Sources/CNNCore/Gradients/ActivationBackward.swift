@@ -32,6 +32,30 @@ extension Activation {
         }
     }
 
+    /// relu's dL/dx for every example of a batch, computed in place in `gradients` (dL/dy on entry), given
+    /// relu's outputs: y > 0 exactly where x > 0 and y is NaN exactly where x is, so the slope read from y is
+    /// relu's slope at x, and the values are the bits `backward(.relu, input: x, ...)` gives.
+    public static func reluBackwardInPlace(outputs: [Tensor], gradients: inout [Tensor]) throws {
+        guard outputs.count == gradients.count else {
+            throw CoreError("relu: a batch of \(outputs.count) outputs has \(gradients.count) gradients")
+        }
+        for (y, g) in zip(outputs, gradients) { try GradientShapes.check(g, expected: y.shape, for: "relu") }
+        try gradients.withUnsafeMutableBufferPointer { examples in
+            let shared = SharedExamples(base: examples.baseAddress, count: examples.count)
+            _ = try Parallel.map(examples.count) { i in
+                guard let base = shared.base, i < shared.count else { return }
+                outputs[i].scalars.withUnsafeBufferPointer { y in
+                    base[i].withUnsafeMutableScalars { g in
+                        for j in 0..<Swift.min(y.count, g.count) {
+                            let value = y[j]
+                            g[j] = g[j] * (value > 0 ? 1 : (value != value ? .nan : 0))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// dL/dx for an activation given the input `input` it was applied to and `outputGradient` = dL/dy.
     public static func backward(_ kind: ActivationKind, input: Tensor, outputGradient: Tensor,
                                 slope: Double = defaultLeakySlope) throws -> Tensor {

@@ -86,6 +86,8 @@ public struct Network: Sendable {
         var inputs: [[Tensor]] = []
         /// Per merge layer, per input, per example: every input it joined (empty for other layers).
         var mergedInputs: [[[Tensor]]] = []
+        /// Per layer, per example, the layer's value before its activation (after it for relu, which is applied
+        /// in place: relu's slope reads the same from both).
         var preActivations: [[Tensor]] = []
         var memos: [[[Double]?]] = []
         /// Each example's logits (the input of the last softmax).
@@ -118,7 +120,7 @@ public struct Network: Sendable {
         for (position, layer) in layers.enumerated() {
             let x = nodes[layer.inputs[0]]
             pass.inputs.append(x)
-            let z: [Tensor], memos: [[Double]?]
+            var z: [Tensor], memos: [[Double]?]
             if layer.inputs.count > 1, let merge = layer.kind as? any MergeLayer {
                 let joined = layer.inputs.map { nodes[$0] }
                 pass.mergedInputs.append(joined)
@@ -128,15 +130,20 @@ public struct Network: Sendable {
                 pass.mergedInputs.append([])
                 (z, memos) = try layer.kind.forward(batch: x, weights: layer.weights.map { parameters[$0] }, pass: &state)
             }
+            let isLast = position == layers.count - 1
+            let activation = layer.kind.activation
+            // relu is applied in place, and its output kept for the backward pass instead of its input: relu's
+            // slope is the same read from either (Activation.reluBackwardInPlace).
+            if !isLast && activation == .relu { try Activation.reluInPlace(&z) }
             pass.preActivations.append(z)
             pass.memos.append(memos)
             for update in state.weightUpdates where update.position < layer.weights.count {
                 pass.weightUpdates.append((layer.weights[update.position], update.value))
             }
             state.weightUpdates = []
-            let isLast = position == layers.count - 1
-            let activation = layer.kind.activation
-            nodes.append(isLast || activation == .linear ? z : try Parallel.map(z.count) { try Activation.apply(activation, to: z[$0]) })
+            let values = z
+            nodes.append(isLast || activation == .linear || activation == .relu ? values
+                         : try Parallel.map(values.count) { try Activation.apply(activation, to: values[$0]) })
         }
         pass.logits = nodes.last ?? []
         return pass
@@ -160,7 +167,9 @@ public struct Network: Sendable {
             guard var g = nodeGradients[position + 1] else { continue }  // a layer no path to the output uses
             nodeGradients[position + 1] = nil
             let isLast = position == layers.count - 1
-            if !isLast, layer.kind.activation != .linear {
+            if !isLast, layer.kind.activation == .relu {
+                try Activation.reluBackwardInPlace(outputs: pass.preActivations[position], gradients: &g)
+            } else if !isLast, layer.kind.activation != .linear {
                 let inputs = pass.preActivations[position], outputGradients = g, activation = layer.kind.activation
                 g = try Parallel.map(g.count) { try Activation.backward(activation, input: inputs[$0], outputGradient: outputGradients[$0]) }
             }
