@@ -151,18 +151,13 @@ public enum Training {
                         images = images.map { options.augmentation.apply($0, random: &random) }
                     }
                     let pass = try network.forward(images, training: true, random: &random)
-                    // Each example's loss and dL/d(logits) on the cores; the losses are added in example order.
-                    let labels = members.map { examples[$0].label }, logits = pass.logits, classes = network.classes
-                    let scored = try Parallel.map(min(labels.count, logits.count)) { i -> (loss: Double, right: Bool, gradient: Tensor) in
-                        let target = oneHot(labels[i], classes: classes)
-                        return (try Loss.crossEntropy(logits: logits[i], target: target), argmax(logits[i]) == labels[i],
-                                try Loss.crossEntropyLogitsGradient(logits: logits[i], target: target))
-                    }
+                    let scored = try score(pass.logits, labels: members.map { examples[$0].label }, classes: network.classes,
+                                           gradients: true)
                     for example in scored {
                         lossSum += example.loss
                         if example.right { correct += 1 }
                     }
-                    let logitsGradients = scored.map(\.gradient)
+                    let logitsGradients = scored.compactMap(\.gradient)
                     try network.backward(pass, logitsGradients: logitsGradients, into: &gradients)
                     seen += members.count
                     optimizer.update(&network.parameters, gradients: gradients, scale: 1 / Double(members.count))
@@ -204,12 +199,23 @@ public enum Training {
             try Interruption.check("evaluate")
             let batch = examples[start..<Swift.min(start + evaluationBatch, examples.count)]
             let pass = try network.forward(batch.map(\.image), training: false, random: &unused)
-            for (example, logits) in zip(batch, pass.logits) {
-                loss += try Loss.crossEntropy(logits: logits, target: oneHot(example.label, classes: network.classes))
-                if argmax(logits) == example.label { correct += 1 }
+            for example in try score(pass.logits, labels: batch.map(\.label), classes: network.classes, gradients: false) {
+                loss += example.loss
+                if example.right { correct += 1 }
             }
         }
         return (loss / Double(examples.count), Double(correct) / Double(examples.count))
+    }
+
+    /// Each example's crossentropy, whether its most probable class is its label, and (with `gradients`)
+    /// dL/d(its logits), computed on the cores; the caller adds the losses in example order (the same bits).
+    static func score(_ logits: [Tensor], labels: [Int], classes: Int,
+                      gradients: Bool) throws -> [(loss: Double, right: Bool, gradient: Tensor?)] {
+        try Parallel.map(Swift.min(labels.count, logits.count)) { i in
+            let target = oneHot(labels[i], classes: classes)
+            return (try Loss.crossEntropy(logits: logits[i], target: target), argmax(logits[i]) == labels[i],
+                    gradients ? try Loss.crossEntropyLogitsGradient(logits: logits[i], target: target) : nil)
+        }
     }
 
     /// How many examples `evaluate` runs forward at once (Keras' predict batch size).
