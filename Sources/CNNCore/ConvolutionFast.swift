@@ -2,7 +2,8 @@
 //
 // Two strategies, chosen from the plan:
 //   - one channel, one filter (an image and a 2-D kernel): direct loops. For each output row the kernel taps
-//     are summed eight output columns at a time in a SIMD8<Double> register, reading contiguous input; the
+//     are summed eight output columns at a time in a SIMD8<Double> register, reading contiguous input (three
+//     output rows at once where they share input rows, so each input value is loaded once for all three); the
 //     columns whose window touches the padding are done one by one. Each cell adds its taps in the
 //     reference order (ky, kx) and the bias last, so the results equal the reference loops exactly.
 //   - everything else: im2col + matrix multiply. A block of output cells is unrolled into a matrix whose
@@ -93,8 +94,9 @@ extension Convolution {
     }
 
     /// Output rows `rows`: the interior 32 columns at a time (four SIMD8<Double> accumulators, four groups
-    /// of eight columns), then 8 at a time, reading contiguous input; the edge columns, whose window touches
-    /// the padding, one by one over their taps inside the input. Each cell adds its taps in the reference
+    /// of eight columns; three rows at once where they share their input rows), then 8 at a time, reading
+    /// contiguous input; the edge columns, whose window touches the padding, one by one over their taps inside
+    /// the input. Each cell adds its taps in the reference
     /// order (ky, kx) and the bias last, so the results equal the reference loops exactly.
     private func directSingleChannelRows(_ rows: Range<Int>, plan: ConvolutionPlan, input: UnsafePointer<Double>,
                                          kernel: UnsafePointer<Double>, bias: UnsafePointer<Double>?,
@@ -114,16 +116,35 @@ extension Convolution {
         // The interior columns done in whole groups of 32, then of 8, end here.
         let wideEnd = interiorStart &+ (interiorEnd &- interiorStart) / 32 &* 32
         let vectorEnd = interiorStart &+ (interiorEnd &- interiorStart) / 8 &* 8
+        // Three output rows at once share their input rows (stride 1, no row dilation, the whole kernel inside).
+        let sharesRows = rowStep == 1 && rowGap == 1 && wideEnd > interiorStart
 
-        for oy in rows {
+        var oy = rows.lowerBound
+        while oy < rows.upperBound {
             if Interruption.isRequested { return }
+            let firstRow = oy &* rowStep &- top
+            if sharesRows && oy &+ 3 <= rows.upperBound && firstRow >= 0 && firstRow &+ 2 &+ kernelHeight <= height {
+                threeRowsWide(output: output + oy &* outputWidth, outputWidth: outputWidth, columns: interiorStart..<wideEnd,
+                              input: input + (firstRow &* width &- left), width: width, kernel: kernel,
+                              kernelHeight: kernelHeight, kernelWidth: kernelWidth, columnGap: columnGap,
+                              bias: hasBias ? biasValue : nil)
+                for r in 0..<3 { rowFromColumn(wideEnd, oy &+ r) }
+                oy &+= 3
+            } else {
+                rowFromColumn(interiorStart, oy)
+                oy &+= 1
+            }
+        }
+
+        /// One output row from column `start` of the interior on: 32, then 8 columns at a time, then the edges.
+        func rowFromColumn(_ start: Int, _ oy: Int) {
             let outRow = output + oy &* outputWidth
             let firstRow = oy &* rowStep &- top
             // Kernel rows that land inside the input for this output row.
             let kyStart = max(0, (rowGap &- 1 &- firstRow) / rowGap)
             let kyEnd = max(kyStart, min(kernelHeight, (height &- firstRow &+ rowGap &- 1) / rowGap))
 
-            var ox = interiorStart
+            var ox = start
             while ox < wideEnd {
                 var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
                 var ky = kyStart
@@ -176,6 +197,68 @@ extension Convolution {
                                       kernel: kernel, bias: bias)
             }
         }
+    }
+
+    /// Three consecutive output rows (stride 1, no row dilation, every kernel row inside the input), 32 columns
+    /// at a time: input row i serves output row r with kernel row i - r, so each input value is loaded once for
+    /// all three. Output row r still adds its taps in the reference order (kernel row, then column; the bias
+    /// last), as `rowFromColumn` does, so the bits are the same.
+    /// `input` points at the first row's window for column 0 (its first input row, minus the left padding).
+    @inline(__always)
+    private func threeRowsWide(output: UnsafeMutablePointer<Double>, outputWidth: Int, columns: Range<Int>,
+                               input: UnsafePointer<Double>, width: Int, kernel: UnsafePointer<Double>,
+                               kernelHeight: Int, kernelWidth: Int, columnGap: Int, bias: Double?) {
+        var ox = columns.lowerBound
+        while ox < columns.upperBound {
+            var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
+            var b0 = SIMD8<Double>(), b1 = SIMD8<Double>(), b2 = SIMD8<Double>(), b3 = SIMD8<Double>()
+            var c0 = SIMD8<Double>(), c1 = SIMD8<Double>(), c2 = SIMD8<Double>(), c3 = SIMD8<Double>()
+            for i in 0..<(kernelHeight &+ 2) {
+                let row = UnsafeRawPointer(input + (i &* width &+ ox))
+                // Output rows 0, 1, 2 use kernel rows i, i - 1, i - 2 where those exist.
+                let useA = i < kernelHeight, useB = i >= 1 && i <= kernelHeight, useC = i >= 2
+                for kx in 0..<kernelWidth {
+                    let values = row + kx &* columnGap &* 8
+                    let v0 = values.loadUnaligned(as: SIMD8<Double>.self)
+                    let v1 = values.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+                    let v2 = values.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
+                    let v3 = values.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
+                    if useA {
+                        let w = SIMD8(repeating: kernel[i &* kernelWidth &+ kx])
+                        a0 += w * v0; a1 += w * v1; a2 += w * v2; a3 += w * v3
+                    }
+                    if useB {
+                        let w = SIMD8(repeating: kernel[(i &- 1) &* kernelWidth &+ kx])
+                        b0 += w * v0; b1 += w * v1; b2 += w * v2; b3 += w * v3
+                    }
+                    if useC {
+                        let w = SIMD8(repeating: kernel[(i &- 2) &* kernelWidth &+ kx])
+                        c0 += w * v0; c1 += w * v1; c2 += w * v2; c3 += w * v3
+                    }
+                }
+            }
+            if let bias {
+                let b = SIMD8(repeating: bias)
+                a0 += b; a1 += b; a2 += b; a3 += b
+                b0 += b; b1 += b; b2 += b; b3 += b
+                c0 += b; c1 += b; c2 += b; c3 += b
+            }
+            Self.store(a0, a1, a2, a3, to: output + ox)
+            Self.store(b0, b1, b2, b3, to: output + (outputWidth &+ ox))
+            Self.store(c0, c1, c2, c3, to: output + (2 &* outputWidth &+ ox))
+            ox &+= 32
+        }
+    }
+
+    /// Writes 32 consecutive values.
+    @inline(__always)
+    private static func store(_ x0: SIMD8<Double>, _ x1: SIMD8<Double>, _ x2: SIMD8<Double>, _ x3: SIMD8<Double>,
+                              to target: UnsafeMutablePointer<Double>) {
+        let raw = UnsafeMutableRawPointer(target)
+        raw.storeBytes(of: x0, as: SIMD8<Double>.self)
+        raw.storeBytes(of: x1, toByteOffset: 64, as: SIMD8<Double>.self)
+        raw.storeBytes(of: x2, toByteOffset: 128, as: SIMD8<Double>.self)
+        raw.storeBytes(of: x3, toByteOffset: 192, as: SIMD8<Double>.self)
     }
 
     /// One output cell the plain way: its taps inside the input in (ky, kx) order, then the bias.

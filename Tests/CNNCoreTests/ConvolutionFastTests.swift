@@ -131,3 +131,26 @@ private func scaledError(_ actual: Tensor, _ expected: Tensor) -> Double {
         #expect(many.0 == one.0 && many.1 == one.1, "\(threads) threads")
     }
 }
+
+@Test func directConvolutionOfWideImagesEqualsTheReferenceExactly() throws {
+    // Wide enough for the 32-column groups, tall enough for the three-row blocks; stride 1 rows (blocks) and
+    // stride 2 rows (one row at a time), column dilation, every padding: each cell must add its taps in the
+    // reference order, so the fast path gives the reference's bits.
+    var random = SplitMix64(state: 4242)
+    let cases: [([Int], Pair, Pair, Pair, Padding)] = [
+        ([40, 100], Pair(3, 3), Pair(1, 1), Pair(1, 1), .valid), ([41, 77], Pair(5, 3), Pair(1, 1), Pair(1, 1), .same),
+        ([12, 130], Pair(1, 7), Pair(1, 1), Pair(1, 2), .full), ([9, 64], Pair(4, 2), Pair(1, 1), Pair(1, 1), .same),
+        ([33, 97], Pair(3, 3), Pair(2, 1), Pair(1, 1), .same), ([30, 90], Pair(2, 3), Pair(1, 1), Pair(2, 1), .valid),
+        ([20, 70], Pair(3, 3), Pair(1, 1), Pair(1, 1),
+         .explicit(PaddingAmounts(top: 2, bottom: 0, left: 1, right: 3))),
+    ]
+    for (shape, kernelSize, stride, dilation, padding) in cases {
+        let conv = try Convolution(stride: stride, padding: padding, dilation: dilation)
+        let image = try random.tensor(shape), kernel = try random.tensor([kernelSize.rows, kernelSize.cols])
+        for bias in [nil, try Tensor(vector: [0.375])] {
+            let fast = try conv.apply(image, kernel: kernel, bias: bias)
+            #expect(fast == (try conv.applyReference(image, kernel: kernel, bias: bias)),
+                    "\(Shape.describe(shape)) * \(kernelSize) stride \(stride) dilation \(dilation) \(padding)")
+        }
+    }
+}
