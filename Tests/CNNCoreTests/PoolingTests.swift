@@ -273,3 +273,41 @@ import CNNTestSupport
     let error = coreError { try pooling.trace(input: input, at: [0, 0]) }
     #expect(error?.message == "maxpool: a 2000x2000 window has too many cells to trace one by one")
 }
+
+@Test func maxPoolingGradientOfTilingWindowsSendsGToTheFirstWinner() throws {
+    // Windows that tile the input (stride = size, no padding), as training's MaxPooling2D(2) has them: each
+    // window's first maximum (a NaN beats a number) gets 0 + g, every other cell 0, the cells outside every
+    // window included. Ties are frequent (values 0...3), channel counts cover whole groups of eight and
+    // leftovers, and g holds -0.
+    var random = SplitMix64(state: 99)
+    for (height, width, channels, size) in [(26, 26, 32, Pair(2, 2)), (11, 11, 64, Pair(2, 2)), (7, 9, 11, Pair(3, 2)),
+                                             (6, 6, 1, Pair(2, 3)), (5, 8, 17, Pair(1, 2)), (9, 9, 8, Pair(3, 3))] {
+        var values = (0..<(height * width * channels)).map { _ in Double(random.int(0...3)) }
+        values[random.int(0...(values.count - 1))] = .nan
+        let input = try Tensor(shape: [height, width, channels], scalars: values)
+        let pooling = Pooling(kind: .max, size: size)
+        let plan = try pooling.plan(inputShape: input.shape)
+        let (outputHeight, outputWidth) = (plan.outputHeight.value, plan.outputWidth.value)
+        var gradients = (0..<(outputHeight * outputWidth * channels)).map { _ in random.value() }
+        gradients[0] = -0.0
+        let g = try Tensor(shape: plan.outputShape, scalars: gradients)
+        var expected = [Double](repeating: 0, count: values.count)
+        for oy in 0..<outputHeight {
+            for ox in 0..<outputWidth {
+                for c in 0..<channels {
+                    var winner = ((oy * size.rows) * width + ox * size.cols) * channels + c
+                    for ky in 0..<size.rows {
+                        for kx in 0..<size.cols {
+                            let cell = ((oy * size.rows + ky) * width + ox * size.cols + kx) * channels + c
+                            if values[cell] > values[winner] || (values[cell].isNaN && !values[winner].isNaN) { winner = cell }
+                        }
+                    }
+                    expected[winner] = 0 + gradients[(oy * outputWidth + ox) * channels + c]
+                }
+            }
+        }
+        let dx = try pooling.backward(input: input, outputGradient: g)
+        #expect(zip(dx.scalars, expected).allSatisfy { $0.bitPattern == $1.bitPattern },
+                "\(height)x\(width)x\(channels), window \(size)")
+    }
+}
