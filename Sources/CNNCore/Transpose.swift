@@ -8,8 +8,32 @@
 extension Tensor {
     /// The tensor with its axes reversed: the transpose of a matrix; a vector is returned unchanged.
     public func transposed() -> Tensor {
+        if rank == 2 { return matrixTransposed() }
         let reversedAxes = Array((0..<rank).reversed())
         return permuted(reversedAxes)
+    }
+
+    /// A matrix's transpose, copied in 8 x 8 tiles so both sides stay in the cache (training transposes its
+    /// dense layers' inputs and weights every batch).
+    private func matrixTransposed() -> Tensor {
+        let rows = shape[0], columns = shape[1], count = scalars.count
+        let values = scalars.withUnsafeBufferPointer { x in
+            [Double](unsafeUninitializedCapacity: count) { t, initialized in
+                if let source = x.baseAddress, let target = t.baseAddress, count == rows &* columns {
+                    for i0 in stride(from: 0, to: rows, by: 8) {
+                        for j0 in stride(from: 0, to: columns, by: 8) {
+                            for i in i0..<Swift.min(i0 &+ 8, rows) {
+                                for j in j0..<Swift.min(j0 &+ 8, columns) { target[j &* rows &+ i] = source[i &* columns &+ j] }
+                            }
+                        }
+                    }
+                } else {
+                    t.initialize(repeating: 0)
+                }
+                initialized = count
+            }
+        }
+        return Tensor(unchecked: [columns, rows], scalars: values)
     }
 
     /// The tensor with its axes reordered: result axis `a` is input axis `permutation[a]`

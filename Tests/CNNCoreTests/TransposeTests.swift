@@ -49,3 +49,12 @@ import CNNTestSupport
     #expect(throws: CoreError.self) { try t.transposed([Int.max, 1, 0]) }
     #expect(throws: CoreError.self) { try t.transposed([]) }
 }
+
+@Test func aMatrixTransposeInTilesEqualsTheGeneralPermutation() throws {
+    // Matrices transpose in 8 x 8 tiles; sizes off the tile edges must come out as the general reordering.
+    for (rows, columns) in [(1, 1), (1, 9), (13, 21), (8, 8), (64, 576), (17, 3)] {
+        let m = try Tensor(shape: [rows, columns], scalars: (0..<(rows * columns)).map { Double($0) * 0.5 - 3 })
+        #expect(m.transposed() == (try m.transposed([1, 0])), "\(rows) x \(columns)")
+        #expect(m.transposed().transposed() == m)
+    }
+}
