@@ -183,11 +183,15 @@ extension Convolution {
             // Each example's sum over its cells, in cell order.
             let db: [[Double]] = biasShape == nil ? [] : group.map { e -> [Double] in
                 outputGradients[e].scalars.withUnsafeBufferPointer { p -> [Double] in
-                    var own = [Double](repeating: 0, count: filters)
-                    for cell in 0..<cells {
-                        for f in 0..<filters { own[f] += p[cell &* filters &+ f] }
+                    [Double](unsafeUninitializedCapacity: filters) { own, initialized in
+                        guard let sum = own.baseAddress, let g = p.baseAddress, p.count >= outputSize else { return }
+                        sum.initialize(repeating: 0, count: filters)
+                        initialized = filters
+                        for cell in 0..<cells {
+                            let row = g + cell &* filters
+                            for f in 0..<filters { sum[f] += row[f] }
+                        }
                     }
-                    return own
                 }
             }
             return (dx, dk, db)

@@ -288,10 +288,21 @@ extension Convolution {
         let inputSize = height &* width &* channels
         let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
         let rowStep = stride.rows, columnStep = stride.cols, rowGap = dilation.rows, columnGap = dilation.cols
+        // The first row's example and cell, then each next one by counting (no division per row).
+        var example = firstRow / max(cells, 1), oy = firstRow % max(cells, 1) / max(outputWidth, 1)
+        var ox = firstRow % max(cells, 1) % max(outputWidth, 1)
         for i in 0..<count {
-            let row = firstRow &+ i
-            let example = row / cells, cell = row % cells
-            let oy = cell / outputWidth, ox = cell % outputWidth
+            defer {
+                ox &+= 1
+                if ox == outputWidth {
+                    ox = 0
+                    oy &+= 1
+                    if oy &* outputWidth == cells {
+                        oy = 0
+                        example &+= 1
+                    }
+                }
+            }
             let source = input + example &* inputSize
             var dst = unrolled + i &* window
             for ky in 0..<kernelHeight {

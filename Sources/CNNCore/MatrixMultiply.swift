@@ -301,7 +301,9 @@ public enum MatrixMultiply {
                 }
             } else {
                 for p in 0..<depth {
-                    for i in 0..<mr { dst[p * mr + i] = i < height ? a[(panel + i) * rowStride + p * depthStride] : 0 }
+                    let d = dst + p * mr, q = a + panel * rowStride + p * depthStride
+                    for i in 0..<height { d[i] = q[i * rowStride] }
+                    for i in height..<mr { d[i] = 0 }
                 }
             }
             panel += mr
