@@ -140,6 +140,11 @@ extension Convolution {
         let inputSize = plan.inputHeight * plan.inputWidth * plan.inputChannels
         let outputSize = cells * filters
         let groups = Convolution.batchGroups(examples: inputs.count, cells: cells, window: window)
+        // k^T, made once for every group's dx.
+        let transposedKernel = TransposedKernel(inputGradients ? kernel.scalars.withUnsafeBufferPointer { w in
+            w.baseAddress.map { Convolution.transposed($0, window: window, filters: filters) }
+        } : nil)
+        defer { transposedKernel.pointer?.deallocate() }
         let pieces = try Parallel.map(groups.count) { g -> (inputs: [[Double]], kernel: [Double], bias: [[Double]]) in
             let group = groups[g]
             let x = ExampleRows(inputs, group, size: inputSize, rows: cells)
@@ -174,7 +179,8 @@ extension Convolution {
                         }
                     }
                     unrolledBackward(plan: plan, input: x, kernel: pw, outputGradient: dy,
-                                     inputGradient: inputGradients ? sink : nil, kernelGradient: pk)
+                                     inputGradient: inputGradients ? sink : nil, kernelGradient: pk,
+                                     transposedKernel: transposedKernel.pointer.map { UnsafePointer($0) })
                 }
             }
             if let buffer {
@@ -211,6 +217,12 @@ extension Convolution {
         let dx = inputGradients ? pieces.flatMap({ $0.inputs }).map { Tensor(unchecked: plan.inputShape, scalars: $0) } : []
         return (dx, dk, db)
     }
+}
+
+/// A batch's k^T, shared (read only) by the groups' worker threads.
+struct TransposedKernel: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Double>?
+    init(_ pointer: UnsafeMutablePointer<Double>?) { self.pointer = pointer }
 }
 
 /// Examples read where they lie, as the rows of the matrix a convolution works on: each example holds `size`

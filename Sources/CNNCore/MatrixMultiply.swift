@@ -292,7 +292,16 @@ public enum MatrixMultiply {
         while panel < rows {
             let height = min(mr, rows - panel)
             let dst = out + panel * depth
-            if height == mr {
+            if height == mr && rowStride == 1 {
+                // A given as A^T: the panel's six values at each depth lie side by side.
+                let source = a + panel
+                for p in 0..<depth {
+                    let from = UnsafeRawPointer(source + p * depthStride), to = UnsafeMutableRawPointer(dst + p * mr)
+                    to.storeBytes(of: from.loadUnaligned(as: SIMD4<Double>.self), as: SIMD4<Double>.self)
+                    to.storeBytes(of: from.loadUnaligned(fromByteOffset: 32, as: SIMD2<Double>.self), toByteOffset: 32,
+                                  as: SIMD2<Double>.self)
+                }
+            } else if height == mr {
                 let r0 = a + panel * rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride
                 let r3 = r2 + rowStride, r4 = r3 + rowStride, r5 = r4 + rowStride
                 for p in 0..<depth {

@@ -89,20 +89,18 @@ extension Convolution {
     /// read where it lies; the kernel's gradient is summed over all of their cells, block by block.
     /// `inputGradient` gets each block's window gradients (rows `rows` of the examples' cells, one after the
     /// other) to add back onto the input (`col2im`); without it only the kernel's gradient is computed (a first
-    /// layer's input needs none).
+    /// layer's input needs none). `transposedKernel`, when given, is k^T (F x K), else it is made here.
     func unrolledBackward(plan: ConvolutionPlan, input: ExampleRows, kernel: UnsafePointer<Double>, outputGradient: ExampleRows,
                           inputGradient: ((_ rows: Range<Int>, _ windowGradients: UnsafePointer<Double>) -> Void)?,
-                          kernelGradient: UnsafeMutablePointer<Double>) {
+                          kernelGradient: UnsafeMutablePointer<Double>, transposedKernel given: UnsafePointer<Double>? = nil) {
         let filters = plan.filters
         let rows = input.rows
         let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels
         let blockRows = Convolution.backwardBlockRows(window: window, rows: rows)
-        // k^T (F x K), read by every block.
-        let transposedKernel = UnsafeMutablePointer<Double>.allocate(capacity: window * filters)
-        defer { transposedKernel.deallocate() }
-        for j in 0..<window {
-            for f in 0..<filters { transposedKernel[f * window + j] = kernel[j * filters + f] }
-        }
+        // k^T (F x K), read by every block (a batch makes it once for all its groups).
+        let made: UnsafeMutablePointer<Double>? = given == nil ? Convolution.transposed(kernel, window: window, filters: filters) : nil
+        defer { made?.deallocate() }
+        guard let transposedKernel = given ?? made.map({ UnsafePointer($0) }) else { return }
         let windows = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * window)
         defer { windows.deallocate() }
         let windowGradients = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * window)
@@ -156,6 +154,31 @@ extension Convolution {
         }
     }
 
+    /// k^T (F x K) of a K x F kernel bank, in a new buffer the caller deallocates.
+    static func transposed(_ kernel: UnsafePointer<Double>, window: Int, filters: Int) -> UnsafeMutablePointer<Double> {
+        let result = UnsafeMutablePointer<Double>.allocate(capacity: max(window * filters, 1))
+        for j in 0..<window {
+            for f in 0..<filters { (result + (f * window + j)).initialize(to: kernel[j * filters + f]) }
+        }
+        return result
+    }
+
+    /// target[i] += source[i] for `count` values, eight at a time (each value added on its own, so the same bits).
+    @inline(__always)
+    static func add(_ source: UnsafePointer<Double>, to target: UnsafeMutablePointer<Double>, count: Int) {
+        var i = 0
+        while i &+ 8 <= count {
+            let sum = UnsafeRawPointer(target + i).loadUnaligned(as: SIMD8<Double>.self)
+                + UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Double>.self)
+            UnsafeMutableRawPointer(target + i).storeBytes(of: sum, as: SIMD8<Double>.self)
+            i &+= 8
+        }
+        while i < count {
+            target[i] += source[i]
+            i &+= 1
+        }
+    }
+
     /// col2im: adds the window gradients of cells `cells` of one example (one row of `windowGradients` per
     /// cell, in order) back onto the input cells each window read, in cell order (padding taps read none).
     func col2im(plan: ConvolutionPlan, windowGradients: UnsafePointer<Double>, cells: Range<Int>,
@@ -178,7 +201,7 @@ extension Convolution {
                     let ix = ox &* stride.cols &+ kx &* dilation.cols &- left
                     if ix >= 0 && ix < width {
                         let target = inputGradient + (iy &* width &+ ix) &* channels
-                        for c in 0..<channels { target[c] += source[c] }
+                        Convolution.add(source, to: target, count: channels)
                     }
                     source += channels
                 }
