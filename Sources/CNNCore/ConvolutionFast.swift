@@ -10,6 +10,7 @@
 //     row holds the cell's window (kh * kw * C values, padding as zeros, in the kernel's ky, kx, c order);
 //     that matrix times the kernel bank seen as a (kh * kw * C) x F matrix is the block of the H' x W' x F
 //     output. Blocks keep the unrolled matrix near 1 MB, so it stays in cache and memory stays bounded.
+//     The im2col reads each example where it lies (`ExampleRows`, ConvolutionBatch.swift), one or a group.
 
 extension Convolution {
     /// The target size, in values, of one block of the unrolled (im2col) input matrix.
@@ -53,7 +54,8 @@ extension Convolution {
                         if plan.inputChannels == 1 && plan.filters == 1 {
                             directSingleChannel(plan: plan, input: px, kernel: pw, bias: pb, output: po)
                         } else {
-                            unrolledMultiply(plan: plan, input: px, kernel: pw, bias: pb, output: po)
+                            unrolledMultiply(plan: plan, input: ExampleRows(px, size: input.count, rows: plan.outputHeight.value * plan.outputWidth.value),
+                                             kernel: pw, bias: pb, output: po)
                         }
                     }
                 }
@@ -73,6 +75,12 @@ extension Convolution {
     /// Raw pointers handed to the worker threads; each worker writes only its own rows of `output`.
     struct SharedPointers: @unchecked Sendable {
         let input: UnsafePointer<Double>, kernel: UnsafePointer<Double>, bias: UnsafePointer<Double>?
+        let output: UnsafeMutablePointer<Double>
+    }
+
+    /// The kernel bank, bias and output handed to the worker threads of the im2col path.
+    struct BankPointers: @unchecked Sendable {
+        let kernel: UnsafePointer<Double>, bias: UnsafePointer<Double>?
         let output: UnsafeMutablePointer<Double>
     }
 
@@ -286,28 +294,42 @@ extension Convolution {
 
     // MARK: - General case: im2col + matrix multiply
 
+    /// The rows (output cells) `unrolledMultiply` unrolls per block, for `rows` rows in all: whole blocks of mc
+    /// rows for the matrix multiply, so that only the last block has edge tiles.
+    static func forwardBlockRows(window: Int, rows: Int) -> Int {
+        let fitting = Convolution.unrolledBlockValues / max(window, 1)
+        return max(1, min(rows, fitting >= MatrixMultiply.mc ? fitting / MatrixMultiply.mc * MatrixMultiply.mc
+                                                             : max(MatrixMultiply.mr, fitting)))
+    }
+
+    /// Whether `unrolledMultiply` over `rows` rows sends a block to the matrix multiply's vector-matrix path
+    /// (a block of at most `MatrixMultiply.thinRows` rows), whose sums are rounded differently.
+    static func forwardHasThinBlock(window: Int, rows: Int) -> Bool {
+        let blockRows = forwardBlockRows(window: window, rows: rows)
+        let last = rows - (rows - 1) / blockRows * blockRows
+        return rows > 0 && last <= MatrixMultiply.thinRows
+    }
+
     /// Unrolls blocks of output cells into rows of windows and multiplies them by the kernel bank.
-    /// `input` holds `examples` inputs one after the other and `output` receives their outputs one after the
-    /// other (a batch: Sources/CNNCore/ConvolutionBatch.swift); the rows of the unrolled matrix run over the
-    /// cells of every example, so small maps still make tall matrices. Each output value is the same bits
-    /// whatever the number of examples (the matrix multiply adds a row's products in an order set by the
-    /// window alone), except that one or two rows in all go through its vector-matrix path.
-    func unrolledMultiply(plan: ConvolutionPlan, input: UnsafePointer<Double>, examples: Int = 1, kernel: UnsafePointer<Double>,
+    /// `input` gives the examples (one, or a batch's group: Sources/CNNCore/ConvolutionBatch.swift), each read
+    /// where it lies, and `output` receives their outputs one after the other; the rows of the unrolled matrix
+    /// run over the cells of every example, so small maps still make tall matrices. Each output value is the
+    /// same bits whatever the number of examples (the matrix multiply adds a row's products in an order set by
+    /// the window alone), except that one or two rows in all go through its vector-matrix path.
+    func unrolledMultiply(plan: ConvolutionPlan, input: ExampleRows, kernel: UnsafePointer<Double>,
                           bias: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>, parallel: Bool = true) {
         let filters = plan.filters
-        let cells = plan.outputHeight.value * plan.outputWidth.value
-        let rows = cells * examples
+        let rows = input.rows
         let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels
-        // Whole blocks of mc rows for the matrix multiply, so that only the last block has edge tiles.
-        let fitting = Convolution.unrolledBlockValues / window
-        let blockRows = min(rows, fitting >= MatrixMultiply.mc ? fitting / MatrixMultiply.mc * MatrixMultiply.mc
-                                                               : max(MatrixMultiply.mr, fitting))
+        let blockRows = Convolution.forwardBlockRows(window: window, rows: rows)
         let blocks = (rows + blockRows - 1) / blockRows
-        let shared = SharedPointers(input: input, kernel: kernel, bias: bias, output: output)
+        let shared = BankPointers(kernel: kernel, bias: bias, output: output)
         // Block `b`: rows b * blockRows ..< its end, unrolled into `unrolled` and multiplied by the kernel.
         let block: @Sendable (Int, UnsafeMutablePointer<Double>) -> Void = { b, unrolled in
             let firstRow = b * blockRows, count = min(blockRows, rows - firstRow)
-            unroll(plan: plan, input: shared.input, firstRow: firstRow, count: count, into: unrolled)
+            input.forEachPiece(of: firstRow..<(firstRow + count)) { example, cells, offset in
+                unroll(plan: plan, input: example, firstRow: cells.lowerBound, count: cells.count, into: unrolled + offset * window)
+            }
             let target = shared.output + firstRow * filters
             MatrixMultiply.multiplyUnchecked(m: count, n: filters, k: window, a: unrolled, lda: window,
                                              b: shared.kernel, ldb: filters, c: target, ldc: filters, accumulate: false)
@@ -319,7 +341,7 @@ extension Convolution {
             }
         }
         // A large convolution spreads its blocks over the cores (a block's values do not depend on who computes it).
-        if parallel && blocks > 1 && Parallel.threads > 1 && plan.multiplyAdds * examples >= Convolution.parallelMultiplyAdds {
+        if parallel && blocks > 1 && Parallel.threads > 1 && plan.multiplyAdds * input.examples >= Convolution.parallelMultiplyAdds {
             _ = try? Parallel.map(blocks) { b in
                 if Interruption.isRequested { return }
                 let unrolled = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * window)
@@ -338,7 +360,7 @@ extension Convolution {
 
     /// im2col: rows `firstRow ..< firstRow + count` of the unrolled matrix, each the window of one output cell
     /// (kh * kw * C values in the kernel's ky, kx, c order, zeros over the padding). Row r is cell r % cells
-    /// of example r / cells, the examples lying one after the other in `input`.
+    /// of example r / cells, the examples lying one after the other in `input` (the callers hand one at a time).
     func unroll(plan: ConvolutionPlan, input: UnsafePointer<Double>, firstRow: Int, count: Int,
                 into unrolled: UnsafeMutablePointer<Double>) {
         let height = plan.inputHeight, width = plan.inputWidth, channels = plan.inputChannels
@@ -349,10 +371,21 @@ extension Convolution {
         let inputSize = height &* width &* channels
         let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
         let rowStep = stride.rows, columnStep = stride.cols, rowGap = dilation.rows, columnGap = dilation.cols
+        // The first row's example and cell, then each next one by counting (no division per row).
+        var example = firstRow / max(cells, 1), oy = firstRow % max(cells, 1) / max(outputWidth, 1)
+        var ox = firstRow % max(cells, 1) % max(outputWidth, 1)
         for i in 0..<count {
-            let row = firstRow &+ i
-            let example = row / cells, cell = row % cells
-            let oy = cell / outputWidth, ox = cell % outputWidth
+            defer {
+                ox &+= 1
+                if ox == outputWidth {
+                    ox = 0
+                    oy &+= 1
+                    if oy &* outputWidth == cells {
+                        oy = 0
+                        example &+= 1
+                    }
+                }
+            }
             let source = input + example &* inputSize
             var dst = unrolled + i &* window
             for ky in 0..<kernelHeight {

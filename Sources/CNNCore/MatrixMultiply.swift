@@ -10,6 +10,8 @@
 // Accumulation uses a multiply and then an add (no fused multiply-add), so each product is rounded as in
 // the plain loops; only the order of the additions differs from them.
 // The public entry points check every count before touching memory; the unchecked kernel is internal.
+// `multiplyPacking` takes A and B as functions that pack a block of them, so the convolutions can hand over
+// operands that are not one strided array (the rows of several examples, each in its own array) uncopied.
 
 /// Matrix multiplication over flat row-major storage, blocked for the cache and vectorised.
 public enum MatrixMultiply {
@@ -83,6 +85,31 @@ public enum MatrixMultiply {
             }
             return
         }
+        multiplyPacking(m: m, n: n, k: k, packingA: { rows, depths, out in
+            if transposedA {
+                packA(a + depths.lowerBound * lda + rows.lowerBound, rowStride: 1, depthStride: lda,
+                      rows: rows.count, depth: depths.count, into: out)
+            } else {
+                packA(a + rows.lowerBound * lda + depths.lowerBound, rowStride: lda, depthStride: 1,
+                      rows: rows.count, depth: depths.count, into: out)
+            }
+        }, packingB: { depths, columns, out in
+            packB(b + depths.lowerBound * ldb + columns.lowerBound, ldb: ldb, depth: depths.count, cols: columns.count, into: out)
+        }, c: c, ldc: ldc, accumulate: accumulate)
+    }
+
+    /// Packs rows `rows` x depths `depths` of A (A's indices) into `out` as `packA` lays them out: panels of mr
+    /// rows, column by column, row `rows.lowerBound` first, the lanes past the last row zero.
+    typealias PackingA = (_ rows: Range<Int>, _ depths: Range<Int>, _ out: UnsafeMutablePointer<Double>) -> Void
+    /// Packs depths `depths` (B's rows) x columns `columns` of B into `out` as `packB` lays them out.
+    typealias PackingB = (_ depths: Range<Int>, _ columns: Range<Int>, _ out: UnsafeMutablePointer<Double>) -> Void
+
+    /// C = A * B (+ C) with A and B handed over as packing functions instead of arrays, so an operand can be
+    /// read where it lies (the rows of several examples, or windows of an image) without first being copied
+    /// into one matrix. The blocks and the order of the additions are those of `multiplyUnchecked` (which
+    /// calls this), so the results are the same bits. `packingA` gets row ranges of A (absolute, in mc blocks).
+    static func multiplyPacking(m: Int, n: Int, k: Int, packingA: PackingA, packingB: PackingB,
+                                c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
         // Equal k blocks: 576 = 2 x 288 rather than 384 + 192.
         let kBlocks = (k + kc - 1) / kc
         let depth = (k + kBlocks - 1) / kBlocks
@@ -98,17 +125,13 @@ public enum MatrixMultiply {
             var pc = 0
             while pc < k {
                 let kcb = min(depth, k - pc)
-                packB(b + pc * ldb + jc, ldb: ldb, depth: kcb, cols: ncb, into: packedB)
+                packingB(pc..<(pc + kcb), jc..<(jc + ncb), packedB)
                 let addToC = accumulate || pc > 0
                 var ic = 0
                 while ic < m {
                     if Interruption.isRequested { return }  // the caller checks and throws
                     let mcb = min(mc, m - ic)
-                    if transposedA {
-                        packA(a + pc * lda + ic, rowStride: 1, depthStride: lda, rows: mcb, depth: kcb, into: packedA)
-                    } else {
-                        packA(a + ic * lda + pc, rowStride: lda, depthStride: 1, rows: mcb, depth: kcb, into: packedA)
-                    }
+                    packingA(ic..<(ic + mcb), pc..<(pc + kcb), packedA)
                     var jr = 0
                     while jr < ncb {
                         let cols = min(nr, ncb - jr)
@@ -127,6 +150,36 @@ public enum MatrixMultiply {
                 pc += depth
             }
             jc += nc
+        }
+    }
+
+    /// Part of a `PackingA`: rows `rows` (counted from the packed block's first row) of a row-major piece of A
+    /// at `a` (row stride `lda`, its first row being the block's row `rows.lowerBound`), depth `depth`, into
+    /// the block's panels at `out` (whose depth is `depth`). Rows that fill whole panels are packed six at a time.
+    static func packARows(_ a: UnsafePointer<Double>, lda: Int, rows: Range<Int>, depth: Int, into out: UnsafeMutablePointer<Double>) {
+        var r = rows.lowerBound
+        while r < rows.upperBound {
+            if r % mr == 0 && r + mr <= rows.upperBound {
+                let whole = (rows.upperBound - r) / mr * mr
+                packA(a + (r - rows.lowerBound) * lda, rowStride: lda, depthStride: 1, rows: whole, depth: depth,
+                      into: out + r * depth)
+                r += whole
+                continue
+            }
+            let source = a + (r - rows.lowerBound) * lda
+            let target = out + (r / mr) * mr * depth + r % mr
+            for p in 0..<depth { target[p * mr] = source[p] }
+            r += 1
+        }
+    }
+
+    /// Zeroes the lanes of the packed A block's last panel past its `rows` rows (the padding `packA` writes).
+    static func zeroPadA(rows: Int, depth: Int, into out: UnsafeMutablePointer<Double>) {
+        let lanes = rows % mr
+        guard lanes > 0 else { return }
+        let panel = out + (rows / mr) * mr * depth
+        for p in 0..<depth {
+            for i in lanes..<mr { panel[p * mr + i] = 0 }
         }
     }
 
@@ -187,12 +240,15 @@ public enum MatrixMultiply {
     }
 
     /// Packs `depth` rows x `cols` columns of B into panels of nr columns (depth x nr each, zero-padded).
+    /// `panelDepth` (at least `depth`) is the depth of the packed block when these rows are only part of it.
     @inline(__always)
-    static func packB(_ b: UnsafePointer<Double>, ldb: Int, depth: Int, cols: Int, into out: UnsafeMutablePointer<Double>) {
+    static func packB(_ b: UnsafePointer<Double>, ldb: Int, depth: Int, cols: Int, panelDepth: Int? = nil,
+                      into out: UnsafeMutablePointer<Double>) {
+        let stride = panelDepth ?? depth
         var panel = 0
         while panel < cols {
             let width = min(nr, cols - panel)
-            let dst = out + panel * depth
+            let dst = out + panel * stride
             if width == nr {
                 for p in 0..<depth {
                     let row = UnsafeRawPointer(b + p * ldb + panel).loadUnaligned(as: SIMD8<Double>.self)
@@ -207,6 +263,26 @@ public enum MatrixMultiply {
         }
     }
 
+    /// `packB` row by row: each of the `depth` rows is read once, left to right, and its whole panels' parts
+    /// stored (then the last, partial panel as `packB` does). The same packed values; the better order when B
+    /// is not already in cache (a batch's output gradients), since the rows are read as they lie.
+    static func packBRows(_ b: UnsafePointer<Double>, ldb: Int, depth: Int, cols: Int, panelDepth: Int,
+                          into out: UnsafeMutablePointer<Double>) {
+        let whole = cols / nr * nr
+        for p in 0..<depth {
+            let row = UnsafeRawPointer(b + p * ldb), target = out + p * nr
+            var panel = 0
+            while panel < whole {
+                UnsafeMutableRawPointer(target + panel * panelDepth)
+                    .storeBytes(of: row.loadUnaligned(fromByteOffset: panel * 8, as: SIMD8<Double>.self), as: SIMD8<Double>.self)
+                panel += nr
+            }
+        }
+        if whole < cols {
+            packB(b + whole, ldb: ldb, depth: depth, cols: cols - whole, panelDepth: panelDepth, into: out + whole * panelDepth)
+        }
+    }
+
     /// Packs `rows` x `depth` of A into panels of mr rows stored column by column (zero-padded). A's element
     /// (i, p) is a[i * rowStride + p * depthStride]: (lda, 1) for A itself, (1, lda) for A given as A^T.
     @inline(__always)
@@ -216,7 +292,16 @@ public enum MatrixMultiply {
         while panel < rows {
             let height = min(mr, rows - panel)
             let dst = out + panel * depth
-            if height == mr {
+            if height == mr && rowStride == 1 {
+                // A given as A^T: the panel's six values at each depth lie side by side.
+                let source = a + panel
+                for p in 0..<depth {
+                    let from = UnsafeRawPointer(source + p * depthStride), to = UnsafeMutableRawPointer(dst + p * mr)
+                    to.storeBytes(of: from.loadUnaligned(as: SIMD4<Double>.self), as: SIMD4<Double>.self)
+                    to.storeBytes(of: from.loadUnaligned(fromByteOffset: 32, as: SIMD2<Double>.self), toByteOffset: 32,
+                                  as: SIMD2<Double>.self)
+                }
+            } else if height == mr {
                 let r0 = a + panel * rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride
                 let r3 = r2 + rowStride, r4 = r3 + rowStride, r5 = r4 + rowStride
                 for p in 0..<depth {
@@ -225,7 +310,9 @@ public enum MatrixMultiply {
                 }
             } else {
                 for p in 0..<depth {
-                    for i in 0..<mr { dst[p * mr + i] = i < height ? a[(panel + i) * rowStride + p * depthStride] : 0 }
+                    let d = dst + p * mr, q = a + panel * rowStride + p * depthStride
+                    for i in 0..<height { d[i] = q[i * rowStride] }
+                    for i in height..<mr { d[i] = 0 }
                 }
             }
             panel += mr

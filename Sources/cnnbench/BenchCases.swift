@@ -11,6 +11,8 @@
 //   mnist64   the same model as a Network, forward on a batch of 64 images (as `evaluate` runs it)
 //   conv2back the backward pass (input and kernel gradients) of that model's second convolution, one image
 //   denseback the backward pass of its 12544 -> 128 dense layer, one image
+//   fashionconv the three convolutions of the Fashion-MNIST CNN (BenchModels.fashion) on a batch of 32, forward
+//             and backward as training runs them (applyBatch, backwardBatch; the first without dx), one thread
 // The training cases (BenchTraining.swift) run on all cores.
 import CNNCore
 
@@ -123,6 +125,7 @@ enum BenchCases {
                         try same.backward(input: input, kernel: kernel, biasShape: [64], outputGradient: gradient).kernel.scalars[0]
                     }
                 }),
+            fashionConvolutions(),
             BenchCase(
                 name: "denseback", title: "dense backward 12544 -> 128 (dx and dW)", flops: 2 * 2 * 12544 * 128,
                 prepare: {
@@ -132,5 +135,38 @@ enum BenchCases {
                     return { try dense.backward(input: flat, outputGradient: gradient).input.scalars[0] }
                 }),
         ]
+    }
+
+    /// The Fashion CNN's convolutions (valid padding, bias): 28x28x1 -> 26x26x32, 13x13x32 -> 11x11x64 and
+    /// 5x5x64 -> 3x3x64, each forward and backward on a batch of 32, as a training step runs them.
+    static func fashionConvolutions() -> BenchCase {
+        let layers: [(input: [Int], filters: Int, dx: Bool)] = [([28, 28, 1], 32, false), ([13, 13, 32], 64, true), ([5, 5, 64], 64, true)]
+        let flops = layers.reduce(0) { (total: Int, layer: (input: [Int], filters: Int, dx: Bool)) -> Int in
+            let out = (layer.input[0] - 2) * (layer.input[1] - 2)
+            return total + 32 * 2 * out * 9 * layer.input[2] * layer.filters * (layer.dx ? 3 : 2)
+        }
+        return BenchCase(
+            name: "fashionconv", title: "Fashion CNN convs, batch 32: forward and backward", flops: flops, images: 32,
+            prepare: {
+                var random = BenchRandom(state: 3232)
+                let valid = try Convolution()
+                let work = try layers.map { layer in
+                    let inputs = try (0..<32).map { _ in try random.tensor(layer.input) }
+                    let kernel = try random.tensor([3, 3, layer.input[2], layer.filters], scale: 0.1)
+                    let bias = try random.tensor([layer.filters], scale: 0.1)
+                    let out = [layer.input[0] - 2, layer.input[1] - 2, layer.filters]
+                    let gradients = try (0..<32).map { _ in try random.tensor(out) }
+                    return (inputs, kernel, bias, gradients, layer.dx)
+                }
+                return {
+                    var total = 0.0
+                    for (inputs, kernel, bias, gradients, dx) in work {
+                        total += try valid.applyBatch(inputs, kernel: kernel, bias: bias)[0].scalars[0]
+                        total += try valid.backwardBatch(inputs: inputs, kernel: kernel, biasShape: bias.shape,
+                                                         outputGradients: gradients, inputGradients: dx).kernel.scalars[0]
+                    }
+                    return total
+                }
+            })
     }
 }

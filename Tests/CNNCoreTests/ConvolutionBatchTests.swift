@@ -71,3 +71,22 @@ private func worstDifference(_ a: Tensor, _ b: Tensor) -> Double {
         #expect(many.0 == one.0 && many.1 == one.1 && many.2 == one.2, "\(threads) threads")
     }
 }
+
+@Test func aLargeMapIsMultipliedIntoEachExamplesArrayOnlyWhenNoBlockIsThin() throws {
+    // A 3x3x32 window unrolls 432 cells per block: a 433-cell map would leave one cell to the matrix multiply's
+    // vector-matrix path, so that batch keeps the group buffer; either way the values are the reference's.
+    #expect(Convolution.forwardHasThinBlock(window: 288, rows: 433))
+    #expect(!Convolution.forwardHasThinBlock(window: 288, rows: 432))
+    #expect(Convolution.forwardHasThinBlock(window: 288, rows: 2) && !Convolution.forwardHasThinBlock(window: 288, rows: 3))
+    let convolution = try Convolution()
+    for width in [435, 434] {  // 433 and 432 output cells
+        let inputs = try (0..<3).map { try FiniteDifferences.random([3, width, 32], seed: 2500 + UInt64($0)) }
+        let kernel = try FiniteDifferences.random([3, 3, 32, 4], seed: 2590)
+        let bias = try FiniteDifferences.random([4], seed: 2591)
+        let outputs = try convolution.applyBatch(inputs, kernel: kernel, bias: bias)
+        for (e, input) in inputs.enumerated() {
+            let reference = try convolution.applyReference(input, kernel: kernel, bias: bias)
+            #expect(worstDifference(outputs[e], reference) <= 1e-12, "width \(width) example \(e)")
+        }
+    }
+}

@@ -15,6 +15,7 @@
 //     dk (K x F)  += windows^T (K x P) . g (P x F)
 //     dwindows (P x K) = g (P x F) . k^T (F x K), then each window's gradient is added back onto the input
 //     cells it was read from (col2im), in cell order.
+// g is packed for the matrix multiply straight from each example's array (a batch: ConvolutionBatch.swift).
 // `backwardReference` keeps the plain loops in the forward order (oy, ox, f, ky, kx, c), the order in which
 // `kernelGradientSum` / `inputGradientSum` list their terms; the fast sums agree with them to rounding (the
 // matrix multiply adds in blocks), which Tests/CNNCoreTests/GradientFiniteDifferenceTests.swift checks.
@@ -55,7 +56,12 @@ extension Convolution {
                         dw.withUnsafeMutableBufferPointer { dwp in
                             guard let px = x.baseAddress, let pw = w.baseAddress, let pg = g.baseAddress,
                                   let pdx = dxp.baseAddress, let pdw = dwp.baseAddress else { return }
-                            unrolledBackward(plan: plan, input: px, kernel: pw, outputGradient: pg, inputGradient: pdx, kernelGradient: pdw)
+                            let cells = plan.outputHeight.value * plan.outputWidth.value
+                            unrolledBackward(plan: plan, input: ExampleRows(px, size: input.count, rows: cells), kernel: pw,
+                                             outputGradient: ExampleRows(pg, size: outputGradient.count, rows: cells),
+                                             inputGradient: { rows, windowGradients in
+                                                 col2im(plan: plan, windowGradients: windowGradients, cells: rows, into: pdx)
+                                             }, kernelGradient: pdw)
                         }
                     }
                 }
@@ -72,29 +78,29 @@ extension Convolution {
             bias: biasShape.map { Tensor(unchecked: $0, scalars: db) })
     }
 
+    /// The rows of the unrolled matrix (output cells) `unrolledBackward` takes per block, for `rows` rows in all.
+    static func backwardBlockRows(window: Int, rows: Int) -> Int {
+        max(1, min(rows, Convolution.unrolledBlockValues / max(window, 1)))
+    }
+
     /// The backward pass with im2col and the matrix multiply, one block of output cells at a time; stops
     /// early when Ctrl-C was pressed (the caller then throws the half-made gradients away).
-    /// `input`, `outputGradient` and `inputGradient` hold `examples` examples one after the other (a batch:
-    /// ConvolutionBatch.swift); the kernel's gradient is summed over all of their cells, block by block.
-    /// Without `inputGradient` only the kernel's gradient is computed (a first layer's input needs none).
-    func unrolledBackward(plan: ConvolutionPlan, input: UnsafePointer<Double>, examples: Int = 1, kernel: UnsafePointer<Double>,
-                          outputGradient: UnsafePointer<Double>, inputGradient: UnsafeMutablePointer<Double>?,
-                          kernelGradient: UnsafeMutablePointer<Double>) {
-        let height = plan.inputHeight, width = plan.inputWidth, channels = plan.inputChannels
-        let kernelHeight = plan.kernel.rows, kernelWidth = plan.kernel.cols, filters = plan.filters
-        let outputWidth = plan.outputWidth.value
-        let cells = plan.outputHeight.value * outputWidth
-        let rows = cells * examples
-        let window = kernelHeight * kernelWidth * channels
-        let inputSize = height * width * channels
-        let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
-        let blockRows = max(1, min(rows, Convolution.unrolledBlockValues / window))
-        // k^T (F x K), read by every block.
-        let transposedKernel = UnsafeMutablePointer<Double>.allocate(capacity: window * filters)
-        defer { transposedKernel.deallocate() }
-        for j in 0..<window {
-            for f in 0..<filters { transposedKernel[f * window + j] = kernel[j * filters + f] }
-        }
+    /// `input` and `outputGradient` give the examples (one, or a batch's group: ConvolutionBatch.swift), each
+    /// read where it lies; the kernel's gradient is summed over all of their cells, block by block.
+    /// `inputGradient` gets each block's window gradients (rows `rows` of the examples' cells, one after the
+    /// other) to add back onto the input (`col2im`); without it only the kernel's gradient is computed (a first
+    /// layer's input needs none). `transposedKernel`, when given, is k^T (F x K), else it is made here.
+    func unrolledBackward(plan: ConvolutionPlan, input: ExampleRows, kernel: UnsafePointer<Double>, outputGradient: ExampleRows,
+                          inputGradient: ((_ rows: Range<Int>, _ windowGradients: UnsafePointer<Double>) -> Void)?,
+                          kernelGradient: UnsafeMutablePointer<Double>, transposedKernel given: UnsafePointer<Double>? = nil) {
+        let filters = plan.filters
+        let rows = input.rows
+        let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels
+        let blockRows = Convolution.backwardBlockRows(window: window, rows: rows)
+        // k^T (F x K), read by every block (a batch makes it once for all its groups).
+        let made: UnsafeMutablePointer<Double>? = given == nil ? Convolution.transposed(kernel, window: window, filters: filters) : nil
+        defer { made?.deallocate() }
+        guard let transposedKernel = given ?? made.map({ UnsafePointer($0) }) else { return }
         let windows = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * window)
         defer { windows.deallocate() }
         let windowGradients = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * window)
@@ -104,42 +110,102 @@ extension Convolution {
         while firstRow < rows {
             if Interruption.isRequested { return }
             let count = min(blockRows, rows - firstRow)
-            // dk += windows^T . g: the windows as rows (im2col), read transposed by the matrix multiply.
-            unroll(plan: plan, input: input, firstRow: firstRow, count: count, into: windows)
-            let g = outputGradient + firstRow * filters
-            MatrixMultiply.multiplyUnchecked(m: window, n: filters, k: count, a: windows, lda: window,
-                                             b: g, ldb: filters, c: kernelGradient, ldc: filters, accumulate: firstRow > 0,
-                                             transposedA: true)
+            let block = firstRow..<(firstRow + count)
+            // dk += windows^T . g: the windows as rows (im2col), read transposed by the matrix multiply; g's
+            // rows packed straight from each example's output gradient.
+            input.forEachPiece(of: block) { example, cells, offset in
+                unroll(plan: plan, input: example, firstRow: cells.lowerBound, count: cells.count, into: windows + offset * window)
+            }
+            MatrixMultiply.multiplyPacking(m: window, n: filters, k: count, packingA: { rows, depths, out in
+                MatrixMultiply.packA(windows + depths.lowerBound * window + rows.lowerBound, rowStride: 1, depthStride: window,
+                                     rows: rows.count, depth: depths.count, into: out)
+            }, packingB: { depths, columns, out in
+                outputGradient.forEachPiece(of: (firstRow + depths.lowerBound)..<(firstRow + depths.upperBound)) { g, cells, offset in
+                    MatrixMultiply.packBRows(g + cells.lowerBound * filters + columns.lowerBound, ldb: filters, depth: cells.count,
+                                             cols: columns.count, panelDepth: depths.count, into: out + offset * MatrixMultiply.nr)
+                }
+            }, c: kernelGradient, ldc: filters, accumulate: firstRow > 0)
             guard let inputGradient else {
                 firstRow += count
                 continue
             }
-            MatrixMultiply.multiplyUnchecked(m: count, n: window, k: filters, a: g, lda: filters,
-                                             b: transposedKernel, ldb: window, c: windowGradients, ldc: window, accumulate: false)
-            // col2im: each window's gradient back onto the input cells it read (padding taps read none).
-            for i in 0..<count {
-                let row = firstRow &+ i
-                let example = row / cells, cell = row % cells
-                let oy = cell / outputWidth, ox = cell % outputWidth
-                let exampleGradient = inputGradient + example &* inputSize
-                var source = windowGradients + i &* window
-                for ky in 0..<kernelHeight {
-                    let iy = oy &* stride.rows &+ ky &* dilation.rows &- top
-                    if iy < 0 || iy >= height {
-                        source += kernelWidth &* channels
-                        continue
-                    }
-                    for kx in 0..<kernelWidth {
-                        let ix = ox &* stride.cols &+ kx &* dilation.cols &- left
-                        if ix >= 0 && ix < width {
-                            let target = exampleGradient + (iy &* width &+ ix) &* channels
-                            for c in 0..<channels { target[c] += source[c] }
-                        }
-                        source += channels
+            // dwindows = g . k^T, g's rows again read where they lie.
+            if count <= MatrixMultiply.thinRows {
+                outputGradient.forEachPiece(of: block) { g, cells, offset in
+                    for i in 0..<cells.count {
+                        MatrixMultiply.rowTimesMatrix(n: window, k: filters, a: g + (cells.lowerBound + i) * filters, b: transposedKernel,
+                                                      ldb: window, c: windowGradients + (offset + i) * window, accumulate: false)
                     }
                 }
+            } else {
+                MatrixMultiply.multiplyPacking(m: count, n: window, k: filters, packingA: { rows, depths, out in
+                    MatrixMultiply.zeroPadA(rows: rows.count, depth: depths.count, into: out)
+                    outputGradient.forEachPiece(of: (firstRow + rows.lowerBound)..<(firstRow + rows.upperBound)) { g, cells, offset in
+                        MatrixMultiply.packARows(g + cells.lowerBound * filters + depths.lowerBound, lda: filters,
+                                                 rows: offset..<(offset + cells.count), depth: depths.count, into: out)
+                    }
+                }, packingB: { depths, columns, out in
+                    MatrixMultiply.packB(transposedKernel + depths.lowerBound * window + columns.lowerBound, ldb: window,
+                                         depth: depths.count, cols: columns.count, into: out)
+                }, c: windowGradients, ldc: window, accumulate: false)
             }
+            inputGradient(block, windowGradients)
             firstRow += count
+        }
+    }
+
+    /// k^T (F x K) of a K x F kernel bank, in a new buffer the caller deallocates.
+    static func transposed(_ kernel: UnsafePointer<Double>, window: Int, filters: Int) -> UnsafeMutablePointer<Double> {
+        let result = UnsafeMutablePointer<Double>.allocate(capacity: max(window * filters, 1))
+        for j in 0..<window {
+            for f in 0..<filters { (result + (f * window + j)).initialize(to: kernel[j * filters + f]) }
+        }
+        return result
+    }
+
+    /// target[i] += source[i] for `count` values, eight at a time (each value added on its own, so the same bits).
+    @inline(__always)
+    static func add(_ source: UnsafePointer<Double>, to target: UnsafeMutablePointer<Double>, count: Int) {
+        var i = 0
+        while i &+ 8 <= count {
+            let sum = UnsafeRawPointer(target + i).loadUnaligned(as: SIMD8<Double>.self)
+                + UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Double>.self)
+            UnsafeMutableRawPointer(target + i).storeBytes(of: sum, as: SIMD8<Double>.self)
+            i &+= 8
+        }
+        while i < count {
+            target[i] += source[i]
+            i &+= 1
+        }
+    }
+
+    /// col2im: adds the window gradients of cells `cells` of one example (one row of `windowGradients` per
+    /// cell, in order) back onto the input cells each window read, in cell order (padding taps read none).
+    func col2im(plan: ConvolutionPlan, windowGradients: UnsafePointer<Double>, cells: Range<Int>,
+                into inputGradient: UnsafeMutablePointer<Double>) {
+        let height = plan.inputHeight, width = plan.inputWidth, channels = plan.inputChannels
+        let kernelHeight = plan.kernel.rows, kernelWidth = plan.kernel.cols
+        let outputWidth = plan.outputWidth.value
+        let window = kernelHeight * kernelWidth * channels
+        let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
+        for (i, cell) in cells.enumerated() {
+            let oy = cell / outputWidth, ox = cell % outputWidth
+            var source = windowGradients + i &* window
+            for ky in 0..<kernelHeight {
+                let iy = oy &* stride.rows &+ ky &* dilation.rows &- top
+                if iy < 0 || iy >= height {
+                    source += kernelWidth &* channels
+                    continue
+                }
+                for kx in 0..<kernelWidth {
+                    let ix = ox &* stride.cols &+ kx &* dilation.cols &- left
+                    if ix >= 0 && ix < width {
+                        let target = inputGradient + (iy &* width &+ ix) &* channels
+                        Convolution.add(source, to: target, count: channels)
+                    }
+                    source += channels
+                }
+            }
         }
     }
 
