@@ -5,7 +5,7 @@
 // the weight gradients of a batch, added up example by example), so 1 thread and 8 give the same bits.
 // The workers charge the running statement's memory ledger (Limits.ledger), as the calling thread does.
 // `threads` is the number of cores, or CNNREPL_THREADS when it is set (CNNREPL_THREADS=1 runs everything on
-// the calling thread).
+// the calling thread). The pieces run on the calling thread and WorkerPool's threads (WorkerPool.swift).
 import Dispatch
 import Glibc
 import Synchronization
@@ -41,6 +41,12 @@ public enum Parallel {
             let ledger = Limits.ledger
             // Each thread takes the next piece not yet taken, so a thread that starts late or runs slower
             // does less and none waits for it at the end; which thread computes a piece changes nothing.
+            // The threads are WorkerPool's, awake between the short jobs of a training step; when the pool is
+            // running another job (a map inside a piece, two callers at once), Dispatch's.
+            let pooled = WorkerPool.shared.run(count: count, helpers: workers - 1) { i in
+                Limits.$ledger.withValue(ledger) { slots.base[i] = Result { try body(i) } }
+            }
+            if pooled { return }
             let next = Atomic<Int>(0)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 Limits.$ledger.withValue(ledger) {
