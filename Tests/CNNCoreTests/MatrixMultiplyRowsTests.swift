@@ -43,3 +43,36 @@ func aProductInRowBandsHasTheBitsOfTheWholeProduct(m: Int, n: Int, k: Int) throw
     let dense = try Dense(weights: w, bias: nil)
     #expect(try dense.apply(x) == (try x.matrixProduct(w)))
 }
+
+/// A vector-matrix product (the dense layer on one example) has the bits of its rule written out: each column
+/// of a group of 32 sums its even rows and its odd rows in order, then adds the two; the columns after the
+/// last group sum every row in order.
+@Test(arguments: [(1001, 100), (12544, 128), (5, 70), (1000, 40), (2, 33)])
+func aRowTimesAMatrixAddsInTheOrderOfItsRule(k: Int, n: Int) {
+    var random = RandomGenerator(seed: UInt64(k * 7 + n))
+    let a = (0..<k).map { _ in random.nextDouble() * 2 - 1 }
+    let b = (0..<(k * n)).map { _ in random.nextDouble() * 2 - 1 }
+    let start = (0..<n).map { _ in random.nextDouble() }
+    let grouped = n / 32 * 32
+    func rule(_ j: Int) -> Double {
+        guard j < grouped else { return (0..<k).reduce(0.0) { $0 + a[$1] * b[$1 * n + j] } }
+        var even = 0.0, odd = 0.0
+        for p in stride(from: 0, to: k, by: 2) { even += a[p] * b[p * n + j] }
+        for p in stride(from: 1, to: k, by: 2) { odd += a[p] * b[p * n + j] }
+        return even + odd
+    }
+    for accumulate in [false, true] {
+        var c = start
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    MatrixMultiply.rowTimesMatrix(n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, ldb: n,
+                                                  c: pc.baseAddress!, accumulate: accumulate)
+                }
+            }
+        }
+        let expected = (0..<n).map { accumulate ? start[$0] + rule($0) : rule($0) }
+        let wrong = (0..<n).filter { c[$0].bitPattern != expected[$0].bitPattern }
+        #expect(wrong.isEmpty, "k \(k), n \(n), accumulate \(accumulate): columns \(wrong.prefix(5))")
+    }
+}
