@@ -1,11 +1,34 @@
-// Clock: the clocks the benchmark reads and the median-of-N timing loop.
+// Clock: the clocks the benchmark reads and the timing loop (the median or the minimum of N runs).
 //
 // A case that runs on one thread is timed by the CPU time of that thread (CLOCK_THREAD_CPUTIME_ID): on a
 // machine shared with other work, the time the thread waited for a core is not counted, so the result is
 // the cost of the work itself. A case that spreads over the cores (training) is timed by the wall clock
 // (CLOCK_MONOTONIC), which is what a user waits; its process CPU time (CLOCK_PROCESS_CPUTIME_ID, all
-// threads) is recorded beside it. Every measurement keeps all three medians, so a report can show both.
+// threads) is recorded beside it. Every measurement keeps the statistic on all three clocks, so a report can
+// show both. The statistic is the median, or with --statistic min the minimum: on a host shared with other
+// machines (other virtual machines' use of the cache and memory slows a run without taking its core), the
+// fastest of N runs is the steadiest estimate of what the work itself costs.
 import Glibc
+
+/// How the timed runs of a case are summed up.
+enum BenchStatistic: String {
+    /// The middle run (the mean of the middle two for an even count).
+    case median
+    /// The fastest run.
+    case min
+
+    /// This statistic of some times (NaN for none).
+    func of(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard let first = sorted.first else { return .nan }
+        switch self {
+        case .min: return first
+        case .median:
+            let middle = sorted.count / 2
+            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        }
+    }
+}
 
 /// Which clock a case's main time is read from.
 enum BenchClock: String {
@@ -15,17 +38,19 @@ enum BenchClock: String {
     case wall = "wall"
 }
 
-/// The medians of one case's timed runs, in milliseconds.
+/// One case's timed runs summed up by a statistic (each clock on its own), in milliseconds.
 struct Measurement {
     /// The clock `milliseconds` was read from.
     let clock: BenchClock
-    /// The median on `clock`.
+    /// The statistic the times are.
+    let statistic: BenchStatistic
+    /// The time on `clock`.
     let milliseconds: Double
-    /// The median wall time.
+    /// The wall time.
     let wallMilliseconds: Double
-    /// The median CPU time of the calling thread.
+    /// The CPU time of the calling thread.
     let threadMilliseconds: Double
-    /// The median CPU time of the whole process (all threads).
+    /// The CPU time of the whole process (all threads).
     let processMilliseconds: Double
     /// The number of timed runs.
     let runs: Int
@@ -40,9 +65,10 @@ enum Clock {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
     }
 
-    /// Runs `body` `warmups` times untimed, then `runs` times timed on all three clocks; the median of
+    /// Runs `body` `warmups` times untimed, then `runs` times timed on all three clocks; `statistic` of
     /// `clock` is the result.
-    static func measure(clock: BenchClock, runs: Int, warmups: Int, _ body: () throws -> Void) rethrows -> Measurement {
+    static func measure(clock: BenchClock, statistic: BenchStatistic = .median, runs: Int, warmups: Int,
+                        _ body: () throws -> Void) rethrows -> Measurement {
         for _ in 0..<warmups { try body() }
         var wall: [Double] = [], thread: [Double] = [], process: [Double] = []
         for _ in 0..<max(1, runs) {
@@ -53,17 +79,9 @@ enum Clock {
             thread.append((t1 - t0) * 1000)
             process.append((p1 - p0) * 1000)
         }
-        let wallMedian = median(wall), threadMedian = median(thread)
-        return Measurement(clock: clock, milliseconds: clock == .wall ? wallMedian : threadMedian,
-                           wallMilliseconds: wallMedian, threadMilliseconds: threadMedian,
-                           processMilliseconds: median(process), runs: max(1, runs))
-    }
-
-    /// The median of some values (the mean of the middle two for an even count).
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        let wallTime = statistic.of(wall), threadTime = statistic.of(thread)
+        return Measurement(clock: clock, statistic: statistic, milliseconds: clock == .wall ? wallTime : threadTime,
+                           wallMilliseconds: wallTime, threadMilliseconds: threadTime,
+                           processMilliseconds: statistic.of(process), runs: max(1, runs))
     }
 }

@@ -1,7 +1,7 @@
-// cnnbench: times the numeric core's hot operations and training (median of N runs after warm-up).
+// cnnbench: times the numeric core's hot operations and training (median, or minimum, of N runs after warm-up).
 //
 //     swift run -c release cnnbench [--json] [--runs N] [--warmups N] [--train-runs N] [--train-warmups N]
-//                                   [--epoch-images N] [--threads N] [--list] [CASE ...]
+//                                   [--epoch-images N] [--threads N] [--statistic median|min] [--list] [CASE ...]
 //
 // The forward and backward cases run on one thread (Parallel.threads = 1) and are timed by that thread's CPU
 // time; the training cases run on --threads threads (default: every core) and are timed by the wall clock
@@ -15,9 +15,10 @@ var runs = 21, warmups = 3
 var trainRuns = 3, trainWarmups = 1
 var epochImages = 1024
 var trainThreads = Parallel.threads
+var statistic = BenchStatistic.median
 var selected: [String] = []
 
-let usage = "usage: cnnbench [--json] [--runs N] [--warmups N] [--train-runs N] [--train-warmups N] [--epoch-images N] [--threads N] [--list] [CASE ...]"
+let usage = "usage: cnnbench [--json] [--runs N] [--warmups N] [--train-runs N] [--train-warmups N] [--epoch-images N] [--threads N] [--statistic median|min] [--list] [CASE ...]"
 
 /// The next argument as a whole number of at least `least`, or exit with the usage.
 func number(_ arguments: inout IndexingIterator<ArraySlice<String>>, _ flag: String, least: Int) -> Int {
@@ -38,6 +39,12 @@ while let argument = arguments.next() {
     case "--train-warmups": trainWarmups = number(&arguments, argument, least: 0)
     case "--epoch-images": epochImages = number(&arguments, argument, least: 1)
     case "--threads": trainThreads = number(&arguments, argument, least: 1)
+    case "--statistic":
+        guard let text = arguments.next(), let chosen = BenchStatistic(rawValue: text) else {
+            print("cnnbench: --statistic takes median or min\n\(usage)")
+            exit(2)
+        }
+        statistic = chosen
     case "--list":
         print(BenchCases.names.joined(separator: " "))
         exit(0)
@@ -63,7 +70,7 @@ do {
         let operation = try benchCase.prepare()
         var sink = 0.0
         // One thread: its CPU time; several: the wall clock (their CPU time is recorded beside it).
-        let m = try Clock.measure(clock: threads > 1 ? .wall : .threadCPU,
+        let m = try Clock.measure(clock: threads > 1 ? .wall : .threadCPU, statistic: statistic,
                                   runs: benchCase.allCores ? trainRuns : runs,
                                   warmups: benchCase.allCores ? trainWarmups : warmups) { sink += try operation() }
         let gflops = Double(benchCase.flops) / (m.milliseconds * 1e-3) / 1e9
@@ -71,7 +78,7 @@ do {
         let nsPerTap = benchCase.taps.map { m.milliseconds * 1e6 / Double($0) }
         if json {
             var fields = ["\"name\": \"\(benchCase.name)\"", "\"title\": \"\(benchCase.title)\"", "\"ms\": \(m.milliseconds)",
-                          "\"clock\": \"\(m.clock.rawValue)\"", "\"wall_ms\": \(m.wallMilliseconds)",
+                          "\"clock\": \"\(m.clock.rawValue)\"", "\"statistic\": \"\(m.statistic.rawValue)\"", "\"wall_ms\": \(m.wallMilliseconds)",
                           "\"thread_cpu_ms\": \(m.threadMilliseconds)", "\"process_cpu_ms\": \(m.processMilliseconds)",
                           "\"runs\": \(m.runs)", "\"threads\": \(threads)", "\"flops\": \(benchCase.flops)", "\"gflops\": \(gflops)"]
             if let images = benchCase.images, let perSecond {
@@ -82,6 +89,7 @@ do {
         } else {
             var line = "\(benchCase.name.rightPadded(13)) \(benchCase.title.rightPadded(56)) "
             line += "\(Format.formatFixed(m.milliseconds, decimals: 3).leftPadded(10)) ms \(m.clock.rawValue.rightPadded(10)) "
+            if m.statistic == .min { line += "min " }
             line += "\(Format.formatFixed(gflops, decimals: 2).leftPadded(7)) GFLOP/s"
             if let perSecond { line += "  \(Format.formatFixed(perSecond, decimals: 0).leftPadded(7)) images/s" }
             if let nsPerTap { line += "  \(Format.formatFixed(nsPerTap, decimals: 3)) ns/tap" }
@@ -91,7 +99,7 @@ do {
         if sink.isNaN { print("(\(benchCase.name) produced NaN)") }
     }
     if json {
-        print("{\"tool\": \"cnnbench\", \"runs\": \(runs), \"warmups\": \(warmups), \"train_runs\": \(trainRuns), "
+        print("{\"tool\": \"cnnbench\", \"statistic\": \"\(statistic.rawValue)\", \"runs\": \(runs), \"warmups\": \(warmups), \"train_runs\": \(trainRuns), "
               + "\"train_warmups\": \(trainWarmups), \"epoch_images\": \(epochImages), \"train_threads\": \(trainThreads), "
               + "\"cases\": [\(records.joined(separator: ", "))]}")
     }

@@ -2,7 +2,8 @@
 """The benchmark's peers: the cases of cnnbench (Sources/cnnbench) timed with NumPy/SciPy, JAX or Keras 3.
 
     python3 tools/bench/peer.py --peer numpy|jax|keras [--json] [--runs N] [--warmups N]
-                                [--train-runs N] [--train-warmups N] [--epoch-images N] [CASE ...]
+                                [--train-runs N] [--train-warmups N] [--epoch-images N]
+                                [--statistic median|min] [CASE ...]
 
 One peer per process, because each needs its own thread settings (tools/bench/run.sh sets them):
   numpy  float64, one BLAS thread, pinned to one CPU; timed by the process's CPU time.
@@ -308,8 +309,9 @@ def keras_cases(epoch_images):
 
 # ---------------------------------------------------------------- timing
 
-def measure(fn, runs, warmups, wall):
-    """Medians in ms of the process CPU time and of the wall time; the main one is `wall` or CPU."""
+def measure(fn, runs, warmups, wall, statistic="median"):
+    """The median (or the minimum) in ms of the process CPU time and of the wall time, each on its own; the
+    main one is `wall` or CPU. As cnnbench's --statistic."""
     for _ in range(warmups):
         fn()
     cpu, real = [], []
@@ -319,8 +321,9 @@ def measure(fn, runs, warmups, wall):
         w1, c1 = time.perf_counter(), time.process_time()
         cpu.append((c1 - c0) * 1000)
         real.append((w1 - w0) * 1000)
-    cpu_ms, wall_ms = float(np.median(cpu)), float(np.median(real))
-    return {"ms": wall_ms if wall else cpu_ms, "clock": "wall" if wall else "process-cpu",
+    summary = np.min if statistic == "min" else np.median
+    cpu_ms, wall_ms = float(summary(cpu)), float(summary(real))
+    return {"ms": wall_ms if wall else cpu_ms, "clock": "wall" if wall else "process-cpu", "statistic": statistic,
             "wall_ms": wall_ms, "process_cpu_ms": cpu_ms, "runs": max(1, runs)}
 
 
@@ -359,6 +362,7 @@ def main():
     parser.add_argument("--train-runs", type=int, default=3)
     parser.add_argument("--train-warmups", type=int, default=1)
     parser.add_argument("--epoch-images", type=int, default=EPOCH_IMAGES)
+    parser.add_argument("--statistic", choices=("median", "min"), default="median")
     parser.add_argument("cases", nargs="*")
     args = parser.parse_args()
     if args.peer == "keras":
@@ -374,7 +378,7 @@ def main():
         runs, warmups = (args.train_runs, max(1, args.train_warmups)) if case.all_cores else (args.runs, args.warmups)
         if args.peer == "jax":
             warmups = max(1, warmups)  # the first call compiles
-        record = {"name": case.name, "title": case.title, **measure(fn, runs, warmups, case.all_cores and cpus > 1),
+        record = {"name": case.name, "title": case.title, **measure(fn, runs, warmups, case.all_cores and cpus > 1, args.statistic),
                   "threads": cpus if case.all_cores else 1, "flops": case.flops}
         record["gflops"] = case.flops / (record["ms"] * 1e-3) / 1e9
         if case.images:

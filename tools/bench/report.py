@@ -168,7 +168,8 @@ def main():
     print(f"- peers: {'; '.join(versions) or 'none'}")
     if ENV.get("MISSING"):
         print(f"- missing peers (not importable): {ENV['MISSING']}")
-    print(f"- medians of {ENV.get('RUNS')} runs per one-core case, {ENV.get('TRAIN_RUNS')} per training case; "
+    statistic = "minimums" if ENV.get("STATISTIC") == "min" else "medians"
+    print(f"- {statistic} of {ENV.get('RUNS')} runs per one-core case, {ENV.get('TRAIN_RUNS')} per training case; "
           f"epochs of {int(ENV.get('EPOCH_IMAGES', 0)):,} images (digits: 1,438)")
 
     if n:

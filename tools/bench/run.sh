@@ -6,7 +6,7 @@
 # peers' versions.
 #
 #     tools/bench/run.sh [--quick] [--runs N] [--train-runs N] [--epoch-images N] [--train-threads N]
-#                        [--keep DIR] [--fashion-full] [--only-fashion-full] [CASE ...]
+#                        [--keep DIR] [--statistic median|min] [--fashion-full] [--only-fashion-full] [CASE ...]
 #
 #   --quick           5 runs (3 warm-ups) per one-core case, 1 timed run (1 warm-up) per training case,
 #                     epochs of 256 images: about 1.5 minutes instead of about 6 (on this machine, loaded)
@@ -17,6 +17,9 @@
 #   --train-threads N threads for the training cases (default: every CPU); with 1, both sides are pinned to
 #                     one CPU, run one thread and are timed by CPU time, as the one-core cases
 #   --keep DIR        keep every tool's JSON output and the tables in DIR
+#   --statistic min   each case's fastest run instead of its median, on every side (cnnbench and the peers):
+#                     on a host shared with other machines the median moves by 20% or more from one sitting to
+#                     the next, the minimum much less
 #   CASE ...          only these cases (cnnbench --list names them)
 #   --fashion-full    also the notes' Fashion-MNIST CNN trained in full, 5 epochs on all 60,000 pictures, by
 #                     cnnrepl (release) and by Keras 3 + JAX, one after the other, both on every core, with
@@ -46,7 +49,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-RUNS=21 WARMUPS=3 TRAIN_RUNS=5 TRAIN_WARMUPS=1 EPOCH_IMAGES=1024 KEEP="" CASES=() TRAIN_THREADS="" FASHION_FULL=""
+RUNS=21 WARMUPS=3 TRAIN_RUNS=5 TRAIN_WARMUPS=1 EPOCH_IMAGES=1024 KEEP="" CASES=() TRAIN_THREADS="" FASHION_FULL="" STATISTIC=median
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) RUNS=5 WARMUPS=3 TRAIN_RUNS=1 TRAIN_WARMUPS=1 EPOCH_IMAGES=256 ;;
@@ -55,6 +58,9 @@ while [ $# -gt 0 ]; do
         --epoch-images) EPOCH_IMAGES="$2"; shift ;;
         --train-threads) TRAIN_THREADS="$2"; shift ;;
         --keep) KEEP="$2"; shift ;;
+        --statistic)
+            case "${2:-}" in median|min) STATISTIC="$2" ;; *) echo "run.sh: --statistic takes median or min" >&2; exit 2 ;; esac
+            shift ;;
         --fashion-full) FASHION_FULL=also ;;
         --only-fashion-full) FASHION_FULL=only ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -151,9 +157,10 @@ else
     echo "note: no C compiler or not x86-64: the peak comes from the CPU flags and the nominal clock"
 fi
 
-options=(--runs "$RUNS" --warmups "$WARMUPS" --train-runs "$TRAIN_RUNS" --train-warmups "$TRAIN_WARMUPS" --epoch-images "$EPOCH_IMAGES")
+options=(--runs "$RUNS" --warmups "$WARMUPS" --train-runs "$TRAIN_RUNS" --train-warmups "$TRAIN_WARMUPS" --epoch-images "$EPOCH_IMAGES"
+         --statistic "$STATISTIC")
 if [ ${#ONE[@]} -gt 0 ]; then
-    echo "one-core cases (median of $RUNS runs after $WARMUPS warm-ups, pinned to CPU $CPU): ${ONE[*]}"
+    echo "one-core cases ($STATISTIC of $RUNS runs after $WARMUPS warm-ups, pinned to CPU $CPU): ${ONE[*]}"
     echo "  cnnbench..."
     "${pin[@]}" "$BENCH" --json "${options[@]}" "${ONE[@]}" >"$OUT/cnnbench-one.json"
     for peer in numpy jax; do
@@ -165,7 +172,7 @@ if [ ${#ONE[@]} -gt 0 ]; then
 fi
 if [ ${#TRAIN[@]} -gt 0 ]; then
     # Case by case, cnnrepl then Keras, so that both sides of a row meet about the same load.
-    echo "training cases (median of $TRAIN_RUNS runs after $TRAIN_WARMUPS warm-up, $TRAIN_THREADS thread(s)):"
+    echo "training cases ($STATISTIC of $TRAIN_RUNS runs after $TRAIN_WARMUPS warm-up, $TRAIN_THREADS thread(s)):"
     for name in "${TRAIN[@]}"; do
         echo "  $name: cnnbench..."
         "${train_pin[@]}" "$BENCH" --json "${options[@]}" --threads "$TRAIN_THREADS" "$name" >"$OUT/cnnbench-train-$name.json"
@@ -181,6 +188,6 @@ REPORT_PY="$PY"
 END_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 OUT="$OUT" CPU="$CPU" CORES="$CORES" TRAIN_THREADS="$TRAIN_THREADS" MISSING="${MISSING[*]:-}" START_LOAD="$START_LOAD" END_LOAD="$END_LOAD" \
-START_TIME="$START_TIME" RUNS="$RUNS" WARMUPS="$WARMUPS" TRAIN_RUNS="$TRAIN_RUNS" EPOCH_IMAGES="$EPOCH_IMAGES" \
+START_TIME="$START_TIME" STATISTIC="$STATISTIC" RUNS="$RUNS" WARMUPS="$WARMUPS" TRAIN_RUNS="$TRAIN_RUNS" EPOCH_IMAGES="$EPOCH_IMAGES" \
 COMMIT="$COMMIT" "$REPORT_PY" tools/bench/report.py | tee "$OUT/table.md"
 if [ -n "$KEEP" ]; then mkdir -p "$KEEP" && cp "$OUT"/*.json "$OUT"/*.log "$OUT/table.md" "$KEEP"/ 2>/dev/null; echo "kept in $KEEP"; fi
