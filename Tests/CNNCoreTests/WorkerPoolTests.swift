@@ -36,10 +36,12 @@ private final class Counts: @unchecked Sendable {
 @Test func thePoolsThreadsTakePieces() {
     let pool = WorkerPool()
     let threads = Mutex<Set<UInt>>([])
-    let ran = pool.run(count: 40, helpers: 1) { _ in
-        usleep(1_000)  // long enough for a sleeping thread to wake up and take some
-        let me = UInt(pthread_self())
-        threads.withLock { _ = $0.insert(me) }
+    // Each of the two pieces waits (up to 10 s) until two threads have come: the thread that asked is held in
+    // the first piece it takes, so the second can only be taken by the pool's thread.
+    let ran = pool.run(count: 2, helpers: 1) { _ in
+        threads.withLock { _ = $0.insert(UInt(pthread_self())) }
+        let deadline = MonotonicClock.now() + 10
+        while threads.withLock({ $0.count }) < 2 && MonotonicClock.now() < deadline { usleep(200) }
     }
     #expect(ran)
     #expect(threads.withLock { $0.count } == 2)
