@@ -3,7 +3,7 @@
 // A training step is a chain of short parallel jobs (every layer forward and back, relu, pooling, the
 // optimizer), each a few hundred microseconds. Dispatch's concurrentPerform lets its threads sleep after every
 // job, and waking a sleeping thread costs about 50 µs on this kind of machine (a virtual CPU that halted), so
-// the second core joined each job late or not at all: two 90 µs pieces took 95 µs instead of 45. The pool's
+// the second core joined each job late or not at all: two 45 µs pieces took 95 µs instead of 45. The pool's
 // threads instead watch for the next job for a short while (`watchSeconds`) before they sleep on a condition
 // variable, so a job that follows another starts on every core at once.
 //
