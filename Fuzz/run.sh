@@ -24,6 +24,6 @@ if [ "$(id -u)" = 0 ]; then
 fi
 cd "$WORK/scratch"
 # shellcheck disable=SC2086
-SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 $AS "$ROOT/.build-fuzz/fuzz-$TARGET" $EXTRA \
+SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 $AS "$ROOT/.build-fuzz/fuzz-$TARGET" $EXTRA \
     -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=1 -rss_limit_mb=2048 -max_total_time="$SECONDS_TO_RUN" \
     -artifact_prefix="$WORK/findings/" -print_final_stats=1 "$WORK/corpus"
