@@ -18,7 +18,7 @@ extension Activation {
     /// The slope f'(x) of an element-wise activation at x (softmax has no per-element slope: nil).
     public static func derivative(_ kind: ActivationKind, at x: Double, slope: Double = defaultLeakySlope) -> Double? {
         switch kind {
-        case .relu: return x > 0 ? 1 : (x.isNaN ? .nan : 0)
+        case .relu: return reluSlope(x)
         case .relu6: return x > 0 && x < 6 ? 1 : (x.isNaN ? .nan : 0)
         case .leakyrelu: return x < 0 ? slope : (x.isNaN ? .nan : 1)
         case .sigmoid:
@@ -30,6 +30,12 @@ extension Activation {
         case .linear: return 1
         case .softmax: return nil
         }
+    }
+
+    /// relu's slope at x: 1 above 0, NaN for NaN, else 0.
+    @inline(__always)
+    static func reluSlope(_ x: Double) -> Double {
+        x > 0 ? 1 : (x.isNaN ? .nan : 0)
     }
 
     /// relu's dL/dx for every example of a batch, computed in place in `gradients` (dL/dy on entry), given
@@ -46,10 +52,7 @@ extension Activation {
                 guard let base = shared.base, i < shared.count else { return }
                 outputs[i].scalars.withUnsafeBufferPointer { y in
                     base[i].withUnsafeMutableScalars { g in
-                        for j in 0..<Swift.min(y.count, g.count) {
-                            let value = y[j]
-                            g[j] = g[j] * (value > 0 ? 1 : (value != value ? .nan : 0))
-                        }
+                        for j in 0..<Swift.min(y.count, g.count) { g[j] = g[j] * reluSlope(y[j]) }
                     }
                 }
             }
@@ -66,11 +69,8 @@ extension Activation {
                 outputGradient.scalars.withUnsafeBufferPointer { g in
                     [Double](unsafeUninitializedCapacity: count) { dx, initialized in
                         if kind == .relu {
-                            // The loop below with relu's slope written in (1 above 0, NaN for NaN, else 0).
-                            for i in 0..<count {
-                                let value = x[i]
-                                dx[i] = g[i] * (value > 0 ? 1 : (value != value ? .nan : 0))
-                            }
+                            // The loop below with relu's slope written in (no switch per value).
+                            for i in 0..<count { dx[i] = g[i] * reluSlope(x[i]) }
                         } else {
                             for i in 0..<count { dx[i] = g[i] * (derivative(kind, at: x[i], slope: slope) ?? 1) }
                         }

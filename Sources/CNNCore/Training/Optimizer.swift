@@ -123,7 +123,7 @@ public struct Optimizer: Sendable {
             self.kind = kind
             self.lr = lr
             self.scale = scale
-            alpha = lr * (1 - Glibc.pow(0.999, Double(steps))).squareRoot() / (1 - Glibc.pow(0.9, Double(steps)))
+            alpha = lr * (1 - Glibc.pow(beta2, Double(steps))).squareRoot() / (1 - Glibc.pow(beta1, Double(steps)))
         }
 
         /// Moves the weights in `range`.
