@@ -102,13 +102,13 @@ public struct Dense: Equatable, Sendable {
         try input.scalars.withUnsafeBufferPointer { x in
             try weights.scalars.withUnsafeBufferPointer { w in
                 try output.withUnsafeMutableScalars { y in
-                    // A batch's rows are cut into bands computed on the cores (the same bits as one product).
+                    // A batch is cut into bands of rows or columns computed on the cores (the same bits as one product).
                     guard x.count == rows * inputs, w.count == inputs * outputs, y.count == rows * outputs,
                           let px = x.baseAddress, let pw = w.baseAddress, let py = y.baseAddress else {
                         return try MatrixMultiply.multiply(a: x, b: w, into: y, m: rows, n: outputs, k: inputs)
                     }
-                    MatrixMultiply.multiplyInRowBands(m: rows, n: outputs, k: inputs, a: px, lda: inputs, b: pw, ldb: outputs,
-                                                      c: py, ldc: outputs)
+                    MatrixMultiply.multiplyInBands(m: rows, n: outputs, k: inputs, a: px, lda: inputs, b: pw, ldb: outputs,
+                                                   c: py, ldc: outputs)
                 }
                 try Interruption.check("dense")
             }

@@ -1,5 +1,5 @@
-// Tests of MatrixMultiplyRows: a product cut into bands of rows gives the bits of the uncut product, on any
-// number of threads, and the plain triple loop's values to rounding.
+// Tests of MatrixMultiplyRows: a product cut into bands of rows or columns gives the bits of the uncut product,
+// on any number of threads, and the plain triple loop's values to rounding.
 import Testing
 @testable import CNNCore
 
@@ -11,8 +11,8 @@ private func operands(m: Int, n: Int, k: Int, seed: UInt64) -> (a: Tensor, b: Te
     return (Tensor(unchecked: [m, k], scalars: a), Tensor(unchecked: [k, n], scalars: b))
 }
 
-@Test(arguments: [(32, 64, 576), (32, 576, 64), (576, 64, 32), (17, 40, 100), (3, 300, 300), (2, 700, 90)])
-func aProductInRowBandsHasTheBitsOfTheWholeProduct(m: Int, n: Int, k: Int) throws {
+@Test(arguments: [(32, 64, 576), (32, 576, 64), (576, 64, 32), (17, 40, 100), (3, 300, 300), (2, 700, 90), (64, 130, 1000)])
+func aProductInBandsHasTheBitsOfTheWholeProduct(m: Int, n: Int, k: Int) throws {
     let (a, b) = operands(m: m, n: n, k: k, seed: UInt64(m * 1000 + n))
     let whole = try a.matrixProduct(b)
     let plain = try a.matrixProduct(b, method: .plainLoop)
@@ -20,28 +20,44 @@ func aProductInRowBandsHasTheBitsOfTheWholeProduct(m: Int, n: Int, k: Int) throw
     defer { Parallel.threads = saved }
     for threads in [1, 2, 3] {
         Parallel.threads = threads
-        let banded = try a.matrixProductInRowBands(b)
+        let banded = try a.matrixProductInBands(b)
         #expect(banded == whole, "\(m)x\(k) * \(k)x\(n) on \(threads) threads")
     }
     for (x, y) in zip(whole.scalars, plain.scalars) { #expect(abs(x - y) <= 1e-12 * Double(k)) }
 }
 
-@Test func rowBandsCoverTheRowsOnceAndStayOffThinRows() {
+@Test func bandsCoverTheProductOnceAndStayOffThinRows() {
     for m in [1, 2, 3, 8, 15, 16, 31, 32, 33, 100, 1000] {
-        let bands = MatrixMultiply.rowBands(m: m, n: 512, k: 512)
-        #expect(bands.first?.lowerBound == 0 && bands.last?.upperBound == m, "m = \(m)")
-        #expect(zip(bands, bands.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "m = \(m)")
-        #expect(bands.count == 1 || bands.allSatisfy { $0.count >= MatrixMultiply.bandRows }, "m = \(m): \(bands)")
+        for n in [512, 7, 70] {
+            for threads in [1, 2, 3] {
+                let cut = MatrixMultiply.bands(m: m, n: n, k: 512, threads: threads)
+                let (bands, size) = switch cut {
+                case .rows(let rows): (rows, m)
+                case .columns(let columns): (columns, n)
+                }
+                let name = "m = \(m), n = \(n), \(threads) threads: \(cut)"
+                #expect(bands.first?.lowerBound == 0 && bands.last?.upperBound == size, "\(name)")
+                #expect(zip(bands, bands.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "\(name)")
+                #expect(bands.allSatisfy { !$0.isEmpty }, "\(name)")
+                if case .rows(let rows) = cut {
+                    #expect(rows.count == 1 || rows.allSatisfy { $0.count >= MatrixMultiply.bandRows }, "\(name)")
+                } else {
+                    #expect(m > MatrixMultiply.thinRows && n > m, "\(name)")
+                    #expect(bands.dropLast().allSatisfy { $0.count % MatrixMultiply.nr == 0 }, "\(name): whole panels")
+                }
+                if threads == 1 { #expect(cut.count == 1, "\(name): one thread, one band") }
+            }
+        }
     }
-    #expect(MatrixMultiply.rowBands(m: 64, n: 10, k: 16).count == 1, "a small product stays on the calling thread")
+    #expect(MatrixMultiply.bands(m: 64, n: 10, k: 16, threads: 2).count == 1, "a small product stays on the calling thread")
 }
 
-@Test func aDenseLayersBatchProductIsCutIntoBands() throws {
-    // The Fashion CNN's first dense layer on a batch of 32: 32 x 576 by 576 x 64.
-    #expect(MatrixMultiply.rowBands(m: 32, n: 64, k: 576).count == 4)
-    let (x, w) = operands(m: 32, n: 64, k: 576, seed: 7)
-    let dense = try Dense(weights: w, bias: nil)
-    #expect(try dense.apply(x) == (try x.matrixProduct(w)))
+@Test func aBatchsDenseLayerIsCutAlongItsLargerOperand() throws {
+    // The MNIST model's first dense layer on a batch of 64: the weights are the larger operand.
+    #expect(MatrixMultiply.bands(m: 64, n: 128, k: 12544, threads: 2) == .columns([0..<32, 32..<64, 64..<96, 96..<128]))
+    // Its weight gradient x^T . g: x^T is the larger operand.
+    #expect(MatrixMultiply.bands(m: 12544, n: 128, k: 64, threads: 2).count == 4)
+    if case .columns = MatrixMultiply.bands(m: 12544, n: 128, k: 64, threads: 2) { Issue.record("x^T . g should be cut into rows") }
 }
 
 /// A vector-matrix product (the dense layer on one example) has the bits of its rule written out: each column

@@ -73,8 +73,8 @@ public struct DenseLayer: ModelLayer, Equatable {
             return try backwardExampleByExample(batch, weights: weights, memos: memos, outputGradients: outputGradients)
         }
         let examples = batch.count, inputs = x.shape[1]
-        let dw = try x.transposed().matrixProductInRowBands(g)
-        let dx = try g.matrixProductInRowBands(weights[0].transposed())
+        let dw = try x.transposed().matrixProductInBands(g)
+        let dx = try g.matrixProductInBands(weights[0].transposed())
         var sums = [dw]
         if weights.count > 1 {
             var db = [Double](repeating: 0, count: units)
