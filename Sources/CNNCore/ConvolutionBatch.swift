@@ -65,9 +65,8 @@ extension Convolution {
         let groups = Convolution.batchGroups(examples: inputs.count, cells: cells, window: window)
         let biasValues = bias?.scalars ?? []
         // A large map is multiplied example by example straight into the example's own array (no group buffer
-        // to copy out of): the same bits, as long as neither way sends a block to the vector-matrix path.
-        let direct = cells >= Convolution.directOutputCells && !Convolution.forwardHasThinBlock(window: window, rows: cells)
-            && !groups.contains { Convolution.forwardHasThinBlock(window: window, rows: $0.count * cells) }
+        // to copy out of): the same bits either way.
+        let direct = cells >= Convolution.directOutputCells
         let outputs = try Parallel.map(groups.count) { g -> [[Double]] in
             let group = groups[g]
             if direct {

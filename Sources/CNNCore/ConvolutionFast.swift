@@ -8,9 +8,11 @@
 //     reference order (ky, kx) and the bias last, so the results equal the reference loops exactly.
 //   - everything else: im2col + matrix multiply. A block of output cells is unrolled into a matrix whose
 //     row holds the cell's window (kh * kw * C values, padding as zeros, in the kernel's ky, kx, c order);
-//     that matrix times the kernel bank seen as a (kh * kw * C) x F matrix is the block of the H' x W' x F
-//     output. Blocks keep the unrolled matrix near 1 MB, so it stays in cache and memory stays bounded.
-//     The im2col reads each example where it lies (`ExampleRows`, ConvolutionBatch.swift), one or a group.
+//     that matrix times the kernel bank seen as a (kh * kw * C) x F matrix is the H' x W' x F output. The
+//     matrix is made a block of the matrix multiply at a time (mc cells by at most kc values of their
+//     windows, about 200 KB) and the multiply reads it where it was made, so it stays in cache, is written
+//     once and memory stays bounded. The im2col reads each example where it lies (`ExampleRows`,
+//     ConvolutionBatch.swift), one or a group.
 
 extension Convolution {
     /// The target size, in values, of one block of the unrolled (im2col) input matrix.
@@ -294,83 +296,83 @@ extension Convolution {
 
     // MARK: - General case: im2col + matrix multiply
 
-    /// The rows (output cells) `unrolledMultiply` unrolls per block, for `rows` rows in all: whole blocks of mc
-    /// rows for the matrix multiply, so that only the last block has edge tiles.
-    static func forwardBlockRows(window: Int, rows: Int) -> Int {
-        let fitting = Convolution.unrolledBlockValues / max(window, 1)
-        return max(1, min(rows, fitting >= MatrixMultiply.mc ? fitting / MatrixMultiply.mc * MatrixMultiply.mc
-                                                             : max(MatrixMultiply.mr, fitting)))
+    /// The output cells multiplied in one go (and one piece of work when a large convolution spreads its rows
+    /// over the cores): whole blocks of mc rows, at most about 1 MB of windows and 256 KB of output, so the
+    /// output is still in cache when the bias is added to it.
+    static func forwardBandRows(window: Int, filters: Int) -> Int {
+        let fitting = min(Convolution.unrolledBlockValues / max(window, 1), (1 << 15) / max(filters, 1))
+        return max(1, fitting / MatrixMultiply.mc) * MatrixMultiply.mc
     }
 
-    /// Whether `unrolledMultiply` over `rows` rows sends a block to the matrix multiply's vector-matrix path
-    /// (a block of at most `MatrixMultiply.thinRows` rows), whose sums are rounded differently.
-    static func forwardHasThinBlock(window: Int, rows: Int) -> Bool {
-        let blockRows = forwardBlockRows(window: window, rows: rows)
-        let last = rows - (rows - 1) / blockRows * blockRows
-        return rows > 0 && last <= MatrixMultiply.thinRows
-    }
-
-    /// Unrolls blocks of output cells into rows of windows and multiplies them by the kernel bank.
+    /// The windows of output cells times the kernel bank, by the matrix multiply: the windows are made a block
+    /// of the multiply at a time (mc cells, one block of the k dimension) and read where they were made.
     /// `input` gives the examples (one, or a batch's group: Sources/CNNCore/ConvolutionBatch.swift), each read
-    /// where it lies, and `output` receives their outputs one after the other; the rows of the unrolled matrix
+    /// where it lies, and `output` receives their outputs one after the other; the rows of the windows' matrix
     /// run over the cells of every example, so small maps still make tall matrices. Each output value is the
-    /// same bits whatever the number of examples (the matrix multiply adds a row's products in an order set by
-    /// the window alone), except that one or two rows in all go through its vector-matrix path.
+    /// same bits however many examples there are and however the rows are cut: the matrix multiply adds a row's
+    /// products in an order set by the window alone, and the bias last.
     func unrolledMultiply(plan: ConvolutionPlan, input: ExampleRows, kernel: UnsafePointer<Double>,
                           bias: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>, parallel: Bool = true) {
         let filters = plan.filters
         let rows = input.rows
         let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels
-        let blockRows = Convolution.forwardBlockRows(window: window, rows: rows)
-        let blocks = (rows + blockRows - 1) / blockRows
         let shared = BankPointers(kernel: kernel, bias: bias, output: output)
-        // Block `b`: rows b * blockRows ..< its end, unrolled into `unrolled` and multiplied by the kernel.
-        let block: @Sendable (Int, UnsafeMutablePointer<Double>) -> Void = { b, unrolled in
-            let firstRow = b * blockRows, count = min(blockRows, rows - firstRow)
-            input.forEachPiece(of: firstRow..<(firstRow + count)) { example, cells, offset in
-                unroll(plan: plan, input: example, firstRow: cells.lowerBound, count: cells.count, into: unrolled + offset * window)
-            }
-            let target = shared.output + firstRow * filters
-            MatrixMultiply.multiplyUnchecked(m: count, n: filters, k: window, a: unrolled, lda: window,
-                                             b: shared.kernel, ldb: filters, c: target, ldc: filters, accumulate: false)
+        // Output rows `band`: their windows, made block by block, times the kernel bank, then the bias.
+        let band: @Sendable (Range<Int>) -> Void = { band in
+            guard !band.isEmpty else { return }
+            let target = shared.output + band.lowerBound * filters
+            MatrixMultiply.multiplyPacking(m: band.count, n: filters, k: window, packingA: { cells, depths, out in
+                input.forEachPiece(of: (band.lowerBound + cells.lowerBound)..<(band.lowerBound + cells.upperBound)) { example, cells, offset in
+                    unroll(plan: plan, input: example, firstRow: cells.lowerBound, count: cells.count, depths: depths,
+                           into: out + offset * depths.count)
+                }
+            }, packingB: { depths, columns, out in
+                MatrixMultiply.packB(shared.kernel + depths.lowerBound * filters + columns.lowerBound, ldb: filters,
+                                     depth: depths.count, cols: columns.count, into: out)
+            }, c: target, ldc: filters, accumulate: false, aInRows: true)
             if let bias = shared.bias {
-                for i in 0..<count {
+                for i in 0..<band.count {
                     let row = target + i * filters
                     for f in 0..<filters { row[f] += bias[f] }
                 }
             }
         }
-        // A large convolution spreads its blocks over the cores (a block's values do not depend on who computes it).
-        if parallel && blocks > 1 && Parallel.threads > 1 && plan.multiplyAdds * input.examples >= Convolution.parallelMultiplyAdds {
-            _ = try? Parallel.map(blocks) { b in
+        // A large convolution spreads the bands over the cores (a row's values do not depend on who computes it,
+        // nor on where its band starts).
+        let bandRows = Convolution.forwardBandRows(window: window, filters: filters)
+        let bands = (rows + bandRows - 1) / bandRows
+        if parallel && bands > 1 && Parallel.threads > 1 && plan.multiplyAdds * input.examples >= Convolution.parallelMultiplyAdds {
+            _ = try? Parallel.map(bands) { b in
                 if Interruption.isRequested { return }
-                let unrolled = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * window)
-                defer { unrolled.deallocate() }
-                block(b, unrolled)
+                band((b * bandRows)..<min(rows, (b + 1) * bandRows))
             }
             return
         }
-        let unrolled = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * window)
-        defer { unrolled.deallocate() }
-        for b in 0..<blocks {
+        for b in 0..<bands {
             if Interruption.isRequested { return }
-            block(b, unrolled)
+            band((b * bandRows)..<min(rows, (b + 1) * bandRows))
         }
     }
 
-    /// im2col: rows `firstRow ..< firstRow + count` of the unrolled matrix, each the window of one output cell
-    /// (kh * kw * C values in the kernel's ky, kx, c order, zeros over the padding). Row r is cell r % cells
-    /// of example r / cells, the examples lying one after the other in `input` (the callers hand one at a time).
-    func unroll(plan: ConvolutionPlan, input: UnsafePointer<Double>, firstRow: Int, count: Int,
+    /// im2col: rows `firstRow ..< firstRow + count` of the windows' matrix, each the window of one output cell
+    /// (kh * kw * C values in the kernel's ky, kx, c order, zeros over the padding), or only its values at
+    /// `depths` (one block of the matrix multiply's k dimension), one row after the other at `unrolled`. Row r
+    /// is cell r % cells of example r / cells, the examples lying one after the other in `input` (the callers
+    /// hand one at a time).
+    func unroll(plan: ConvolutionPlan, input: UnsafePointer<Double>, firstRow: Int, count: Int, depths: Range<Int>? = nil,
                 into unrolled: UnsafeMutablePointer<Double>) {
         let height = plan.inputHeight, width = plan.inputWidth, channels = plan.inputChannels
         let kernelHeight = plan.kernel.rows, kernelWidth = plan.kernel.cols
         let outputWidth = plan.outputWidth.value
         let cells = plan.outputHeight.value * outputWidth
-        let window = kernelHeight * kernelWidth * channels
+        let rowLength = kernelWidth * channels
+        let slice = depths ?? 0..<(kernelHeight * rowLength)
         let inputSize = height &* width &* channels
         let top = plan.paddingAmounts.top, left = plan.paddingAmounts.left
         let rowStep = stride.rows, columnStep = stride.cols, rowGap = dilation.rows, columnGap = dilation.cols
+        // The kernel rows the slice touches, and where it starts and ends in the first and the last.
+        let firstKernelRow = slice.lowerBound / max(rowLength, 1)
+        let lastKernelRow = (slice.upperBound - 1) / max(rowLength, 1)
         // The first row's example and cell, then each next one by counting (no division per row).
         var example = firstRow / max(cells, 1), oy = firstRow % max(cells, 1) / max(outputWidth, 1)
         var ox = firstRow % max(cells, 1) % max(outputWidth, 1)
@@ -387,30 +389,41 @@ extension Convolution {
                 }
             }
             let source = input + example &* inputSize
-            var dst = unrolled + i &* window
-            for ky in 0..<kernelHeight {
+            var dst = unrolled + i &* slice.count
+            let firstColumn = ox &* columnStep &- left
+            let rowInside = columnGap == 1 && firstColumn >= 0 && firstColumn &+ kernelWidth <= width
+            var ky = firstKernelRow
+            while ky <= lastKernelRow {
+                // The part of kernel row ky's kw * C values inside the slice.
+                let from = ky == firstKernelRow ? slice.lowerBound &- ky &* rowLength : 0
+                let to = ky == lastKernelRow ? slice.upperBound &- ky &* rowLength : rowLength
+                defer {
+                    dst += to &- from
+                    ky &+= 1
+                }
                 let iy = oy &* rowStep &+ ky &* rowGap &- top
                 if iy < 0 || iy >= height {
-                    Convolution.fill(dst, count: kernelWidth &* channels)
-                    dst += kernelWidth &* channels
+                    Convolution.fill(dst, count: to &- from)
                     continue
                 }
                 let sourceRow = source + iy &* width &* channels
-                let firstColumn = ox &* columnStep &- left
-                if columnGap == 1 && firstColumn >= 0 && firstColumn &+ kernelWidth <= width {
+                if rowInside {
                     // The whole row of the window lies inside: one contiguous copy.
-                    Convolution.copy(sourceRow + firstColumn &* channels, to: dst, count: kernelWidth &* channels)
-                    dst += kernelWidth &* channels
+                    Convolution.copy(sourceRow + (firstColumn &* channels &+ from), to: dst, count: to &- from)
                     continue
                 }
-                for kx in 0..<kernelWidth {
+                // Tap by tap (kx), each tap's channels in the part.
+                var q = from
+                while q < to {
+                    let kx = q / channels, c = q &- kx &* channels
+                    let n = min(channels &- c, to &- q)
                     let ix = firstColumn &+ kx &* columnGap
                     if ix < 0 || ix >= width {
-                        Convolution.fill(dst, count: channels)
+                        Convolution.fill(dst + (q &- from), count: n)
                     } else {
-                        Convolution.copy(sourceRow + ix &* channels, to: dst, count: channels)
+                        Convolution.copy(sourceRow + (ix &* channels &+ c), to: dst + (q &- from), count: n)
                     }
-                    dst += channels
+                    q &+= n
                 }
             }
         }

@@ -108,8 +108,11 @@ public enum MatrixMultiply {
     /// read where it lies (the rows of several examples, or windows of an image) without first being copied
     /// into one matrix. The blocks and the order of the additions are those of `multiplyUnchecked` (which
     /// calls this), so the results are the same bits. `packingA` gets row ranges of A (absolute, in mc blocks).
+    /// With `aInRows`, `packingA` writes its block as plain rows instead (row i of the block at out + i * the
+    /// block's depth), and the micro-kernel reads them where they lie: for an A that has to be made anyway
+    /// (a convolution's windows), that saves copying it twice. The same products in the same order: the same bits.
     static func multiplyPacking(m: Int, n: Int, k: Int, packingA: PackingA, packingB: PackingB,
-                                c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
+                                c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool, aInRows: Bool = false) {
         // Equal k blocks: 576 = 2 x 288 rather than 384 + 192.
         let kBlocks = (k + kc - 1) / kc
         let depth = (k + kBlocks - 1) / kBlocks
@@ -138,9 +141,14 @@ public enum MatrixMultiply {
                         var ir = 0
                         while ir < mcb {
                             let rows = min(mr, mcb - ir)
-                            microKernel(depth: kcb, a: packedA + ir * kcb, b: packedB + jr * kcb,
-                                        c: c + (ic + ir) * ldc + jc + jr, ldc: ldc,
-                                        rows: rows, cols: cols, accumulate: addToC)
+                            if aInRows {
+                                microKernelRows(depth: kcb, a: packedA + ir * kcb, rows: rows, b: packedB + jr * kcb,
+                                                c: c + (ic + ir) * ldc + jc + jr, ldc: ldc, cols: cols, accumulate: addToC)
+                            } else {
+                                microKernel(depth: kcb, a: packedA + ir * kcb, b: packedB + jr * kcb,
+                                            c: c + (ic + ir) * ldc + jc + jr, ldc: ldc,
+                                            rows: rows, cols: cols, accumulate: addToC)
+                            }
                             ir += mr
                         }
                         jr += nr
@@ -339,6 +347,38 @@ public enum MatrixMultiply {
             pa += mr
             pb += nr
         }
+        storeTile(c0, c1, c2, c3, c4, c5, to: c, ldc: ldc, rows: rows, cols: cols, accumulate: accumulate)
+    }
+
+    /// `microKernel` with A's `rows` rows (at most 6) read where they lie, `depth` values each, one after
+    /// the other (row i at a + i * depth): the same products added in the same order.
+    @inline(__always)
+    static func microKernelRows(depth: Int, a: UnsafePointer<Double>, rows: Int, b: UnsafePointer<Double>,
+                                c: UnsafeMutablePointer<Double>, ldc: Int, cols: Int, accumulate: Bool) {
+        var c0 = SIMD8<Double>(), c1 = SIMD8<Double>(), c2 = SIMD8<Double>()
+        var c3 = SIMD8<Double>(), c4 = SIMD8<Double>(), c5 = SIMD8<Double>()
+        // The missing rows of an edge tile read row 0 again; their sums are never written.
+        let a0 = a, a1 = rows > 1 ? a + depth : a, a2 = rows > 2 ? a + 2 * depth : a
+        let a3 = rows > 3 ? a + 3 * depth : a, a4 = rows > 4 ? a + 4 * depth : a, a5 = rows > 5 ? a + 5 * depth : a
+        var pb = b
+        for p in 0..<depth {
+            let bv = UnsafeRawPointer(pb).loadUnaligned(as: SIMD8<Double>.self)
+            c0 += SIMD8(repeating: a0[p]) * bv
+            c1 += SIMD8(repeating: a1[p]) * bv
+            c2 += SIMD8(repeating: a2[p]) * bv
+            c3 += SIMD8(repeating: a3[p]) * bv
+            c4 += SIMD8(repeating: a4[p]) * bv
+            c5 += SIMD8(repeating: a5[p]) * bv
+            pb += nr
+        }
+        storeTile(c0, c1, c2, c3, c4, c5, to: c, ldc: ldc, rows: rows, cols: cols, accumulate: accumulate)
+    }
+
+    /// Writes (or adds) a 6 x 8 tile held in six registers to C: only its `rows` x `cols` part at an edge.
+    @inline(__always)
+    static func storeTile(_ c0: SIMD8<Double>, _ c1: SIMD8<Double>, _ c2: SIMD8<Double>, _ c3: SIMD8<Double>,
+                          _ c4: SIMD8<Double>, _ c5: SIMD8<Double>, to c: UnsafeMutablePointer<Double>, ldc: Int,
+                          rows: Int, cols: Int, accumulate: Bool) {
         if rows == mr && cols == nr {
             store(c0, to: c, accumulate: accumulate)
             store(c1, to: c + ldc, accumulate: accumulate)

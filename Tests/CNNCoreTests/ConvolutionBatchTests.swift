@@ -72,21 +72,20 @@ private func worstDifference(_ a: Tensor, _ b: Tensor) -> Double {
     }
 }
 
-@Test func aLargeMapIsMultipliedIntoEachExamplesArrayOnlyWhenNoBlockIsThin() throws {
-    // A 3x3x32 window unrolls 432 cells per block: a 433-cell map would leave one cell to the matrix multiply's
-    // vector-matrix path, so that batch keeps the group buffer; either way the values are the reference's.
-    #expect(Convolution.forwardHasThinBlock(window: 288, rows: 433))
-    #expect(!Convolution.forwardHasThinBlock(window: 288, rows: 432))
-    #expect(Convolution.forwardHasThinBlock(window: 288, rows: 2) && !Convolution.forwardHasThinBlock(window: 288, rows: 3))
+/// A batch's outputs are the bits `apply` gives for each example alone, whatever the size of the map: 433
+/// cells (one more than a block of the old im2col), 432, and maps of one or two cells, whose rows once went
+/// through the matrix multiply's vector-matrix path alone but not in a group; and the reference's values.
+@Test(arguments: [(3, 435), (3, 434), (3, 3), (3, 4), (4, 4), (30, 30)])
+func aBatchsOutputsAreTheBitsOfEachExampleAlone(height: Int, width: Int) throws {
     let convolution = try Convolution()
-    for width in [435, 434] {  // 433 and 432 output cells
-        let inputs = try (0..<3).map { try FiniteDifferences.random([3, width, 32], seed: 2500 + UInt64($0)) }
-        let kernel = try FiniteDifferences.random([3, 3, 32, 4], seed: 2590)
-        let bias = try FiniteDifferences.random([4], seed: 2591)
-        let outputs = try convolution.applyBatch(inputs, kernel: kernel, bias: bias)
-        for (e, input) in inputs.enumerated() {
-            let reference = try convolution.applyReference(input, kernel: kernel, bias: bias)
-            #expect(worstDifference(outputs[e], reference) <= 1e-12, "width \(width) example \(e)")
-        }
+    let inputs = try (0..<3).map { try FiniteDifferences.random([height, width, 32], seed: 2500 + UInt64($0)) }
+    let kernel = try FiniteDifferences.random([3, 3, 32, 4], seed: 2590)
+    let bias = try FiniteDifferences.random([4], seed: 2591)
+    let outputs = try convolution.applyBatch(inputs, kernel: kernel, bias: bias)
+    for (e, input) in inputs.enumerated() {
+        let alone = try convolution.apply(input, kernel: kernel, bias: bias)
+        #expect(outputs[e] == alone, "\(height)x\(width) example \(e)")
+        let reference = try convolution.applyReference(input, kernel: kernel, bias: bias)
+        #expect(worstDifference(outputs[e], reference) <= 1e-12, "\(height)x\(width) example \(e)")
     }
 }
