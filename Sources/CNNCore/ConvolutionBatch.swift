@@ -52,11 +52,16 @@ extension Convolution {
     }
 
     /// Convolves every example of a batch (all of one shape) with the same kernel and bias: `apply` on each,
-    /// computed a group of examples at a time on the cores.
-    public func applyBatch(_ inputs: [Tensor], kernel: Tensor, bias: Tensor?) throws -> [Tensor] {
+    /// computed a group of examples at a time on the cores. With `relu`, relu of that (`Activation.relu` on
+    /// each value, applied while the values are in cache).
+    public func applyBatch(_ inputs: [Tensor], kernel: Tensor, bias: Tensor?, relu: Bool = false) throws -> [Tensor] {
         guard let plan = try batchPlan(inputs, kernel: kernel, biasShape: bias?.shape) else { return [] }
         guard Convolution.unrollsBatch(plan) else {
-            return try Parallel.map(inputs.count) { try apply(inputs[$0], kernel: kernel, bias: bias, plan: plan) }
+            return try Parallel.map(inputs.count) {
+                var output = try apply(inputs[$0], kernel: kernel, bias: bias, plan: plan)
+                if relu { output.withUnsafeMutableScalars { y in for j in y.indices { y[j] = Activation.relu(y[j]) } } }
+                return output
+            }
         }
         let cells = plan.outputHeight.value * plan.outputWidth.value
         let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels
@@ -78,7 +83,8 @@ extension Convolution {
                                 initialized = outputSize
                                 guard let pw = w.baseAddress, let target = values.baseAddress else { return }
                                 unrolledMultiply(plan: plan, input: ExampleRows(inputs, e..<(e + 1), size: inputSize, rows: cells),
-                                                 kernel: pw, bias: plan.hasBias ? b.baseAddress : nil, output: target, parallel: false)
+                                                 kernel: pw, bias: plan.hasBias ? b.baseAddress : nil, relu: relu, output: target,
+                                                 parallel: false)
                             }
                         }
                     }
@@ -91,7 +97,7 @@ extension Convolution {
                 unrolledMultiply(plan: plan, input: ExampleRows(inputs, group, size: inputSize, rows: cells), kernel: pw,
                                  bias: nil, output: output, parallel: false)
             }
-            // Each example's output in its own array, the bias added on the way (as `apply` adds it, last).
+            // Each example's output in its own array, the bias added on the way (as `apply` adds it, last), then relu.
             return (0..<group.count).map { e in
                 [Double](unsafeUninitializedCapacity: outputSize) { values, initialized in
                     guard let target = values.baseAddress else { return }
@@ -105,6 +111,9 @@ extension Convolution {
                         }
                     } else {
                         target.initialize(from: source, count: outputSize)
+                    }
+                    if relu {
+                        for j in 0..<outputSize { target[j] = Activation.relu(target[j]) }
                     }
                     initialized = outputSize
                 }

@@ -310,9 +310,11 @@ extension Convolution {
     /// where it lies, and `output` receives their outputs one after the other; the rows of the windows' matrix
     /// run over the cells of every example, so small maps still make tall matrices. Each output value is the
     /// same bits however many examples there are and however the rows are cut: the matrix multiply adds a row's
-    /// products in an order set by the window alone, and the bias last.
+    /// products in an order set by the window alone, and the bias last. With `relu`, relu of that, applied to
+    /// each band while it is in cache.
     func unrolledMultiply(plan: ConvolutionPlan, input: ExampleRows, kernel: UnsafePointer<Double>,
-                          bias: UnsafePointer<Double>?, output: UnsafeMutablePointer<Double>, parallel: Bool = true) {
+                          bias: UnsafePointer<Double>?, relu: Bool = false, output: UnsafeMutablePointer<Double>,
+                          parallel: Bool = true) {
         let filters = plan.filters
         let rows = input.rows
         let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels
@@ -335,6 +337,9 @@ extension Convolution {
                     let row = target + i * filters
                     for f in 0..<filters { row[f] += bias[f] }
                 }
+            }
+            if relu {
+                for j in 0..<(band.count * filters) { target[j] = Activation.relu(target[j]) }
             }
         }
         // A large convolution spreads the bands over the cores (a row's values do not depend on who computes it,

@@ -89,3 +89,20 @@ func aBatchsOutputsAreTheBitsOfEachExampleAlone(height: Int, width: Int) throws 
         #expect(worstDifference(outputs[e], reference) <= 1e-12, "\(height)x\(width) example \(e)")
     }
 }
+
+/// relu fused into a batch's convolution is relu of its output, value for value, on each of the three paths:
+/// a large map (each example's own array), a small one (a group's buffer), and one channel, one filter (the
+/// direct loops). (The network's forward passes with it are checked against Keras and NumPy by the fixture tests.)
+@Test(arguments: [([20, 20, 3], [3, 3, 3, 5]), ([5, 5, 3], [3, 3, 3, 5]), ([12, 12], [3, 3])])
+func reluFusedIntoABatchsConvolutionIsReluOfItsOutput(inputShape: [Int], kernelShape: [Int]) throws {
+    let convolution = try Convolution(padding: .same)
+    let inputs = try (0..<5).map { try FiniteDifferences.random(inputShape, seed: 2700 + UInt64($0)) }
+    let kernel = try FiniteDifferences.random(kernelShape, seed: 2790)
+    let bias = kernelShape.count == 4 ? try FiniteDifferences.random([kernelShape[3]], seed: 2791) : nil
+    let plain = try convolution.applyBatch(inputs, kernel: kernel, bias: bias)
+    let fused = try convolution.applyBatch(inputs, kernel: kernel, bias: bias, relu: true)
+    #expect(plain.flatMap(\.scalars).contains { $0 < 0 }, "the test needs negative outputs")
+    for (p, f) in zip(plain, fused) {
+        #expect(f.shape == p.shape && f.scalars == p.scalars.map(Activation.relu), "\(inputShape) * \(kernelShape)")
+    }
+}

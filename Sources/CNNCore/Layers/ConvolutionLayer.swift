@@ -77,7 +77,10 @@ public struct ConvolutionLayer: ModelLayer, Equatable {
 
     /// The whole batch at once (ConvolutionBatch.swift): the same outputs as example by example.
     public func forward(batch: [Tensor], weights: [Tensor], pass: inout LayerPass) throws -> (outputs: [Tensor], memos: [[Double]?]) {
-        let outputs = try convolution().applyBatch(batch, kernel: weights[0], bias: weights.count > 1 ? weights[1] : nil)
+        // relu, when the network asks for it, goes on each band of the output while it is in cache.
+        let relu = pass.outputRelu
+        pass.outputRelu = false
+        let outputs = try convolution().applyBatch(batch, kernel: weights[0], bias: weights.count > 1 ? weights[1] : nil, relu: relu)
         return (outputs, batch.map { _ in nil })
     }
 

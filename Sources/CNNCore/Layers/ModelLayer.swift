@@ -190,6 +190,10 @@ public struct LayerPass: Sendable {
     /// moving averages, moved in training), by the weight's position in the layer; the network applies them
     /// after the batch's update.
     public var weightUpdates: [(position: Int, value: Tensor)] = []
+    /// Whether the network applies relu to this layer's output (its activation, before the next layer). A
+    /// layer that can apply it while its output is still in cache (the convolution) does so and sets this to
+    /// false; the network applies it to whatever output still has it set.
+    public var outputRelu = false
 
     /// A pass, training or predicting, drawing from `random`.
     public init(training: Bool, random: RandomGenerator) {

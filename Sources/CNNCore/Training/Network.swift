@@ -121,6 +121,9 @@ public struct Network: Sendable {
             let x = nodes[layer.inputs[0]]
             pass.inputs.append(x)
             var z: [Tensor], memos: [[Double]?]
+            let isLast = position == layers.count - 1
+            let activation = layer.kind.activation
+            state.outputRelu = !isLast && activation == .relu
             if layer.inputs.count > 1, let merge = layer.kind as? any MergeLayer {
                 let joined = layer.inputs.map { nodes[$0] }
                 pass.mergedInputs.append(joined)
@@ -130,11 +133,11 @@ public struct Network: Sendable {
                 pass.mergedInputs.append([])
                 (z, memos) = try layer.kind.forward(batch: x, weights: layer.weights.map { parameters[$0] }, pass: &state)
             }
-            let isLast = position == layers.count - 1
-            let activation = layer.kind.activation
-            // relu is applied in place, and its output kept for the backward pass instead of its input: relu's
-            // slope is the same read from either (Activation.reluBackwardInPlace).
-            if !isLast && activation == .relu { try Activation.reluInPlace(&z) }
+            // relu is applied in place (by the layer itself when it can: LayerPass.outputRelu), and its output
+            // kept for the backward pass instead of its input: relu's slope is the same read from either
+            // (Activation.reluBackwardInPlace).
+            if state.outputRelu { try Activation.reluInPlace(&z) }
+            state.outputRelu = false
             pass.preActivations.append(z)
             pass.memos.append(memos)
             for update in state.weightUpdates where update.position < layer.weights.count {
