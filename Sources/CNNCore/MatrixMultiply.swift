@@ -139,6 +139,17 @@ public enum MatrixMultiply {
                     while jr < ncb {
                         let cols = min(nr, ncb - jr)
                         var ir = 0
+                        while ir + 2 * mr <= mcb {
+                            // Two whole panels of A at once: each row of B's panel read once for 12 rows.
+                            if aInRows {
+                                microKernelTallRows(depth: kcb, a: packedA + ir * kcb, b: packedB + jr * kcb,
+                                                    c: c + (ic + ir) * ldc + jc + jr, ldc: ldc, cols: cols, accumulate: addToC)
+                            } else {
+                                microKernelTall(depth: kcb, a: packedA + ir * kcb, b: packedB + jr * kcb,
+                                                c: c + (ic + ir) * ldc + jc + jr, ldc: ldc, cols: cols, accumulate: addToC)
+                            }
+                            ir += 2 * mr
+                        }
                         while ir < mcb {
                             let rows = min(mr, mcb - ir)
                             if aInRows {
@@ -372,6 +383,73 @@ public enum MatrixMultiply {
             pb += nr
         }
         storeTile(c0, c1, c2, c3, c4, c5, to: c, ldc: ldc, rows: rows, cols: cols, accumulate: accumulate)
+    }
+
+    /// The 12 x 8 micro-kernel: `microKernel` on two whole packed panels of A one above the other (the second
+    /// at a + depth * mr). The same products added in the same order, twelve sums in registers, each row of B
+    /// loaded once for both.
+    @inline(__always)
+    static func microKernelTall(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+                                c: UnsafeMutablePointer<Double>, ldc: Int, cols: Int, accumulate: Bool) {
+        var c0 = SIMD8<Double>(), c1 = SIMD8<Double>(), c2 = SIMD8<Double>()
+        var c3 = SIMD8<Double>(), c4 = SIMD8<Double>(), c5 = SIMD8<Double>()
+        var d0 = SIMD8<Double>(), d1 = SIMD8<Double>(), d2 = SIMD8<Double>()
+        var d3 = SIMD8<Double>(), d4 = SIMD8<Double>(), d5 = SIMD8<Double>()
+        var pa = a, qa = a + depth * mr
+        var pb = b
+        for _ in 0..<depth {
+            let bv = UnsafeRawPointer(pb).loadUnaligned(as: SIMD8<Double>.self)
+            c0 += SIMD8(repeating: pa[0]) * bv
+            c1 += SIMD8(repeating: pa[1]) * bv
+            c2 += SIMD8(repeating: pa[2]) * bv
+            c3 += SIMD8(repeating: pa[3]) * bv
+            c4 += SIMD8(repeating: pa[4]) * bv
+            c5 += SIMD8(repeating: pa[5]) * bv
+            d0 += SIMD8(repeating: qa[0]) * bv
+            d1 += SIMD8(repeating: qa[1]) * bv
+            d2 += SIMD8(repeating: qa[2]) * bv
+            d3 += SIMD8(repeating: qa[3]) * bv
+            d4 += SIMD8(repeating: qa[4]) * bv
+            d5 += SIMD8(repeating: qa[5]) * bv
+            pa += mr
+            qa += mr
+            pb += nr
+        }
+        storeTile(c0, c1, c2, c3, c4, c5, to: c, ldc: ldc, rows: mr, cols: cols, accumulate: accumulate)
+        storeTile(d0, d1, d2, d3, d4, d5, to: c + mr * ldc, ldc: ldc, rows: mr, cols: cols, accumulate: accumulate)
+    }
+
+    /// `microKernelTall` with A's 12 rows read where they lie, `depth` values each, one after the other (as
+    /// `microKernelRows` reads its 6).
+    @inline(__always)
+    static func microKernelTallRows(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+                                    c: UnsafeMutablePointer<Double>, ldc: Int, cols: Int, accumulate: Bool) {
+        var c0 = SIMD8<Double>(), c1 = SIMD8<Double>(), c2 = SIMD8<Double>()
+        var c3 = SIMD8<Double>(), c4 = SIMD8<Double>(), c5 = SIMD8<Double>()
+        var d0 = SIMD8<Double>(), d1 = SIMD8<Double>(), d2 = SIMD8<Double>()
+        var d3 = SIMD8<Double>(), d4 = SIMD8<Double>(), d5 = SIMD8<Double>()
+        let a0 = a, a1 = a + depth, a2 = a + 2 * depth, a3 = a + 3 * depth, a4 = a + 4 * depth, a5 = a + 5 * depth
+        let q0 = a + 6 * depth, q1 = a + 7 * depth, q2 = a + 8 * depth
+        let q3 = a + 9 * depth, q4 = a + 10 * depth, q5 = a + 11 * depth
+        var pb = b
+        for p in 0..<depth {
+            let bv = UnsafeRawPointer(pb).loadUnaligned(as: SIMD8<Double>.self)
+            c0 += SIMD8(repeating: a0[p]) * bv
+            c1 += SIMD8(repeating: a1[p]) * bv
+            c2 += SIMD8(repeating: a2[p]) * bv
+            c3 += SIMD8(repeating: a3[p]) * bv
+            c4 += SIMD8(repeating: a4[p]) * bv
+            c5 += SIMD8(repeating: a5[p]) * bv
+            d0 += SIMD8(repeating: q0[p]) * bv
+            d1 += SIMD8(repeating: q1[p]) * bv
+            d2 += SIMD8(repeating: q2[p]) * bv
+            d3 += SIMD8(repeating: q3[p]) * bv
+            d4 += SIMD8(repeating: q4[p]) * bv
+            d5 += SIMD8(repeating: q5[p]) * bv
+            pb += nr
+        }
+        storeTile(c0, c1, c2, c3, c4, c5, to: c, ldc: ldc, rows: mr, cols: cols, accumulate: accumulate)
+        storeTile(d0, d1, d2, d3, d4, d5, to: c + mr * ldc, ldc: ldc, rows: mr, cols: cols, accumulate: accumulate)
     }
 
     /// Writes (or adds) a 6 x 8 tile held in six registers to C: only its `rows` x `cols` part at an edge.

@@ -53,3 +53,56 @@ private func plainProduct(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int) 
     #expect(throws: CoreError.self) { try MatrixMultiply.multiply([1], [1], m: Int.max, n: 2, k: 1) }
     #expect(throws: CoreError.self) { try MatrixMultiply.multiply([1], [1], m: 1, n: 1, k: Int.max) }
 }
+
+/// The blocked multiply's rule, written out: k is cut into equal blocks of at most kc; each block's products
+/// are added in order from 0 (each product rounded, then added), and the blocks' sums are added to C in order.
+/// Every element of C follows it whatever its place in a 12-row, 6-row or edge tile, so a product's bits do not
+/// depend on how its rows or columns are cut (bands, examples, groups).
+private func blockedRule(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int) -> [Double] {
+    let blocks = (k + MatrixMultiply.kc - 1) / MatrixMultiply.kc, depth = (k + blocks - 1) / blocks
+    var c = Array(repeating: 0.0, count: m * n)
+    for i in 0..<m {
+        for j in 0..<n {
+            var start = 0
+            while start < k {
+                var sum = 0.0
+                for p in start..<min(k, start + depth) {
+                    let product = a[i * k + p] * b[p * n + j]
+                    sum += product
+                }
+                c[i * n + j] = start == 0 ? sum : c[i * n + j] + sum
+                start += depth
+            }
+        }
+    }
+    return c
+}
+
+@Test func theBlockedMultiplyAddsInTheOrderOfItsRule() throws {
+    var random = SplitMix64(state: 101)
+    // m crosses the 12-row and 6-row tiles and mc = 72; k one block, two and three.
+    for (m, n, k) in [(3, 8, 5), (12, 16, 300), (30, 20, 50), (85, 9, 385), (13, 17, 800), (144, 64, 288)] {
+        let a = (0..<(m * k)).map { _ in random.value() }
+        let b = (0..<(k * n)).map { _ in random.value() }
+        let actual = try MatrixMultiply.multiply(a, b, m: m, n: n, k: k)
+        let expected = blockedRule(a, b, m: m, n: n, k: k)
+        let wrong = (0..<(m * n)).filter { actual[$0].bitPattern != expected[$0].bitPattern }
+        #expect(wrong.isEmpty, "m=\(m) n=\(n) k=\(k): \(wrong.count) elements differ, first \(wrong.prefix(3))")
+    }
+}
+
+/// A convolution whose window fits one block of k (here 3 x 3 x 8 = 72 values) adds each cell's products in
+/// the window's order and the bias last: the order of the reference loops, so the im2col path (its windows
+/// read in rows, 12-row and 6-row tiles) gives their bits exactly, for one example and for a batch.
+@Test func aConvolutionsBitsAreThoseOfTheReferenceLoopsWhenItsWindowIsOneBlock() throws {
+    let convolution = try Convolution(padding: .same)
+    let inputs = try (0..<3).map { try FiniteDifferences.random([9, 11, 8], seed: 3100 + UInt64($0)) }
+    let kernel = try FiniteDifferences.random([3, 3, 8, 10], seed: 3190)
+    let bias = try FiniteDifferences.random([10], seed: 3191)
+    let batch = try convolution.applyBatch(inputs, kernel: kernel, bias: bias)
+    for (e, input) in inputs.enumerated() {
+        let reference = try convolution.applyReference(input, kernel: kernel, bias: bias)
+        #expect(try convolution.apply(input, kernel: kernel, bias: bias) == reference, "example \(e) alone")
+        #expect(batch[e] == reference, "example \(e) in the batch")
+    }
+}
