@@ -4,9 +4,11 @@
 //   - The k dimension is cut into equal blocks of at most `kc` and B's columns into blocks of `nc`. Each block of B is
 //     copied ("packed") into panels of `nr` = 8 columns, so the inner loop reads it contiguously.
 //   - For each block of `mc` rows, A is packed into panels of `mr` = 6 rows, stored column by column.
-//   - The micro-kernel keeps a 6 x 8 tile of C in six SIMD8<Double> registers and, for each of the kc steps,
-//     adds one column of A (broadcast) times one row of B. Edge tiles are zero-padded in the packs and
-//     only their valid part is written back.
+//   - The micro-kernel keeps a 12 x 8 tile of C (two panels of A) in twelve SIMD8<Double> registers and, for
+//     each of the kc steps, adds one column of A (broadcast) times one row of B; the last rows of a block go
+//     6 at a time. Edge tiles are zero-padded in the packs and only their valid part is written back.
+//   - A convolution's A (its windows) is made block by block as plain rows, which the micro-kernel reads
+//     where they lie (`aInRows`) instead of packing them again.
 // Accumulation uses a multiply and then an add (no fused multiply-add), so each product is rounded as in
 // the plain loops; only the order of the additions differs from them.
 // The public entry points check every count before touching memory; the unchecked kernel is internal.
