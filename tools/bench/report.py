@@ -2,8 +2,9 @@
 """The benchmark's report: reads the JSON files tools/bench/run.sh wrote and prints markdown tables.
 
 Only the standard library: it runs with any python3. The environment names the folder (OUT) and the
-run's settings; the files are cnnbench-one.json, numpy-one.json, jax-one.json, clock.json, and one
-cnnbench-train-CASE.json and keras-train-CASE.json per training case (each may be missing).
+run's settings; the files are cnnbench-one.json, numpy-one.json, jax-one.json (or, with --rounds, one of
+each per round: cnnbench-one-r1.json, ...), clock.json, and one cnnbench-train-CASE.json and
+keras-train-CASE.json per training case (each may be missing).
 """
 import glob
 import json
@@ -44,6 +45,46 @@ def load_all(prefix):
 
 def cases(report):
     return {case["name"]: case for case in report["cases"]} if report else {}
+
+
+def load_rounds(prefix):
+    """The reports of one side's one-core cases: prefix.json, or prefix-r1.json, prefix-r2.json, ... (--rounds)."""
+    single = load(prefix + ".json")
+    if single:
+        return [single]
+    paths = glob.glob(os.path.join(ENV["OUT"], prefix + "-r*.json"))
+    paths.sort(key=lambda path: int(path.rsplit("-r", 1)[1].split(".")[0]))
+    return [report for report in (load(os.path.basename(path)) for path in paths) if report]
+
+
+def median(values):
+    values = sorted(values)
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def across_rounds(reports):
+    """One side's cases over the rounds: for each case, the round whose time is the median (the lower middle
+    one for an even count), so its other figures (GFLOP/s, ns per tap) go with that time."""
+    if not reports:
+        return None
+    merged = dict(reports[0])
+    names = [case["name"] for case in reports[0]["cases"]]
+    merged["cases"] = []
+    for name in names:
+        runs = sorted((c for report in reports for c in report["cases"] if c["name"] == name), key=lambda c: c["ms"])
+        merged["cases"].append(runs[(len(runs) - 1) // 2])
+    return merged
+
+
+def round_ratios(ours, theirs, name):
+    """cnnrepl / peer for one case, round by round (the rounds where both sides have it)."""
+    result = []
+    for a, b in zip(ours, theirs):
+        x, y = cases(a).get(name), cases(b).get(name)
+        if x and y and y["ms"] > 0:
+            result.append(x["ms"] / y["ms"])
+    return result
 
 
 def ms(value):
@@ -141,8 +182,9 @@ def verdict(r, limit=1.0):
 
 
 def main():
-    cb_one, cb_train = load("cnnbench-one.json"), load_all("cnnbench-train")
-    np_one, jax_one, keras = load("numpy-one.json"), load("jax-one.json"), load_all("keras-train")
+    rounds = {side: load_rounds(side + "-one") for side in ("cnnbench", "numpy", "jax")}
+    cb_one, np_one, jax_one = (across_rounds(rounds[side]) for side in ("cnnbench", "numpy", "jax"))
+    cb_train, keras = load_all("cnnbench-train"), load_all("keras-train")
     clock = load("clock.json")
     n, q, j = cases(cb_one), cases(np_one), cases(jax_one)
     t, k = cases(cb_train), cases(keras)
@@ -169,22 +211,33 @@ def main():
     if ENV.get("MISSING"):
         print(f"- missing peers (not importable): {ENV['MISSING']}")
     statistic = "minimums" if ENV.get("STATISTIC") == "min" else "medians"
+    count = len(rounds["cnnbench"])
+    over = (f"; {count} rounds of the one-core cases (each side's time: the median over the rounds; each ratio: "
+            "the median of the rounds' own ratios, their range beside it)") if count > 1 else ""
     print(f"- {statistic} of {ENV.get('RUNS')} runs per one-core case, {ENV.get('TRAIN_RUNS')} per training case; "
-          f"epochs of {int(ENV.get('EPOCH_IMAGES', 0)):,} images (digits: 1,438)")
+          f"epochs of {int(ENV.get('EPOCH_IMAGES', 0)):,} images (digits: 1,438){over}")
 
     if n:
         print()
         print(f"### One core (all pinned to CPU {ENV.get('CPU')}; cnnrepl: thread CPU time, peers: process CPU time)")
         print()
         rows = []
+        several = count > 1
         for name, a in n.items():
             rn, rj = ratio(a, q.get(name)), ratio(a, j.get(name))
+            spread = "-"
+            if several:
+                by_round = round_ratios(rounds["cnnbench"], rounds["numpy"], name)
+                rn = median(by_round) if by_round else None
+                by_round = round_ratios(rounds["cnnbench"], rounds["jax"], name)
+                rj = median(by_round) if by_round else None
+                spread = f"{min(by_round):.2f} to {max(by_round):.2f}" if by_round else "-"
             target = verdict(rj) if name in FORWARD else "-"
             rows.append([name, ms(a["ms"]), ms(q.get(name, {}).get("ms")), ms(j.get(name, {}).get("ms")),
-                         fixed(rn), fixed(rj), target, percent(a, peak_gflops), percent(q.get(name), peak_gflops),
-                         percent(j.get(name), peak_gflops)])
-        table(["case", "cnnrepl ms", "NumPy ms", "JAX ms", "/NumPy", "/JAX", "target: <= 1 x JAX",
-               "cnnrepl % peak", "NumPy % peak", "JAX % peak"], rows)
+                         fixed(rn), fixed(rj)] + ([spread] if several else []) +
+                        [target, percent(a, peak_gflops), percent(q.get(name), peak_gflops), percent(j.get(name), peak_gflops)])
+        table(["case", "cnnrepl ms", "NumPy ms", "JAX ms", "/NumPy", "/JAX"] + (["/JAX by round"] if several else []) +
+              ["target: <= 1 x JAX", "cnnrepl % peak", "NumPy % peak", "JAX % peak"], rows)
         busy = [name for name, a in n.items() if a["process_cpu_ms"] > 1.2 * a["thread_cpu_ms"]]
         if busy:
             print(f"\nnote: other threads of cnnbench worked during {', '.join(busy)} (process CPU > 1.2 x thread CPU)")

@@ -5,12 +5,16 @@
 # targets, the fraction of one core's float64 peak each forward op reaches, the machine, its load and the
 # peers' versions.
 #
-#     tools/bench/run.sh [--quick] [--runs N] [--train-runs N] [--epoch-images N] [--train-threads N]
+#     tools/bench/run.sh [--quick] [--runs N] [--rounds N] [--train-runs N] [--epoch-images N] [--train-threads N]
 #                        [--keep DIR] [--statistic median|min] [--fashion-full] [--only-fashion-full] [CASE ...]
 #
 #   --quick           5 runs (3 warm-ups) per one-core case, 1 timed run (1 warm-up) per training case,
 #                     epochs of 256 images: about 1.5 minutes instead of about 6 (on this machine, loaded)
 #   --runs N          timed runs per one-core case (default 21, after 3 warm-ups)
+#   --rounds N        the one-core cases N times over, each round cnnbench then NumPy then JAX (default 1): each
+#                     side's time is the median over the rounds and each ratio the median of the rounds' own
+#                     ratios, shown with their range, so a drift of the host's speed during the run (20 to 40%
+#                     here from one minute to the next) meets both sides of a ratio alike
 #   --train-runs N    timed runs per training case (default 5, after 1 warm-up)
 #   --epoch-images N  images in the MNIST and Fashion-MNIST epochs (default 1,024; the digits epoch is always
 #                     the lesson's 1,438 training digits)
@@ -49,11 +53,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-RUNS=21 WARMUPS=3 TRAIN_RUNS=5 TRAIN_WARMUPS=1 EPOCH_IMAGES=1024 KEEP="" CASES=() TRAIN_THREADS="" FASHION_FULL="" STATISTIC=median
+RUNS=21 ROUNDS=1 WARMUPS=3 TRAIN_RUNS=5 TRAIN_WARMUPS=1 EPOCH_IMAGES=1024 KEEP="" CASES=() TRAIN_THREADS="" FASHION_FULL="" STATISTIC=median
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) RUNS=5 WARMUPS=3 TRAIN_RUNS=1 TRAIN_WARMUPS=1 EPOCH_IMAGES=256 ;;
         --runs) RUNS="$2"; shift ;;
+        --rounds)
+            [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --rounds takes a whole number from 1" >&2; exit 2; }
+            ROUNDS="$2"; shift ;;
         --train-runs) TRAIN_RUNS="$2"; shift ;;
         --epoch-images) EPOCH_IMAGES="$2"; shift ;;
         --train-threads) TRAIN_THREADS="$2"; shift ;;
@@ -160,14 +167,17 @@ fi
 options=(--runs "$RUNS" --warmups "$WARMUPS" --train-runs "$TRAIN_RUNS" --train-warmups "$TRAIN_WARMUPS" --epoch-images "$EPOCH_IMAGES"
          --statistic "$STATISTIC")
 if [ ${#ONE[@]} -gt 0 ]; then
-    echo "one-core cases ($STATISTIC of $RUNS runs after $WARMUPS warm-ups, pinned to CPU $CPU): ${ONE[*]}"
-    echo "  cnnbench..."
-    "${pin[@]}" "$BENCH" --json "${options[@]}" "${ONE[@]}" >"$OUT/cnnbench-one.json"
-    for peer in numpy jax; do
-        [[ " ${PEERS[*]} " == *" $peer "* ]] || continue
-        echo "  $peer..."
-        "${peer_env[@]}" "${one_thread[@]}" "${pin[@]}" "$PY" tools/bench/peer.py --peer "$peer" --json "${options[@]}" "${ONE[@]}" \
-            >"$OUT/$peer-one.json" 2>"$OUT/$peer-one.log" || { echo "  $peer failed:"; tail -5 "$OUT/$peer-one.log"; }
+    echo "one-core cases ($STATISTIC of $RUNS runs after $WARMUPS warm-ups, pinned to CPU $CPU, $ROUNDS round(s)): ${ONE[*]}"
+    for round in $(seq 1 "$ROUNDS"); do
+        [ "$ROUNDS" = 1 ] && tag="" || { tag="-r$round"; echo "  round $round of $ROUNDS:"; }
+        echo "  cnnbench..."
+        "${pin[@]}" "$BENCH" --json "${options[@]}" "${ONE[@]}" >"$OUT/cnnbench-one$tag.json"
+        for peer in numpy jax; do
+            [[ " ${PEERS[*]} " == *" $peer "* ]] || continue
+            echo "  $peer..."
+            "${peer_env[@]}" "${one_thread[@]}" "${pin[@]}" "$PY" tools/bench/peer.py --peer "$peer" --json "${options[@]}" "${ONE[@]}" \
+                >"$OUT/$peer-one$tag.json" 2>"$OUT/$peer-one$tag.log" || { echo "  $peer failed:"; tail -5 "$OUT/$peer-one$tag.log"; }
+        done
     done
 fi
 if [ ${#TRAIN[@]} -gt 0 ]; then
@@ -188,6 +198,6 @@ REPORT_PY="$PY"
 END_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 OUT="$OUT" CPU="$CPU" CORES="$CORES" TRAIN_THREADS="$TRAIN_THREADS" MISSING="${MISSING[*]:-}" START_LOAD="$START_LOAD" END_LOAD="$END_LOAD" \
-START_TIME="$START_TIME" STATISTIC="$STATISTIC" RUNS="$RUNS" WARMUPS="$WARMUPS" TRAIN_RUNS="$TRAIN_RUNS" EPOCH_IMAGES="$EPOCH_IMAGES" \
+START_TIME="$START_TIME" STATISTIC="$STATISTIC" RUNS="$RUNS" ROUNDS="$ROUNDS" WARMUPS="$WARMUPS" TRAIN_RUNS="$TRAIN_RUNS" EPOCH_IMAGES="$EPOCH_IMAGES" \
 COMMIT="$COMMIT" "$REPORT_PY" tools/bench/report.py | tee "$OUT/table.md"
 if [ -n "$KEEP" ]; then mkdir -p "$KEEP" && cp "$OUT"/*.json "$OUT"/*.log "$OUT/table.md" "$KEEP"/ 2>/dev/null; echo "kept in $KEEP"; fi
