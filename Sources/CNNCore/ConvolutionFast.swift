@@ -218,6 +218,11 @@ extension Convolution {
     private func threeRowsWide(output: UnsafeMutablePointer<Double>, outputWidth: Int, columns: Range<Int>,
                                input: UnsafePointer<Double>, width: Int, kernel: UnsafePointer<Double>,
                                kernelHeight: Int, kernelWidth: Int, columnGap: Int, bias: Double?) {
+        if kernelHeight == 3 && kernelWidth == 3 && columnGap == 1 {
+            threeRowsWide3x3(output: output, outputWidth: outputWidth, columns: columns, input: input, width: width,
+                             kernel: kernel, bias: bias)
+            return
+        }
         var ox = columns.lowerBound
         while ox < columns.upperBound {
             var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
@@ -256,6 +261,55 @@ extension Convolution {
             Self.store(a0, a1, a2, a3, to: output + ox)
             Self.store(b0, b1, b2, b3, to: output + (outputWidth &+ ox))
             Self.store(c0, c1, c2, c3, to: output + (2 &* outputWidth &+ ox))
+            ox &+= 32
+        }
+    }
+
+    /// `threeRowsWide` for the commonest kernel, 3 x 3 without dilation: its nine weights stay in registers and
+    /// the loops are unrolled. The same taps added in the same order, so the same bits.
+    @inline(__always)
+    private func threeRowsWide3x3(output: UnsafeMutablePointer<Double>, outputWidth: Int, columns: Range<Int>,
+                                  input: UnsafePointer<Double>, width: Int, kernel: UnsafePointer<Double>, bias: Double?) {
+        let w00 = SIMD8(repeating: kernel[0]), w01 = SIMD8(repeating: kernel[1]), w02 = SIMD8(repeating: kernel[2])
+        let w10 = SIMD8(repeating: kernel[3]), w11 = SIMD8(repeating: kernel[4]), w12 = SIMD8(repeating: kernel[5])
+        let w20 = SIMD8(repeating: kernel[6]), w21 = SIMD8(repeating: kernel[7]), w22 = SIMD8(repeating: kernel[8])
+        var ox = columns.lowerBound
+        while ox < columns.upperBound {
+            // 8 columns at a time (four groups per 32), each group's three output rows in registers.
+            for group in 0..<4 {
+                let x = ox &+ group &* 8
+                var a = SIMD8<Double>(), b = SIMD8<Double>(), c = SIMD8<Double>()
+                for i in 0..<5 {
+                    let row = UnsafeRawPointer(input + (i &* width &+ x))
+                    let v0 = row.loadUnaligned(as: SIMD8<Double>.self)
+                    let v1 = row.loadUnaligned(fromByteOffset: 8, as: SIMD8<Double>.self)
+                    let v2 = row.loadUnaligned(fromByteOffset: 16, as: SIMD8<Double>.self)
+                    // Output row 0 takes kernel row i, row 1 kernel row i - 1, row 2 kernel row i - 2.
+                    switch i {
+                    case 0:
+                        a += w00 * v0; a += w01 * v1; a += w02 * v2
+                    case 1:
+                        a += w10 * v0; a += w11 * v1; a += w12 * v2
+                        b += w00 * v0; b += w01 * v1; b += w02 * v2
+                    case 2:
+                        a += w20 * v0; a += w21 * v1; a += w22 * v2
+                        b += w10 * v0; b += w11 * v1; b += w12 * v2
+                        c += w00 * v0; c += w01 * v1; c += w02 * v2
+                    case 3:
+                        b += w20 * v0; b += w21 * v1; b += w22 * v2
+                        c += w10 * v0; c += w11 * v1; c += w12 * v2
+                    default:
+                        c += w20 * v0; c += w21 * v1; c += w22 * v2
+                    }
+                }
+                if let bias {
+                    let shift = SIMD8(repeating: bias)
+                    a += shift; b += shift; c += shift
+                }
+                UnsafeMutableRawPointer(output + x).storeBytes(of: a, as: SIMD8<Double>.self)
+                UnsafeMutableRawPointer(output + (outputWidth &+ x)).storeBytes(of: b, as: SIMD8<Double>.self)
+                UnsafeMutableRawPointer(output + (2 &* outputWidth &+ x)).storeBytes(of: c, as: SIMD8<Double>.self)
+            }
             ox &+= 32
         }
     }
