@@ -207,11 +207,62 @@ public enum MatrixMultiply {
     /// Up to this many rows of A, each row is multiplied on its own without packing (vector-matrix products).
     static let thinRows = 2
 
-    /// One row of C (+)= one row of A (1 x k) * B (k x n), reading B row by row, 32 columns at a time.
+    /// One row of C (+)= one row of A (1 x k) * B (k x n), reading B row by row, 64 columns at a time (then 32).
     /// Packing B would cost as much as the product itself here; this is the dense layer's case.
     static func rowTimesMatrix(n: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
                                c: UnsafeMutablePointer<Double>, accumulate: Bool) {
         var j = 0
+        while j + 64 <= n {
+            // Two groups of 32 in one pass over B (each column's sums as in a group of 32): B's rows are read
+            // half as many times, 512 bytes at a time.
+            var e0 = SIMD8<Double>(), e1 = SIMD8<Double>(), e2 = SIMD8<Double>(), e3 = SIMD8<Double>()
+            var e4 = SIMD8<Double>(), e5 = SIMD8<Double>(), e6 = SIMD8<Double>(), e7 = SIMD8<Double>()
+            var o0 = SIMD8<Double>(), o1 = SIMD8<Double>(), o2 = SIMD8<Double>(), o3 = SIMD8<Double>()
+            var o4 = SIMD8<Double>(), o5 = SIMD8<Double>(), o6 = SIMD8<Double>(), o7 = SIMD8<Double>()
+            var p = 0
+            while p + 2 <= k {
+                let even = UnsafeRawPointer(b + p * ldb + j), odd = UnsafeRawPointer(b + (p + 1) * ldb + j)
+                let ae = SIMD8(repeating: a[p]), ao = SIMD8(repeating: a[p + 1])
+                e0 += ae * even.loadUnaligned(as: SIMD8<Double>.self)
+                e1 += ae * even.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+                e2 += ae * even.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
+                e3 += ae * even.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
+                e4 += ae * even.loadUnaligned(fromByteOffset: 256, as: SIMD8<Double>.self)
+                e5 += ae * even.loadUnaligned(fromByteOffset: 320, as: SIMD8<Double>.self)
+                e6 += ae * even.loadUnaligned(fromByteOffset: 384, as: SIMD8<Double>.self)
+                e7 += ae * even.loadUnaligned(fromByteOffset: 448, as: SIMD8<Double>.self)
+                o0 += ao * odd.loadUnaligned(as: SIMD8<Double>.self)
+                o1 += ao * odd.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+                o2 += ao * odd.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
+                o3 += ao * odd.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
+                o4 += ao * odd.loadUnaligned(fromByteOffset: 256, as: SIMD8<Double>.self)
+                o5 += ao * odd.loadUnaligned(fromByteOffset: 320, as: SIMD8<Double>.self)
+                o6 += ao * odd.loadUnaligned(fromByteOffset: 384, as: SIMD8<Double>.self)
+                o7 += ao * odd.loadUnaligned(fromByteOffset: 448, as: SIMD8<Double>.self)
+                p += 2
+            }
+            if p < k {
+                let row = UnsafeRawPointer(b + p * ldb + j)
+                let ae = SIMD8(repeating: a[p])
+                e0 += ae * row.loadUnaligned(as: SIMD8<Double>.self)
+                e1 += ae * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+                e2 += ae * row.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
+                e3 += ae * row.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
+                e4 += ae * row.loadUnaligned(fromByteOffset: 256, as: SIMD8<Double>.self)
+                e5 += ae * row.loadUnaligned(fromByteOffset: 320, as: SIMD8<Double>.self)
+                e6 += ae * row.loadUnaligned(fromByteOffset: 384, as: SIMD8<Double>.self)
+                e7 += ae * row.loadUnaligned(fromByteOffset: 448, as: SIMD8<Double>.self)
+            }
+            store(e0 + o0, to: c + j, accumulate: accumulate)
+            store(e1 + o1, to: c + j + 8, accumulate: accumulate)
+            store(e2 + o2, to: c + j + 16, accumulate: accumulate)
+            store(e3 + o3, to: c + j + 24, accumulate: accumulate)
+            store(e4 + o4, to: c + j + 32, accumulate: accumulate)
+            store(e5 + o5, to: c + j + 40, accumulate: accumulate)
+            store(e6 + o6, to: c + j + 48, accumulate: accumulate)
+            store(e7 + o7, to: c + j + 56, accumulate: accumulate)
+            j += 64
+        }
         while j + 32 <= n {
             // Two sets of accumulators (even and odd p) keep more additions in flight.
             var e0 = SIMD8<Double>(), e1 = SIMD8<Double>(), e2 = SIMD8<Double>(), e3 = SIMD8<Double>()
