@@ -101,21 +101,12 @@ extension Convolution {
             return (0..<group.count).map { e in
                 [Double](unsafeUninitializedCapacity: outputSize) { values, initialized in
                     guard let target = values.baseAddress else { return }
-                    let source = output + e * outputSize
-                    if plan.hasBias && biasValues.count == filters {
-                        biasValues.withUnsafeBufferPointer { b in
-                            for cell in 0..<cells {
-                                let row = cell &* filters
-                                for f in 0..<filters { (target + (row &+ f)).initialize(to: source[row &+ f] + b[f]) }
-                            }
-                        }
-                    } else {
-                        target.initialize(from: source, count: outputSize)
-                    }
-                    if relu {
-                        for j in 0..<outputSize { target[j] = Activation.relu(target[j]) }
-                    }
+                    target.initialize(from: output + e * outputSize, count: outputSize)
                     initialized = outputSize
+                    biasValues.withUnsafeBufferPointer { b in
+                        Convolution.finish(target, rows: cells, filters: filters,
+                                           bias: plan.hasBias && b.count == filters ? b.baseAddress : nil, relu: relu)
+                    }
                 }
             }
         }

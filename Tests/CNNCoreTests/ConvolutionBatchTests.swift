@@ -106,3 +106,26 @@ func reluFusedIntoABatchsConvolutionIsReluOfItsOutput(inputShape: [Int], kernelS
         #expect(f.shape == p.shape && f.scalars == p.scalars.map(Activation.relu), "\(inputShape) * \(kernelShape)")
     }
 }
+
+/// The bias and relu pass a convolution ends with is `x + b` then `Activation.relu` value by value, in the
+/// eight-wide part and the rest alike: -0.0 and negatives become +0.0, NaN stays NaN.
+@Test func theBiasAndReluPassIsReluOfEachSum() {
+    let filters = 11, rows = 3
+    let special: [Double] = [-0.0, .nan, -1e-300, 2.5, -3, 0, .infinity, -.infinity, 1e-310, -7, 4, .nan, -0.0]
+    let values = (0..<(rows * filters)).map { special[$0 % special.count] }
+    let bias = (0..<filters).map { $0 % 3 == 0 ? 0.0 : Double($0) * 0.25 - 1 }
+    for (withBias, relu) in [(true, true), (false, true), (true, false)] {
+        var target = values
+        target.withUnsafeMutableBufferPointer { t in
+            bias.withUnsafeBufferPointer { b in
+                Convolution.finish(t.baseAddress!, rows: rows, filters: filters, bias: withBias ? b.baseAddress : nil, relu: relu)
+            }
+        }
+        for (i, x) in values.enumerated() {
+            let sum = withBias ? x + bias[i % filters] : x
+            let expected = relu ? Activation.relu(sum) : sum
+            #expect(target[i].bitPattern == expected.bitPattern || (target[i].isNaN && expected.isNaN),
+                    "value \(i) (\(x)), bias \(withBias), relu \(relu): \(target[i]) instead of \(expected)")
+        }
+    }
+}
