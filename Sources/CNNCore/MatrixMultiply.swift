@@ -3,7 +3,8 @@
 // Design note (the classic Goto/BLIS scheme, kept small):
 //   - The k dimension is cut into equal blocks of at most `kc` and B's columns into blocks of `nc`. Each block of B is
 //     copied ("packed") into panels of `nr` = 8 columns, so the inner loop reads it contiguously.
-//   - For each block of `mc` rows, A is packed into panels of `mr` = 6 rows, stored column by column.
+//   - For each block of `mc` rows, A is packed into panels of `mr` = 6 rows, stored column by column. Its
+//     rows are taken 12 at a time, and each such pair of panels (in L1) meets every panel of B's block in turn.
 //   - The micro-kernel keeps a 12 x 8 tile of C (two panels of A) in twelve SIMD8<Double> registers and, for
 //     each of the kc steps, adds one column of A (broadcast) times one row of B; the last rows of a block go
 //     6 at a time. Edge tiles are zero-padded in the packs and only their valid part is written back.
@@ -137,34 +138,27 @@ public enum MatrixMultiply {
                     if Interruption.isRequested { return }  // the caller checks and throws
                     let mcb = min(mc, m - ic)
                     packingA(ic..<(ic + mcb), pc..<(pc + kcb), packedA)
-                    var jr = 0
-                    while jr < ncb {
-                        let cols = min(nr, ncb - jr)
-                        var ir = 0
-                        while ir + 2 * mr <= mcb {
-                            // Two whole panels of A at once: each row of B's panel read once for 12 rows.
-                            if aInRows {
-                                microKernelTallRows(depth: kcb, a: packedA + ir * kcb, b: packedB + jr * kcb,
-                                                    c: c + (ic + ir) * ldc + jc + jr, ldc: ldc, cols: cols, accumulate: addToC)
-                            } else {
-                                microKernelTall(depth: kcb, a: packedA + ir * kcb, b: packedB + jr * kcb,
-                                                c: c + (ic + ir) * ldc + jc + jr, ldc: ldc, cols: cols, accumulate: addToC)
+                    // A's rows (12, or 6 at the end) stay in L1 while B's panels pass by.
+                    var ir = 0
+                    while ir < mcb {
+                        let tall = ir + 2 * mr <= mcb, rows = min(mr, mcb - ir)
+                        var jr = 0
+                        while jr < ncb {
+                            let cols = min(nr, ncb - jr)
+                            let a = packedA + ir * kcb, b = packedB + jr * kcb, target = c + (ic + ir) * ldc + jc + jr
+                            switch (tall, aInRows) {
+                            case (true, true):
+                                microKernelTallRows(depth: kcb, a: a, b: b, c: target, ldc: ldc, cols: cols, accumulate: addToC)
+                            case (true, false):
+                                microKernelTall(depth: kcb, a: a, b: b, c: target, ldc: ldc, cols: cols, accumulate: addToC)
+                            case (false, true):
+                                microKernelRows(depth: kcb, a: a, rows: rows, b: b, c: target, ldc: ldc, cols: cols, accumulate: addToC)
+                            case (false, false):
+                                microKernel(depth: kcb, a: a, b: b, c: target, ldc: ldc, rows: rows, cols: cols, accumulate: addToC)
                             }
-                            ir += 2 * mr
+                            jr += nr
                         }
-                        while ir < mcb {
-                            let rows = min(mr, mcb - ir)
-                            if aInRows {
-                                microKernelRows(depth: kcb, a: packedA + ir * kcb, rows: rows, b: packedB + jr * kcb,
-                                                c: c + (ic + ir) * ldc + jc + jr, ldc: ldc, cols: cols, accumulate: addToC)
-                            } else {
-                                microKernel(depth: kcb, a: packedA + ir * kcb, b: packedB + jr * kcb,
-                                            c: c + (ic + ir) * ldc + jc + jr, ldc: ldc,
-                                            rows: rows, cols: cols, accumulate: addToC)
-                            }
-                            ir += mr
-                        }
-                        jr += nr
+                        ir += tall ? 2 * mr : mr
                     }
                     ic += mc
                 }
