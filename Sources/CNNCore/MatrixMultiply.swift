@@ -97,7 +97,8 @@ public enum MatrixMultiply {
                       rows: rows.count, depth: depths.count, into: out)
             }
         }, packingB: { depths, columns, out in
-            packB(b + depths.lowerBound * ldb + columns.lowerBound, ldb: ldb, depth: depths.count, cols: columns.count, into: out)
+            packBRows(b + depths.lowerBound * ldb + columns.lowerBound, ldb: ldb, depth: depths.count, cols: columns.count,
+                      panelDepth: depths.count, into: out)
         }, c: c, ldc: ldc, accumulate: accumulate)
     }
 
