@@ -377,6 +377,11 @@ extension Convolution {
         let band: @Sendable (Range<Int>) -> Void = { band in
             guard !band.isEmpty else { return }
             let target = shared.output + band.lowerBound * filters
+            if Convolution.usesSmallWindow(window: window, filters: filters) {
+                smallWindowMultiply(plan: plan, input: input, rows: band, kernel: shared.kernel, output: target)
+                Convolution.finish(target, rows: band.count, filters: filters, bias: shared.bias, relu: relu)
+                return
+            }
             MatrixMultiply.multiplyPacking(m: band.count, n: filters, k: window, packingA: { cells, depths, out in
                 input.forEachPiece(of: (band.lowerBound + cells.lowerBound)..<(band.lowerBound + cells.upperBound)) { example, cells, offset in
                     unroll(plan: plan, input: example, firstRow: cells.lowerBound, count: cells.count, depths: depths,
@@ -403,6 +408,82 @@ extension Convolution {
             if Interruption.isRequested { return }
             band((b * bandRows)..<min(rows, (b + 1) * bandRows))
         }
+    }
+
+    /// The largest window the small-window path takes (one block of the matrix multiply's k dimension).
+    static let smallWindow = 32
+
+    /// Whether a convolution's windows times its bank go the small-window way (`smallWindowMultiply`): a
+    /// window of at most `smallWindow` values (a first layer: 3 x 3 x 1, 3 x 3 x 3), filters in 32s.
+    static func usesSmallWindow(window: Int, filters: Int) -> Bool {
+        window <= smallWindow && window <= MatrixMultiply.kc && filters % 32 == 0
+    }
+
+    /// Output rows `rows` of the windows' matrix times the kernel bank, for a small window: the windows are
+    /// made 48 cells at a time into a buffer on the stack, and three cells by 32 filters are summed at a time
+    /// in twelve registers, the bank's rows read where they lie. Where the matrix multiply's tiles would spend
+    /// more time starting and storing than summing (9 or 27 products each), this keeps the registers busy.
+    /// Each output adds its window's products in order from the first, as the matrix multiply does for a
+    /// window that is one block of k, so the bits are the same.
+    func smallWindowMultiply(plan: ConvolutionPlan, input: ExampleRows, rows: Range<Int>, kernel: UnsafePointer<Double>,
+                             output: UnsafeMutablePointer<Double>) {
+        let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels, filters = plan.filters
+        let chunk = 48
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: chunk * window) { buffer in
+            guard let windows = buffer.baseAddress else { return }
+            var first = rows.lowerBound
+            while first < rows.upperBound {
+                let count = min(chunk, rows.upperBound - first)
+                input.forEachPiece(of: first..<(first + count)) { example, cells, offset in
+                    unroll(plan: plan, input: example, firstRow: cells.lowerBound, count: cells.count, into: windows + offset * window)
+                }
+                let out = output + (first - rows.lowerBound) * filters
+                var f = 0
+                while f < filters {
+                    var i = 0
+                    while i < count {
+                        let cells = min(3, count - i)
+                        Convolution.cellsTimes32Filters(cells: cells, window: window, windows: windows + i * window,
+                                                        weights: kernel + f, filters: filters, output: out + i * filters + f)
+                        i += cells
+                    }
+                    f += 32
+                }
+                first += count
+            }
+        }
+    }
+
+    /// Up to three cells' windows (one after the other, `window` values each) times 32 filters of the bank
+    /// (row p at weights + p * filters): each output's products added in window order, from the first.
+    @inline(__always)
+    static func cellsTimes32Filters(cells: Int, window: Int, windows: UnsafePointer<Double>, weights: UnsafePointer<Double>,
+                                    filters: Int, output: UnsafeMutablePointer<Double>) {
+        var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
+        var b0 = SIMD8<Double>(), b1 = SIMD8<Double>(), b2 = SIMD8<Double>(), b3 = SIMD8<Double>()
+        var c0 = SIMD8<Double>(), c1 = SIMD8<Double>(), c2 = SIMD8<Double>(), c3 = SIMD8<Double>()
+        // The missing cells of the last group read the first again; their sums are never written.
+        let x = windows, y = cells > 1 ? windows + window : windows, z = cells > 2 ? windows + 2 * window : windows
+        for p in 0..<window {
+            let row = UnsafeRawPointer(weights + p &* filters)
+            let w0 = row.loadUnaligned(as: SIMD8<Double>.self), w1 = row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+            let w2 = row.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
+            let w3 = row.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
+            let u = SIMD8(repeating: x[p]), v = SIMD8(repeating: y[p]), t = SIMD8(repeating: z[p])
+            a0 += u * w0; a1 += u * w1; a2 += u * w2; a3 += u * w3
+            b0 += v * w0; b1 += v * w1; b2 += v * w2; b3 += v * w3
+            c0 += t * w0; c1 += t * w1; c2 += t * w2; c3 += t * w3
+        }
+        func put(_ s0: SIMD8<Double>, _ s1: SIMD8<Double>, _ s2: SIMD8<Double>, _ s3: SIMD8<Double>, _ target: UnsafeMutablePointer<Double>) {
+            let raw = UnsafeMutableRawPointer(target)
+            raw.storeBytes(of: s0, as: SIMD8<Double>.self)
+            raw.storeBytes(of: s1, toByteOffset: 64, as: SIMD8<Double>.self)
+            raw.storeBytes(of: s2, toByteOffset: 128, as: SIMD8<Double>.self)
+            raw.storeBytes(of: s3, toByteOffset: 192, as: SIMD8<Double>.self)
+        }
+        put(a0, a1, a2, a3, output)
+        if cells > 1 { put(b0, b1, b2, b3, output + filters) }
+        if cells > 2 { put(c0, c1, c2, c3, output + 2 * filters) }
     }
 
     /// Adds the bias to `rows` rows of `filters` outputs and applies relu (`Activation.relu`), in one pass,

@@ -91,14 +91,17 @@ private func blockedRule(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int) -
     }
 }
 
-/// A convolution whose window fits one block of k (here 3 x 3 x 8 = 72 values) adds each cell's products in
-/// the window's order and the bias last: the order of the reference loops, so the im2col path (its windows
-/// read in rows, 12-row and 6-row tiles) gives their bits exactly, for one example and for a batch.
-@Test func aConvolutionsBitsAreThoseOfTheReferenceLoopsWhenItsWindowIsOneBlock() throws {
+/// A convolution whose window fits one block of k adds each cell's products in the window's order and the
+/// bias last: the order of the reference loops, so the im2col path gives their bits exactly, for one example
+/// and for a batch: 3 x 3 x 8 = 72 values (its windows read in rows by the matrix multiply's 12-row and 6-row
+/// tiles) and 3 x 3 x 3 = 27 values with 32 and 64 filters (the small-window path, three cells at a time).
+@Test(arguments: [(8, 10), (3, 32), (3, 64), (1, 32)])
+func aConvolutionsBitsAreThoseOfTheReferenceLoopsWhenItsWindowIsOneBlock(channels: Int, filters: Int) throws {
     let convolution = try Convolution(padding: .same)
-    let inputs = try (0..<3).map { try FiniteDifferences.random([9, 11, 8], seed: 3100 + UInt64($0)) }
-    let kernel = try FiniteDifferences.random([3, 3, 8, 10], seed: 3190)
-    let bias = try FiniteDifferences.random([10], seed: 3191)
+    let inputs = try (0..<3).map { try FiniteDifferences.random([9, 11, channels], seed: 3100 + UInt64($0)) }
+    let kernel = try FiniteDifferences.random([3, 3, channels, filters], seed: 3190)
+    let bias = try FiniteDifferences.random([filters], seed: 3191)
+    #expect(Convolution.usesSmallWindow(window: 9 * channels, filters: filters) == (channels <= 3))
     let batch = try convolution.applyBatch(inputs, kernel: kernel, bias: bias)
     for (e, input) in inputs.enumerated() {
         let reference = try convolution.applyReference(input, kernel: kernel, bias: bias)
