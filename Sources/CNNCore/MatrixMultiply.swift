@@ -147,15 +147,19 @@ public enum MatrixMultiply {
                         while jr < ncb {
                             let cols = min(nr, ncb - jr)
                             let a = packedA + ir * kcb, b = packedB + jr * kcb, target = c + (ic + ir) * ldc + jc + jr
-                            switch (tall, aInRows) {
-                            case (true, true):
-                                microKernelTallRows(depth: kcb, a: a, b: b, c: target, ldc: ldc, cols: cols, accumulate: addToC)
-                            case (true, false):
-                                microKernelTall(depth: kcb, a: a, b: b, c: target, ldc: ldc, cols: cols, accumulate: addToC)
-                            case (false, true):
-                                microKernelRows(depth: kcb, a: a, rows: rows, b: b, c: target, ldc: ldc, cols: cols, accumulate: addToC)
-                            case (false, false):
-                                microKernel(depth: kcb, a: a, b: b, c: target, ldc: ldc, rows: rows, cols: cols, accumulate: addToC)
+                            if aInRows {
+                                let reader = RowsOfA(a: a, depth: kcb, rows: tall ? 2 * mr : rows)
+                                if tall {
+                                    microKernel(2, depth: kcb, a: reader, b: b, c: target, ldc: ldc, rows: 2 * mr, cols: cols, accumulate: addToC)
+                                } else {
+                                    microKernel(1, depth: kcb, a: reader, b: b, c: target, ldc: ldc, rows: rows, cols: cols, accumulate: addToC)
+                                }
+                            } else if tall {
+                                microKernel(2, depth: kcb, a: PackedA(a: a, depth: kcb), b: b, c: target, ldc: ldc, rows: 2 * mr, cols: cols,
+                                            accumulate: addToC)
+                            } else {
+                                microKernel(1, depth: kcb, a: PackedA(a: a, depth: kcb), b: b, c: target, ldc: ldc, rows: rows, cols: cols,
+                                            accumulate: addToC)
                             }
                             jr += nr
                         }
@@ -208,86 +212,12 @@ public enum MatrixMultiply {
                                c: UnsafeMutablePointer<Double>, accumulate: Bool) {
         var j = 0
         while j + 64 <= n {
-            // Two groups of 32 in one pass over B (each column's sums as in a group of 32): B's rows are read
-            // half as many times, 512 bytes at a time.
-            var e0 = SIMD8<Double>(), e1 = SIMD8<Double>(), e2 = SIMD8<Double>(), e3 = SIMD8<Double>()
-            var e4 = SIMD8<Double>(), e5 = SIMD8<Double>(), e6 = SIMD8<Double>(), e7 = SIMD8<Double>()
-            var o0 = SIMD8<Double>(), o1 = SIMD8<Double>(), o2 = SIMD8<Double>(), o3 = SIMD8<Double>()
-            var o4 = SIMD8<Double>(), o5 = SIMD8<Double>(), o6 = SIMD8<Double>(), o7 = SIMD8<Double>()
-            var p = 0
-            while p + 2 <= k {
-                let even = UnsafeRawPointer(b + p * ldb + j), odd = UnsafeRawPointer(b + (p + 1) * ldb + j)
-                let ae = SIMD8(repeating: a[p]), ao = SIMD8(repeating: a[p + 1])
-                e0 += ae * even.loadUnaligned(as: SIMD8<Double>.self)
-                e1 += ae * even.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
-                e2 += ae * even.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
-                e3 += ae * even.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
-                e4 += ae * even.loadUnaligned(fromByteOffset: 256, as: SIMD8<Double>.self)
-                e5 += ae * even.loadUnaligned(fromByteOffset: 320, as: SIMD8<Double>.self)
-                e6 += ae * even.loadUnaligned(fromByteOffset: 384, as: SIMD8<Double>.self)
-                e7 += ae * even.loadUnaligned(fromByteOffset: 448, as: SIMD8<Double>.self)
-                o0 += ao * odd.loadUnaligned(as: SIMD8<Double>.self)
-                o1 += ao * odd.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
-                o2 += ao * odd.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
-                o3 += ao * odd.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
-                o4 += ao * odd.loadUnaligned(fromByteOffset: 256, as: SIMD8<Double>.self)
-                o5 += ao * odd.loadUnaligned(fromByteOffset: 320, as: SIMD8<Double>.self)
-                o6 += ao * odd.loadUnaligned(fromByteOffset: 384, as: SIMD8<Double>.self)
-                o7 += ao * odd.loadUnaligned(fromByteOffset: 448, as: SIMD8<Double>.self)
-                p += 2
-            }
-            if p < k {
-                let row = UnsafeRawPointer(b + p * ldb + j)
-                let ae = SIMD8(repeating: a[p])
-                e0 += ae * row.loadUnaligned(as: SIMD8<Double>.self)
-                e1 += ae * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
-                e2 += ae * row.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
-                e3 += ae * row.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
-                e4 += ae * row.loadUnaligned(fromByteOffset: 256, as: SIMD8<Double>.self)
-                e5 += ae * row.loadUnaligned(fromByteOffset: 320, as: SIMD8<Double>.self)
-                e6 += ae * row.loadUnaligned(fromByteOffset: 384, as: SIMD8<Double>.self)
-                e7 += ae * row.loadUnaligned(fromByteOffset: 448, as: SIMD8<Double>.self)
-            }
-            store(e0 + o0, to: c + j, accumulate: accumulate)
-            store(e1 + o1, to: c + j + 8, accumulate: accumulate)
-            store(e2 + o2, to: c + j + 16, accumulate: accumulate)
-            store(e3 + o3, to: c + j + 24, accumulate: accumulate)
-            store(e4 + o4, to: c + j + 32, accumulate: accumulate)
-            store(e5 + o5, to: c + j + 40, accumulate: accumulate)
-            store(e6 + o6, to: c + j + 48, accumulate: accumulate)
-            store(e7 + o7, to: c + j + 56, accumulate: accumulate)
+            // Two groups of 32 in one pass over B: B's rows are read half as many times, 512 bytes at a time.
+            groupsOf32(2, k: k, a: a, b: b + j, ldb: ldb, c: c + j, accumulate: accumulate)
             j += 64
         }
-        while j + 32 <= n {
-            // Two sets of accumulators (even and odd p) keep more additions in flight.
-            var e0 = SIMD8<Double>(), e1 = SIMD8<Double>(), e2 = SIMD8<Double>(), e3 = SIMD8<Double>()
-            var o0 = SIMD8<Double>(), o1 = SIMD8<Double>(), o2 = SIMD8<Double>(), o3 = SIMD8<Double>()
-            var p = 0
-            while p + 2 <= k {
-                let even = UnsafeRawPointer(b + p * ldb + j), odd = UnsafeRawPointer(b + (p + 1) * ldb + j)
-                let ae = SIMD8(repeating: a[p]), ao = SIMD8(repeating: a[p + 1])
-                e0 += ae * even.loadUnaligned(as: SIMD8<Double>.self)
-                e1 += ae * even.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
-                e2 += ae * even.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
-                e3 += ae * even.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
-                o0 += ao * odd.loadUnaligned(as: SIMD8<Double>.self)
-                o1 += ao * odd.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
-                o2 += ao * odd.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
-                o3 += ao * odd.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
-                p += 2
-            }
-            if p < k {
-                let row = UnsafeRawPointer(b + p * ldb + j)
-                let ae = SIMD8(repeating: a[p])
-                e0 += ae * row.loadUnaligned(as: SIMD8<Double>.self)
-                e1 += ae * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
-                e2 += ae * row.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
-                e3 += ae * row.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
-            }
-            store(e0 + o0, to: c + j, accumulate: accumulate)
-            store(e1 + o1, to: c + j + 8, accumulate: accumulate)
-            store(e2 + o2, to: c + j + 16, accumulate: accumulate)
-            store(e3 + o3, to: c + j + 24, accumulate: accumulate)
+        if j + 32 <= n {
+            groupsOf32(1, k: k, a: a, b: b + j, ldb: ldb, c: c + j, accumulate: accumulate)
             j += 32
         }
         while j + 8 <= n {
@@ -304,6 +234,48 @@ public enum MatrixMultiply {
             c[j] = accumulate ? c[j] + sum : sum
             j += 1
         }
+    }
+
+    /// Four vectors of 8 sums: one group of 32 columns.
+    typealias Sums32 = (SIMD8<Double>, SIMD8<Double>, SIMD8<Double>, SIMD8<Double>)
+
+    /// `count` (1 or 2) groups of 32 columns of one row of C (+)= a * B, from B's column 0 on: each column
+    /// sums its even rows and its odd rows in order in two sets of registers (more additions in flight), then
+    /// adds the two.
+    @inline(__always)
+    private static func groupsOf32(_ count: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
+                                   c: UnsafeMutablePointer<Double>, accumulate: Bool) {
+        @inline(__always) func add(_ x: SIMD8<Double>, _ row: UnsafeRawPointer, _ sums: inout Sums32) {
+            sums.0 += x * row.loadUnaligned(as: SIMD8<Double>.self)
+            sums.1 += x * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+            sums.2 += x * row.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
+            sums.3 += x * row.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
+        }
+        @inline(__always) func put(_ even: Sums32, _ odd: Sums32, _ target: UnsafeMutablePointer<Double>) {
+            store(even.0 + odd.0, to: target, accumulate: accumulate)
+            store(even.1 + odd.1, to: target + 8, accumulate: accumulate)
+            store(even.2 + odd.2, to: target + 16, accumulate: accumulate)
+            store(even.3 + odd.3, to: target + 24, accumulate: accumulate)
+        }
+        let zero = SIMD8<Double>()
+        var even: Sums32 = (zero, zero, zero, zero), odd = even, even2 = even, odd2 = even
+        var p = 0
+        while p + 2 <= k {
+            let rowEven = UnsafeRawPointer(b + p * ldb), rowOdd = UnsafeRawPointer(b + (p + 1) * ldb)
+            let ae = SIMD8(repeating: a[p]), ao = SIMD8(repeating: a[p + 1])
+            add(ae, rowEven, &even)
+            if count == 2 { add(ae, rowEven + 256, &even2) }
+            add(ao, rowOdd, &odd)
+            if count == 2 { add(ao, rowOdd + 256, &odd2) }
+            p += 2
+        }
+        if p < k {
+            let row = UnsafeRawPointer(b + p * ldb), ae = SIMD8(repeating: a[p])
+            add(ae, row, &even)
+            if count == 2 { add(ae, row + 256, &even2) }
+        }
+        put(even, odd, c)
+        if count == 2 { put(even2, odd2, c + 32) }
     }
 
     /// Packs `depth` rows x `cols` columns of B into panels of nr columns (depth x nr each, zero-padded).
@@ -386,118 +358,62 @@ public enum MatrixMultiply {
         }
     }
 
-    /// The 6 x 8 micro-kernel: C tile (+)= packed A panel (depth x 6) * packed B panel (depth x 8).
-    @inline(__always)
-    static func microKernel(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
-                            c: UnsafeMutablePointer<Double>, ldc: Int,
-                            rows: Int, cols: Int, accumulate: Bool) {
-        var c0 = SIMD8<Double>(), c1 = SIMD8<Double>(), c2 = SIMD8<Double>()
-        var c3 = SIMD8<Double>(), c4 = SIMD8<Double>(), c5 = SIMD8<Double>()
-        var pa = a
-        var pb = b
-        for _ in 0..<depth {
-            let bv = UnsafeRawPointer(pb).loadUnaligned(as: SIMD8<Double>.self)
-            c0 += SIMD8(repeating: pa[0]) * bv
-            c1 += SIMD8(repeating: pa[1]) * bv
-            c2 += SIMD8(repeating: pa[2]) * bv
-            c3 += SIMD8(repeating: pa[3]) * bv
-            c4 += SIMD8(repeating: pa[4]) * bv
-            c5 += SIMD8(repeating: pa[5]) * bv
-            pa += mr
-            pb += nr
-        }
-        storeTile(c0, c1, c2, c3, c4, c5, to: c, ldc: ldc, rows: rows, cols: cols, accumulate: accumulate)
+    /// How a micro-kernel reads A's values: `value(i, p)` is row i (0 to 11) at depth p of the tile.
+    protocol ATile {
+        func value(_ i: Int, _ p: Int) -> Double
     }
 
-    /// `microKernel` with A's `rows` rows (at most 6) read where they lie, `depth` values each, one after
-    /// the other (row i at a + i * depth): the same products added in the same order.
-    @inline(__always)
-    static func microKernelRows(depth: Int, a: UnsafePointer<Double>, rows: Int, b: UnsafePointer<Double>,
-                                c: UnsafeMutablePointer<Double>, ldc: Int, cols: Int, accumulate: Bool) {
-        var c0 = SIMD8<Double>(), c1 = SIMD8<Double>(), c2 = SIMD8<Double>()
-        var c3 = SIMD8<Double>(), c4 = SIMD8<Double>(), c5 = SIMD8<Double>()
-        // The missing rows of an edge tile read row 0 again; their sums are never written.
-        let a0 = a, a1 = rows > 1 ? a + depth : a, a2 = rows > 2 ? a + 2 * depth : a
-        let a3 = rows > 3 ? a + 3 * depth : a, a4 = rows > 4 ? a + 4 * depth : a, a5 = rows > 5 ? a + 5 * depth : a
-        var pb = b
-        for p in 0..<depth {
-            let bv = UnsafeRawPointer(pb).loadUnaligned(as: SIMD8<Double>.self)
-            c0 += SIMD8(repeating: a0[p]) * bv
-            c1 += SIMD8(repeating: a1[p]) * bv
-            c2 += SIMD8(repeating: a2[p]) * bv
-            c3 += SIMD8(repeating: a3[p]) * bv
-            c4 += SIMD8(repeating: a4[p]) * bv
-            c5 += SIMD8(repeating: a5[p]) * bv
-            pb += nr
+    /// A packed by `packA`: panels of 6 rows, depth by depth; the tile's rows 6 to 11 are the next panel.
+    struct PackedA: ATile {
+        let a: UnsafePointer<Double>, depth: Int
+        @inline(__always) func value(_ i: Int, _ p: Int) -> Double {
+            i < mr ? a[p &* mr &+ i] : a[depth &* mr &+ p &* mr &+ (i &- mr)]
         }
-        storeTile(c0, c1, c2, c3, c4, c5, to: c, ldc: ldc, rows: rows, cols: cols, accumulate: accumulate)
     }
 
-    /// The 12 x 8 micro-kernel: `microKernel` on two whole packed panels of A one above the other (the second
-    /// at a + depth * mr). The same products added in the same order, twelve sums in registers, each row of B
-    /// loaded once for both.
+    /// A's rows where they lie, `depth` values each, one after the other (`aInRows`). The missing rows of an
+    /// edge tile (from `rows` on) read row 0 again; their sums are never written.
+    struct RowsOfA: ATile {
+        let a: UnsafePointer<Double>, depth: Int, rows: Int
+        @inline(__always) func value(_ i: Int, _ p: Int) -> Double {
+            a[(i < rows ? i &* depth : 0) &+ p]
+        }
+    }
+
+    /// The micro-kernel: a tile of C (+)= A's tile * a packed panel of B (depth x 8), each element adding its
+    /// products in order of depth. `halves` is 1 (6 rows, the first `rows` of them real: six sums in
+    /// registers) or 2 (12 whole rows: twelve sums, each row of B loaded once for all of them); callers pass it
+    /// as a constant, so each becomes its own loop.
     @inline(__always)
-    static func microKernelTall(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
-                                c: UnsafeMutablePointer<Double>, ldc: Int, cols: Int, accumulate: Bool) {
+    static func microKernel<A: ATile>(_ halves: Int, depth: Int, a: A, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
+                                      ldc: Int, rows: Int, cols: Int, accumulate: Bool) {
         var c0 = SIMD8<Double>(), c1 = SIMD8<Double>(), c2 = SIMD8<Double>()
         var c3 = SIMD8<Double>(), c4 = SIMD8<Double>(), c5 = SIMD8<Double>()
         var d0 = SIMD8<Double>(), d1 = SIMD8<Double>(), d2 = SIMD8<Double>()
         var d3 = SIMD8<Double>(), d4 = SIMD8<Double>(), d5 = SIMD8<Double>()
-        var pa = a, qa = a + depth * mr
-        var pb = b
-        for _ in 0..<depth {
-            let bv = UnsafeRawPointer(pb).loadUnaligned(as: SIMD8<Double>.self)
-            c0 += SIMD8(repeating: pa[0]) * bv
-            c1 += SIMD8(repeating: pa[1]) * bv
-            c2 += SIMD8(repeating: pa[2]) * bv
-            c3 += SIMD8(repeating: pa[3]) * bv
-            c4 += SIMD8(repeating: pa[4]) * bv
-            c5 += SIMD8(repeating: pa[5]) * bv
-            d0 += SIMD8(repeating: qa[0]) * bv
-            d1 += SIMD8(repeating: qa[1]) * bv
-            d2 += SIMD8(repeating: qa[2]) * bv
-            d3 += SIMD8(repeating: qa[3]) * bv
-            d4 += SIMD8(repeating: qa[4]) * bv
-            d5 += SIMD8(repeating: qa[5]) * bv
-            pa += mr
-            qa += mr
-            pb += nr
-        }
-        storeTile(c0, c1, c2, c3, c4, c5, to: c, ldc: ldc, rows: mr, cols: cols, accumulate: accumulate)
-        storeTile(d0, d1, d2, d3, d4, d5, to: c + mr * ldc, ldc: ldc, rows: mr, cols: cols, accumulate: accumulate)
-    }
-
-    /// `microKernelTall` with A's 12 rows read where they lie, `depth` values each, one after the other (as
-    /// `microKernelRows` reads its 6).
-    @inline(__always)
-    static func microKernelTallRows(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
-                                    c: UnsafeMutablePointer<Double>, ldc: Int, cols: Int, accumulate: Bool) {
-        var c0 = SIMD8<Double>(), c1 = SIMD8<Double>(), c2 = SIMD8<Double>()
-        var c3 = SIMD8<Double>(), c4 = SIMD8<Double>(), c5 = SIMD8<Double>()
-        var d0 = SIMD8<Double>(), d1 = SIMD8<Double>(), d2 = SIMD8<Double>()
-        var d3 = SIMD8<Double>(), d4 = SIMD8<Double>(), d5 = SIMD8<Double>()
-        let a0 = a, a1 = a + depth, a2 = a + 2 * depth, a3 = a + 3 * depth, a4 = a + 4 * depth, a5 = a + 5 * depth
-        let q0 = a + 6 * depth, q1 = a + 7 * depth, q2 = a + 8 * depth
-        let q3 = a + 9 * depth, q4 = a + 10 * depth, q5 = a + 11 * depth
         var pb = b
         for p in 0..<depth {
             let bv = UnsafeRawPointer(pb).loadUnaligned(as: SIMD8<Double>.self)
-            c0 += SIMD8(repeating: a0[p]) * bv
-            c1 += SIMD8(repeating: a1[p]) * bv
-            c2 += SIMD8(repeating: a2[p]) * bv
-            c3 += SIMD8(repeating: a3[p]) * bv
-            c4 += SIMD8(repeating: a4[p]) * bv
-            c5 += SIMD8(repeating: a5[p]) * bv
-            d0 += SIMD8(repeating: q0[p]) * bv
-            d1 += SIMD8(repeating: q1[p]) * bv
-            d2 += SIMD8(repeating: q2[p]) * bv
-            d3 += SIMD8(repeating: q3[p]) * bv
-            d4 += SIMD8(repeating: q4[p]) * bv
-            d5 += SIMD8(repeating: q5[p]) * bv
+            c0 += SIMD8(repeating: a.value(0, p)) * bv
+            c1 += SIMD8(repeating: a.value(1, p)) * bv
+            c2 += SIMD8(repeating: a.value(2, p)) * bv
+            c3 += SIMD8(repeating: a.value(3, p)) * bv
+            c4 += SIMD8(repeating: a.value(4, p)) * bv
+            c5 += SIMD8(repeating: a.value(5, p)) * bv
+            if halves == 2 {
+                d0 += SIMD8(repeating: a.value(6, p)) * bv
+                d1 += SIMD8(repeating: a.value(7, p)) * bv
+                d2 += SIMD8(repeating: a.value(8, p)) * bv
+                d3 += SIMD8(repeating: a.value(9, p)) * bv
+                d4 += SIMD8(repeating: a.value(10, p)) * bv
+                d5 += SIMD8(repeating: a.value(11, p)) * bv
+            }
             pb += nr
         }
-        storeTile(c0, c1, c2, c3, c4, c5, to: c, ldc: ldc, rows: mr, cols: cols, accumulate: accumulate)
-        storeTile(d0, d1, d2, d3, d4, d5, to: c + mr * ldc, ldc: ldc, rows: mr, cols: cols, accumulate: accumulate)
+        storeTile(c0, c1, c2, c3, c4, c5, to: c, ldc: ldc, rows: min(rows, mr), cols: cols, accumulate: accumulate)
+        if halves == 2 {
+            storeTile(d0, d1, d2, d3, d4, d5, to: c + mr * ldc, ldc: ldc, rows: mr, cols: cols, accumulate: accumulate)
+        }
     }
 
     /// Writes (or adds) a 6 x 8 tile held in six registers to C: only its `rows` x `cols` part at an edge.
