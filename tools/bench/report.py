@@ -48,13 +48,14 @@ def cases(report):
 
 
 def load_rounds(prefix):
-    """The reports of one side's one-core cases: prefix.json, or prefix-r1.json, prefix-r2.json, ... (--rounds)."""
-    single = load(prefix + ".json")
-    if single:
-        return [single]
-    paths = glob.glob(os.path.join(ENV["OUT"], prefix + "-r*.json"))
-    paths.sort(key=lambda path: int(path.rsplit("-r", 1)[1].split(".")[0]))
-    return [report for report in (load(os.path.basename(path)) for path in paths) if report]
+    """The reports of one side's one-core cases, one per round: prefix.json, or prefix-r1.json,
+    prefix-r2.json, ... (--rounds); None for a round whose file is missing, so the sides' rounds stay aligned."""
+    rounds = int(ENV.get("ROUNDS") or 1)
+    if rounds <= 1:
+        single = load(prefix + ".json")
+        return [single] if single else []
+    reports = [load(f"{prefix}-r{r}.json") for r in range(1, rounds + 1)]
+    return reports if any(reports) else []
 
 
 def median(values):
@@ -66,6 +67,7 @@ def median(values):
 def across_rounds(reports):
     """One side's cases over the rounds: for each case, the round whose time is the median (the lower middle
     one for an even count), so its other figures (GFLOP/s, ns per tap) go with that time."""
+    reports = [report for report in reports if report]
     if not reports:
         return None
     merged = dict(reports[0])
@@ -211,7 +213,7 @@ def main():
     if ENV.get("MISSING"):
         print(f"- missing peers (not importable): {ENV['MISSING']}")
     statistic = "minimums" if ENV.get("STATISTIC") == "min" else "medians"
-    count = len(rounds["cnnbench"])
+    count = len([report for report in rounds["cnnbench"] if report])
     over = (f"; {count} rounds of the one-core cases (each side's time: the median over the rounds; each ratio: "
             "the median of the rounds' own ratios, their range beside it)") if count > 1 else ""
     print(f"- {statistic} of {ENV.get('RUNS')} runs per one-core case, {ENV.get('TRAIN_RUNS')} per training case; "
