@@ -486,16 +486,9 @@ extension Convolution {
             b0 += v * w0; b1 += v * w1; b2 += v * w2; b3 += v * w3
             c0 += t * w0; c1 += t * w1; c2 += t * w2; c3 += t * w3
         }
-        func put(_ s0: SIMD8<Double>, _ s1: SIMD8<Double>, _ s2: SIMD8<Double>, _ s3: SIMD8<Double>, _ target: UnsafeMutablePointer<Double>) {
-            let raw = UnsafeMutableRawPointer(target)
-            raw.storeBytes(of: s0, as: SIMD8<Double>.self)
-            raw.storeBytes(of: s1, toByteOffset: 64, as: SIMD8<Double>.self)
-            raw.storeBytes(of: s2, toByteOffset: 128, as: SIMD8<Double>.self)
-            raw.storeBytes(of: s3, toByteOffset: 192, as: SIMD8<Double>.self)
-        }
-        put(a0, a1, a2, a3, output)
-        if cells > 1 { put(b0, b1, b2, b3, output + filters) }
-        if cells > 2 { put(c0, c1, c2, c3, output + 2 * filters) }
+        store(a0, a1, a2, a3, to: output)
+        if cells > 1 { store(b0, b1, b2, b3, to: output + filters) }
+        if cells > 2 { store(c0, c1, c2, c3, to: output + 2 * filters) }
     }
 
     /// Adds the bias to `rows` rows of `filters` outputs and applies relu (`Activation.relu`), in one pass,
