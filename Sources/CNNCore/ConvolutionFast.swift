@@ -16,7 +16,8 @@
 //     ConvolutionBatch.swift), one or a group.
 
 extension Convolution {
-    /// The target size, in values, of one block of the unrolled (im2col) input matrix.
+    /// About 1 MB of windows, in values: the most a band of forward rows (`forwardBandRows`) or a batch's group
+    /// of examples (`batchGroups`) spans of the windows' matrix, so that the work comes in cache-sized pieces.
     static let unrolledBlockValues = 1 << 17
 
     /// The largest window (kh * kw * C) the im2col path unrolls; larger windows use the reference loops.
