@@ -23,6 +23,8 @@ public struct DenseLayer: ModelLayer, Equatable {
     public var kindName: String { "dense" }
     public var kerasClassName: String { "Dense" }
     public var kerasBaseName: String { "dense" }
+    /// A batch of vectors is one matrix product (`forward(batch:)`): the weights are read once for all of it.
+    public var wantsWholeBatch: Bool { true }
 
     public func analyze(_ input: LayerInput) throws -> LayerShape {
         guard units >= 1 else { throw CoreError("\(input.label): the number of units must be at least 1, not \(units)") }

@@ -35,6 +35,11 @@ public protocol ModelLayer: Sendable {
     func workFactors(inputShape: [Int], outputShape: [Int]) -> [Int]
     /// Whether `other` is the same kind of layer with the same settings.
     func isEqual(to other: any ModelLayer) -> Bool
+    /// Whether the layer computes a batch best all at once: a matrix product that reads its weights once for the
+    /// whole batch (and whose last digits may depend on how many rows it has). Predicting runs the layers
+    /// before the first such layer a few examples at a time, and the rest on the whole batch (`Network.logits`).
+    /// The default is false.
+    var wantsWholeBatch: Bool { get }
     /// A batch of examples forward (each before the activation), with what each left for its backward pass.
     /// The default runs `forward` example by example; a kind whose work is a matrix product does the whole
     /// batch in one.
@@ -73,6 +78,8 @@ extension ModelLayer {
     public func workFactors(inputShape: [Int], outputShape: [Int]) -> [Int] { inputShape }
     /// Layers without weights.
     public func weights(inputShape: [Int]) throws -> [WeightShape] { [] }
+    /// Layers that compute each example on its own.
+    public var wantsWholeBatch: Bool { false }
 
     /// Example by example, the examples spread over the cores (`Parallel`). Each example gets its own copy of
     /// the pass, so a kind that draws random numbers (dropout) overrides this to draw them in example order.

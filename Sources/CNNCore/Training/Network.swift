@@ -34,6 +34,11 @@ public struct Network: Sendable {
     let layers: [Layer]
     /// The number of classes (the softmax's units).
     public let classes: Int
+    /// Predicting (`logits`) runs the layers before this position a group of examples at a time: the first
+    /// layer that wants the whole batch (`ModelLayer.wantsWholeBatch`), else the number of layers.
+    let wholeBatchFrom: Int
+    /// How many examples go through those layers at a time (`predictionGroup(largestOutput:)`).
+    let predictionGroup: Int
 
     /// Builds the network and draws its initial weights from `random`.
     /// Throws when a layer cannot be computed (a padding its kind does not have) or the model does not end
@@ -72,6 +77,25 @@ public struct Network: Sendable {
         self.parameterNames = names
         self.layers = layers
         self.classes = analysis.layers.last?.outputShape.first ?? 1
+        let wholeBatchFrom = layers.firstIndex { $0.kind.wantsWholeBatch } ?? layers.count
+        self.wholeBatchFrom = wholeBatchFrom
+        let largestOutput = analysis.layers.prefix(wholeBatchFrom).map { layer in
+            layer.outputShape.reduce(1) { product, size in
+                let (value, overflow) = product.multipliedReportingOverflow(by: size)
+                return overflow ? Int.max : value
+            }
+        }.max() ?? 1
+        self.predictionGroup = Network.predictionGroup(largestOutput: largestOutput)
+    }
+
+    /// About this many bytes of one layer's outputs for a group of examples that `logits` runs together: the
+    /// second-level caches of two cores, so that the next layer finds its input still in cache.
+    static let predictionGroupBytes = 2 << 20
+
+    /// The number of examples whose outputs of `largestOutput` values fit `predictionGroupBytes`, in fours (so
+    /// that 2 or 4 cores share a group's examples evenly, as `Convolution.batchGroups` cuts them), at least 4.
+    static func predictionGroup(largestOutput: Int) -> Int {
+        max(4, predictionGroupBytes / MemoryLayout<Double>.stride / max(largestOutput, 1) / 4 * 4)
     }
 
     /// The number of weights.
@@ -106,8 +130,7 @@ public struct Network: Sendable {
 
     /// The class probabilities for one example (H x W x C as the model's input), dropout off.
     public func predict(_ example: Tensor) throws -> Tensor {
-        var unused = RandomGenerator(seed: 0)
-        return Activation.softmax(try forward([example], training: false, random: &unused).logits[0])
+        Activation.softmax(try logits([example])[0])
     }
 
     /// Runs a batch of examples forward, layer by layer (in a graph, each layer on the nodes it takes); the last
@@ -118,38 +141,74 @@ public struct Network: Sendable {
         defer { random = state.random }
         var nodes = [try examples.map { try $0.reshaped(spec.inputShape) }]
         for (position, layer) in layers.enumerated() {
-            let x = nodes[layer.inputs[0]]
-            pass.inputs.append(x)
-            var z: [Tensor], memos: [[Double]?]
-            let isLast = position == layers.count - 1
-            let activation = layer.kind.activation
-            state.outputRelu = !isLast && activation == .relu
-            if layer.inputs.count > 1, let merge = layer.kind as? any MergeLayer {
-                let joined = layer.inputs.map { nodes[$0] }
-                pass.mergedInputs.append(joined)
-                z = try Parallel.map(x.count) { i in try merge.merge(joined.map { $0[i] }) }
-                memos = Array(repeating: nil, count: x.count)
-            } else {
-                pass.mergedInputs.append([])
-                (z, memos) = try layer.kind.forward(batch: x, weights: layer.weights.map { parameters[$0] }, pass: &state)
-            }
-            // relu is applied in place (by the layer itself when it can: LayerPass.outputRelu), and its output
-            // kept for the backward pass instead of its input: relu's slope is the same read from either
-            // (Activation.reluBackwardInPlace).
-            if state.outputRelu { try Activation.reluInPlace(&z) }
-            state.outputRelu = false
-            pass.preActivations.append(z)
-            pass.memos.append(memos)
+            pass.inputs.append(nodes[layer.inputs[0]])
+            pass.mergedInputs.append(layer.inputs.count > 1 ? layer.inputs.map { nodes[$0] } : [])
+            let step = try self.step(position, nodes: nodes, state: &state)
+            pass.preActivations.append(step.z)
+            pass.memos.append(step.memos)
             for update in state.weightUpdates where update.position < layer.weights.count {
                 pass.weightUpdates.append((layer.weights[update.position], update.value))
             }
             state.weightUpdates = []
-            let values = z
-            nodes.append(isLast || activation == .linear || activation == .relu ? values
-                         : try Parallel.map(values.count) { try Activation.apply(activation, to: values[$0]) })
+            nodes.append(step.output)
         }
         pass.logits = nodes.last ?? []
         return pass
+    }
+
+    /// Each example's logits, dropout off, keeping nothing for a backward pass (`predict`, `evaluate`): the same
+    /// bits as `forward`'s. The layers before `wholeBatchFrom` (convolutions, pooling) run `predictionGroup`
+    /// examples at a time, so each reads its input while the layer before has just left it in cache (layer by
+    /// layer over a whole batch, a convolution's output is out of cache before the pooling reads it); the rest
+    /// (the dense layers) run on the whole batch, reading their weights once. A layer before `wholeBatchFrom`
+    /// computes each example on its own, so the groups change no bits. `group` overrides `predictionGroup` (tests).
+    func logits(_ examples: [Tensor], group: Int? = nil) throws -> [Tensor] {
+        let predictionGroup = max(1, group ?? self.predictionGroup)
+        var state = LayerPass(training: false, random: RandomGenerator(seed: 0))
+        let inputs = try examples.map { try $0.reshaped(spec.inputShape) }
+        // The nodes that the whole-batch layers (or the caller) read, gathered group by group.
+        var kept = Set(layers[wholeBatchFrom...].flatMap(\.inputs).filter { $0 <= wholeBatchFrom })
+        if wholeBatchFrom == layers.count { kept.insert(layers.count) }
+        var nodes = [[Tensor]](repeating: [], count: layers.count + 1)
+        for start in stride(from: 0, to: inputs.count, by: predictionGroup) {
+            var group = [Array(inputs[start..<min(start + predictionGroup, inputs.count)])]
+            for position in 0..<wholeBatchFrom {
+                group.append(try step(position, nodes: group, state: &state).output)
+            }
+            for node in kept { nodes[node] += group[node] }
+        }
+        for position in wholeBatchFrom..<layers.count {
+            nodes[position + 1] = try step(position, nodes: nodes, state: &state).output
+        }
+        return nodes[layers.count]
+    }
+
+    /// Layer `position` forward on the nodes it takes: its value before the activation (`z`; after it for relu),
+    /// what it kept for its backward pass, and its output (the last layer's is its logits, softmax left out).
+    private func step(_ position: Int, nodes: [[Tensor]], state: inout LayerPass)
+        throws -> (z: [Tensor], memos: [[Double]?], output: [Tensor]) {
+        let layer = layers[position]
+        let x = nodes[layer.inputs[0]]
+        var z: [Tensor], memos: [[Double]?]
+        let isLast = position == layers.count - 1
+        let activation = layer.kind.activation
+        state.outputRelu = !isLast && activation == .relu
+        if layer.inputs.count > 1, let merge = layer.kind as? any MergeLayer {
+            let joined = layer.inputs.map { nodes[$0] }
+            z = try Parallel.map(x.count) { i in try merge.merge(joined.map { $0[i] }) }
+            memos = Array(repeating: nil, count: x.count)
+        } else {
+            (z, memos) = try layer.kind.forward(batch: x, weights: layer.weights.map { parameters[$0] }, pass: &state)
+        }
+        // relu is applied in place (by the layer itself when it can: LayerPass.outputRelu), and its output
+        // kept for the backward pass instead of its input: relu's slope is the same read from either
+        // (Activation.reluBackwardInPlace).
+        if state.outputRelu { try Activation.reluInPlace(&z) }
+        state.outputRelu = false
+        let values = z
+        let output = isLast || activation == .linear || activation == .relu ? values
+            : try Parallel.map(values.count) { try Activation.apply(activation, to: values[$0]) }
+        return (z, memos, output)
     }
 
     // MARK: - Backward

@@ -194,12 +194,11 @@ public enum Training {
         guard !examples.isEmpty else { return (.nan, .nan) }
         var loss = 0.0
         var correct = 0
-        var unused = RandomGenerator(seed: 0)
         for start in stride(from: 0, to: examples.count, by: evaluationBatch) {
             try Interruption.check("evaluate")
             let batch = examples[start..<Swift.min(start + evaluationBatch, examples.count)]
-            let pass = try network.forward(batch.map(\.image), training: false, random: &unused)
-            for example in try score(pass.logits, labels: batch.map(\.label), classes: network.classes, gradients: false) {
+            let logits = try network.logits(batch.map(\.image))
+            for example in try score(logits, labels: batch.map(\.label), classes: network.classes, gradients: false) {
                 loss += example.loss
                 if example.right { correct += 1 }
             }
