@@ -120,11 +120,14 @@ public enum MatrixMultiply {
         // Equal k blocks: 576 = 2 x 288 rather than 384 + 192.
         let kBlocks = (k + kc - 1) / kc
         let depth = (k + kBlocks - 1) / kBlocks
-        let packedB = UnsafeMutablePointer<Double>.allocate(capacity: kc * nc)
-        let packedA = UnsafeMutablePointer<Double>.allocate(capacity: mc * kc)
+        // On cache-line boundaries, so that no 64-byte load of a packed panel straddles two lines.
+        let rawB = UnsafeMutableRawPointer.allocate(byteCount: kc * nc * 8, alignment: 64)
+        let rawA = UnsafeMutableRawPointer.allocate(byteCount: mc * kc * 8, alignment: 64)
+        let packedB = rawB.bindMemory(to: Double.self, capacity: kc * nc)
+        let packedA = rawA.bindMemory(to: Double.self, capacity: mc * kc)
         defer {
-            packedB.deallocate()
-            packedA.deallocate()
+            rawB.deallocate()
+            rawA.deallocate()
         }
         var jc = 0
         while jc < n {
