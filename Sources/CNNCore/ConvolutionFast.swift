@@ -4,8 +4,9 @@
 //   - one channel, one filter (an image and a 2-D kernel): direct loops. For each output row the kernel taps
 //     are summed eight output columns at a time in a SIMD8<Double> register, reading contiguous input (three
 //     output rows at once where they share input rows, so each input value is loaded once for all three; six
-//     at once for a 3 x 3 kernel, its weights in registers); the columns whose window touches the padding
-//     are done one by one. Each cell adds its taps in the
+//     at once for a 3 x 3 kernel, its weights in registers); the interior's last few columns as one group
+//     ending at its end, overlapping the group before (whose columns get the same values again), and the
+//     columns whose window touches the padding one by one. Each cell adds its taps in the
 //     reference order (ky, kx) and the bias last, so the results equal the reference loops exactly.
 //   - everything else: im2col + matrix multiply. A block of output cells is unrolled into a matrix whose
 //     row holds the cell's window (kh * kw * C values, padding as zeros, in the kernel's ky, kx, c order);
@@ -126,23 +127,32 @@ extension Convolution {
             interiorEnd = max(interiorStart, min(outputWidth, width &+ left &- (kernelWidth &- 1) &* columnGap))
         }
         // The interior columns done in whole groups of 32, then of 8, end here.
-        let wideEnd = interiorStart &+ (interiorEnd &- interiorStart) / 32 &* 32
-        let vectorEnd = interiorStart &+ (interiorEnd &- interiorStart) / 8 &* 8
-        // Three output rows at once share their input rows (stride 1, no row dilation, the whole kernel inside).
-        let sharesRows = rowStep == 1 && rowGap == 1 && wideEnd > interiorStart
+        let interior = interiorEnd &- interiorStart
+        let wideEnd = interiorStart &+ interior / 32 &* 32
+        let vectorEnd = interiorStart &+ interior / 8 &* 8
+        // Several output rows at once share their input rows (stride 1, no row dilation, the whole kernel inside).
+        let sharesRows = rowStep == 1 && rowGap == 1
+        let sixRows = sharesRows && kernelHeight == 3 && kernelWidth == 3 && columnGap == 1 && interior >= 16
 
         var oy = rows.lowerBound
         while oy < rows.upperBound {
             if Interruption.isRequested { return }
             let firstRow = oy &* rowStep &- top
-            if sharesRows && kernelHeight == 3 && kernelWidth == 3 && columnGap == 1 && oy &+ 6 <= rows.upperBound
-                && firstRow >= 0 && firstRow &+ 5 &+ kernelHeight <= height {
-                sixRowsWide3x3(output: output + oy &* outputWidth, outputWidth: outputWidth, columns: interiorStart..<wideEnd,
-                               input: input + (firstRow &* width &- left), width: width, kernel: kernel,
-                               bias: hasBias ? biasValue : nil)
-                for r in 0..<6 { rowFromColumn(wideEnd, oy &+ r) }
+            if sixRows && oy &+ 6 <= rows.upperBound && firstRow >= 0 && firstRow &+ 5 &+ kernelHeight <= height {
+                // The interior in groups of 16, the last group ending at its end (overlapping the group before it:
+                // those columns get the same values again).
+                let rowsInput = input + (firstRow &* width &- left), bias = hasBias ? biasValue : nil
+                let groupsEnd = interiorStart &+ interior / 16 &* 16
+                sixRowsWide3x3(output: output + oy &* outputWidth, outputWidth: outputWidth, columns: interiorStart..<groupsEnd,
+                               input: rowsInput, width: width, kernel: kernel, bias: bias)
+                if groupsEnd < interiorEnd {
+                    sixRowsWide3x3(output: output + oy &* outputWidth, outputWidth: outputWidth,
+                                   columns: (interiorEnd &- 16)..<interiorEnd, input: rowsInput, width: width, kernel: kernel, bias: bias)
+                }
+                for r in 0..<6 { rowFromColumn(interiorEnd, oy &+ r) }
                 oy &+= 6
-            } else if sharesRows && oy &+ 3 <= rows.upperBound && firstRow >= 0 && firstRow &+ 2 &+ kernelHeight <= height {
+            } else if sharesRows && wideEnd > interiorStart && oy &+ 3 <= rows.upperBound && firstRow >= 0
+                        && firstRow &+ 2 &+ kernelHeight <= height {
                 threeRowsWide(output: output + oy &* outputWidth, outputWidth: outputWidth, columns: interiorStart..<wideEnd,
                               input: input + (firstRow &* width &- left), width: width, kernel: kernel,
                               kernelHeight: kernelHeight, kernelWidth: kernelWidth, columnGap: columnGap,
@@ -191,7 +201,8 @@ extension Convolution {
                 target.storeBytes(of: a3, toByteOffset: 192, as: SIMD8<Double>.self)
                 ox &+= 32
             }
-            while ox < vectorEnd {
+            /// Output columns ox ..< ox + 8.
+            func eight(_ ox: Int) {
                 var acc = SIMD8<Double>()
                 var ky = kyStart
                 while ky < kyEnd {
@@ -204,14 +215,29 @@ extension Convolution {
                 }
                 if hasBias { acc += SIMD8(repeating: biasValue) }
                 UnsafeMutableRawPointer(outRow + ox).storeBytes(of: acc, as: SIMD8<Double>.self)
+            }
+            while ox < vectorEnd {
+                eight(ox)
                 ox &+= 8
             }
-            // The edge columns (and the interior's last few), one cell at a time over the taps inside the input.
+            // The interior's last few columns: eight ending at its end, overlapping the ones before (which get the
+            // same values again); an interior narrower than 8 one cell at a time.
+            if ox < interiorEnd {
+                if interior >= 8 {
+                    eight(interiorEnd &- 8)
+                } else {
+                    for ox in ox..<interiorEnd {
+                        outRow[ox] = edgeCell(ox: ox, firstRow: firstRow, kyRange: kyStart..<kyEnd, plan: plan, input: input,
+                                              kernel: kernel, bias: bias)
+                    }
+                }
+            }
+            // The edge columns, one cell at a time over the taps inside the input.
             for ox in 0..<interiorStart {
                 outRow[ox] = edgeCell(ox: ox, firstRow: firstRow, kyRange: kyStart..<kyEnd, plan: plan, input: input,
                                       kernel: kernel, bias: bias)
             }
-            for ox in vectorEnd..<outputWidth {
+            for ox in interiorEnd..<outputWidth {
                 outRow[ox] = edgeCell(ox: ox, firstRow: firstRow, kyRange: kyStart..<kyEnd, plan: plan, input: input,
                                       kernel: kernel, bias: bias)
             }

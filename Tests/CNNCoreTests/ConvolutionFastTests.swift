@@ -145,6 +145,11 @@ private func scaledError(_ actual: Tensor, _ expected: Tensor) -> Double {
          .explicit(PaddingAmounts(top: 2, bottom: 0, left: 1, right: 3))),
         // 3x3 without dilation has its own unrolled loop; with column dilation it takes the general one.
         ([35, 200], Pair(3, 3), Pair(1, 1), Pair(1, 1), .same), ([20, 100], Pair(3, 3), Pair(1, 1), Pair(1, 2), .valid),
+        // Interiors that end in a group overlapping the one before it (the six-row loop's 16 columns, the row
+        // loop's 8) or are too narrow for one: 18 and 16 columns wide, 10, 6 and 5.
+        ([30, 20], Pair(3, 3), Pair(1, 1), Pair(1, 1), .valid), ([25, 16], Pair(3, 3), Pair(1, 1), Pair(1, 1), .same),
+        ([14, 12], Pair(3, 3), Pair(1, 1), Pair(1, 1), .same), ([13, 8], Pair(3, 3), Pair(1, 1), Pair(1, 1), .valid),
+        ([11, 9], Pair(3, 5), Pair(1, 1), Pair(1, 1), .valid),
     ]
     for (shape, kernelSize, stride, dilation, padding) in cases {
         let conv = try Convolution(stride: stride, padding: padding, dilation: dilation)
