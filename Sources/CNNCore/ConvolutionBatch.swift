@@ -72,6 +72,8 @@ extension Convolution {
         // A large map is multiplied example by example straight into the example's own array (no group buffer
         // to copy out of): the same bits either way.
         let direct = cells >= Convolution.directOutputCells
+        // The bank packed once for the whole batch.
+        let bank = kernel.scalars.withUnsafeBufferPointer { w in w.baseAddress.map { Convolution.packedBank(plan: plan, kernel: $0) } }
         let outputs = try Parallel.map(groups.count) { g -> [[Double]] in
             let group = groups[g]
             if direct {
@@ -83,8 +85,8 @@ extension Convolution {
                                 initialized = outputSize
                                 guard let pw = w.baseAddress, let target = values.baseAddress else { return }
                                 unrolledMultiply(plan: plan, input: ExampleRows(inputs, e..<(e + 1), size: inputSize, rows: cells),
-                                                 kernel: pw, bias: plan.hasBias ? b.baseAddress : nil, relu: relu, output: target,
-                                                 parallel: false)
+                                                 kernel: pw, packedBank: bank, bias: plan.hasBias ? b.baseAddress : nil, relu: relu,
+                                                 output: target, parallel: false)
                             }
                         }
                     }
@@ -95,7 +97,7 @@ extension Convolution {
             kernel.scalars.withUnsafeBufferPointer { w in
                 guard let pw = w.baseAddress else { return }
                 unrolledMultiply(plan: plan, input: ExampleRows(inputs, group, size: inputSize, rows: cells), kernel: pw,
-                                 bias: nil, output: output, parallel: false)
+                                 packedBank: bank, bias: nil, output: output, parallel: false)
             }
             // Each example's output in its own array, the bias added on the way (as `apply` adds it, last), then relu.
             return (0..<group.count).map { e in

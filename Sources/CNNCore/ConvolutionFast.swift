@@ -404,19 +404,22 @@ extension Convolution {
     /// run over the cells of every example, so small maps still make tall matrices. Each output value is the
     /// same bits however many examples there are and however the rows are cut: the matrix multiply adds a row's
     /// products in an order set by the window alone, and the bias last. With `relu`, relu of that, applied to
-    /// each band while it is in cache.
+    /// each band while it is in cache. `packedBank` is the bank packed for the multiply (`packedBank(plan:kernel:)`),
+    /// for a caller that convolves many inputs with it; by default it is packed here, once for every band.
     func unrolledMultiply(plan: ConvolutionPlan, input: ExampleRows, kernel: UnsafePointer<Double>,
-                          bias: UnsafePointer<Double>?, relu: Bool = false, output: UnsafeMutablePointer<Double>,
-                          parallel: Bool = true) {
+                          packedBank: MatrixMultiply.PackedB? = nil, bias: UnsafePointer<Double>?, relu: Bool = false,
+                          output: UnsafeMutablePointer<Double>, parallel: Bool = true) {
         let filters = plan.filters
         let rows = input.rows
         let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels
+        let smallWindow = Convolution.usesSmallWindow(window: window, filters: filters)
+        let bank = packedBank ?? Convolution.packedBank(plan: plan, kernel: kernel)
         let shared = BankPointers(kernel: kernel, bias: bias, output: output)
         // Output rows `band`: their windows, made block by block, times the kernel bank, then the bias.
         let band: @Sendable (Range<Int>) -> Void = { band in
             guard !band.isEmpty else { return }
             let target = shared.output + band.lowerBound * filters
-            if Convolution.usesSmallWindow(window: window, filters: filters) {
+            if smallWindow {
                 smallWindowMultiply(plan: plan, input: input, rows: band, kernel: shared.kernel, output: target)
                 Convolution.finish(target, rows: band.count, filters: filters, bias: shared.bias, relu: relu)
                 return
@@ -426,10 +429,7 @@ extension Convolution {
                     unroll(plan: plan, input: example, firstRow: cells.lowerBound, count: cells.count, depths: depths,
                            into: out + offset * depths.count)
                 }
-            }, packingB: { depths, columns, out in
-                MatrixMultiply.packB(shared.kernel + depths.lowerBound * filters + columns.lowerBound, ldb: filters,
-                                     depth: depths.count, cols: columns.count, into: out)
-            }, c: target, ldc: filters, accumulate: false, aInRows: true)
+            }, packedB: bank.values, c: target, ldc: filters, accumulate: false, aInRows: true)
             Convolution.finish(target, rows: band.count, filters: filters, bias: shared.bias, relu: relu)
         }
         // A large convolution spreads the bands over the cores (a row's values do not depend on who computes it,
@@ -447,6 +447,13 @@ extension Convolution {
             if Interruption.isRequested { return }
             band((b * bandRows)..<min(rows, (b + 1) * bandRows))
         }
+    }
+
+    /// A plan's kernel bank packed once for the matrix multiply (the same B in every band's product). The
+    /// small-window path reads the bank where it lies instead.
+    static func packedBank(plan: ConvolutionPlan, kernel: UnsafePointer<Double>) -> MatrixMultiply.PackedB {
+        let window = plan.kernel.rows * plan.kernel.cols * plan.inputChannels
+        return MatrixMultiply.PackedB(kernel, ldb: plan.filters, k: window, n: plan.filters)
     }
 
     /// The largest window the small-window path takes (one block of the matrix multiply's k dimension).

@@ -2,7 +2,8 @@
 //
 // Design note (the classic Goto/BLIS scheme, kept small):
 //   - The k dimension is cut into equal blocks of at most `kc` and B's columns into blocks of `nc`. Each block of B is
-//     copied ("packed") into panels of `nr` = 8 columns, so the inner loop reads it contiguously.
+//     copied ("packed") into panels of `nr` = 8 columns, so the inner loop reads it contiguously. A B that many
+//     products share (a convolution's bank) can be packed whole once instead (`PackedB`).
 //   - For each block of `mc` rows, A is packed into panels of `mr` = 6 rows, stored column by column. Its
 //     rows are taken 12 at a time, and each such pair of panels (in L1) meets every panel of B's block in turn.
 //   - The micro-kernel keeps a 12 x 8 tile of C (two panels of A) in twelve SIMD8<Double> registers and, for
@@ -117,9 +118,79 @@ public enum MatrixMultiply {
     /// (a convolution's windows), that saves copying it twice. The same products in the same order: the same bits.
     static func multiplyPacking(m: Int, n: Int, k: Int, packingA: PackingA, packingB: PackingB,
                                 c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool, aInRows: Bool = false) {
-        // Equal k blocks: 576 = 2 x 288 rather than 384 + 192.
+        multiplyBlocks(m: m, n: n, k: k, packingA: packingA, blockOfB: { depths, columns, buffer in
+            packingB(depths, columns, buffer)
+            return UnsafePointer(buffer)
+        }, c: c, ldc: ldc, accumulate: accumulate, aInRows: aInRows)
+    }
+
+    /// The same with B packed beforehand, whole (`packWhole`): for a B that many products share (a convolution's
+    /// bank, used by every band of output rows), packed once instead of once per product.
+    static func multiplyPacking(m: Int, n: Int, k: Int, packingA: PackingA, packedB whole: UnsafePointer<Double>,
+                                c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool, aInRows: Bool = false) {
+        multiplyBlocks(m: m, n: n, k: k, packingA: packingA, blockOfB: { depths, columns, _ in
+            whole + wholeOffset(k: k, depths: depths, columns: columns)
+        }, c: c, ldc: ldc, accumulate: accumulate, aInRows: aInRows)
+    }
+
+    /// B packed whole (`packWhole`) once, on a cache line, for the products that share it (a convolution's bank,
+    /// used by every band of every example of a batch). Written only while it is made, so it can be shared
+    /// between threads.
+    final class PackedB: @unchecked Sendable {
+        let values: UnsafeMutablePointer<Double>
+
+        /// Packs B (k x n, row stride ldb).
+        init(_ b: UnsafePointer<Double>, ldb: Int, k: Int, n: Int) {
+            let count = wholeCount(k: k, n: n)
+            values = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Double>.stride, alignment: 64)
+                .bindMemory(to: Double.self, capacity: max(count, 1))
+            packWhole(b, ldb: ldb, k: k, n: n, into: values)
+        }
+
+        deinit { values.deallocate() }
+    }
+
+    /// The depth of the k blocks: equal blocks of at most kc (576 = 2 x 288 rather than 384 + 192).
+    static func blockDepth(_ k: Int) -> Int {
         let kBlocks = (k + kc - 1) / kc
-        let depth = (k + kBlocks - 1) / kBlocks
+        return (k + kBlocks - 1) / max(kBlocks, 1)
+    }
+
+    /// The values B (k x n) takes packed whole: every block, its last panel's columns padded to nr.
+    static func wholeCount(k: Int, n: Int) -> Int { k * ((n + nr - 1) / nr * nr) }
+
+    /// Packs the whole of B (k x n, row stride ldb) into `out` (`wholeCount` values), block by block as
+    /// `packB` packs each for `multiplyPacking`: column block after column block, each one's k blocks in order.
+    static func packWhole(_ b: UnsafePointer<Double>, ldb: Int, k: Int, n: Int, into out: UnsafeMutablePointer<Double>) {
+        let depth = blockDepth(k)
+        var jc = 0
+        while jc < n {
+            let columns = jc..<min(jc + nc, n)
+            var pc = 0
+            while pc < k {
+                let depths = pc..<min(pc + depth, k)
+                packB(b + pc * ldb + jc, ldb: ldb, depth: depths.count, cols: columns.count,
+                      into: out + wholeOffset(k: k, depths: depths, columns: columns))
+                pc += depth
+            }
+            jc += nc
+        }
+    }
+
+    /// Where the block of rows `depths` and columns `columns` starts in B packed whole: after the column blocks
+    /// before it (k x nc values each), then after its own earlier k blocks (each as deep as it is, times its
+    /// padded width).
+    @inline(__always)
+    static func wholeOffset(k: Int, depths: Range<Int>, columns: Range<Int>) -> Int {
+        columns.lowerBound * k + depths.lowerBound * ((columns.count + nr - 1) / nr * nr)
+    }
+
+    /// The blocked loops of both forms: `blockOfB` packs (or finds) one block of B and returns where it lies,
+    /// given a buffer of kc x nc values on a cache line.
+    private static func multiplyBlocks(m: Int, n: Int, k: Int, packingA: PackingA,
+                                       blockOfB: (Range<Int>, Range<Int>, UnsafeMutablePointer<Double>) -> UnsafePointer<Double>,
+                                       c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool, aInRows: Bool) {
+        let depth = blockDepth(k)
         // On cache-line boundaries, so that no 64-byte load of a packed panel straddles two lines.
         let rawB = UnsafeMutableRawPointer.allocate(byteCount: kc * nc * 8, alignment: 64)
         let rawA = UnsafeMutableRawPointer.allocate(byteCount: mc * kc * 8, alignment: 64)
@@ -135,7 +206,7 @@ public enum MatrixMultiply {
             var pc = 0
             while pc < k {
                 let kcb = min(depth, k - pc)
-                packingB(pc..<(pc + kcb), jc..<(jc + ncb), packedB)
+                let blockB = blockOfB(pc..<(pc + kcb), jc..<(jc + ncb), packedB)
                 let addToC = accumulate || pc > 0
                 var ic = 0
                 while ic < m {
@@ -149,7 +220,7 @@ public enum MatrixMultiply {
                         var jr = 0
                         while jr < ncb {
                             let cols = min(nr, ncb - jr)
-                            let a = packedA + ir * kcb, b = packedB + jr * kcb, target = c + (ic + ir) * ldc + jc + jr
+                            let a = packedA + ir * kcb, b = blockB + jr * kcb, target = c + (ic + ir) * ldc + jc + jr
                             if aInRows {
                                 let reader = RowsOfA(a: a, depth: kcb, rows: tall ? 2 * mr : rows)
                                 if tall {

@@ -109,3 +109,39 @@ func aConvolutionsBitsAreThoseOfTheReferenceLoopsWhenItsWindowIsOneBlock(channel
         #expect(batch[e] == reference, "example \(e) in the batch")
     }
 }
+
+@Test func aWholePackedBGivesTheBitsOfPackingItBlockByBlock() throws {
+    // B packed once (MatrixMultiply.PackedB, as a convolution's bank is for all its bands) must be read block
+    // by block exactly where packB would have put each block: sizes with several k blocks (769 = 3 x 257),
+    // several column blocks (1030 > nc = 1024) and a last panel narrower than 8.
+    var random = SplitMix64(state: 5150)
+    for (m, n, k) in [(13, 1030, 5), (30, 21, 769), (73, 64, 288), (7, 1041, 400)] {
+        let a = (0..<(m * k)).map { _ in random.value() }
+        let b = (0..<(k * n)).map { _ in random.value() }
+        var once = [Double](repeating: 0, count: m * n), each = once
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                guard let pa = pa.baseAddress, let pb = pb.baseAddress else { return }
+                let packingA: MatrixMultiply.PackingA = { rows, depths, out in
+                    MatrixMultiply.packA(pa + rows.lowerBound * k + depths.lowerBound, rowStride: k, depthStride: 1,
+                                         rows: rows.count, depth: depths.count, into: out)
+                }
+                let whole = MatrixMultiply.PackedB(pb, ldb: n, k: k, n: n)
+                once.withUnsafeMutableBufferPointer { c in
+                    guard let c = c.baseAddress else { return }
+                    MatrixMultiply.multiplyPacking(m: m, n: n, k: k, packingA: packingA, packedB: whole.values,
+                                                   c: c, ldc: n, accumulate: false)
+                }
+                each.withUnsafeMutableBufferPointer { c in
+                    guard let c = c.baseAddress else { return }
+                    MatrixMultiply.multiplyPacking(m: m, n: n, k: k, packingA: packingA, packingB: { depths, columns, out in
+                        MatrixMultiply.packB(pb + depths.lowerBound * n + columns.lowerBound, ldb: n, depth: depths.count,
+                                             cols: columns.count, into: out)
+                    }, c: c, ldc: n, accumulate: false)
+                }
+            }
+        }
+        #expect(once.map(\.bitPattern) == each.map(\.bitPattern), "\(m) x \(n) x \(k)")
+        #expect(try once == MatrixMultiply.multiply(a, b, m: m, n: n, k: k), "\(m) x \(n) x \(k)")
+    }
+}
