@@ -118,9 +118,13 @@ public enum MatrixMultiply {
     /// (a convolution's windows), that saves copying it twice. The same products in the same order: the same bits.
     static func multiplyPacking(m: Int, n: Int, k: Int, packingA: PackingA, packingB: PackingB,
                                 c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool, aInRows: Bool = false) {
-        multiplyBlocks(m: m, n: n, k: k, packingA: packingA, blockOfB: { depths, columns, buffer in
-            packingB(depths, columns, buffer)
-            return UnsafePointer(buffer)
+        // One block of B at a time, on cache-line boundaries, so that no 64-byte load of a panel straddles two lines.
+        let rawB = UnsafeMutableRawPointer.allocate(byteCount: kc * nc * 8, alignment: 64)
+        defer { rawB.deallocate() }
+        let packedB = rawB.bindMemory(to: Double.self, capacity: kc * nc)
+        multiplyBlocks(m: m, n: n, k: k, packingA: packingA, blockOfB: { depths, columns in
+            packingB(depths, columns, packedB)
+            return UnsafePointer(packedB)
         }, c: c, ldc: ldc, accumulate: accumulate, aInRows: aInRows)
     }
 
@@ -128,7 +132,7 @@ public enum MatrixMultiply {
     /// bank, used by every band of output rows), packed once instead of once per product.
     static func multiplyPacking(m: Int, n: Int, k: Int, packingA: PackingA, packedB whole: UnsafePointer<Double>,
                                 c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool, aInRows: Bool = false) {
-        multiplyBlocks(m: m, n: n, k: k, packingA: packingA, blockOfB: { depths, columns, _ in
+        multiplyBlocks(m: m, n: n, k: k, packingA: packingA, blockOfB: { depths, columns in
             whole + wholeOffset(k: k, depths: depths, columns: columns)
         }, c: c, ldc: ldc, accumulate: accumulate, aInRows: aInRows)
     }
@@ -185,28 +189,23 @@ public enum MatrixMultiply {
         columns.lowerBound * k + depths.lowerBound * ((columns.count + nr - 1) / nr * nr)
     }
 
-    /// The blocked loops of both forms: `blockOfB` packs (or finds) one block of B and returns where it lies,
-    /// given a buffer of kc x nc values on a cache line.
+    /// The blocked loops of both forms: `blockOfB` packs (or finds) the block of B at those rows and columns and
+    /// returns where it lies.
     private static func multiplyBlocks(m: Int, n: Int, k: Int, packingA: PackingA,
-                                       blockOfB: (Range<Int>, Range<Int>, UnsafeMutablePointer<Double>) -> UnsafePointer<Double>,
+                                       blockOfB: (Range<Int>, Range<Int>) -> UnsafePointer<Double>,
                                        c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool, aInRows: Bool) {
         let depth = blockDepth(k)
         // On cache-line boundaries, so that no 64-byte load of a packed panel straddles two lines.
-        let rawB = UnsafeMutableRawPointer.allocate(byteCount: kc * nc * 8, alignment: 64)
         let rawA = UnsafeMutableRawPointer.allocate(byteCount: mc * kc * 8, alignment: 64)
-        let packedB = rawB.bindMemory(to: Double.self, capacity: kc * nc)
+        defer { rawA.deallocate() }
         let packedA = rawA.bindMemory(to: Double.self, capacity: mc * kc)
-        defer {
-            rawB.deallocate()
-            rawA.deallocate()
-        }
         var jc = 0
         while jc < n {
             let ncb = min(nc, n - jc)
             var pc = 0
             while pc < k {
                 let kcb = min(depth, k - pc)
-                let blockB = blockOfB(pc..<(pc + kcb), jc..<(jc + ncb), packedB)
+                let blockB = blockOfB(pc..<(pc + kcb), jc..<(jc + ncb))
                 let addToC = accumulate || pc > 0
                 var ic = 0
                 while ic < m {
