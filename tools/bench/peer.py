@@ -5,7 +5,8 @@
                                 [--train-runs N] [--train-warmups N] [--epoch-images N]
                                 [--statistic median|min] [CASE ...]
 
-One peer per process, because each needs its own thread settings (tools/bench/run.sh sets them):
+One peer per process, because each needs its own thread settings (tools/bench/run.sh sets them; for the
+one-core cases it runs NumPy and JAX from tools/bench/paired.py instead, which imports this file):
   numpy  float64, one BLAS thread, pinned to one CPU; timed by the process's CPU time.
          conv256..conv4096 scipy.signal.correlate2d (mode="valid"); conv224, conv56 np.pad + sliding-window
          im2col + matmul (BLAS dgemm); maxpool reshape + max; gemm1024 a @ b; mnist, mnist64 the notes' MNIST
@@ -327,6 +328,34 @@ def measure(fn, runs, warmups, wall, statistic="median"):
             "wall_ms": wall_ms, "process_cpu_ms": cpu_ms, "runs": max(1, runs)}
 
 
+def time_case(peer, case, fn, runs, warmups, statistic, cpus=1):
+    """One case's record: `fn` timed (`measure`) and the figures derived from its time (GFLOP/s, images per
+    second, ns per tap). A training case on several CPUs is timed by the wall clock, everything else by CPU time."""
+    if peer == "jax":
+        warmups = max(1, warmups)  # the first call compiles
+    record = {"name": case.name, "title": case.title, **measure(fn, runs, warmups, case.all_cores and cpus > 1, statistic),
+              "threads": cpus if case.all_cores else 1, "flops": case.flops}
+    record["gflops"] = case.flops / (record["ms"] * 1e-3) / 1e9
+    if case.images:
+        record["images"], record["images_per_s"] = case.images, case.images / (record["ms"] * 1e-3)
+    if case.taps:
+        record["ns_per_tap"] = record["ms"] * 1e6 / case.taps
+    return record
+
+
+def make_report(peer, records, runs, warmups):
+    """A peer's report of `records`, as `--json` prints it and tools/bench/report.py reads it."""
+    report = {"tool": peer, "versions": versions(peer), "runs": runs, "warmups": warmups, "cases": records}
+    if peer == "numpy":
+        report["blas"] = blas_info()
+    return report
+
+
+def cases_of(peer, epoch_images=EPOCH_IMAGES):
+    """The peer's cases, built lazily (`Case.make`)."""
+    return {"numpy": numpy_cases, "jax": jax_cases, "keras": lambda: keras_cases(epoch_images)}[peer]()
+
+
 def blas_info():
     """What threadpoolctl says about the BLAS in use (None if threadpoolctl is not installed)."""
     try:
@@ -368,7 +397,7 @@ def main():
     if args.peer == "keras":
         os.environ.setdefault("KERAS_BACKEND", "jax")
 
-    cases = {"numpy": numpy_cases, "jax": jax_cases, "keras": lambda: keras_cases(args.epoch_images)}[args.peer]()
+    cases = cases_of(args.peer, args.epoch_images)
     cpus = len(os.sched_getaffinity(0))  # 1 when pinned: then training is timed by CPU time too
     records = []
     for case in cases:
@@ -376,24 +405,13 @@ def main():
             continue
         fn = case.make()
         runs, warmups = (args.train_runs, max(1, args.train_warmups)) if case.all_cores else (args.runs, args.warmups)
-        if args.peer == "jax":
-            warmups = max(1, warmups)  # the first call compiles
-        record = {"name": case.name, "title": case.title, **measure(fn, runs, warmups, case.all_cores and cpus > 1, args.statistic),
-                  "threads": cpus if case.all_cores else 1, "flops": case.flops}
-        record["gflops"] = case.flops / (record["ms"] * 1e-3) / 1e9
-        if case.images:
-            record["images"], record["images_per_s"] = case.images, case.images / (record["ms"] * 1e-3)
-        if case.taps:
-            record["ns_per_tap"] = record["ms"] * 1e6 / case.taps
+        record = time_case(args.peer, case, fn, runs, warmups, args.statistic, cpus)
         records.append(record)
         if not args.json:
             extra = f"  {record['images_per_s']:8.0f} images/s" if case.images else ""
             print(f"{case.name:<13} {case.title:<56} {record['ms']:10.3f} ms {record['clock']:<11} "
                   f"{record['gflops']:7.2f} GFLOP/s{extra}")
-    report = {"tool": args.peer, "versions": versions(args.peer), "runs": args.runs, "warmups": args.warmups,
-              "cases": records}
-    if args.peer == "numpy":
-        report["blas"] = blas_info()
+    report = make_report(args.peer, records, args.runs, args.warmups)
     if args.json:
         print(json.dumps(report))
     else:

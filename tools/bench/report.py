@@ -64,6 +64,26 @@ def median(values):
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
+def quartiles(values):
+    """The first and third quartiles (the medians of the lower and the upper half; with an odd count the
+    middle value belongs to neither)."""
+    values = sorted(values)
+    half = len(values) // 2
+    if half == 0:
+        return values[0], values[0]
+    return median(values[:half]), median(values[len(values) - half:])
+
+
+def spread_of(ratios):
+    """The rounds' ratios of a row: their middle half and, from 5 rounds on, their range."""
+    if not ratios:
+        return "-"
+    if len(ratios) < 5:
+        return f"{min(ratios):.2f} to {max(ratios):.2f}"
+    low, high = quartiles(ratios)
+    return f"{low:.2f} to {high:.2f} ({min(ratios):.2f} to {max(ratios):.2f})"
+
+
 def across_rounds(reports):
     """One side's cases over the rounds: for each case, the round whose time is the median (the lower middle
     one for an even count), so its other figures (GFLOP/s, ns per tap) go with that time."""
@@ -214,8 +234,9 @@ def main():
         print(f"- missing peers (not importable): {ENV['MISSING']}")
     statistic = "minimums" if ENV.get("STATISTIC") == "min" else "medians"
     count = len([report for report in rounds["cnnbench"] if report])
-    over = (f"; {count} rounds of the one-core cases (each side's time: the median over the rounds; each ratio: "
-            "the median of the rounds' own ratios, their range beside it)") if count > 1 else ""
+    over = (f"; {count} rounds of the one-core cases, the sides of a case a second apart (each side's time: the "
+            "median over the rounds; each ratio: the median of the rounds' own ratios, beside it their range, or "
+            "from 5 rounds on their middle half and, in brackets, their range)") if count > 1 else ""
     print(f"- {statistic} of {ENV.get('RUNS')} runs per one-core case, {ENV.get('TRAIN_RUNS')} per training case; "
           f"epochs of {int(ENV.get('EPOCH_IMAGES', 0)):,} images (digits: 1,438){over}")
 
@@ -233,7 +254,7 @@ def main():
                 rn = median(by_round) if by_round else None
                 by_round = round_ratios(rounds["cnnbench"], rounds["jax"], name)
                 rj = median(by_round) if by_round else None
-                spread = f"{min(by_round):.2f} to {max(by_round):.2f}" if by_round else "-"
+                spread = spread_of(by_round)
             target = verdict(rj) if name in FORWARD else "-"
             rows.append([name, ms(a["ms"]), ms(q.get(name, {}).get("ms")), ms(j.get(name, {}).get("ms")),
                          fixed(rn), fixed(rj)] + ([spread] if several else []) +

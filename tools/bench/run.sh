@@ -11,11 +11,13 @@
 #   --quick           5 runs (3 warm-ups) per one-core case, 1 timed run (1 warm-up) per training case,
 #                     epochs of 256 images: about 1.5 minutes instead of about 6 (on this machine, loaded)
 #   --runs N          timed runs per one-core case (default 21, after 3 warm-ups)
-#   --rounds N        the one-core cases N times over (default 1), each round case by case: cnnbench, NumPy, JAX
-#                     on one case, then the next (so both sides of a row meet about the same load). Each side's
-#                     time is the median over the rounds and each ratio the median of the rounds' own ratios,
-#                     shown with their range, so a drift of the host's speed during the run (20 to 40% here
-#                     from one minute to the next) meets both sides of a ratio alike
+#   --rounds N        the one-core cases N times over (default 1), case by case: on one case, round after round,
+#                     cnnbench then NumPy then JAX (reversed every other round), a second apart, from one
+#                     Python process that keeps the peers loaded (tools/bench/paired.py). Each side's time is
+#                     the median over the rounds and each ratio the median of the rounds' own ratios, shown with
+#                     their middle half and range, so a drift of the host's speed (20 to 40% here from one
+#                     minute to the next) meets both sides of a ratio alike. 15 rounds of 11 runs with
+#                     --statistic min: about 10 minutes for every case
 #   --train-runs N    timed runs per training case (default 5, after 1 warm-up)
 #   --epoch-images N  images in the MNIST and Fashion-MNIST epochs (default 1,024; the digits epoch is always
 #                     the lesson's 1,438 training digits)
@@ -167,52 +169,20 @@ fi
 
 options=(--runs "$RUNS" --warmups "$WARMUPS" --train-runs "$TRAIN_RUNS" --train-warmups "$TRAIN_WARMUPS" --epoch-images "$EPOCH_IMAGES"
          --statistic "$STATISTIC")
-# merge_reports OUT PART...: one side's reports of single cases as one report (the first one's settings, every
-# part's cases in order), as report.py reads a side's round.
-merge_reports() {
-    "$MERGE_PY" - "$@" <<'PYTHON'
-import json, sys
-merged = None
-for path in sys.argv[2:]:
-    try:
-        with open(path) as f:
-            report = json.load(f)
-    except (OSError, ValueError):
-        continue
-    if merged is None:
-        merged = report
-    else:
-        merged["cases"] += report.get("cases", [])
-if merged is not None:
-    with open(sys.argv[1], "w") as f:
-        json.dump(merged, f)
-PYTHON
-}
-MERGE_PY="$PY"
-"$PY" -c "" >/dev/null 2>&1 || MERGE_PY=python3
 if [ ${#ONE[@]} -gt 0 ]; then
     echo "one-core cases ($STATISTIC of $RUNS runs after $WARMUPS warm-ups, pinned to CPU $CPU, $ROUNDS round(s)): ${ONE[*]}"
-    # Case by case, cnnbench then its peers, so that both sides of a row meet about the same load: on a shared
-    # host the speed moves within a minute, and running every case of one side before the other's let the two
-    # sides of a row meet different speeds. Each side's parts are then merged into one report per round.
-    for round in $(seq 1 "$ROUNDS"); do
-        [ "$ROUNDS" = 1 ] && tag="" || { tag="-r$round"; echo "  round $round of $ROUNDS:"; }
-        for name in "${ONE[@]}"; do
-            echo "  $name..."
-            "${pin[@]}" "$BENCH" --json "${options[@]}" "$name" >"$OUT/part-cnnbench$tag-$name.json"
-            for peer in numpy jax; do
-                [[ " ${PEERS[*]} " == *" $peer "* ]] || continue
-                "${peer_env[@]}" "${one_thread[@]}" "${pin[@]}" "$PY" tools/bench/peer.py --peer "$peer" --json "${options[@]}" "$name" \
-                    >"$OUT/part-$peer$tag-$name.json" 2>>"$OUT/$peer-one$tag.log" \
-                    || { echo "  $peer failed on $name:"; tail -5 "$OUT/$peer-one$tag.log"; rm -f "$OUT/part-$peer$tag-$name.json"; }
-            done
-        done
-        for side in cnnbench numpy jax; do
-            parts=()
-            for name in "${ONE[@]}"; do [ -f "$OUT/part-$side$tag-$name.json" ] && parts+=("$OUT/part-$side$tag-$name.json"); done
-            if [ ${#parts[@]} -gt 0 ]; then merge_reports "$OUT/$side-one$tag.json" "${parts[@]}"; fi
-        done
-    done
+    # Case by case, round after round, cnnbench and its peers a second apart (tools/bench/paired.py keeps the
+    # peers loaded in one process): on a shared host the speed moves within a minute, so the two sides of a
+    # ratio must meet about the same load.
+    one_peers=()
+    for peer in numpy jax; do [[ " ${PEERS[*]} " == *" $peer "* ]] && one_peers+=("$peer"); done
+    PAIRED_PY="$PY"
+    [ ${#one_peers[@]} -gt 0 ] || { "$PY" -c "" >/dev/null 2>&1 || PAIRED_PY=python3; }
+    one_list="${one_peers[*]:-}"
+    "${peer_env[@]}" "${one_thread[@]}" "${pin[@]}" "$PAIRED_PY" tools/bench/paired.py --bench "$BENCH" --out "$OUT" \
+        --rounds "$ROUNDS" --runs "$RUNS" --warmups "$WARMUPS" --statistic "$STATISTIC" --peers "${one_list// /,}" "${ONE[@]}" \
+        2>"$OUT/paired.log" || { echo "  the one-core cases failed:"; tail -5 "$OUT/paired.log"; }
+    grep '^paired.py:' "$OUT/paired.log" | sed 's/^/  /' || true
 fi
 if [ ${#TRAIN[@]} -gt 0 ]; then
     # Case by case, cnnrepl then Keras, so that both sides of a row meet about the same load.
