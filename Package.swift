@@ -31,10 +31,12 @@ let package = Package(
         .target(
             name: "CNNCore",
             dependencies: ["CMalloc"],
-            // Release builds (the benchmark, `swift run -c release`) use every vector unit of the machine
-            // they are built on, as NumPy's BLAS does at run time; such a binary runs on that kind of CPU only.
+            // Every build uses every vector unit of the machine it is built on, as NumPy's BLAS does at run
+            // time; such a binary runs on that kind of CPU only. The core's sums of products are fused
+            // multiply-adds (Double.addProduct): with the CPU's FMA instructions one each, without them a call
+            // to libm's fma, with the same bits but many times slower, which is why debug builds use them too.
             swiftSettings: [
-                .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
+                .unsafeFlags(["-target-cpu", "native"]),
                 // Debug builds (`swift build`, `swift test`) optimise the core too: training and the
                 // convolutions run about ten times faster, which halves the test suite. Stepping through
                 // the core in a debugger shows optimised code; remove this line for that.

@@ -3,8 +3,9 @@
 // A trace lists every kernel tap of one output cell: which input cell it read (in the coordinates of the
 // unpadded input, so a tap in the zero padding has a row or column outside 0..<H / 0..<W and is flagged
 // `isPadding`), the channel, the kernel position, the input value, the weight and their product; then the
-// bias and the sum. Terms come in the order ky, kx, c, the order ConvolutionReference adds them, so
-// `value` equals the reference output bit for bit. Pooling keeps its own trace types.
+// bias and the sum. Terms come in the order ky, kx, c, the order ConvolutionReference adds them, and join the
+// sum as there (a fused multiply-add of the input value and the weight; `product` is the product rounded on its
+// own, for showing), so `value` equals the reference output bit for bit. Pooling keeps its own trace types.
 
 /// One multiply of a convolution cell: input value times kernel weight.
 public struct ConvolutionTerm: Equatable, Sendable {
@@ -112,7 +113,7 @@ extension Convolution {
                     if !isPadding {
                         inputValue = x[(iy * width + ix) * channels + c]
                         product = inputValue * weight
-                        sum += product
+                        sum.addProduct(inputValue, weight)
                     }
                     terms.append(ConvolutionTerm(
                         inputRow: iy, inputColumn: ix, channel: c, kernelRow: ky, kernelColumn: kx,

@@ -183,10 +183,10 @@ extension Convolution {
                     for kx in 0..<kernelWidth {
                         let values = row + kx &* columnGap &* 8
                         let w = SIMD8(repeating: weights[kx])
-                        a0 += w * values.loadUnaligned(as: SIMD8<Double>.self)
-                        a1 += w * values.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
-                        a2 += w * values.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
-                        a3 += w * values.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
+                        a0.addProduct(w, values.loadUnaligned(as: SIMD8<Double>.self))
+                        a1.addProduct(w, values.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self))
+                        a2.addProduct(w, values.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self))
+                        a3.addProduct(w, values.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self))
                     }
                     ky &+= 1
                 }
@@ -209,7 +209,7 @@ extension Convolution {
                     let row = input + ((firstRow &+ ky &* rowGap) &* width &+ ox &- left)
                     let weights = kernel + ky &* kernelWidth
                     for kx in 0..<kernelWidth {
-                        acc += SIMD8(repeating: weights[kx]) * UnsafeRawPointer(row + kx &* columnGap).loadUnaligned(as: SIMD8<Double>.self)
+                        acc.addProduct(SIMD8(repeating: weights[kx]), UnsafeRawPointer(row + kx &* columnGap).loadUnaligned(as: SIMD8<Double>.self))
                     }
                     ky &+= 1
                 }
@@ -270,15 +270,15 @@ extension Convolution {
                     let v3 = values.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
                     if useA {
                         let w = SIMD8(repeating: kernel[i &* kernelWidth &+ kx])
-                        a0 += w * v0; a1 += w * v1; a2 += w * v2; a3 += w * v3
+                        a0.addProduct(w, v0); a1.addProduct(w, v1); a2.addProduct(w, v2); a3.addProduct(w, v3)
                     }
                     if useB {
                         let w = SIMD8(repeating: kernel[(i &- 1) &* kernelWidth &+ kx])
-                        b0 += w * v0; b1 += w * v1; b2 += w * v2; b3 += w * v3
+                        b0.addProduct(w, v0); b1.addProduct(w, v1); b2.addProduct(w, v2); b3.addProduct(w, v3)
                     }
                     if useC {
                         let w = SIMD8(repeating: kernel[(i &- 2) &* kernelWidth &+ kx])
-                        c0 += w * v0; c1 += w * v1; c2 += w * v2; c3 += w * v3
+                        c0.addProduct(w, v0); c1.addProduct(w, v1); c2.addProduct(w, v2); c3.addProduct(w, v3)
                     }
                 }
             }
@@ -328,8 +328,8 @@ extension Convolution {
                 // Kernel row k of this input row goes to output row i - k (when it is one of the six).
                 @inline(__always) func add(_ k0: SIMD8<Double>, _ k1: SIMD8<Double>, _ k2: SIMD8<Double>,
                                            _ s: inout SIMD8<Double>, _ t: inout SIMD8<Double>) {
-                    s += k0 * u0; s += k1 * u1; s += k2 * u2
-                    t += k0 * v0; t += k1 * v1; t += k2 * v2
+                    s.addProduct(k0, u0); s.addProduct(k1, u1); s.addProduct(k2, u2)
+                    t.addProduct(k0, v0); t.addProduct(k1, v1); t.addProduct(k2, v2)
                 }
                 switch i {
                 case 0: add(w00, w01, w02, &s0, &t0)
@@ -379,7 +379,7 @@ extension Convolution {
             let weights = kernel + ky &* kernelWidth
             var kx = kxStart
             while kx < kxEnd {
-                sum += row[kx &* columnGap] * weights[kx]
+                sum.addProduct(row[kx &* columnGap], weights[kx])
                 kx &+= 1
             }
         }
@@ -516,9 +516,9 @@ extension Convolution {
             let w2 = row.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
             let w3 = row.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
             let u = SIMD8(repeating: x[p]), v = SIMD8(repeating: y[p]), t = SIMD8(repeating: z[p])
-            a0 += u * w0; a1 += u * w1; a2 += u * w2; a3 += u * w3
-            b0 += v * w0; b1 += v * w1; b2 += v * w2; b3 += v * w3
-            c0 += t * w0; c1 += t * w1; c2 += t * w2; c3 += t * w3
+            a0.addProduct(u, w0); a1.addProduct(u, w1); a2.addProduct(u, w2); a3.addProduct(u, w3)
+            b0.addProduct(v, w0); b1.addProduct(v, w1); b2.addProduct(v, w2); b3.addProduct(v, w3)
+            c0.addProduct(t, w0); c1.addProduct(t, w1); c2.addProduct(t, w2); c3.addProduct(t, w3)
         }
         store(a0, a1, a2, a3, to: output)
         if cells > 1 { store(b0, b1, b2, b3, to: output + filters) }

@@ -4,7 +4,8 @@
 //     iy0 = oy * strideRows - padTop,   ix0 = ox * strideCols - padLeft
 // and the kernel tap (ky, kx) reads input cell (iy0 + ky * dilationRows, ix0 + kx * dilationCols).
 // Taps that land in the zero padding (outside the input) add nothing and are skipped. The sum runs
-// over ky, then kx, then channel c, and the bias is added last: the same order the cell trace shows,
+// over ky, then kx, then channel c, each product joining the sum in a fused multiply-add (one rounding,
+// `addProduct`), and the bias is added last: the same order the cell trace shows,
 // so a trace's sum equals this function's output exactly. This is the oracle the fast path is tested against.
 
 extension Convolution {
@@ -40,7 +41,7 @@ extension Convolution {
                             for c in 0..<channels {
                                 let inputValue = x[(iy * width + ix) * channels + c]
                                 let weight = w[((ky * kernelWidth + kx) * channels + c) * filters + f]
-                                sum += inputValue * weight
+                                sum.addProduct(inputValue, weight)
                             }
                         }
                     }

@@ -143,7 +143,7 @@ public struct Dense: Equatable, Sendable {
             let x = input.scalars[row * inputCount + i]
             let w = weights.scalars[i * outputCount + j]
             terms.append(DenseTrace.Term(index: i, input: x, weight: w, product: x * w))
-            productSum += x * w
+            productSum.addProduct(x, w)
         }
         let biasValue = bias?.scalars[j]
         return DenseTrace(outputIndex: index, terms: terms, productSum: productSum, bias: biasValue,

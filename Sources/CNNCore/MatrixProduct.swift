@@ -65,7 +65,7 @@ extension Tensor {
         for i in 0..<rows {
             for j in 0..<cols {
                 var sum = 0.0
-                for p in 0..<inner { sum += a[i * inner + p] * b[p * cols + j] }
+                for p in 0..<inner { sum.addProduct(a[i * inner + p], b[p * cols + j]) }
                 out[i * cols + j] = sum
             }
         }

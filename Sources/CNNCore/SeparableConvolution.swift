@@ -110,7 +110,7 @@ extension SeparableConvolution {
         let values = Array(d.scalars[at..<(at + middle)])
         let weights = (0..<middle).map { pointwiseKernel.scalars[$0 * filters + f] }
         var sum = 0.0
-        for j in 0..<middle { sum += values[j] * weights[j] }
+        for j in 0..<middle { sum.addProduct(values[j], weights[j]) }
         let b = bias.map { $0.scalars[f] }
         let first = try depthwise.trace(input: input, kernel: depthwiseKernel, bias: nil, at: [index[0], index[1], 0])
         return SeparableCellTrace(firstChannel: first.trace, firstSlice: first.slice, depthwiseValues: values, pointwiseWeights: weights,

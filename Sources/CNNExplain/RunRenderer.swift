@@ -174,7 +174,9 @@ struct RunRenderer {
         if output.rank == 1, let best = largestIndex(output) {
             line += "; the largest is \(run.outputVariable)[\(best)] = \(printer.number(output.scalars[best]))"
             if run.layers.last?.activation == .softmax || run.layers.last?.analysis.spec == .activation(.softmax) {
-                line += " (softmax: the \(output.count) values add up to \(printer.number(output.scalars.reduce(0, +))))"
+                // Their sum is 1 up to the last bits (0.9999999999999999 would print as 1.00 one run and 1 the next).
+                let sum = output.scalars.reduce(0, +)
+                line += " (softmax: the \(output.count) values add up to \(abs(sum - 1) < 1e-9 ? "1" : printer.number(sum)))"
             }
             out.append(line)
             if let names = run.classNames, names.count == output.count {

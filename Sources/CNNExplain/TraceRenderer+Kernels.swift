@@ -73,7 +73,7 @@ extension TraceRenderer {
         lines += texts.count <= 12 ? texts : Array(texts.prefix(10)) + ["    … (\(texts.count) products)"]
         let products = scatter.map { printer.number($0.product) }
         lines.append("  " + SumText.line(label: "sum", terms: products.count <= 12 ? products : Array(products.prefix(6)),
-                                         total: printer.number(scatter.reduce(0) { $0 + $1.product })))
+                                         total: printer.number(scatter.reduce(0) { $0.addingProduct($1.inputValue, $1.weight) })))
         lines.append("  view 2, convolution: \(inputName) with zeros inserted and padded (\(Shape.describe(expanded.shape))), the kernel flipped:")
         lines += convolutionLines(convolution, plan: convolution.plan, inputName: "the zero-inserted \(inputName)", input: expanded)
         return lines

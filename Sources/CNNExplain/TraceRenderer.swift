@@ -215,7 +215,7 @@ struct TraceRenderer {
         }
         if channels > 1 {
             let subtotals = (0..<channels).map { c in
-                trace.terms.filter { $0.channel == c && !$0.isPadding }.reduce(0) { $0 + $1.product }
+                trace.terms.filter { $0.channel == c && !$0.isPadding }.reduce(0) { $0.addingProduct($1.inputValue, $1.weight) }
             }
             lines.append("  " + sumLine(subtotals, label: "sum of the \(channels) channel sums", total: trace.productSum, what: "channels"))
         } else {

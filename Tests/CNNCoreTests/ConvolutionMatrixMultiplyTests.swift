@@ -8,7 +8,7 @@ private func plainProduct(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int) 
     for i in 0..<m {
         for j in 0..<n {
             var sum = 0.0
-            for p in 0..<k { sum += a[i * k + p] * b[p * n + j] }
+            for p in 0..<k { sum.addProduct(a[i * k + p], b[p * n + j]) }
             c[i * n + j] = sum
         }
     }
@@ -55,7 +55,8 @@ private func plainProduct(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int) 
 }
 
 /// The blocked multiply's rule, written out: k is cut into equal blocks of at most kc; each block's products
-/// are added in order from 0 (each product rounded, then added), and the blocks' sums are added to C in order.
+/// are added in order from 0 (each one a fused multiply-add: the product joins the sum with one rounding), and
+/// the blocks' sums are added to C in order.
 /// Every element of C follows it whatever its place in a 12-row, 6-row or edge tile, so a product's bits do not
 /// depend on how its rows or columns are cut (bands, examples, groups).
 private func blockedRule(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int) -> [Double] {
@@ -67,8 +68,7 @@ private func blockedRule(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int) -
             while start < k {
                 var sum = 0.0
                 for p in start..<min(k, start + depth) {
-                    let product = a[i * k + p] * b[p * n + j]
-                    sum += product
+                    sum.addProduct(a[i * k + p], b[p * n + j])
                 }
                 c[i * n + j] = start == 0 ? sum : c[i * n + j] + sum
                 start += depth

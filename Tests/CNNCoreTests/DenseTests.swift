@@ -47,7 +47,8 @@ import CNNTestSupport
             #expect(trace.terms.map(\.index) == Array(0..<7))
             #expect(trace.terms.allSatisfy { $0.product == $0.input * $0.weight })
             #expect(trace.terms.map(\.input) == Array(input.scalars[row * 7..<row * 7 + 7]))
-            #expect(trace.productSum == trace.terms.reduce(0) { $0 + $1.product })
+            // Each term joins the sum in a fused multiply-add (one rounding), as the layer computes it.
+            #expect(trace.productSum == trace.terms.reduce(0) { $0.addingProduct($1.input, $1.weight) })
             #expect(trace.bias == dense.bias?.scalars[j])
             #expect(trace.value == trace.productSum + (trace.bias ?? 0))
             #expect(trace.value == output.value(at: [row, j]), "trace and apply sum in the same order")

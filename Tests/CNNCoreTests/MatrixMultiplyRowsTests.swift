@@ -62,7 +62,7 @@ func aProductInBandsHasTheBitsOfTheWholeProduct(m: Int, n: Int, k: Int) throws {
 
 /// A vector-matrix product (the dense layer on one example) has the bits of its rule written out: each column
 /// of a group of 32 sums its even rows and its odd rows in order, then adds the two; the columns after the
-/// last group sum every row in order.
+/// last group sum every row in order (each product joining its sum in a fused multiply-add).
 @Test(arguments: [(1001, 100), (12544, 128), (5, 70), (1000, 40), (2, 33)])
 func aRowTimesAMatrixAddsInTheOrderOfItsRule(k: Int, n: Int) {
     var random = RandomGenerator(seed: UInt64(k * 7 + n))
@@ -71,10 +71,10 @@ func aRowTimesAMatrixAddsInTheOrderOfItsRule(k: Int, n: Int) {
     let start = (0..<n).map { _ in random.nextDouble() }
     let grouped = n / 32 * 32
     func rule(_ j: Int) -> Double {
-        guard j < grouped else { return (0..<k).reduce(0.0) { $0 + a[$1] * b[$1 * n + j] } }
+        guard j < grouped else { return (0..<k).reduce(0.0) { $0.addingProduct(a[$1], b[$1 * n + j]) } }
         var even = 0.0, odd = 0.0
-        for p in stride(from: 0, to: k, by: 2) { even += a[p] * b[p * n + j] }
-        for p in stride(from: 1, to: k, by: 2) { odd += a[p] * b[p * n + j] }
+        for p in stride(from: 0, to: k, by: 2) { even.addProduct(a[p], b[p * n + j]) }
+        for p in stride(from: 1, to: k, by: 2) { odd.addProduct(a[p], b[p * n + j]) }
         return even + odd
     }
     for accumulate in [false, true] {
