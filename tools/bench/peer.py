@@ -41,11 +41,13 @@ DIGITS_FLOPS = 2 * (8 * 8 * 8 * 9 + 128 * 10)
 
 
 class Case:
-    """One timed operation: `make()` builds the inputs and returns the function to time."""
+    """One timed operation: `make()` builds the inputs and returns the function to time. `floor()`, when given,
+    builds a copy of as many values as the operation reads, into as many as it writes: the pace of the memory
+    alone, timed beside it (the single-channel convolutions, whose largest sizes do not fit in the caches)."""
 
-    def __init__(self, name, title, flops, make, images=None, taps=None, all_cores=False):
+    def __init__(self, name, title, flops, make, images=None, taps=None, all_cores=False, floor=None):
         self.name, self.title, self.flops, self.make = name, title, flops, make
-        self.images, self.taps, self.all_cores = images, taps, all_cores
+        self.images, self.taps, self.all_cores, self.floor = images, taps, all_cores, floor
 
 
 def conv_taps(size):
@@ -83,8 +85,12 @@ def numpy_cases():
         def make(size=size):
             image, kernel = rng.uniform(-1, 1, (size, size)), rng.uniform(-1, 1, (3, 3))
             return lambda: correlate2d(image, kernel, mode="valid")
+
+        def copy(size=size):
+            source, target = rng.uniform(-1, 1, (size, size)), np.empty((size - 2, size - 2))
+            return lambda: np.copyto(target, source[1:-1, 1:-1])
         cases.append(Case(f"conv{size}", f"correlate2d {size}x{size} * 3x3, valid", 2 * conv_taps(size), make,
-                          taps=conv_taps(size)))
+                          taps=conv_taps(size), floor=copy))
 
     def conv_case(h, c, f, scale):
         def make():
@@ -340,6 +346,11 @@ def time_case(peer, case, fn, runs, warmups, statistic, cpus=1):
         record["images"], record["images_per_s"] = case.images, case.images / (record["ms"] * 1e-3)
     if case.taps:
         record["ns_per_tap"] = record["ms"] * 1e6 / case.taps
+    if case.floor:
+        floor = measure(case.floor(), runs, warmups, False, statistic)
+        record["copy_ms"] = floor["ms"]
+        if case.taps:
+            record["copy_ns_per_tap"] = floor["ms"] * 1e6 / case.taps
     return record
 
 

@@ -119,6 +119,10 @@ def ms(value):
     return f"{value:.3f}"
 
 
+def ratio_of(a, b):
+    return a / b if a and b else None
+
+
 def ratio(a, b):
     return a["ms"] / b["ms"] if a and b else None
 
@@ -275,11 +279,16 @@ def main():
             print("### Cost per output tap, single-channel 3x3 convolution (target: flat within 1.5x)")
             print()
             rows = [[name, fixed(n[name].get("ns_per_tap"), 3), fixed(q.get(name, {}).get("ns_per_tap"), 3),
-                     fixed(j.get(name, {}).get("ns_per_tap"), 3)] for name in sizes]
-            table(["case", "cnnrepl ns/tap", "SciPy ns/tap", "JAX ns/tap"], rows)
+                     fixed(j.get(name, {}).get("ns_per_tap"), 3), fixed(q.get(name, {}).get("copy_ns_per_tap"), 3),
+                     fixed(ratio_of(n[name].get("ms"), q.get(name, {}).get("copy_ms")))] for name in sizes]
+            table(["case", "cnnrepl ns/tap", "SciPy ns/tap", "JAX ns/tap", "copy ns/tap", "cnnrepl / copy"], rows)
             taps = [n[name]["ns_per_tap"] for name in sizes]
             spread = max(taps) / min(taps)
             print(f"\ncnnrepl largest / smallest: {spread:.2f} -> {verdict(spread, 1.5)}")
+            if any(q.get(name, {}).get("copy_ms") for name in sizes):
+                print("\ncopy: NumPy copying the image's inner (N-2) x (N-2) values into another array, in the same "
+                      "round: the memory's own pace for the values a convolution reads and writes. A row near "
+                      "1 x copy runs as fast as its data can move.")
         older = []
         if "conv512" in n and "conv512" in q:
             speedup = q["conv512"]["ms"] / n["conv512"]["ms"]
