@@ -17,7 +17,7 @@
 #                     the median over the rounds and each ratio the median of the rounds' own ratios, shown with
 #                     their middle half and range, so a drift of the host's speed (20 to 40% here from one
 #                     minute to the next) meets both sides of a ratio alike. 15 rounds of 11 runs with
-#                     --statistic min: about 10 minutes for every case
+#                     --statistic min: about 11 minutes for every case, the training ones included
 #   --train-runs N    timed runs per training case (default 5, after 1 warm-up)
 #   --epoch-images N  images in the MNIST and Fashion-MNIST epochs (default 1,024; the digits epoch is always
 #                     the lesson's 1,438 training digits)
