@@ -87,7 +87,7 @@ extension Activation {
         var start = 0
         while start + length <= y.count {
             var dot = 0.0
-            for i in start..<(start + length) { dot += g[i] * y[i] }
+            for i in start..<(start + length) { dot.addProduct(g[i], y[i]) }
             for i in start..<(start + length) { dx[i] = y[i] * (g[i] - dot) }
             start += length
         }

@@ -237,8 +237,8 @@ extension Convolution {
                             for c in 0..<channels {
                                 let inputOffset = (iy * width + ix) * channels + c
                                 let weightOffset = ((ky * kernelWidth + kx) * channels + c) * filters + f
-                                dw[weightOffset] += upstream * x[inputOffset]
-                                dx[inputOffset] += upstream * w[weightOffset]
+                                dw[weightOffset].addProduct(upstream, x[inputOffset])
+                                dx[inputOffset].addProduct(upstream, w[weightOffset])
                             }
                         }
                     }

@@ -66,14 +66,14 @@ extension Dense {
                 let gj = gRaw.loadUnaligned(fromByteOffset: j * 8, as: SIMD8<Double>.self)
                 let wj = wRaw.loadUnaligned(fromByteOffset: j * 8, as: SIMD8<Double>.self)
                 let dwj = dwRaw.loadUnaligned(fromByteOffset: j * 8, as: SIMD8<Double>.self)
-                dwRaw.storeBytes(of: dwj + xi * gj, toByteOffset: j * 8, as: SIMD8<Double>.self)
-                partial += gj * wj
+                dwRaw.storeBytes(of: dwj.addingProduct(SIMD8(repeating: xi), gj), toByteOffset: j * 8, as: SIMD8<Double>.self)
+                partial.addProduct(gj, wj)
                 j += 8
             }
             var sum = partial.sum()
             while j < outputs {
-                dwRow[j] += xi * g[j]
-                sum += g[j] * wRow[j]
+                dwRow[j].addProduct(xi, g[j])
+                sum.addProduct(g[j], wRow[j])
                 j += 1
             }
             dx[i] = sum

@@ -45,12 +45,13 @@ public struct GradientSum: Equatable, Sendable {
     /// The sum of the products.
     public var value: Double
 
-    /// Creates a sum of `terms`, adding them in order.
+    /// Creates a sum of `terms`, adding them in order, each with a fused multiply-add (upstream times factor
+    /// joins the sum with one rounding, as the backward passes add it; `product` is only for showing).
     public init(index: [Int], terms: [GradientTerm]) {
         self.index = index
         self.terms = terms
         var total = 0.0
-        for term in terms { total += term.product }
+        for term in terms { total.addProduct(term.upstream, term.factor) }
         self.value = total
     }
 }

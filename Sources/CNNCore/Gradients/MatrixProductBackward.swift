@@ -33,8 +33,8 @@ extension Tensor {
                 let ap = a[i * inner + p]
                 for j in 0..<cols {
                     let gij = g[i * cols + j]
-                    sum += gij * b[p * cols + j]
-                    db[p * cols + j] += ap * gij
+                    sum.addProduct(gij, b[p * cols + j])
+                    db[p * cols + j].addProduct(ap, gij)
                 }
                 da[i * inner + p] = sum
             }
