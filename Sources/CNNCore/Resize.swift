@@ -98,7 +98,7 @@ public enum Resize {
             for (ox, tap) in across.enumerated() {
                 for k in 0..<c {
                     var sum = 0.0
-                    for (j, weight) in tap.weights.enumerated() { sum += weight * x.scalars[(y * w + tap.first + j) * c + k] }
+                    for (j, weight) in tap.weights.enumerated() { sum.addProduct(weight, x.scalars[(y * w + tap.first + j) * c + k]) }
                     rows[(y * width + ox) * c + k] = sum
                 }
             }
@@ -109,7 +109,7 @@ public enum Resize {
             for ox in 0..<width {
                 for k in 0..<c {
                     var sum = 0.0
-                    for (j, weight) in tap.weights.enumerated() { sum += weight * rows[((tap.first + j) * width + ox) * c + k] }
+                    for (j, weight) in tap.weights.enumerated() { sum.addProduct(weight, rows[((tap.first + j) * width + ox) * c + k]) }
                     out[(oy * width + ox) * c + k] = sum
                 }
             }
@@ -130,7 +130,7 @@ public enum Resize {
             for ox in 0..<width {
                 for k in 0..<c {
                     let g = upstream.scalars[(oy * width + ox) * c + k]
-                    for (j, weight) in tap.weights.enumerated() { rows[((tap.first + j) * width + ox) * c + k] += weight * g }
+                    for (j, weight) in tap.weights.enumerated() { rows[((tap.first + j) * width + ox) * c + k].addProduct(weight, g) }
                 }
             }
         }
@@ -139,7 +139,7 @@ public enum Resize {
             for (ox, tap) in across.enumerated() {
                 for k in 0..<c {
                     let g = rows[(y * width + ox) * c + k]
-                    for (j, weight) in tap.weights.enumerated() { out[(y * w + tap.first + j) * c + k] += weight * g }
+                    for (j, weight) in tap.weights.enumerated() { out[(y * w + tap.first + j) * c + k].addProduct(weight, g) }
                 }
             }
         }

@@ -1,6 +1,6 @@
 // InterruptLatencyTests: Ctrl-C during a long computation returns to the prompt within a second with every
 // variable intact. tools/robustness/ctrl_c_latency.py drives the REPL on a pseudo-terminal: a 4000x4000
-// input, a convolution with a 55x55 kernel (seconds of work even in a release build), Ctrl-C, then the
+// input, four convolutions with a 55x55 kernel in a row (seconds of work even in a release build), Ctrl-C, then the
 // time to the next prompt, `big` still there and `f` never made. Skipped where python3 is missing (the
 // script is also run against the release binary by tools/robustness/release-check.sh).
 import Foundation
