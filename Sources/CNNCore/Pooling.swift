@@ -279,6 +279,11 @@ public struct Pooling: Equatable, Sendable {
                 let ixHigh = Swift.max(Swift.min(columnStart + size.cols, width), ixLow)
                 let realCells = (iyHigh - iyLow) * (ixHigh - ixLow)
                 let out = target + (oy * outputWidth + ox) * channels
+                if kind == .max && realCells == windowCells && channels >= 8 {
+                    maxOfWholeWindow(source: source, width: width, channels: channels, rows: iyLow..<iyHigh,
+                                     columns: ixLow..<ixHigh, into: out)
+                    continue
+                }
                 guard realCells > 0 else {
                     // Cannot happen for the windows the plan allows; a defined value all the same.
                     out.update(repeating: 0, count: channels)
@@ -299,7 +304,7 @@ public struct Pooling: Equatable, Sendable {
                                 // Pooling.beats written as a select: a larger value or a NaN wins.
                                 let value = cell[c]
                                 let best = out[c]
-                                out[c] = (value > best || value != value) ? value : best
+                                out[c] = (value > best || (value != value && best == best)) ? value : best
                             }
                         case .average:
                             for c in 0..<channels { out[c] += cell[c] }
@@ -317,6 +322,55 @@ public struct Pooling: Equatable, Sendable {
                     for c in 0..<channels { out[c] /= divisor }
                 }
             }
+        }
+    }
+
+    /// The maximum of a window that lies wholly inside the input, for each channel, eight channels at a time
+    /// in registers: the window's cells taken in the same order as `pool`'s loop (rows, then columns), each
+    /// replacing the best so far when `beats` says so, so the results are the same bits. The channels past the
+    /// last eight go one by one.
+    @inline(__always)
+    private func maxOfWholeWindow(source: UnsafePointer<Double>, width: Int, channels: Int, rows: Range<Int>,
+                                  columns: Range<Int>, into out: UnsafeMutablePointer<Double>) {
+        let first = source + (rows.lowerBound &* width &+ columns.lowerBound) &* channels
+        @inline(__always) func fold(_ best: inout SIMD8<Double>, _ cell: UnsafePointer<Double>) {
+            let value = UnsafeRawPointer(cell).loadUnaligned(as: SIMD8<Double>.self)
+            // Pooling.beats, lane by lane: a larger value, or a NaN where the best is not one.
+            best.replace(with: value, where: (value .> best) .| ((value .!= value) .& (best .== best)))
+        }
+        var c = 0
+        if rows.count == 2 && columns.count == 2 {
+            // The common 2 x 2 window written out: its cells in order, each eight channels in one register.
+            let right = first + channels, below = first + width &* channels, diagonal = below + channels
+            while c &+ 8 <= channels {
+                var best = UnsafeRawPointer(first + c).loadUnaligned(as: SIMD8<Double>.self)
+                fold(&best, right + c)
+                fold(&best, below + c)
+                fold(&best, diagonal + c)
+                UnsafeMutableRawPointer(out + c).storeBytes(of: best, as: SIMD8<Double>.self)
+                c &+= 8
+            }
+        }
+        while c &+ 8 <= channels {
+            var best = UnsafeRawPointer(first + c).loadUnaligned(as: SIMD8<Double>.self)
+            for iy in rows {
+                for ix in columns where iy != rows.lowerBound || ix != columns.lowerBound {
+                    fold(&best, source + ((iy &* width &+ ix) &* channels &+ c))
+                }
+            }
+            UnsafeMutableRawPointer(out + c).storeBytes(of: best, as: SIMD8<Double>.self)
+            c &+= 8
+        }
+        while c < channels {
+            var best = first[c]
+            for iy in rows {
+                for ix in columns where iy != rows.lowerBound || ix != columns.lowerBound {
+                    let value = source[(iy &* width &+ ix) &* channels &+ c]
+                    if Pooling.beats(value, best) { best = value }
+                }
+            }
+            out[c] = best
+            c &+= 1
         }
     }
 

@@ -311,3 +311,23 @@ import CNNTestSupport
                 "\(height)x\(width)x\(channels), window \(size)")
     }
 }
+
+@Test func maxPoolingOfWholeWindowsEightChannelsAtATimeKeepsTheReferenceBits() throws {
+    // Windows wholly inside the input take the maximum eight channels at a time in registers (13 channels:
+    // one group of eight and five one by one). NaNs (the first in a window wins), +0 and -0 ties and equal
+    // values must come out as the reference loop's, bit for bit.
+    var random = SplitMix64(state: 77)
+    for (shape, size, stride) in [([6, 8, 13], Pair(2, 2), Pair(2, 2)), ([7, 7, 16], Pair(3, 3), Pair(1, 1)),
+                                  ([8, 8, 64], Pair(2, 2), Pair(2, 2)), ([5, 9, 24], Pair(2, 3), Pair(1, 2))] {
+        var values = (0..<shape.reduce(1, *)).map { _ in random.value() }
+        for i in values.indices where i % 7 == 0 { values[i] = [0.0, -0.0, .nan, -Double.nan, 0.5][i / 7 % 5] }
+        let input = try Tensor(shape: shape, scalars: values)
+        for padding in Pooling.PaddingMode.allCases {
+            let pooling = Pooling(kind: .max, size: size, stride: stride, padding: padding)
+            guard let reference = try? pooling.applyReference(input) else { continue }
+            let fast = try pooling.apply(input)
+            let differ = fast.scalars.indices.filter { fast.scalars[$0].bitPattern != reference.scalars[$0].bitPattern }
+            #expect(differ.isEmpty, "\(shape) \(size) \(stride) \(padding): \(differ.count) cells differ, first \(differ.prefix(3).map { (fast.scalars[$0], reference.scalars[$0]) })")
+        }
+    }
+}
