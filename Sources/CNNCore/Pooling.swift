@@ -260,7 +260,8 @@ public struct Pooling: Equatable, Sendable {
     ///
     /// For each output cell it clips the window to the input rows iyLow..<iyHigh and columns
     /// ixLow..<ixHigh, copies the first real cell's channels into the output and folds the other real
-    /// cells in with the channel loop innermost (consecutive memory, so the compiler vectorises it).
+    /// cells in with the channel loop innermost (consecutive memory, so the compiler vectorises it). A max
+    /// window wholly inside the input goes eight channels at a time in registers (`maxOfWholeWindow`).
     /// Padding is then accounted for: ignored for `same`, a zero that takes part for `padToFit`.
     private func pool(from source: UnsafePointer<Double>, into target: UnsafeMutablePointer<Double>, plan: Plan) {
         let width = plan.inputWidth
@@ -301,7 +302,7 @@ public struct Pooling: Equatable, Sendable {
                         switch kind {
                         case .max:
                             for c in 0..<channels {
-                                // Pooling.beats written as a select: a larger value or a NaN wins.
+                                // Pooling.beats written as a select: a larger value, or a NaN over a number.
                                 let value = cell[c]
                                 let best = out[c]
                                 out[c] = (value > best || (value != value && best == best)) ? value : best
