@@ -83,7 +83,13 @@ def main():
     reports = {}
     for name in args.cases:
         print(f"  {name}...", flush=True)
-        functions = {side: cases[name].make() for side, cases in peers.items() if name in cases}
+        functions = {}
+        for side, cases in peers.items():
+            if name in cases:
+                try:
+                    functions[side] = cases[name].make()
+                except Exception as error:  # a peer that cannot run a case leaves that row without it
+                    print(f"paired.py: {side} failed on {name}: {error}", file=sys.stderr)
         sides = ["cnnbench"] + list(functions)
         for r in range(args.rounds):
             for side in (sides if r % 2 == 0 else list(reversed(sides))):
@@ -91,8 +97,14 @@ def main():
                     report = run_cnnbench(args.bench, name, args.runs, args.warmups, args.statistic)
                     if report is not None:
                         add(reports, side, r, report, report.get("cases", []))
-                else:
-                    record = peer.time_case(side, peers[side][name], functions[side], args.runs, args.warmups, args.statistic)
+                elif side in functions:
+                    try:
+                        record = peer.time_case(side, peers[side][name], functions[side], args.runs, args.warmups,
+                                                args.statistic)
+                    except Exception as error:
+                        print(f"paired.py: {side} failed on {name}: {error}", file=sys.stderr)
+                        del functions[side]
+                        continue
                     add(reports, side, r, bases[side], [record])
         functions.clear()  # the inputs of a large case go before the next case's are made
 
