@@ -65,15 +65,17 @@ public enum MatrixMultiply {
             throw CoreError("matmul: the sizes must be at least 1, not m=\(m), n=\(n), k=\(k)")
         }
         let count = try Limits.elementCount(of: [m, n], for: "matmul")
-        var c = Array(repeating: 0.0, count: count)
-        try a.withUnsafeBufferPointer { pa in
-            try b.withUnsafeBufferPointer { pb in
-                try c.withUnsafeMutableBufferPointer { pc in
-                    try multiply(a: pa, b: pb, into: pc, m: m, n: n, k: k)
+        // An empty inner dimension gives zeros; otherwise the product writes every element (the first block of
+        // k stores, the others add), so the result is not filled with zeros first.
+        guard k >= 1 else { return Array(repeating: 0.0, count: count) }
+        return try [Double](unsafeUninitializedCapacity: count) { c, initialized in
+            initialized = count  // plain Doubles: a product stopped by Ctrl-C (it throws) is dropped whole
+            try a.withUnsafeBufferPointer { pa in
+                try b.withUnsafeBufferPointer { pb in
+                    try multiply(a: pa, b: pb, into: c, m: m, n: n, k: k)
                 }
             }
         }
-        return c
     }
 
     /// C = A * B (+ C) with leading dimensions (row strides); every size at least 1, buffers large enough.
