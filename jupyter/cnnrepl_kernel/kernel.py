@@ -3,10 +3,13 @@
 Each cell is one execute request; its parts become Jupyter messages: text as a `stream`, pictures as
 `display_data` with image/png, an error as an `error` message whose traceback is cnnrepl's report with the
 caret. Tab completion and Shift-Tab help ask the same session. The stop button's SIGINT reaches cnnrepl (the
-kernel passes it on as well) and stops the computation; the variables stay.
+kernel passes it on as well, from a signal handler while a request is under way) and stops the computation; the
+variables stay.
 """
 
+import contextlib
 import os
+import signal
 
 from ipykernel.kernelbase import Kernel
 
@@ -41,19 +44,44 @@ class CnnreplKernel(Kernel):
             self.banner = parts[0].get("text", self.banner)
         return self.client
 
+    @contextlib.contextmanager
+    def _interrupts_to_cnnrepl(self):
+        """While a request is under way, the stop button's SIGINT is passed on to cnnrepl (which answers the
+        request with an "interrupted" error, or has already answered it) instead of raising KeyboardInterrupt
+        here: raised between reading cnnrepl's answer and sending it on, that lost the answer and the cell never
+        ended. Outside the main thread, where there are no signal handlers, `_request` catches it as before."""
+        def forward(signum, frame):
+            if self.client is not None:
+                self.client.interrupt()
+        try:
+            previous = signal.signal(signal.SIGINT, forward)
+        except ValueError:  # not the main thread
+            yield
+            return
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
     def _request(self, request: dict) -> dict:
         client = self._client()
-        client.send(request)
-        while True:
-            try:
-                return client.read_response()
-            except KeyboardInterrupt:
-                # Stop the computation; cnnrepl answers the same request with an "interrupted" error.
-                client.interrupt()
+        with self._interrupts_to_cnnrepl():
+            client.send(request)
+            while True:
+                try:
+                    return client.read_response()
+                except KeyboardInterrupt:
+                    # Stop the computation; cnnrepl answers the same request with an "interrupted" error.
+                    client.interrupt()
 
     def do_execute(self, code, silent, store_history=True, user_expressions=None, allow_stdin=False, **kwargs):
         if not code.strip():
             return self._ok()
+        with self._interrupts_to_cnnrepl():
+            return self._execute(code, silent)
+
+    def _execute(self, code, silent):
+        """One cell: the request, then its answer's parts as Jupyter messages."""
         try:
             response = self._request({"type": "execute", "code": code, "html": self.html})
         except CnnreplNotFound as error:

@@ -137,7 +137,10 @@ def test_interrupt_stops_a_long_conv_and_keeps_the_variables(kernel):
     import threading
 
     timer = threading.Thread(target=interrupt_soon)
-    reply, messages = run(client, "f = conv(big, ones(55, 55))", on_busy=timer.start)
+    # Four 55x55 convolutions in a row, about 3 s: one alone, just under the limit of one conv, now ends in about a
+    # second, too close to the interrupt at 0.8 s.
+    long = "f = conv(conv(conv(conv(big, ones(55, 55)), ones(55, 55)), ones(55, 55)), ones(55, 55))"
+    reply, messages = run(client, long, on_busy=timer.start)
     timer.join()
     assert reply["status"] == "error", reply
     assert "interrupted" in reply["evalue"]
