@@ -261,7 +261,8 @@ public struct Pooling: Equatable, Sendable {
     /// For each output cell it clips the window to the input rows iyLow..<iyHigh and columns
     /// ixLow..<ixHigh, copies the first real cell's channels into the output and folds the other real
     /// cells in with the channel loop innermost (consecutive memory, so the compiler vectorises it). A max
-    /// window wholly inside the input goes eight channels at a time in registers (`maxOfWholeWindow`).
+    /// window wholly inside the input, with channels in eights, goes eight channels at a time in registers
+    /// (`maxOfWholeWindow`).
     /// Padding is then accounted for: ignored for `same`, a zero that takes part for `padToFit`.
     private func pool(from source: UnsafePointer<Double>, into target: UnsafeMutablePointer<Double>, plan: Plan) {
         let width = plan.inputWidth
@@ -280,7 +281,7 @@ public struct Pooling: Equatable, Sendable {
                 let ixHigh = Swift.max(Swift.min(columnStart + size.cols, width), ixLow)
                 let realCells = (iyHigh - iyLow) * (ixHigh - ixLow)
                 let out = target + (oy * outputWidth + ox) * channels
-                if kind == .max && realCells == windowCells && channels >= 8 {
+                if kind == .max && realCells == windowCells && channels % 8 == 0 {
                     maxOfWholeWindow(source: source, width: width, channels: channels, rows: iyLow..<iyHigh,
                                      columns: ixLow..<ixHigh, into: out)
                     continue
@@ -328,8 +329,8 @@ public struct Pooling: Equatable, Sendable {
 
     /// The maximum of a window that lies wholly inside the input, for each channel, eight channels at a time
     /// in registers: the window's cells taken in the same order as `pool`'s loop (rows, then columns), each
-    /// replacing the best so far when `beats` says so, so the results are the same bits. The channels past the
-    /// last eight go one by one.
+    /// replacing the best so far when `beats` says so, so the results are the same bits. `channels` is a
+    /// multiple of 8 (other counts take `pool`'s loop).
     @inline(__always)
     private func maxOfWholeWindow(source: UnsafePointer<Double>, width: Int, channels: Int, rows: Range<Int>,
                                   columns: Range<Int>, into out: UnsafeMutablePointer<Double>) {
@@ -361,17 +362,6 @@ public struct Pooling: Equatable, Sendable {
             }
             UnsafeMutableRawPointer(out + c).storeBytes(of: best, as: SIMD8<Double>.self)
             c &+= 8
-        }
-        while c < channels {
-            var best = first[c]
-            for iy in rows {
-                for ix in columns where iy != rows.lowerBound || ix != columns.lowerBound {
-                    let value = source[(iy &* width &+ ix) &* channels &+ c]
-                    if Pooling.beats(value, best) { best = value }
-                }
-            }
-            out[c] = best
-            c &+= 1
         }
     }
 

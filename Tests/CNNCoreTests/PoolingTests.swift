@@ -313,9 +313,9 @@ import CNNTestSupport
 }
 
 @Test func maxPoolingOfWholeWindowsEightChannelsAtATimeKeepsTheReferenceBits() throws {
-    // Windows wholly inside the input take the maximum eight channels at a time in registers (13 channels:
-    // one group of eight and five one by one). NaNs (the first in a window wins), +0 and -0 ties and equal
-    // values must come out as the reference loop's, bit for bit.
+    // Windows wholly inside the input take the maximum eight channels at a time in registers when the channels
+    // come in eights (16, 24, 64; 13 take the scalar loop). NaNs (the first in a window wins), +0 and -0 ties
+    // and equal values must come out as the reference loop's, bit for bit, on both paths.
     var random = SplitMix64(state: 77)
     for (shape, size, stride) in [([6, 8, 13], Pair(2, 2), Pair(2, 2)), ([7, 7, 16], Pair(3, 3), Pair(1, 1)),
                                   ([8, 8, 64], Pair(2, 2), Pair(2, 2)), ([5, 9, 24], Pair(2, 3), Pair(1, 2))] {

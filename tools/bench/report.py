@@ -124,7 +124,7 @@ def ratio_of(a, b):
 
 
 def ratio(a, b):
-    return a["ms"] / b["ms"] if a and b else None
+    return ratio_of(a["ms"], b["ms"]) if a and b else None
 
 
 def fixed(value, decimals=2):
