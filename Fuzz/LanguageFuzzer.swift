@@ -20,7 +20,7 @@ private let inputStart = Atomic<UInt64>(0)
 private let watchdogStarted = Atomic<Bool>(false)
 
 /// Starts, once, a thread that presses Ctrl-C for any input running longer than 0.4 s (and keeps pressing,
-/// since the session forgets the request before each statement).
+/// since each entry forgets an earlier request, as the REPL's do).
 private func startWatchdog() {
     guard !watchdogStarted.exchange(true, ordering: .relaxed) else { return }
     let queue = DispatchQueue(label: "fuzz-watchdog")
@@ -43,6 +43,8 @@ public func fuzzLanguage(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     options.seed = 1
     let session = Session(options: options)
     session.interpreter.limits = ResourceLimits(maxElements: 2_000_000, maxMemoryBytes: 200_000_000)
+    // As a front end does when it starts taking Ctrl-C for an entry: the last input's request is forgotten.
+    Session.forgetInterrupt()
     inputStart.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
     defer { inputStart.store(0, ordering: .relaxed) }
     if size % 2 == 1 {
@@ -55,12 +57,16 @@ public func fuzzLanguage(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         pending += pending.isEmpty ? String(line) : "\n" + line
         let entry = session.parse(entry: pending)
         if entry.isIncomplete { continue }
+        Session.forgetInterrupt()
         _ = session.run(entry) { _, _ in }
         pending = ""
         // A learner who pressed Ctrl-C stops typing: after 0.6 s the rest of a long input (up to 1 MB of
         // entries, each cheap) is not run, so it cannot pass for a hang. The session is still torn down.
         if DispatchTime.now().uptimeNanoseconds &- inputStart.load(ordering: .relaxed) > 600_000_000 { return 0 }
     }
-    if !pending.isEmpty { _ = session.runEntry(pending) { _, _ in } }
+    if !pending.isEmpty {
+        Session.forgetInterrupt()
+        _ = session.runEntry(pending) { _, _ in }
+    }
     return 0
 }

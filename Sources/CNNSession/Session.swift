@@ -108,6 +108,14 @@ public final class Session {
         Interruption.request()
     }
 
+    /// Forgets a Ctrl-C left from an earlier entry (one that came after that entry's last check). A front end
+    /// calls it when it starts taking Ctrl-C for a new entry: from then on a Ctrl-C stops that entry, also
+    /// one that comes before its first statement starts (the entry is still being parsed or saved to the
+    /// history, or the machine is busy).
+    public static func forgetInterrupt() {
+        Interruption.clear()
+    }
+
     /// Parses one REPL entry as typed so far. When the result `isIncomplete` (open brackets, an open model
     /// block), the REPL reads another line; otherwise `run(_:output:)` runs it without parsing it again.
     public func parse(entry source: String) -> ParseResult {
@@ -242,10 +250,11 @@ public final class Session {
                 if statement.range.start.line > lines.upperBound { break }
                 if !lines.contains(statement.range.start.line) { continue }
             }
-            // Ctrl-C pressed between two statements of one entry or script stops the rest (a statement that
-            // was running reports it itself); one left from before the run is forgotten.
-            if runStarted && Interruption.isRequested {
-                let stopped = Diagnostic("stopped before this statement: Ctrl-C was pressed; the statements before it ran",
+            // Ctrl-C pressed before a statement starts stops it and the rest (a statement that was running
+            // reports it itself). The front end forgot any older one when it started taking Ctrl-C for this entry.
+            if Interruption.isRequested {
+                let stopped = Diagnostic(runStarted ? "stopped before this statement: Ctrl-C was pressed; the statements before it ran"
+                                                    : "stopped before this statement: Ctrl-C was pressed before it started; nothing was changed",
                                          at: statement.range, hint: nil)
                 output(renderer.render(stopped, in: parsed.source), .error)
                 observer?(.diagnostics([stopped], parsed.source))
@@ -253,7 +262,6 @@ public final class Session {
             }
             runStarted = true
             do {
-                Interruption.clear()
                 // A long command (train) reports its progress through the same output while it runs.
                 var progressText = ProgressText(live: interpreter.output.liveProgress)
                 let outcome = try withoutActuallyEscaping(output) { emit in

@@ -38,17 +38,21 @@ enum Completion {
 }
 
 /// SIGINT handling: at the prompt Ctrl-C abandons the line (and a half-typed block) and shows a fresh
-/// `cnn> ` prompt; during a computation it asks it to stop, and a second Ctrl-C before it has stopped
+/// `cnn> ` prompt; once Enter was pressed it asks the entry to stop (also before its first statement has
+/// started: readline may still be returning the line), and a second Ctrl-C before it has stopped
 /// leaves cnnrepl (for work that has no place to stop, such as making a huge tensor).
 ///
 /// Readline's own SIGINT handling is switched off (`rl_catch_signals = 0`): it would echo `^C` and pass
 /// the signal on, so the line was marked twice and the old `...> ` prompt stayed on screen.
 enum Interrupts {
     /// True while readline is waiting for a line.
-    nonisolated(unsafe) static var atPrompt = false
-    /// True while an entry runs (between the prompt and the entry, Ctrl-C has nothing to stop).
+    nonisolated(unsafe) private static var atPrompt = false
+    /// True from the moment readline returns a line until its entry has finished (after that and before
+    /// the next prompt, Ctrl-C has nothing to stop).
     nonisolated(unsafe) private static var running = false
     nonisolated(unsafe) private static var lineAbandoned = false
+    /// Ctrl-C came after Enter while readline was still returning the line: it is for that entry.
+    nonisolated(unsafe) private static var interruptedAfterEnter = false
     nonisolated(unsafe) private static var stopRequested = false
     /// The prompt after Ctrl-C, made once so the handler does not allocate.
     nonisolated(unsafe) private static let freshPrompt: UnsafeMutablePointer<CChar>? = strdup("cnn> ")
@@ -63,7 +67,10 @@ enum Interrupts {
         sigaddset(&interrupt, SIGINT)
         sigprocmask(SIG_UNBLOCK, &interrupt, nil)
         signal(SIGINT) { _ in
-            if Interrupts.atPrompt {
+            if Interrupts.atPrompt && rl_done != 0 {
+                Interrupts.interruptedAfterEnter = true
+                write(STDOUT_FILENO, "\n", 1)
+            } else if Interrupts.atPrompt {
                 Interrupts.lineAbandoned = true
                 write(STDOUT_FILENO, "^C\n", 3)
                 rl_replace_line("", 0)
@@ -83,10 +90,40 @@ enum Interrupts {
         }
     }
 
-    /// Called before an entry runs: a Ctrl-C from now on asks this entry to stop.
-    static func entryStarts() {
+    /// Called just before readline waits for a line. Readline's "line accepted" mark (`rl_done`) is still set
+    /// from the last line until readline starts: cleared here, a Ctrl-C in between counts as at the prompt.
+    static func promptStarts() {
+        rl_done = 0
+        atPrompt = true
+    }
+
+    /// Called as soon as readline has returned a line: an older Ctrl-C is forgotten, and one from now on
+    /// (or one pressed after Enter while readline was returning) asks this entry to stop.
+    static func lineReturned() {
+        Session.forgetInterrupt()
         stopRequested = false
-        running = true
+        running = true  // before leaving the prompt, so that no moment takes Ctrl-C for neither
+        atPrompt = false
+        if interruptedAfterEnter {
+            interruptedAfterEnter = false
+            stopRequested = true
+            Session.requestInterrupt()
+        }
+    }
+
+    /// Whether Ctrl-C asked the entry being read to stop; forgets the request (for an entry that is dropped
+    /// instead of run: a block still open).
+    static func takeEntryStop() -> Bool {
+        guard stopRequested else { return false }
+        stopRequested = false
+        Session.forgetInterrupt()
+        return true
+    }
+
+    /// Called when readline returned no line (Ctrl-D).
+    static func noLineReturned() {
+        atPrompt = false
+        interruptedAfterEnter = false
     }
 
     /// Called when an entry has finished.

@@ -24,9 +24,9 @@ struct REPL {
         var pending = ""
         while true {
             let prompt = pending.isEmpty ? "cnn> " : "...> "
-            Interrupts.atPrompt = true
+            Interrupts.promptStarts()
             guard let bytes = LineEditor.read(prompt: prompt) else {
-                Interrupts.atPrompt = false
+                Interrupts.noLineReturned()
                 if pending.isEmpty {
                     console.write("\n", kind: .normal)
                     break
@@ -36,7 +36,7 @@ struct REPL {
                 pending = ""
                 continue
             }
-            Interrupts.atPrompt = false
+            Interrupts.lineReturned()
             if Interrupts.takeLineAbandoned() {
                 pending = ""
             }
@@ -53,6 +53,11 @@ struct REPL {
             pending += pending.isEmpty ? line : "\n" + line
             // Each entry is parsed once: the parse that finds it complete is the one that runs.
             let parsed = session.parse(entry: pending)
+            if parsed.isIncomplete && Interrupts.takeEntryStop() {
+                // Ctrl-C right after Enter on a line of an open block abandons the block, as at the prompt.
+                pending = ""
+                continue
+            }
             if parsed.isIncomplete {
                 // A bad line in an open model block is reported now and left out; the block stays open.
                 if let report = session.openBlockError(entry: pending) {
@@ -68,7 +73,6 @@ struct REPL {
             history.add(entry)
             history.save()
             if Vocabulary.exitWords.contains(trimmed) { break }
-            Interrupts.entryStarts()
             _ = session.run(parsed, output: { console.write($0, kind: $1) })
             Interrupts.entryEnds()
         }

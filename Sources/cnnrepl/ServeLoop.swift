@@ -27,6 +27,7 @@ enum ServeLoop {
         let server = Server(session: session)
         while let line = readLine(strippingNewline: true) {
             if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+            Session.forgetInterrupt()
             running = true
             let answer = server.respond(toLine: line)
             running = false
