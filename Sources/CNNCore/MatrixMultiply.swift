@@ -284,76 +284,76 @@ public enum MatrixMultiply {
     /// Up to this many rows of A, each row is multiplied on its own without packing (vector-matrix products).
     static let thinRows = 2
 
-    /// One row of C (+)= one row of A (1 x k) * B (k x n), reading B row by row, 64 columns at a time (then 32).
-    /// Packing B would cost as much as the product itself here; this is the dense layer's case.
+    /// One row of C (+)= one row of A (1 x k) * B (k x n), reading B row by row, 64 columns at a time (then 32,
+    /// 8, 1). Packing B would cost as much as the product itself here; this is the dense layer's case. Each
+    /// element adds its products as the blocked path does: k in the same blocks (`blockDepth`), each block's
+    /// products in order into a sum of its own, the blocks' sums added to C in order. So a row gives the same
+    /// bits alone as inside a larger product (`predict` on one picture and the same picture in a batch).
     static func rowTimesMatrix(n: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
                                c: UnsafeMutablePointer<Double>, accumulate: Bool) {
-        var j = 0
-        while j + 64 <= n {
-            // Two groups of 32 in one pass over B: B's rows are read half as many times, 512 bytes at a time.
-            groupsOf32(2, k: k, a: a, b: b + j, ldb: ldb, c: c + j, accumulate: accumulate)
-            j += 64
-        }
-        if j + 32 <= n {
-            groupsOf32(1, k: k, a: a, b: b + j, ldb: ldb, c: c + j, accumulate: accumulate)
-            j += 32
-        }
-        while j + 8 <= n {
-            var acc = SIMD8<Double>()
-            for p in 0..<k {
-                acc.addProduct(SIMD8(repeating: a[p]), UnsafeRawPointer(b + p * ldb + j).loadUnaligned(as: SIMD8<Double>.self))
+        let depth = blockDepth(k)
+        var pc = 0
+        while pc < k {
+            let depths = pc..<min(pc + depth, k)
+            let addToC = accumulate || pc > 0
+            var j = 0
+            while j + 64 <= n {
+                // Two groups of 32 in one pass over B: B's rows are read half as many times, 512 bytes at a time.
+                groupsOf32(2, depths: depths, a: a, b: b + j, ldb: ldb, c: c + j, accumulate: addToC)
+                j += 64
             }
-            store(acc, to: c + j, accumulate: accumulate)
-            j += 8
-        }
-        while j < n {
-            var sum = 0.0
-            for p in 0..<k { sum.addProduct(a[p], b[p * ldb + j]) }
-            c[j] = accumulate ? c[j] + sum : sum
-            j += 1
+            if j + 32 <= n {
+                groupsOf32(1, depths: depths, a: a, b: b + j, ldb: ldb, c: c + j, accumulate: addToC)
+                j += 32
+            }
+            while j + 8 <= n {
+                var acc = SIMD8<Double>()
+                for p in depths {
+                    acc.addProduct(SIMD8(repeating: a[p]), UnsafeRawPointer(b + p * ldb + j).loadUnaligned(as: SIMD8<Double>.self))
+                }
+                store(acc, to: c + j, accumulate: addToC)
+                j += 8
+            }
+            while j < n {
+                var sum = 0.0
+                for p in depths { sum.addProduct(a[p], b[p * ldb + j]) }
+                c[j] = addToC ? c[j] + sum : sum
+                j += 1
+            }
+            pc += depth
         }
     }
 
     /// Four vectors of 8 sums: one group of 32 columns.
     typealias Sums32 = (SIMD8<Double>, SIMD8<Double>, SIMD8<Double>, SIMD8<Double>)
 
-    /// `count` (1 or 2) groups of 32 columns of one row of C (+)= a * B, from B's column 0 on: each column
-    /// sums its even rows and its odd rows in order in two sets of registers (more additions in flight), then
-    /// adds the two.
+    /// `count` (1 or 2) groups of 32 columns of one row of C (+)= a * B over B's rows `depths`, from B's column 0
+    /// on: each column's products in order of depth (four or eight sums in flight, enough for the fused
+    /// multiply-adds' latency).
     @inline(__always)
-    private static func groupsOf32(_ count: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
-                                   c: UnsafeMutablePointer<Double>, accumulate: Bool) {
+    private static func groupsOf32(_ count: Int, depths: Range<Int>, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+                                   ldb: Int, c: UnsafeMutablePointer<Double>, accumulate: Bool) {
         @inline(__always) func add(_ x: SIMD8<Double>, _ row: UnsafeRawPointer, _ sums: inout Sums32) {
             sums.0.addProduct(x, row.loadUnaligned(as: SIMD8<Double>.self))
             sums.1.addProduct(x, row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self))
             sums.2.addProduct(x, row.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self))
             sums.3.addProduct(x, row.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self))
         }
-        @inline(__always) func put(_ even: Sums32, _ odd: Sums32, _ target: UnsafeMutablePointer<Double>) {
-            store(even.0 + odd.0, to: target, accumulate: accumulate)
-            store(even.1 + odd.1, to: target + 8, accumulate: accumulate)
-            store(even.2 + odd.2, to: target + 16, accumulate: accumulate)
-            store(even.3 + odd.3, to: target + 24, accumulate: accumulate)
+        @inline(__always) func put(_ sums: Sums32, _ target: UnsafeMutablePointer<Double>) {
+            store(sums.0, to: target, accumulate: accumulate)
+            store(sums.1, to: target + 8, accumulate: accumulate)
+            store(sums.2, to: target + 16, accumulate: accumulate)
+            store(sums.3, to: target + 24, accumulate: accumulate)
         }
         let zero = SIMD8<Double>()
-        var even: Sums32 = (zero, zero, zero, zero), odd = even, even2 = even, odd2 = even
-        var p = 0
-        while p + 2 <= k {
-            let rowEven = UnsafeRawPointer(b + p * ldb), rowOdd = UnsafeRawPointer(b + (p + 1) * ldb)
-            let ae = SIMD8(repeating: a[p]), ao = SIMD8(repeating: a[p + 1])
-            add(ae, rowEven, &even)
-            if count == 2 { add(ae, rowEven + 256, &even2) }
-            add(ao, rowOdd, &odd)
-            if count == 2 { add(ao, rowOdd + 256, &odd2) }
-            p += 2
+        var first: Sums32 = (zero, zero, zero, zero), second = first
+        for p in depths {
+            let row = UnsafeRawPointer(b + p * ldb), x = SIMD8(repeating: a[p])
+            add(x, row, &first)
+            if count == 2 { add(x, row + 256, &second) }
         }
-        if p < k {
-            let row = UnsafeRawPointer(b + p * ldb), ae = SIMD8(repeating: a[p])
-            add(ae, row, &even)
-            if count == 2 { add(ae, row + 256, &even2) }
-        }
-        put(even, odd, c)
-        if count == 2 { put(even2, odd2, c + 32) }
+        put(first, c)
+        if count == 2 { put(second, c + 32) }
     }
 
     /// Packs `depth` rows x `cols` columns of B into panels of nr columns (depth x nr each, zero-padded).

@@ -54,6 +54,16 @@ import CNNTestSupport
             #expect(trace.value == output.value(at: [row, j]), "trace and apply sum in the same order")
         }
     }
+    // Past one block of the matrix product (k = 1000: three blocks of 334), alone and in a batch of five: the
+    // trace adds each block's products in order and then the blocks' sums, as the product does.
+    let wide = try Dense(weights: try OpsFixtures.random([1000, 40], seed: 24), bias: try OpsFixtures.random([40], seed: 25))
+    let batch = try OpsFixtures.random([5, 1000], seed: 26)
+    let batchOutput = try wide.apply(batch)
+    let alone = try wide.apply(try Tensor(shape: [1000], scalars: Array(batch.scalars[3000..<4000])))
+    for j in [0, 17, 39] {
+        let traced = try wide.trace(input: batch, at: [3, j]).value
+        #expect(traced == batchOutput.value(at: [3, j]) && traced == alone.value(at: [j]), "column \(j)")
+    }
     let vector = try Dense(weights: try Tensor(rows: [[2], [3]]))
     let trace = try vector.trace(input: try Tensor(vector: [4, 5]), at: [0])
     #expect(trace.terms == [DenseTrace.Term(index: 0, input: 4, weight: 2, product: 8),

@@ -60,22 +60,25 @@ func aProductInBandsHasTheBitsOfTheWholeProduct(m: Int, n: Int, k: Int) throws {
     if case .columns = MatrixMultiply.bands(m: 12544, n: 128, k: 64, threads: 2) { Issue.record("x^T . g should be cut into rows") }
 }
 
-/// A vector-matrix product (the dense layer on one example) has the bits of its rule written out: each column
-/// of a group of 32 sums its even rows and its odd rows in order, then adds the two; the columns after the
-/// last group sum every row in order (each product joining its sum in a fused multiply-add).
+/// A vector-matrix product (the dense layer on one example) has the bits of its rule written out, the blocked
+/// product's: k cut into equal blocks no deeper than kc, each column summing each block's products in order
+/// (each product joining the sum in a fused multiply-add), then the blocks' sums added to C one after another.
 @Test(arguments: [(1001, 100), (12544, 128), (5, 70), (1000, 40), (2, 33)])
 func aRowTimesAMatrixAddsInTheOrderOfItsRule(k: Int, n: Int) {
     var random = RandomGenerator(seed: UInt64(k * 7 + n))
     let a = (0..<k).map { _ in random.nextDouble() * 2 - 1 }
     let b = (0..<(k * n)).map { _ in random.nextDouble() * 2 - 1 }
     let start = (0..<n).map { _ in random.nextDouble() }
-    let grouped = n / 32 * 32
-    func rule(_ j: Int) -> Double {
-        guard j < grouped else { return (0..<k).reduce(0.0) { $0.addingProduct(a[$1], b[$1 * n + j]) } }
-        var even = 0.0, odd = 0.0
-        for p in stride(from: 0, to: k, by: 2) { even.addProduct(a[p], b[p * n + j]) }
-        for p in stride(from: 1, to: k, by: 2) { odd.addProduct(a[p], b[p * n + j]) }
-        return even + odd
+    let depth = MatrixMultiply.blockDepth(k)
+    #expect(depth <= MatrixMultiply.kc && (k + depth - 1) / depth == (k + MatrixMultiply.kc - 1) / MatrixMultiply.kc)
+    func rule(_ j: Int, from c: Double?) -> Double {
+        var total = c
+        for first in stride(from: 0, to: k, by: depth) {
+            var sum = 0.0
+            for p in first..<min(first + depth, k) { sum.addProduct(a[p], b[p * n + j]) }
+            total = total.map { $0 + sum } ?? sum
+        }
+        return total ?? 0
     }
     for accumulate in [false, true] {
         var c = start
@@ -87,8 +90,37 @@ func aRowTimesAMatrixAddsInTheOrderOfItsRule(k: Int, n: Int) {
                 }
             }
         }
-        let expected = (0..<n).map { accumulate ? start[$0] + rule($0) : rule($0) }
+        let expected = (0..<n).map { rule($0, from: accumulate ? start[$0] : nil) }
         let wrong = (0..<n).filter { c[$0].bitPattern != expected[$0].bitPattern }
         #expect(wrong.isEmpty, "k \(k), n \(n), accumulate \(accumulate): columns \(wrong.prefix(5))")
     }
+}
+
+@Test(arguments: [(100, 300), (128, 800), (7, 385), (41, 12544)])
+func aRowAloneHasItsBitsInTheWholeProduct(n: Int, k: Int) throws {
+    // One or two rows take the unpacked row kernel, more the blocked product: each element adds its products
+    // in the same order on both (k's blocks, then their sums in order), so `predict` on one picture equals
+    // that picture inside a batch. Also with C added to (the backward passes accumulate).
+    let (a, b) = operands(m: 5, n: n, k: k, seed: UInt64(n * 7 + k))
+    let whole = try a.matrixProduct(b)
+    for (first, count) in [(0, 1), (3, 2), (4, 1)] {
+        let rows = Tensor(unchecked: [count, k], scalars: Array(a.scalars[(first * k)..<((first + count) * k)]))
+        let part = try rows.matrixProduct(b)
+        #expect(part.scalars == Array(whole.scalars[(first * n)..<((first + count) * n)]), "rows \(first)..<\(first + count), n = \(n), k = \(k)")
+    }
+    let start = (0..<(5 * n)).map { Double($0 % 7) - 3.5 }
+    /// C's first `m` rows from `start`, plus A's first `m` rows times B.
+    func accumulated(rows m: Int) -> [Double] {
+        var c = Array(start[0..<(m * n)])
+        a.scalars.withUnsafeBufferPointer { pa in
+            b.scalars.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    MatrixMultiply.multiplyUnchecked(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
+                                                     c: pc.baseAddress!, ldc: n, accumulate: true)
+                }
+            }
+        }
+        return c
+    }
+    #expect(accumulated(rows: 1) == Array(accumulated(rows: 5)[0..<n]), "accumulating, n = \(n), k = \(k)")
 }

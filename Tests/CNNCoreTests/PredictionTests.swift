@@ -1,6 +1,6 @@
 // Tests of predicting (Network.logits): the layers before the first dense one run a few examples at a time,
 // and every example's logits must be the same bits as the training forward pass gives for the whole batch,
-// whatever the group size and however the batch divides into groups.
+// whatever the group size and however the batch divides into groups, and the same again for the example alone.
 import Testing
 @testable import CNNCore
 import CNNTestSupport
@@ -50,6 +50,11 @@ private func expectLogitsMatchForward(_ spec: ModelSpec) throws {
                 #expect(got.shape == want.shape)
                 #expect(got.scalars.map(\.bitPattern) == want.scalars.map(\.bitPattern), "\(spec.name) batch \(size), groups of \(group)")
             }
+        }
+        // Each example alone gives the bits it gets inside the batch: a dense layer on one row adds its products
+        // in the blocked product's order.
+        for (x, want) in zip(xs, expected) {
+            #expect(try network.logits([x])[0].scalars.map(\.bitPattern) == want.scalars.map(\.bitPattern), "\(spec.name) alone, batch \(size)")
         }
         // The default group, and what evaluate and predict make of it.
         #expect(try network.logits(xs).map { $0.scalars.map(\.bitPattern) } == expected.map { $0.scalars.map(\.bitPattern) })
