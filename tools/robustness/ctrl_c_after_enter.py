@@ -17,13 +17,10 @@ Prints how each try ended; exit status 0 if `f` was never made, 1 otherwise.
 """
 import multiprocessing
 import os
-import pty
-import signal
 import sys
-import tempfile
 import time
 
-from ctrl_c_latency import read_until
+from pty_repl import read_until, repl_on_pty
 
 
 def spin():
@@ -34,12 +31,7 @@ def spin():
 
 def one_try(binary, delay):
     """Types the convolution, presses Ctrl-C `delay` seconds after Enter; returns (how it ended, transcript)."""
-    history = tempfile.NamedTemporaryFile(prefix="cnnrepl-after-enter-", suffix=".history", delete=False).name
-    env = {"PATH": "/usr/bin:/bin", "TERM": "dumb", "CNNREPL_HISTORY": history, "HOME": tempfile.gettempdir()}
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(binary, [binary, "--no-color"], env)
-    try:
+    with repl_on_pty(binary, "after-enter") as fd:
         read_until(fd, "cnn> ", 10)
         os.write(fd, b"big = rand(1500, 1500)\r")
         read_until(fd, "cnn> ", 60)
@@ -49,20 +41,13 @@ def one_try(binary, delay):
         text, _ = read_until(fd, "cnn> ", 60)
         os.write(fd, b"f\r")
         after, _ = read_until(fd, "cnn> ", 10)
-        if "unknown name 'f'" not in after:
-            return "f was made: Ctrl-C lost", text + after
-        if "interrupted" in text:
-            return "interrupted", text
-        if "stopped before this statement" in text:
-            return "stopped before it started", text
-        return "line abandoned at the prompt", text
-    finally:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
-        os.unlink(history)
+    if "unknown name 'f'" not in after:
+        return "f was made: Ctrl-C lost", text + after
+    if "interrupted" in text:
+        return "interrupted", text
+    if "stopped before this statement" in text:
+        return "stopped before it started", text
+    return "line abandoned at the prompt", text
 
 
 def main():

@@ -17,42 +17,14 @@ the time until the next `cnn> ` prompt. Then checks that the variables are intac
 Exit status 0 if every latency is under 1 second and the session kept its variables, 1 otherwise.
 """
 import os
-import pty
-import select
-import signal
 import sys
-import tempfile
 import time
 
-
-def read_until(fd, marker, timeout):
-    """Reads from fd until `marker` appears or `timeout` seconds pass; returns (text, seconds waited)."""
-    start = time.monotonic()
-    data = b""
-    while marker.encode() not in data:
-        left = timeout - (time.monotonic() - start)
-        if left <= 0:
-            break
-        ready, _, _ = select.select([fd], [], [], left)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        data += chunk
-    return data.decode("utf-8", "replace"), time.monotonic() - start
+from pty_repl import read_until, repl_on_pty
 
 
 def one_run(binary, delay, compute, size=4000, setup=None):
-    history = tempfile.NamedTemporaryFile(prefix="cnnrepl-latency-", suffix=".history", delete=False).name
-    env = {"PATH": "/usr/bin:/bin", "TERM": "dumb", "CNNREPL_HISTORY": history, "HOME": tempfile.gettempdir()}
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(binary, [binary, "--no-color"], env)
-    try:
+    with repl_on_pty(binary, "latency") as fd:
         read_until(fd, "cnn> ", 10)
         os.write(fd, f"big = rand({size}, {size})\r".encode())
         read_until(fd, "cnn> ", 60)
@@ -74,13 +46,6 @@ def one_run(binary, delay, compute, size=4000, setup=None):
         intact = "interrupted" in text and "unknown name 'f'" in missing and "big[0, 0] + 1" in after \
             and "error" not in after
         return latency, intact, text + after + missing
-    finally:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
-        os.unlink(history)
 
 
 def main():

@@ -10,75 +10,44 @@ the weights of the completed epochs (`history` has them, `evaluate` works) and t
 Exit status 0 when all of that holds, 1 otherwise (the transcript is printed).
 """
 import os
-import pty
 import re
-import select
-import signal
 import sys
-import tempfile
-import time
+
+from pty_repl import read_until, repl_on_pty
 
 
-def read_until(fd, pattern, timeout):
-    """Reads from fd until the regular expression `pattern` matches or `timeout` seconds pass."""
-    start = time.monotonic()
-    data = b""
-    while not re.search(pattern, data.decode("utf-8", "replace")):
-        left = timeout - (time.monotonic() - start)
-        if left <= 0:
-            break
-        ready, _, _ = select.select([fd], [], [], left)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        data += chunk
-    return data.decode("utf-8", "replace")
+def text_until(fd, pattern, timeout):
+    """The text read from fd until `pattern` matches or `timeout` seconds pass."""
+    return read_until(fd, pattern, timeout)[0]
 
 
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     binary = args[0] if args else ".build/debug/cnnrepl"
-    history = tempfile.NamedTemporaryFile(prefix="cnnrepl-train-", suffix=".history", delete=False).name
-    env = {"PATH": "/usr/bin:/bin", "TERM": "dumb", "CNNREPL_HISTORY": history, "HOME": tempfile.gettempdir()}
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(binary, [binary, "--no-color"], env)
     transcript = ""
-    try:
-        transcript += read_until(fd, r"cnn> ", 10)
+    with repl_on_pty(binary, "train") as fd:
+        transcript += text_until(fd, r"cnn> ", 10)
         for line in ['data = dataset("digits")', "model m 8x8x1", "conv 8 3x3 same relu", "flatten",
                      "dense 10 softmax", "end"]:
             os.write(fd, line.encode() + b"\r")
-            transcript += read_until(fd, r"(cnn|\.\.\.)> ", 30)
+            transcript += text_until(fd, r"(cnn|\.\.\.)> ", 30)
         os.write(fd, b"train m data epochs=500 batch=32\r")
-        transcript += read_until(fd, r"epoch +2/500:", 120)   # the number is padded: "epoch   2/500"
+        transcript += text_until(fd, r"epoch +2/500:", 120)   # the number is padded: "epoch   2/500"
         os.write(fd, b"\x03")
-        stopped = read_until(fd, r"cnn> ", 30)
+        stopped = text_until(fd, r"cnn> ", 30)
         transcript += stopped
         os.write(fd, b"history\r")
-        table = read_until(fd, r"cnn> ", 10)
+        table = text_until(fd, r"cnn> ", 10)
         transcript += table
         os.write(fd, b"evaluate m data\r")
-        evaluated = read_until(fd, r"cnn> ", 30)
+        evaluated = text_until(fd, r"cnn> ", 30)
         transcript += evaluated
         os.write(fd, b"\x04")
-        read_until(fd, r"never", 3)
-        match = re.search(r"stopped in epoch (\d+) \(Ctrl-C\); the model keeps the weights after epoch (\d+)", stopped)
-        ok = (match is not None and int(match.group(2)) == int(match.group(1)) - 1 and int(match.group(2)) >= 2
-              and "error" not in stopped and "for %s epochs" % match.group(2) in table
-              and "validation: loss" in evaluated)
-    finally:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
-        os.unlink(history)
+        text_until(fd, r"never", 3)
+    match = re.search(r"stopped in epoch (\d+) \(Ctrl-C\); the model keeps the weights after epoch (\d+)", stopped)
+    ok = (match is not None and int(match.group(2)) == int(match.group(1)) - 1 and int(match.group(2)) >= 2
+          and "error" not in stopped and "for %s epochs" % match.group(2) in table
+          and "validation: loss" in evaluated)
     print(("ok" if ok else "FAILED") + ": Ctrl-C during train")
     if not ok or "--verbose" in sys.argv:
         print(transcript)
