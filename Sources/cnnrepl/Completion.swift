@@ -91,10 +91,13 @@ enum Interrupts {
     }
 
     /// Called just before readline waits for a line. Readline's "line accepted" mark (`rl_done`) is still set
-    /// from the last line until readline starts: cleared here, a Ctrl-C in between counts as at the prompt.
+    /// from the last line until readline starts: cleared here, a Ctrl-C in between counts as at the prompt. No
+    /// entry runs from here on (also after one that was dropped instead of run).
     static func promptStarts() {
         rl_done = 0
         atPrompt = true
+        running = false
+        stopRequested = false
     }
 
     /// Called as soon as readline has returned a line: an older Ctrl-C is forgotten, and one from now on

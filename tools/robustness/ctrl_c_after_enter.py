@@ -40,7 +40,8 @@ def one_try(binary, delay):
         os.write(fd, b"\x03")
         text, _ = read_until(fd, "cnn> ", 60)
         os.write(fd, b"f\r")
-        after, _ = read_until(fd, "cnn> ", 10)
+        # Up to the prompt after the echo of `f` (a Ctrl-C at the prompt may have left a prompt or two before it).
+        after, _ = read_until(fd, r"f\r?\n(.|\n)*cnn> ", 10)
     if "unknown name 'f'" not in after:
         return "f was made: Ctrl-C lost", text + after
     if "interrupted" in text:
