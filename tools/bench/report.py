@@ -203,8 +203,17 @@ def percent(case, peak_gflops):
     return f"{value:.1f}%" + (" CHECK" if value > 100 else "")
 
 
-def verdict(r, limit=1.0):
-    return "-" if r is None else ("met" if r <= limit else "NOT met")
+def verdict(r, limit=1.0, by_round=None):
+    """met / NOT met for a ratio against its limit; with 5 rounds or more, "level" when the middle half of the
+    rounds' ratios holds the limit: the rounds cannot tell the two sides apart (then the median alone, a hair on
+    either side of the limit, would flip from run to run)."""
+    if r is None:
+        return "-"
+    if by_round and len(by_round) >= 5:
+        low, high = quartiles(by_round)
+        if low <= limit <= high:
+            return "level"
+    return "met" if r <= limit else "NOT met"
 
 
 def main():
@@ -252,14 +261,14 @@ def main():
         several = count > 1
         for name, a in n.items():
             rn, rj = ratio(a, q.get(name)), ratio(a, j.get(name))
-            spread = "-"
+            spread, by_round = "-", None
             if several:
                 by_round = round_ratios(rounds["cnnbench"], rounds["numpy"], name)
                 rn = median(by_round) if by_round else None
                 by_round = round_ratios(rounds["cnnbench"], rounds["jax"], name)
                 rj = median(by_round) if by_round else None
                 spread = spread_of(by_round)
-            target = verdict(rj) if name in FORWARD else "-"
+            target = verdict(rj, by_round=by_round) if name in FORWARD else "-"
             rows.append([name, ms(a["ms"]), ms(q.get(name, {}).get("ms")), ms(j.get(name, {}).get("ms")),
                          fixed(rn), fixed(rj)] + ([spread] if several else []) +
                         [target, percent(a, peak_gflops), percent(q.get(name), peak_gflops), percent(j.get(name), peak_gflops)])
@@ -321,7 +330,8 @@ def main():
               "time also counts the waits for a core, so /Keras CPU compares the work done.")
     print()
     print("Ratios are cnnrepl's time / the peer's: below 1 means cnnrepl is faster. % peak: the op's GFLOP/s "
-          "over the peak above (multiply-adds count 2).")
+          "over the peak above (multiply-adds count 2). A target is \"level\" when the middle half of the rounds' "
+          "ratios holds its limit: the rounds cannot tell the two sides apart.")
 
 
 if __name__ == "__main__":
