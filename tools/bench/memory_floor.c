@@ -51,14 +51,21 @@ static void copy_streaming(void) {
     _mm_sfence();
 }
 
+/// Reads 16 columns from `ox` of the six input rows that the group of output rows from `oy` adds to those the
+/// group before it read (rows oy + 2 to oy + 7), as the direct 3 x 3 loop reads them; returns `sum` plus them.
+static inline __m256d read_new_rows(long oy, long ox, __m256d sum) {
+    for (long r = 2; r < ROWS + 2; r++)
+        for (long k = 0; k < 16; k += 4) sum = _mm256_add_pd(sum, _mm256_loadu_pd(input + (oy + r) * W + ox + k));
+    return sum;
+}
+
 /// The direct 3 x 3 loop's order: per group of six output rows, the group's six new input rows are read
-/// (16 columns at a time, as the loop reads them) and six output rows written with plain stores.
+/// and six output rows written with plain stores.
 static void convolution_order_plain(void) {
     __m256d sum = _mm256_setzero_pd();
     for (long oy = 0; oy + ROWS <= OW; oy += ROWS) {
         for (long ox = 0; ox + 16 <= OW; ox += 16) {
-            for (long r = 2; r < ROWS + 2; r++)
-                for (long k = 0; k < 16; k += 4) sum = _mm256_add_pd(sum, _mm256_loadu_pd(input + (oy + r) * W + ox + k));
+            sum = read_new_rows(oy, ox, sum);
             for (long r = 0; r < ROWS; r++)
                 for (long k = 0; k < 16; k += 4) _mm256_storeu_pd(output + (oy + r) * OW + ox + k, sum);
         }
@@ -72,8 +79,7 @@ static void convolution_order_staged(void) {
     __m256d sum = _mm256_setzero_pd();
     for (long oy = 0; oy + ROWS <= OW; oy += ROWS) {
         for (long ox = 0; ox + 16 <= OW; ox += 16) {
-            for (long r = 2; r < ROWS + 2; r++)
-                for (long k = 0; k < 16; k += 4) sum = _mm256_add_pd(sum, _mm256_loadu_pd(input + (oy + r) * W + ox + k));
+            sum = read_new_rows(oy, ox, sum);
             for (long r = 0; r < ROWS; r++)
                 for (long k = 0; k < 16; k += 4) _mm256_storeu_pd(staging + r * OW + ox + k, sum);
         }
