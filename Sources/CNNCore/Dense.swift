@@ -138,20 +138,14 @@ public struct Dense: Equatable, Sendable {
         let j = index[index.count - 1]
         var terms: [DenseTrace.Term] = []
         terms.reserveCapacity(inputCount)
-        // The products are summed as the layer's matrix product sums them (its k blocks each in order, then the
-        // blocks' sums in order), so the traced value is the computed one to the last bit, alone or in a batch.
-        let depth = MatrixMultiply.blockDepth(inputCount)
-        var productSum = 0.0, blockSum = 0.0
         for i in 0..<inputCount {
             let x = input.scalars[row * inputCount + i]
             let w = weights.scalars[i * outputCount + j]
             terms.append(DenseTrace.Term(index: i, input: x, weight: w, product: x * w))
-            blockSum.addProduct(x, w)
-            if (i + 1) % depth == 0 || i + 1 == inputCount {
-                productSum = i < depth ? blockSum : productSum + blockSum
-                blockSum = 0
-            }
         }
+        // Summed as the layer's matrix product sums them, so the traced value is the computed one to the last
+        // bit, alone or in a batch.
+        let productSum = MatrixMultiply.blockedSum(count: inputCount) { (terms[$0].input, terms[$0].weight) }
         let biasValue = bias?.scalars[j]
         return DenseTrace(outputIndex: index, terms: terms, productSum: productSum, bias: biasValue,
                           value: productSum + (biasValue ?? 0))

@@ -165,6 +165,26 @@ public enum MatrixMultiply {
         return (k + kBlocks - 1) / max(kBlocks, 1)
     }
 
+    /// One element's sum of `count` products `term(p)` (x, w) in the order every element of a product adds
+    /// them, blocked or one row alone: k in `blockDepth` blocks, each block's products in order, each joining
+    /// the block's own sum in a fused multiply-add, then the blocks' sums added in order. For a trace that lists
+    /// the terms of an element the fast paths computed, so its sum is theirs to the last bit.
+    static func blockedSum(count: Int, _ term: (Int) -> (Double, Double)) -> Double {
+        guard count >= 1 else { return 0 }
+        let depth = blockDepth(count)
+        var total = 0.0, first = 0
+        while first < count {
+            var sum = 0.0
+            for p in first..<min(first + depth, count) {
+                let (x, w) = term(p)
+                sum.addProduct(x, w)
+            }
+            total = first == 0 ? sum : total + sum
+            first += depth
+        }
+        return total
+    }
+
     /// The values B (k x n) takes packed whole: every block, its last panel's columns padded to nr.
     static func wholeCount(k: Int, n: Int) -> Int { k * ((n + nr - 1) / nr * nr) }
 
